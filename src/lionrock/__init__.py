@@ -1,0 +1,1 @@
+"""Lionrock: one platform for cyber defence and immigration enforcement."""
