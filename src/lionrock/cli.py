@@ -1,0 +1,324 @@
+"""The `lionrock` command: serve the platform, run the worker, seed demo data, manage tokens, verify audit."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lionrock.config.settings")
+    import django
+
+    django.setup()
+
+
+def _demo_environment() -> None:
+    """Demo mode keeps its data apart from a real installation's, and relaxes MFA for a first look."""
+    os.environ["LIONROCK_DEMO"] = "1"
+    if not os.environ.get("LIONROCK_DATA_DIR"):
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+        os.environ["LIONROCK_DATA_DIR"] = str(base / "lionrock-demo")
+
+
+def _prepare_database_and_static() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    if args.demo:
+        _demo_environment()
+    _django_setup()
+    from django.conf import settings
+
+    print(f"Lionrock: data in {settings.DATA_DIR}; applying migrations…", flush=True)
+    _prepare_database_and_static()
+    if args.demo:
+        from lionrock.core import demo
+
+        world = demo.demo_world_build(force=False, quiet=True)
+        print(demo.demo_accounts_text(world, url=f"http://{args.host}:{args.port}/"), flush=True)
+    worker: subprocess.Popen[bytes] | None = None
+    if not args.no_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "lionrock.cli", "worker"], env=os.environ.copy())
+    try:
+        return _gunicorn_run(args.host, args.port, args.workers, args.timeout)
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
+def _gunicorn_run(host: str, port: int, workers: int, timeout: int) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    class LionrockServer(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", 4)
+            self.cfg.set("timeout", timeout)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set(
+                "forwarded_allow_ips", os.environ.get("LIONROCK_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+            )
+            self.cfg.set("proc_name", "lionrock")
+
+        def load(self) -> Any:
+            from lionrock.config.wsgi import application
+
+            return application
+
+    LionrockServer().run()
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    if args.demo:
+        _demo_environment()
+    _django_setup()
+    import time
+
+    from django.core.management import call_command
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.put("lionrock:worker-heartbeat", str(time.time()))
+    options: dict[str, Any] = {}
+    if args.workers:
+        options["workers"] = args.workers
+    call_command("run_huey", **options)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.core.management import call_command
+
+    from lionrock.core import demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        world = demo.demo_world_build(force=args.force, quiet=False)
+    except demo.DemoRefused as exc:
+        print(f"lionrock demo: {exc}", file=sys.stderr)
+        return 2
+    print(demo.demo_accounts_text(world, url=None))
+    return 0
+
+
+def cmd_createadmin(args: argparse.Namespace) -> int:
+    import getpass
+
+    _django_setup()
+    from django.core.exceptions import ValidationError
+
+    from lionrock.core.accounts import services
+
+    password = os.environ.get("LIONROCK_ADMIN_PASSWORD") or ""
+    if not password:
+        if not sys.stdin.isatty():
+            print("lionrock createadmin: set LIONROCK_ADMIN_PASSWORD or run in a terminal", file=sys.stderr)
+            return 2
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password (again): "):
+            print("lionrock createadmin: the passwords do not match", file=sys.stderr)
+            return 2
+    try:
+        user = services.platform_admin_create(
+            email=args.email, full_name=args.name, password=password, organisation_slug=args.organisation
+        )
+    except ValidationError as exc:
+        print("lionrock createadmin: " + " ".join(exc.messages), file=sys.stderr)
+        return 2
+    print(f"Platform administrator {user.email} is ready; they set up two-step sign-in at first sign-in.")
+    return 0
+
+
+def _cli_actor(email: str) -> Any:
+    from lionrock.core.accounts.access import actor_for_user
+    from lionrock.core.accounts.models import User
+
+    user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+    if user is None:
+        raise SystemExit(f"lionrock token: no active user {email!r}")
+    return actor_for_user(user, ip_address="command line")
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    _django_setup()
+    from lionrock.core.accounts import selectors, services
+    from lionrock.core.accounts.access import NotFound
+    from lionrock.core.accounts.models import Organisation
+
+    actor = _cli_actor(args.user)
+    if args.token_command == "create":
+        organisation = Organisation.objects.filter(slug=args.organisation).first()
+        try:
+            if organisation is None:
+                raise NotFound
+            _, secret = services.token_create(
+                actor=actor,
+                organisation=organisation,
+                name=args.name,
+                scopes=args.scope,
+                expires_in_days=args.days,
+            )
+        except NotFound:
+            print(f"lionrock token: {args.user} is not a member of {args.organisation!r}", file=sys.stderr)
+            return 2
+        except services.ValidationFailed as exc:
+            print(f"lionrock token: {exc}", file=sys.stderr)
+            return 2
+        print(secret)
+        print("Shown once: keep it in the client's secret store.", file=sys.stderr)
+        return 0
+    if args.token_command == "list":
+        for token in selectors.tokens_of(actor=actor):
+            state = "revoked" if token.revoked_at else ("expired" if not token.is_usable() else "active")
+            print(
+                f"{token.pk}\t{token.prefix}\t{token.name}\t{token.organisation.slug}\t"
+                f"{','.join(token.scopes)}\t{token.expires_at:%Y-%m-%d}\t{state}"
+            )
+        return 0
+    try:
+        token = selectors.token_get(actor=actor, token_id=args.id)
+    except NotFound:
+        print(f"lionrock token: no token {args.id} for {args.user}", file=sys.stderr)
+        return 2
+    services.token_revoke(actor=actor, token=token)
+    print(f"Revoked {token.name} ({token.prefix}).")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    _django_setup()
+    from lionrock.core.audit.selectors import audit_chain_verify
+
+    report = audit_chain_verify()
+    if report.ok:
+        print(f"Audit trail intact: {report.checked} entries verified.")
+        return 0
+    print(f"Audit trail BROKEN at entry #{report.broken_at}: {report.reason}", file=sys.stderr)
+    print(f"{report.checked} entries before it verified.", file=sys.stderr)
+    return 1
+
+
+def cmd_manage(rest: Sequence[str]) -> int:
+    _django_setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["lionrock manage", *rest])
+    return 0
+
+
+def cmd_match(rest: Sequence[str]) -> int:
+    from lionrock.matcher.command import main as match_main
+
+    return match_main(list(rest))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lionrock",
+        description="Lionrock: threat-intelligence sharing, monitoring and immigration case work.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser(
+        "serve",
+        help="run the web server and the background worker",
+        description="Apply migrations, collect static files, then serve with gunicorn and a task worker.",
+    )
+    serve.add_argument(
+        "--demo", action="store_true", help="use a separate demo data directory, seed demo data, relax MFA"
+    )
+    serve.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    serve.add_argument("--workers", type=int, default=2, help="web worker processes (default 2)")
+    serve.add_argument("--timeout", type=int, default=60, help="seconds before a stuck request is restarted")
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start a task worker (run `lionrock worker` elsewhere)",
+    )
+    serve.set_defaults(handler=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run the background task consumer alone")
+    worker.add_argument(
+        "--workers", type=int, default=0, help="worker threads (default from LIONROCK_WORKER_THREADS)"
+    )
+    worker.add_argument("--demo", action="store_true", help="consume the demo installation's queue")
+    worker.set_defaults(handler=cmd_worker)
+
+    demo = sub.add_parser("demo", help="create demo organisations and accounts (idempotent)")
+    demo.add_argument(
+        "--force", action="store_true", help="add demo data even to a database that holds other data"
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+    admin = sub.add_parser(
+        "createadmin",
+        help="create or reset a platform administrator",
+        description="Password from LIONROCK_ADMIN_PASSWORD, or asked for in a terminal.",
+    )
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", required=True, help="full name")
+    admin.add_argument("--organisation", default="platform", help="short code of the operating organisation")
+    admin.set_defaults(handler=cmd_createadmin)
+
+    token = sub.add_parser("token", help="create, list and revoke API tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    create = token_sub.add_parser("create", help="issue a token (printed once)")
+    create.add_argument("--user", required=True, help="email of the token's owner")
+    create.add_argument("--organisation", required=True, help="short code of the organisation it acts for")
+    create.add_argument("--name", required=True, help="what will use it")
+    create.add_argument(
+        "--scope", action="append", required=True, help="a scope such as intel:read (repeatable)"
+    )
+    create.add_argument("--days", type=int, default=90, help="days until it expires (default 90)")
+    listing = token_sub.add_parser("list", help="list a user's tokens")
+    listing.add_argument("--user", required=True)
+    revoke = token_sub.add_parser("revoke", help="revoke a token by id")
+    revoke.add_argument("--user", required=True)
+    revoke.add_argument("id", type=int)
+    token.set_defaults(handler=cmd_token)
+
+    audit = sub.add_parser("audit", help="audit-trail tools")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    audit_sub.add_parser(
+        "verify", help="walk the hash chain; exit 1 at the first changed, missing or inserted entry"
+    )
+    audit.set_defaults(handler=cmd_audit)
+
+    sub.add_parser("manage", help="Django's manage.py (arguments passed through)", add_help=False)
+    sub.add_parser("match", help="match indicators against log files (no server needed)", add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] == "manage":
+        return cmd_manage(args_list[1:])
+    if args_list and args_list[0] == "match":
+        return cmd_match(args_list[1:])
+    args = build_parser().parse_args(args_list)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

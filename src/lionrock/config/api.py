@@ -1,0 +1,34 @@
+"""The one NinjaAPI: every app mounts its router here; OpenAPI is served at /api/docs."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from lionrock.core.accounts.access import NotFound
+from lionrock.core.accounts.api import router as accounts_router
+from lionrock.core.accounts.authentication import API_AUTH
+from lionrock.core.accounts.services import ValidationFailed
+
+api = NinjaAPI(
+    title="Lionrock API",
+    version="1",
+    description="Threat-intelligence sharing, monitoring and case work. Authenticate with an API token "
+    "as `Authorization: Bearer <token>`.",
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(NotFound)
+def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+@api.exception_handler(ValidationFailed)
+def _invalid(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=422)
+
+
+api.add_router("/accounts", accounts_router)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from lionrock.config.api import api
+from lionrock.core.shell import views as shell_views
+
+handler400 = "lionrock.core.shell.views.bad_request"
+handler404 = "lionrock.core.shell.views.page_not_found"
+handler500 = "lionrock.core.shell.views.server_error"
+
+urlpatterns = [
+    path("healthz", shell_views.healthz, name="healthz"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("audit/", include("lionrock.core.audit.urls")),
+    path("", include("lionrock.core.accounts.urls")),
+    path("", include("lionrock.core.shell.urls")),
+]
