@@ -1,0 +1,400 @@
+"""The matching function: normalised batches in, hits out, over any iterator of Arrow batches.
+
+Each value column is matched only as the kind of value its role says it holds, so a domain inside a
+User-Agent is never a hit on a host. Work is done per distinct value where values repeat (names, URLs)
+and per row, vectorised, where they do not (addresses). A hit counts only while its indicator is valid at
+the event's time; the longest matching prefix wins among address blocks; warninglisted indicators are
+counted as suppressed instead of reported.
+
+The function keeps no state between batches other than the report it adds to, so a cluster engine can run
+`match_batch` on each partition with the same compiled index.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from lionrock.matcher import canonical, ipv4
+from lionrock.matcher.batches import TIME, batch_source, roles
+from lionrock.matcher.index import CompiledIndex, Pairs
+
+HIT_SCHEMA = pa.schema(
+    [
+        ("indicator", pa.string()),
+        ("value", pa.string()),
+        ("observed", pa.string()),
+        ("field", pa.string()),
+        ("source", pa.string()),
+        ("line", pa.int64()),
+        ("time", TIME),
+        ("kind", pa.string()),
+    ]
+)
+"""One row per hit; `kind` (ip, cidr, domain, url, hash, email, ipport) is for summaries, not output."""
+
+
+@dataclass(slots=True)
+class MatchReport:
+    """What matching found beyond the hits: counts for the summary."""
+
+    events: int = 0
+    hits: Counter[str] = field(default_factory=Counter)
+    suppressed: Counter[str] = field(default_factory=Counter)
+    outside_validity: int = 0
+    slow_candidates: int = 0
+    slow_hits: int = 0
+
+
+@dataclass(slots=True)
+class _Flat:
+    """A column flattened to one value per position, with the batch row each position came from."""
+
+    values: pa.Array
+    rows: npt.NDArray[np.int64]
+
+
+def _flatten(column: pa.Array) -> _Flat:
+    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+        parents = pc.list_parent_indices(column).to_numpy().astype(np.int64)
+        return _Flat(pc.list_flatten(column), parents)
+    return _Flat(column, np.arange(len(column), dtype=np.int64))
+
+
+def _by_unique(values: pa.Array) -> tuple[pa.Array, npt.NDArray[np.int64]]:
+    """Distinct values and, per position, the index of its distinct value (-1 for null)."""
+    encoded = pc.dictionary_encode(values)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    if encoded.indices.null_count:
+        indices = np.where(np.asarray(encoded.indices.is_valid()), indices, -1)
+    return encoded.dictionary, indices.astype(np.int64)
+
+
+def _spread(
+    hits: dict[int, list[tuple[str, list[int], str, int]]], indices: npt.NDArray[np.int64], out: Pairs
+) -> None:
+    """Turns hits on distinct values into hits on every position holding that value."""
+    if not hits:
+        return
+    wanted = np.fromiter(hits, dtype=np.int64)
+    positions = np.flatnonzero(np.isin(indices, wanted))
+    for position in positions.tolist():
+        for value, numbers, kind, rank in hits[int(indices[position])]:
+            for number in numbers:
+                out.add(position, number, value, rank, kind)
+
+
+# -- domains ----------------------------------------------------------------------------------------------
+
+
+def _normalise_names(names: pa.Array) -> pa.Array:
+    """Lower-case, one trailing dot off, IDNA for the rare non-ASCII name: canonical.domain, vectorised."""
+    lowered = pc.utf8_lower(names)
+    stripped = pc.replace_substring_regex(lowered, r"\.$", "", max_replacements=1)
+    ascii_mask = pc.string_is_ascii(stripped)
+    if pc.all(pc.fill_null(ascii_mask, True)).as_py():
+        return stripped
+    fixed = [
+        value if ok or value is None else canonical.domain(value)
+        for value, ok in zip(stripped.to_pylist(), ascii_mask.to_pylist(), strict=True)
+    ]
+    return pa.array(fixed, type=pa.string())
+
+
+def domain_hits(index: CompiledIndex, names: pa.Array) -> dict[int, list[tuple[str, list[int], str, int]]]:
+    """For canonical names, every domain indicator equal to the name or to a parent at a label boundary.
+
+    Each name contributes itself and its parent suffixes (`a.b.evil.com`, `b.evil.com`, `evil.com`,
+    `com`); one hash probe finds which of those are indicators. `notevil.com` never produces `evil.com`.
+    """
+    if not index.has_kind("domain") or len(names) == 0:
+        return {}
+    levels = [names]
+    owners = [np.arange(len(names), dtype=np.int64)]
+    current, current_owner = names, owners[0]
+    while True:
+        has_dot = pc.fill_null(pc.match_substring(current, "."), False)
+        keep = np.flatnonzero(np.asarray(has_dot))
+        if len(keep) == 0:
+            break
+        current = pc.replace_substring_regex(
+            current.take(pa.array(keep)), r"^[^.]*\.", "", max_replacements=1
+        )
+        current_owner = current_owner[keep]
+        levels.append(current)
+        owners.append(current_owner)
+    candidates = pa.concat_arrays(levels)
+    owner = np.concatenate(owners)
+    found = index.match_strings("domain", candidates)
+    if not found:
+        return {}
+    mask = np.asarray(pc.fill_null(pc.is_in(candidates, value_set=pa.array(list(found))), False))
+    result: dict[int, list[tuple[str, list[int], str, int]]] = {}
+    for position in np.flatnonzero(mask).tolist():
+        key = candidates[position].as_py()
+        result.setdefault(int(owner[position]), []).append((key, found[key], "domain", 0))
+    return result
+
+
+# -- per role ---------------------------------------------------------------------------------------------
+
+
+def _match_ip(index: CompiledIndex, flat: _Flat, out: Pairs) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
+    values = flat.values
+    addresses, parsed = ipv4.parse(values)
+    positions = np.flatnonzero(parsed)
+    index.lookup_v4(addresses[positions], positions.astype(np.int64), out)
+    valid = np.asarray(values.is_valid()) if values.null_count else np.ones(len(values), dtype=np.bool_)
+    others = np.flatnonzero(valid & ~parsed)
+    if len(others):
+        distinct, indices = _by_unique(values.take(pa.array(others)))
+        hits = _address_hits(index, distinct.to_pylist())
+        local = Pairs()
+        _spread(hits, indices, local)
+        for row, number, value, rank, kind in zip(
+            local.rows, local.numbers, local.values, local.ranks, local.kinds, strict=True
+        ):
+            out.add(int(others[row]), number, value, rank, kind)
+    return addresses, parsed
+
+
+def _address_hits(index: CompiledIndex, texts: list[str | None]) -> dict[int, list[tuple[str, list[int], str, int]]]:
+    """Careful path for addresses that are not plain dotted quads: IPv6, mapped, bracketed, zone ids."""
+    result: dict[int, list[tuple[str, list[int], str, int]]] = {}
+    six: dict[str, list[int]] = {}
+    for position, text in enumerate(texts):
+        if text is None:
+            continue
+        address = canonical.ip_object(text)
+        if address is None:
+            continue
+        local = Pairs()
+        if address.version == 4:
+            index.lookup_v4(
+                np.array([int(address)], dtype=np.uint32), np.zeros(1, dtype=np.int64), local
+            )
+        else:
+            six.setdefault(str(address), []).append(position)
+            index.lookup_v6_networks(address, 0, local)  # type: ignore[arg-type]
+        for number, value, rank, kind in zip(local.numbers, local.values, local.ranks, local.kinds, strict=True):
+            result.setdefault(position, []).append((value, [number], kind, rank))
+    if six and index.has_kind("ip6"):
+        for key, numbers in index.match_strings("ip6", pa.array(list(six))).items():
+            for position in six[key]:
+                result.setdefault(position, []).append((key, numbers, "ip", 128))
+    return result
+
+
+def _match_ports(
+    index: CompiledIndex,
+    ports: pa.Array,
+    addresses: pa.Array,
+    parsed_v4: tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]] | None,
+    out: Pairs,
+) -> None:
+    """Address-and-port indicators on the (address column, port column) pair of each row."""
+    if not index.kinds.get("ipport"):
+        return
+    valid = pc.fill_null(pc.match_substring_regex(ports, r"^\d{1,5}$"), False)
+    numbers = pc.cast(pc.if_else(valid, ports, pa.scalar("0")), pa.uint32()).to_numpy()
+    valid_np = np.asarray(valid)
+    if parsed_v4 is None:
+        parsed_v4 = ipv4.parse(addresses)
+    v4, ok = parsed_v4
+    rows = np.flatnonzero(ok & valid_np & (numbers <= 65535))
+    index.lookup_ipport_v4(v4[rows], numbers[rows], rows.astype(np.int64), out)
+    if index.has_kind("ipport6"):
+        others = np.flatnonzero(~ok & valid_np)
+        keys: dict[str, list[int]] = {}
+        texts, port_texts = addresses.take(pa.array(others)).to_pylist(), ports.take(pa.array(others)).to_pylist()
+        for row, text, port in zip(others.tolist(), texts, port_texts, strict=True):
+            key = canonical.ip_port(text, port) if text else None
+            if key and key.startswith("["):
+                keys.setdefault(key, []).append(row)
+        for key, found in index.match_strings("ipport6", pa.array(list(keys))).items():
+            for row in keys[key]:
+                for number in found:
+                    out.add(row, number, key, 0, "ipport")
+
+
+def _match_canonical(
+    index: CompiledIndex, kind: str, flat: _Flat, convert: Callable[[str], str | None], out: Pairs
+) -> None:
+    """Values canonicalised in Python once per distinct value, then one hash probe (URLs, e-mail)."""
+    if not index.has_kind(kind):
+        return
+    distinct, indices = _by_unique(flat.values)
+    converted = [None if v is None else convert(v) for v in distinct.to_pylist()]
+    found = index.match_strings(kind, pa.array(converted, type=pa.string()))
+    hits = {
+        position: [(value, found[value], kind, 0)]
+        for position, value in enumerate(converted)
+        if value is not None and value in found
+    }
+    _spread(hits, indices, out)
+
+
+def _match_hash(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:
+    if not index.has_kind("hash"):
+        return
+    distinct, indices = _by_unique(flat.values)
+    lowered = pc.utf8_lower(distinct)
+    found = index.match_strings("hash", lowered)
+    if not found:
+        return
+    texts = lowered.to_pylist()
+    hits = {p: [(v, found[v], "hash", 0)] for p, v in enumerate(texts) if v in found}
+    _spread(hits, indices, out)
+
+
+def _match_domain(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:
+    if not index.has_kind("domain"):
+        return
+    distinct, indices = _by_unique(flat.values)
+    _spread(domain_hits(index, _normalise_names(distinct)), indices, out)
+
+
+def _match_host(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:
+    """A host as logged may be a name or an address, with a port: each distinct one is sorted out once."""
+    distinct, indices = _by_unique(flat.values)
+    names: list[str] = []
+    name_owner: list[int] = []
+    addresses: list[str | None] = []
+    for position, text in enumerate(distinct.to_pylist()):
+        sorted_out = canonical.host(text) if text is not None else None
+        addresses.append(sorted_out[1] if sorted_out and sorted_out[0] == "ip" else None)
+        if sorted_out and sorted_out[0] == "domain":
+            names.append(sorted_out[1])
+            name_owner.append(position)
+    hits = _address_hits(index, addresses)
+    for owner, found in domain_hits(index, pa.array(names, type=pa.string())).items():
+        hits.setdefault(name_owner[owner], []).extend(found)
+    _spread(hits, indices, out)
+
+
+# -- the batch --------------------------------------------------------------------------------------------
+
+
+def match_batch(
+    index: CompiledIndex, batch: pa.RecordBatch, report: MatchReport | None = None, *, warninglists: bool = True
+) -> pa.Table:
+    """Every hit in one normalised batch, as a table with `HIT_SCHEMA`."""
+    report = report if report is not None else MatchReport()
+    report.events += batch.num_rows
+    source, _ = batch_source(batch)
+    column_roles = roles(batch)
+    times = batch.column("ts").cast(pa.int64()).to_numpy(zero_copy_only=False)
+    time_known = np.asarray(batch.column("ts").is_valid()) if batch.column("ts").null_count else None
+    lines = batch.column("line")
+    parsed: dict[str, tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]] = {}
+    collected: list[tuple[str, _Flat, Pairs]] = []
+    for name, (role, pair) in column_roles.items():
+        column = batch.column(name)
+        if column.null_count == len(column):
+            continue
+        flat = _flatten(column)
+        pairs = Pairs()
+        if role == "ip":
+            parsed[name] = _match_ip(index, flat, pairs)
+        elif role == "domain":
+            _match_domain(index, flat, pairs)
+        elif role == "host":
+            _match_host(index, flat, pairs)
+        elif role == "url":
+            _match_canonical(index, "url", flat, canonical.url, pairs)
+        elif role == "email":
+            _match_canonical(index, "email", flat, canonical.email, pairs)
+        elif role == "hash":
+            _match_hash(index, flat, pairs)
+        elif role == "port" and pair is not None and pair in column_roles:
+            address_column = batch.column(pair)
+            if pa.types.is_string(address_column.type) and pa.types.is_string(column.type):
+                _match_ports(index, column, address_column, parsed.get(pair), pairs)
+                if len(pairs):
+                    joined = pc.binary_join_element_wise(address_column, column, ":")
+                    flat = _Flat(joined, flat.rows)
+                    name = f"{pair}:{name}"
+        if len(pairs):
+            collected.append((name, flat, pairs))
+    if index.slow:
+        from lionrock.matcher import slowpath
+
+        slow = slowpath.evaluate(index, batch, column_roles, report)
+        collected.extend(slow)
+    return _hits_table(index, collected, times, time_known, lines, source, report, warninglists)
+
+
+def _hits_table(
+    index: CompiledIndex,
+    collected: list[tuple[str, _Flat, Pairs]],
+    times: npt.NDArray[np.int64],
+    time_known: npt.NDArray[np.bool_] | None,
+    lines: pa.Array,
+    source: str,
+    report: MatchReport,
+    warninglists: bool,
+) -> pa.Table:
+    """Applies validity, longest prefix and warninglists, and lays the hits out as a table."""
+    columns: dict[str, list[object]] = {name: [] for name in HIT_SCHEMA.names}
+    for name, flat, pairs in collected:
+        positions = np.array(pairs.rows, dtype=np.int64)
+        numbers = np.array(pairs.numbers, dtype=np.int64)
+        rows = flat.rows[positions]
+        when = times[rows]
+        valid = (index.valid_from[numbers] <= when) & (when < index.valid_until[numbers])
+        if time_known is not None:
+            valid |= ~time_known[rows]
+        report.outside_validity += int((~valid).sum())
+        best: dict[int, int] = {}
+        for i in np.flatnonzero(valid).tolist():
+            rank = pairs.ranks[i]
+            if rank:
+                best[int(rows[i])] = max(best.get(int(rows[i]), 0), rank)
+        observed_cache: dict[int, str | None] = {}
+        for i in np.flatnonzero(valid).tolist():
+            row = int(rows[i])
+            if pairs.ranks[i] and pairs.ranks[i] < best.get(row, 0):
+                continue
+            number = int(numbers[i])
+            kind = pairs.kinds[i]
+            if warninglists and index.warninglisted[number]:
+                report.suppressed[index.warninglist_names.get(number, "warninglist")] += 1
+                continue
+            report.hits[kind] += 1
+            position = int(positions[i])
+            if position not in observed_cache:
+                observed_cache[position] = flat.values[position].as_py()
+            columns["indicator"].append(index.stix_id(number))
+            columns["value"].append(pairs.values[i])
+            columns["observed"].append(observed_cache[position])
+            columns["field"].append(name)
+            columns["source"].append(source)
+            columns["line"].append(lines[row].as_py())
+            columns["time"].append(None if time_known is not None and not time_known[row] else int(when[i]))
+            columns["kind"].append(kind)
+    arrays = [
+        pa.array(columns[f.name], type=pa.int64()).cast(TIME) if f.name == "time" else pa.array(columns[f.name], f.type)
+        for f in HIT_SCHEMA
+    ]
+    return pa.Table.from_arrays(arrays, schema=HIT_SCHEMA)
+
+
+def match_batches(
+    index: CompiledIndex,
+    batches: Iterable[pa.RecordBatch],
+    report: MatchReport | None = None,
+    *,
+    warninglists: bool = True,
+) -> Iterator[pa.Table]:
+    """Matches every batch of any iterator of normalised batches, yielding one hit table per batch."""
+    report = report if report is not None else MatchReport()
+    for batch in batches:
+        yield match_batch(index, batch, report, warninglists=warninglists)

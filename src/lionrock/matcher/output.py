@@ -1,0 +1,95 @@
+"""What a run hands back: one JSON line per hit, and STIX 2.1 Sightings aggregated per indicator.
+
+The JSON line has exactly the keys stakeholders' tooling relies on: indicator, value, observed, field,
+source, line, time. The Sighting bundle is what goes back to the platform over TAXII: one Sighting per
+indicator with its count and first/last time, `where_sighted_refs` pointing at the stakeholder's identity.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import IO, Any
+
+import pyarrow as pa
+
+JSONL_KEYS = ("indicator", "value", "observed", "field", "source", "line", "time")
+IDENTITY_NAMESPACE = uuid.UUID("0b6a3c1e-8f2d-5a4b-9c7e-2d1f0a3b4c5d")
+
+
+def rfc3339(moment: datetime | None) -> str | None:
+    """`2024-03-01T12:00:00.123456Z`, always UTC with a Z, as STIX and most SIEMs expect."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def write_jsonl(hits: pa.Table, stream: IO[str]) -> int:
+    """Writes one JSON object per hit; returns how many were written."""
+    columns = {name: hits.column(name).to_pylist() for name in JSONL_KEYS}
+    for i in range(hits.num_rows):
+        record = {name: columns[name][i] for name in JSONL_KEYS}
+        record["time"] = rfc3339(record["time"])  # type: ignore[arg-type]
+        stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return hits.num_rows
+
+
+@dataclass(slots=True)
+class SightingTally:
+    """Per indicator: how often it was seen and the first and last event time."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    first: dict[str, datetime] = field(default_factory=dict)
+    last: dict[str, datetime] = field(default_factory=dict)
+
+    def add(self, hits: pa.Table) -> None:
+        """Counts the hits of one batch."""
+        for indicator, moment in zip(
+            hits.column("indicator").to_pylist(), hits.column("time").to_pylist(), strict=True
+        ):
+            self.counts[indicator] = self.counts.get(indicator, 0) + 1
+            if moment is not None:
+                if indicator not in self.first or moment < self.first[indicator]:
+                    self.first[indicator] = moment
+                if indicator not in self.last or moment > self.last[indicator]:
+                    self.last[indicator] = moment
+
+
+def identity_object(name: str, now: str) -> dict[str, Any]:
+    """The stakeholder as a STIX identity; its id derives from the name, so runs agree on it."""
+    return {
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": f"identity--{uuid.uuid5(IDENTITY_NAMESPACE, name)}",
+        "created": now,
+        "modified": now,
+        "name": name,
+        "identity_class": "organization",
+    }
+
+
+def sightings_bundle(tally: SightingTally, identity: str, now: datetime | None = None) -> dict[str, Any]:
+    """A STIX 2.1 bundle: the identity and one Sighting per sighted indicator."""
+    stamp = rfc3339(now or datetime.now(tz=UTC))
+    assert stamp is not None
+    who = identity_object(identity, stamp)
+    objects: list[dict[str, Any]] = [who]
+    for indicator in sorted(tally.counts):
+        sighting: dict[str, Any] = {
+            "type": "sighting",
+            "spec_version": "2.1",
+            "id": f"sighting--{uuid.uuid4()}",
+            "created": stamp,
+            "modified": stamp,
+            "sighting_of_ref": indicator,
+            "count": tally.counts[indicator],
+            "where_sighted_refs": [who["id"]],
+            "created_by_ref": who["id"],
+        }
+        if indicator in tally.first:
+            sighting["first_seen"] = rfc3339(tally.first[indicator])
+            sighting["last_seen"] = rfc3339(tally.last[indicator])
+        objects.append(sighting)
+    return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects}

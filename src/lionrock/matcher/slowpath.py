@@ -1,0 +1,184 @@
+"""The slow path: patterns the index cannot express, evaluated by stix2-matcher on candidate events.
+
+A candidate is an event holding one of the literal values the pattern names (found with the same fast
+machinery, on a small index of those literals); a pattern naming no literal (only MATCHES or LIKE) has
+every event as candidate. Each candidate becomes an observed-data object built from its role columns, and
+stix2-matcher decides. Observation expressions joined across events (AND, FOLLOWEDBY between
+observations) are evaluated within one batch of events.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+
+from lionrock.matcher.indicators import IndicatorCollection
+
+if TYPE_CHECKING:
+    from lionrock.matcher.index import CompiledIndex
+    from lionrock.matcher.matching import MatchReport, _Flat
+
+_HASH_NAMES = {32: "MD5", 40: "SHA-1", 64: "SHA-256"}
+_DESTINATION_HINTS = ("resp", "dest", "dst", "da", "dpt")
+
+
+class _State:
+    """Per-index slow-path machinery, built on first use."""
+
+    def __init__(self, index: CompiledIndex) -> None:
+        from stix2matcher.matcher import Pattern
+
+        from lionrock.matcher.index import CompiledIndex
+
+        self.patterns: list[Any] = []
+        self.numbers: list[int] = []
+        self.without_literals: list[int] = []
+        literals = IndicatorCollection()
+        for position, slow in enumerate(index.slow):
+            try:
+                self.patterns.append(Pattern(slow.pattern))
+            except Exception:  # noqa: BLE001 - a pattern stix2-matcher cannot compile never matches
+                self.patterns.append(None)
+            self.numbers.append(slow.number)
+            if slow.literals:
+                literals.add(f"slow--{position}", slow.literals)
+            else:
+                self.without_literals.append(position)
+        self.literal_index = CompiledIndex(literals)
+        self.literal_owner = [int(i.split("--")[1]) for i in literals.ids]
+
+
+def _state(index: CompiledIndex) -> _State:
+    state: _State | None = getattr(index, "_slow_state", None)
+    if state is None:
+        state = _State(index)
+        index._slow_state = state  # type: ignore[attr-defined]
+    return state
+
+
+def _objects(batch: pa.RecordBatch, row: int, roles: dict[str, tuple[str, str | None]]) -> dict[str, Any]:
+    """The STIX cyber-observables one log event shows, keyed as observed-data `objects`."""
+    from lionrock.matcher import canonical
+
+    objects: dict[str, Any] = {}
+    refs: dict[str, str] = {}
+
+    def add(obj: dict[str, Any]) -> str:
+        key = str(len(objects))
+        objects[key] = obj
+        return key
+
+    for name, (role, _) in roles.items():
+        value = batch.column(name)[row].as_py()
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if item is None:
+                continue
+            text = str(item)
+            if role in ("ip", "host"):
+                sorted_out = canonical.host(text) if role == "host" else ("ip", canonical.ip(text) or "")
+                if sorted_out and sorted_out[0] == "ip" and sorted_out[1]:
+                    kind = "ipv6-addr" if ":" in sorted_out[1] else "ipv4-addr"
+                    refs[name] = add({"type": kind, "value": sorted_out[1]})
+                elif sorted_out:
+                    add({"type": "domain-name", "value": sorted_out[1]})
+            elif role == "domain":
+                name_value = canonical.domain(text)
+                if name_value:
+                    add({"type": "domain-name", "value": name_value})
+            elif role == "url":
+                add({"type": "url", "value": text})
+            elif role == "email":
+                address = canonical.email(text)
+                if address:
+                    add({"type": "email-addr", "value": address})
+            elif role == "hash" and len(text) in _HASH_NAMES:
+                add({"type": "file", "hashes": {_HASH_NAMES[len(text)]: text.lower()}})
+    traffic: dict[str, Any] = {"type": "network-traffic", "protocols": ["ipv4"]}
+    for name, (role, pair) in roles.items():
+        if role != "port" or pair not in refs:
+            continue
+        port = batch.column(name)[row].as_py()
+        side = "dst" if any(h in name for h in _DESTINATION_HINTS) else "src"
+        traffic[f"{side}_ref"] = refs[pair]
+        if port is not None and str(port).isdigit():
+            traffic[f"{side}_port"] = int(port)
+    if "src_ref" in traffic or "dst_ref" in traffic:
+        add(traffic)
+    return objects
+
+
+def evaluate(
+    index: CompiledIndex, batch: pa.RecordBatch, roles: dict[str, tuple[str, str | None]], report: MatchReport
+) -> list[tuple[str, _Flat, Any]]:
+    """Slow-path hits of one batch, in the matcher's (field, flat column, pairs) form."""
+    from lionrock.matcher.index import Pairs
+    from lionrock.matcher.matching import _Flat, match_batch
+
+    state = _state(index)
+    candidates: dict[int, set[int]] = defaultdict(set)
+    if len(state.literal_index):
+        literal_hits = match_batch(state.literal_index, batch, warninglists=False)
+        if literal_hits.num_rows:
+            line_to_row = {line: row for row, line in enumerate(batch.column("line").to_pylist())}
+            for number, line in zip(
+                _literal_numbers(state, literal_hits), literal_hits.column("line").to_pylist(), strict=True
+            ):
+                candidates[line_to_row[line]].add(number)
+    if state.without_literals:
+        for row in range(batch.num_rows):
+            candidates[row].update(state.without_literals)
+    if not candidates:
+        return []
+    pairs = Pairs()
+    times = batch.column("ts")
+    for row, positions in sorted(candidates.items()):
+        objects = _objects(batch, row, roles)
+        if not objects:
+            continue
+        moment = times[row].as_py()
+        stamp = moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else "1970-01-01T00:00:00Z"
+        observed = {
+            "type": "observed-data",
+            "id": "observed-data--00000000-0000-4000-8000-000000000000",
+            "first_observed": stamp,
+            "last_observed": stamp,
+            "number_observed": 1,
+            "objects": objects,
+        }
+        for position in positions:
+            pattern = state.patterns[position]
+            report.slow_candidates += 1
+            if pattern is None:
+                continue
+            try:
+                matched = pattern.match([observed])
+            except Exception:  # noqa: BLE001, S112 - an evaluator error on one event is no hit, not a crash
+                continue
+            if matched:
+                report.slow_hits += 1
+                pairs.add(row, state.numbers[position], index.slow[position].pattern, 0, "pattern")
+    if not len(pairs):
+        return []
+    summary = pa.array(
+        [_summary(_objects(batch, row, roles)) for row in range(batch.num_rows)]
+        if len(pairs) > 64
+        else [(_summary(_objects(batch, row, roles)) if row in set(pairs.rows) else None) for row in range(batch.num_rows)],
+        type=pa.string(),
+    )
+    return [("(pattern)", _Flat(summary, np.arange(batch.num_rows, dtype=np.int64)), pairs)]
+
+
+def _literal_numbers(state: _State, hits: pa.Table) -> list[int]:
+    """Maps literal-index hits back to slow-path positions (their ids are `slow--<position>`)."""
+    del state
+    return [int(str(i).split("--")[1]) for i in hits.column("indicator").to_pylist()]
+
+
+def _summary(objects: dict[str, Any]) -> str:
+    """A short text of what an event showed, for the `observed` key of a pattern hit."""
+    parts = [str(o.get("value") or next(iter(o.get("hashes", {}).values()), "")) for o in objects.values()]
+    return " ".join(p for p in parts if p)

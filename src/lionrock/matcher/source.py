@@ -1,0 +1,156 @@
+"""Opening log files and cutting them into chunks of whole lines, with line numbers and problems kept.
+
+Files may be larger than memory, gzip-compressed, piped on standard input, truncated, or carry binary
+garbage and lines of megabytes. None of that is fatal: what can be read is read, and every problem is
+recorded with its file and line so that the summary can say exactly what was skipped.
+"""
+
+from __future__ import annotations
+
+import gzip
+import sys
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+CHUNK_BYTES = 32 << 20
+MAX_LINE_BYTES = 64 << 20
+_KEPT_PROBLEMS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing that went wrong in an input, with its place: line 0 means the file as a whole."""
+
+    source: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        place = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{place}: {self.reason}"
+
+
+@dataclass(slots=True)
+class ReadReport:
+    """What the readers saw: events per format, bad lines and file-level errors.
+
+    Every bad line is counted; the first thousand are kept with their line numbers for the summary.
+    """
+
+    events: Counter[str] = field(default_factory=Counter)
+    bad_lines: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    def bad_line(self, source: str, line: int, reason: str) -> None:
+        """Counts one unusable line and keeps its place."""
+        self.bad_lines += 1
+        if len(self.problems) < _KEPT_PROBLEMS:
+            self.problems.append(Problem(source, line, reason))
+
+    def error(self, source: str, line: int, reason: str) -> None:
+        """Records a problem that stopped the reading of a file (what was read before it still counts)."""
+        self.errors.append(Problem(source, line, reason))
+
+    def notice(self, source: str, line: int, reason: str) -> None:
+        """Records something read in a degraded way (for example bytes that are not UTF-8)."""
+        if len(self.notices) < _KEPT_PROBLEMS:
+            self.notices.append(Problem(source, line, reason))
+
+
+def open_binary(name: str) -> BinaryIO:
+    """Opens a log for reading bytes: `-` is standard input; gzip is recognised by its magic bytes."""
+    raw: BinaryIO = sys.stdin.buffer if name == "-" else Path(name).open("rb")  # noqa: SIM115
+    head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
+    if head == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    return raw
+
+
+def read_head(name: str, size: int = 65536) -> bytes:
+    """The first bytes of a (possibly compressed) file, for format detection."""
+    with open_binary(name) as stream:
+        try:
+            return stream.read(size)
+        except (EOFError, OSError, zlib.error):
+            return b""
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Whole lines from a file: `first_line` is the 1-based number of the first line in `data`."""
+
+    first_line: int
+    data: bytes
+    lines: int
+
+
+def iter_chunks(
+    stream: BinaryIO, source: str, report: ReadReport, chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[Chunk]:
+    """Yields chunks of whole lines; a truncated gzip or a read error ends the file with a recorded error.
+
+    A line longer than `MAX_LINE_BYTES` is skipped as a bad line rather than exhausting memory.
+    """
+    line_number = 1
+    pending = b""
+    skipping_long = False
+    while True:
+        try:
+            block = stream.read(chunk_bytes)
+        except EOFError:
+            report.error(source, line_number, "compressed file is truncated; lines before this one were read")
+            block = b""
+            if pending and not skipping_long:
+                yield Chunk(line_number, pending, 1)
+            return
+        except (OSError, zlib.error) as error:
+            report.error(source, line_number, f"read failed: {error}; lines before this one were read")
+            return
+        if not block:
+            break
+        if skipping_long:
+            newline = block.find(b"\n")
+            if newline < 0:
+                continue
+            block = block[newline + 1 :]
+            skipping_long = False
+            line_number += 1
+        data = pending + block
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            if len(data) > MAX_LINE_BYTES:
+                report.bad_line(source, line_number, f"line longer than {MAX_LINE_BYTES >> 20} MiB skipped")
+                pending = b""
+                skipping_long = True
+            else:
+                pending = data
+            continue
+        whole, pending = data[: cut + 1], data[cut + 1 :]
+        count = whole.count(b"\n")
+        yield Chunk(line_number, whole, count)
+        line_number += count
+    if pending and not skipping_long:
+        yield Chunk(line_number, pending + b"\n", 1)
+
+
+def expand_paths(names: list[str]) -> list[str]:
+    """Directories expand to the files inside them (sorted, recursively, hidden files left out)."""
+    result: list[str] = []
+    for name in names:
+        path = Path(name)
+        if name != "-" and path.is_dir():
+            result.extend(
+                str(p)
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            result.append(name)
+    return result
