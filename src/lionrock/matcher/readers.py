@@ -60,10 +60,10 @@ def read_log(name: str, report: ReadReport, fmt: str = "auto") -> Iterator[pa.Re
     """
     if fmt == "auto":
         if name == "-":
-            raise UnknownFormat("standard input: give --format, it cannot be detected from a pipe")
+            raise UnknownFormat("give --format for standard input: a pipe cannot be detected")
         detected = detect(read_head(name))
         if detected is None:
-            raise UnknownFormat(f"{name}: format not recognised (give --format to force one)")
+            raise UnknownFormat("format not recognised (give --format to force one)")
         fmt = detected
     report.files += 1
     stream = open_binary(name)
@@ -87,7 +87,7 @@ def read_log(name: str, report: ReadReport, fmt: str = "auto") -> Iterator[pa.Re
                 "cef": textlogs.CEF,
             }
             if fmt not in formats:
-                raise UnknownFormat(f"{name}: unknown format {fmt!r}")
+                raise UnknownFormat(f"unknown format {fmt!r}")
             yield from textlogs.read_lines(stream, name, report, formats[fmt])
     finally:
         if stream is not __import__("sys").stdin.buffer:
