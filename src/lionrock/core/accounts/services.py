@@ -209,8 +209,8 @@ def member_password_reset(*, actor: Actor, membership: Membership, reset_mfa: bo
     return password
 
 
-@transaction.atomic
 def user_password_change(*, actor: Actor, current_password: str, new_password: str) -> User:
+    """A refusal is audited outside the change's transaction, so the failure's trace survives it."""
     user = actor.user
     if user is None:
         raise NotFound
@@ -218,10 +218,11 @@ def user_password_change(*, actor: Actor, current_password: str, new_password: s
         audit.record(actor=actor, action="accounts.password.change", target=user, outcome="failure")
         raise ValidationFailed(_("The current password is not correct."))
     validate_password(new_password, user)
-    user.set_password(new_password)
-    user.must_change_password = False
-    user.save(update_fields=["password", "must_change_password"])
-    audit.record(actor=actor, action="accounts.password.change", target=user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        audit.record(actor=actor, action="accounts.password.change", target=user)
     return user
 
 
@@ -278,14 +279,14 @@ def _token_digest(secret: str) -> str:
 def token_create(
     *,
     actor: Actor,
-    organisation: Organisation | int,
+    organisation: Organisation | int | None,
     name: str,
     scopes: Iterable[str],
     expires_in_days: int = 90,
 ) -> tuple[ApiToken, str]:
     """Issues a token for the acting user in one of their organisations; the secret is returned once."""
     user = actor.user
-    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
     if user is None or actor.token is not None or org_id not in actor.grants:
         raise NotFound
     chosen = sorted(set(scopes))
@@ -372,7 +373,6 @@ def mfa_totp_begin(*, actor: Actor) -> TOTPDevice:
     return TOTPDevice.objects.create(user=actor.user, name="Authenticator app", confirmed=False)
 
 
-@transaction.atomic
 def mfa_totp_confirm(*, actor: Actor, device: TOTPDevice, code: str) -> list[str]:
     """Confirms enrolment with a first code and returns freshly generated recovery codes."""
     if actor.user is None or device.user_id != actor.user.pk or device.confirmed:
@@ -380,11 +380,12 @@ def mfa_totp_confirm(*, actor: Actor, device: TOTPDevice, code: str) -> list[str
     if not device.verify_token(code.strip().replace(" ", "")):
         audit.record(actor=actor, action="accounts.mfa.enrol", target=actor.user, outcome="failure")
         raise ValidationFailed(_("That code is not correct. Check your device's clock and try again."))
-    TOTPDevice.objects.filter(user=actor.user, confirmed=True).exclude(pk=device.pk).delete()
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    codes = _recovery_codes_replace(actor.user)
-    audit.record(actor=actor, action="accounts.mfa.enrol", target=actor.user)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=actor.user, confirmed=True).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _recovery_codes_replace(actor.user)
+        audit.record(actor=actor, action="accounts.mfa.enrol", target=actor.user)
     return codes
 
 
