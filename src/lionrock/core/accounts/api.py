@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from lionrock.core.accounts import selectors, services
 from lionrock.core.accounts.access import Actor, NotFound, require_scope
@@ -65,8 +65,8 @@ def token_list(request: HttpRequest) -> list[TokenOut]:
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke one of the caller's tokens")
-def token_revoke(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def token_revoke(request: HttpRequest, token_id: int) -> Status:
     actor = _actor(request)
     token = selectors.token_get(actor=actor, token_id=token_id)
     services.token_revoke(actor=actor, token=token)
-    return 204, None
+    return Status(204, None)
