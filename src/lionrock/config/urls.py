@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from lionrock.config.api import api
 from lionrock.core.shell import views as shell_views
+from lionrock.immigration.enforcement.urls import public_urlpatterns as report_urlpatterns
 
 handler400 = "lionrock.core.shell.views.bad_request"
 handler404 = "lionrock.core.shell.views.page_not_found"
@@ -13,6 +14,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("audit/", include("lionrock.core.audit.urls")),
+    path("report/", include(report_urlpatterns)),
+    path("enforcement/", include("lionrock.immigration.enforcement.urls")),
     path("", include("lionrock.core.accounts.urls")),
     path("", include("lionrock.core.shell.urls")),
 ]

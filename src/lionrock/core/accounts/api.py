@@ -65,7 +65,7 @@ def token_list(request: HttpRequest) -> list[TokenOut]:
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke one of the caller's tokens")
-def token_revoke(request: HttpRequest, token_id: int) -> Status:
+def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     actor = _actor(request)
     token = selectors.token_get(actor=actor, token_id=token_id)
     services.token_revoke(actor=actor, token=token)

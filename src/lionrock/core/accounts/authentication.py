@@ -36,7 +36,7 @@ class SignedInSession(SessionAuth):
         from lionrock.core.accounts.middleware import mfa_satisfied
 
         if request.user.is_authenticated and mfa_satisfied(request):
-            return actor_for_user(request.user, ip_address=_address(request))  # type: ignore[arg-type]
+            return actor_for_user(request.user, ip_address=_address(request))
         return None
 
 

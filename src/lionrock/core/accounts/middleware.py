@@ -21,9 +21,9 @@ def mfa_satisfied(request: HttpRequest) -> bool:
     user = request.user
     if not user.is_authenticated:
         return False
-    if user.is_verified():  # type: ignore[union-attr]
+    if user.is_verified():  # type: ignore[attr-defined]
         return True
-    return not settings.LIONROCK_REQUIRE_MFA and not user_has_mfa(user)  # type: ignore[arg-type]
+    return not settings.LIONROCK_REQUIRE_MFA and not user_has_mfa(user)
 
 
 class SignInCompletionMiddleware:

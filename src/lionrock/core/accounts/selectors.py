@@ -84,7 +84,7 @@ def users_with_role(*, role: Role | str, organisation: Organisation) -> QuerySet
 def user_has_mfa(user: User) -> bool:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def mfa_device_pending(user: User) -> TOTPDevice | None:

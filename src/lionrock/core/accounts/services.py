@@ -287,7 +287,7 @@ def token_create(
     """Issues a token for the acting user in one of their organisations; the secret is returned once."""
     user = actor.user
     org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
-    if user is None or actor.token is not None or org_id not in actor.grants:
+    if user is None or actor.token is not None or org_id is None or org_id not in actor.grants:
         raise NotFound
     chosen = sorted(set(scopes))
     if not chosen or any(scope not in Scope.values for scope in chosen):

@@ -51,7 +51,7 @@ def _half_signed_in_actor(request: HttpRequest) -> Actor:
     """The user who passed the password step but may not yet have passed MFA."""
     if not request.user.is_authenticated:
         raise NotFound
-    return actor_for_user(request.user, ip_address=request.META.get("REMOTE_ADDR"))  # type: ignore[arg-type]
+    return actor_for_user(request.user, ip_address=request.META.get("REMOTE_ADDR"))
 
 
 @sensitive_post_parameters("password")
@@ -67,7 +67,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if user is not None:
             login(request, user)
             response = redirect(_next_url(request))
-            language_activate_for(request, response, user.preferred_language)  # type: ignore[attr-defined]
+            language_activate_for(request, response, user.preferred_language)
             return response
         form.add_error(None, _("The email address or password is not correct."))
     return render(request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")})

@@ -8,6 +8,6 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, periodic_task
 
 
-@periodic_task(crontab(minute="*"))
+@periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
 def worker_heartbeat() -> None:
     HUEY.put("lionrock:worker-heartbeat", str(time.time()))
