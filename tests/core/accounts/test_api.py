@@ -71,7 +71,7 @@ def test_a_fully_signed_in_session_reads_the_api(signed_in):
 
 
 def test_revoking_through_the_api_and_listing_never_shows_secrets(signed_in):
-    membership, token, secret = issue()
+    _membership, token, secret = issue()
     header = {"Authorization": f"Bearer {secret}"}
     listed = Client().get("/api/accounts/tokens", headers=header).json()
     assert [t["prefix"] for t in listed] == [token.prefix]
