@@ -92,12 +92,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if args.demo:
         _demo_environment()
     _django_setup()
-    import time
 
     from django.core.management import call_command
-    from huey.contrib.djhuey import HUEY
 
-    HUEY.put("lionrock:worker-heartbeat", str(time.time()))
+    from lionrock.core.shell.tasks import worker_heartbeat
+
+    # Queued, not written directly: the heartbeat appears only once this consumer really runs tasks.
+    worker_heartbeat()
     options: dict[str, Any] = {}
     if args.workers:
         options["workers"] = args.workers
