@@ -9,6 +9,7 @@ from lionrock.core.accounts.access import NotFound
 from lionrock.core.accounts.api import router as accounts_router
 from lionrock.core.accounts.authentication import API_AUTH
 from lionrock.core.accounts.services import ValidationFailed
+from lionrock.immigration.enforcement.api import router as enforcement_router
 
 api = NinjaAPI(
     title="Lionrock API",
@@ -32,3 +33,4 @@ def _invalid(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
 
 
 api.add_router("/accounts", accounts_router)
+api.add_router("/enforcement", enforcement_router)

@@ -1,0 +1,1 @@
+"""Immigration enforcement and victim screening."""

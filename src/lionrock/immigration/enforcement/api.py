@@ -1,0 +1,97 @@
+"""REST endpoints: the offence catalogue, and the report queue for enforcement officers' tools."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Router
+
+from lionrock.core.accounts.access import Actor, NotFound, require_scope
+from lionrock.core.accounts.models import Organisation
+from lionrock.core.accounts.roles import Role, Scope
+from lionrock.immigration.enforcement import selectors, services
+from lionrock.immigration.enforcement.models import Offence, Report
+from lionrock.immigration.enforcement.schemas import OffenceOut, ReportIn, ReportOut
+
+router = Router(tags=["enforcement"])
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = request.auth  # type: ignore[attr-defined]
+    if not isinstance(actor, Actor) or actor.user is None:
+        raise NotFound
+    return actor
+
+
+def _offence_out(offence: Offence) -> OffenceOut:
+    return OffenceOut.model_validate(offence, from_attributes=True)
+
+
+def _report_out(report: Report) -> ReportOut:
+    return ReportOut(
+        reference=report.reference,
+        channel=report.channel,
+        category=report.category,
+        description=report.description,
+        address=report.address,
+        district=report.district,
+        premises_type=report.premises_type,
+        business_name=report.business_name,
+        observed_on=report.observed_on,
+        observed_time=report.observed_time,
+        status=report.status,
+        priority=report.priority,
+        outcome=report.outcome,
+        assignee=report.assignee.email if report.assignee else None,
+        received_at=report.received_at,
+        anonymous=report.is_anonymous,
+    )
+
+
+@router.get(
+    "/offences", response=list[OffenceOut], summary="The offence catalogue, or the rows in force on a date"
+)
+def offence_list(request: HttpRequest, on: date | None = None) -> list[OffenceOut]:
+    _actor(request)
+    rows = selectors.offences_in_force(on=on) if on else selectors.offences_catalogue()
+    return [_offence_out(offence) for offence in rows]
+
+
+@router.get(
+    "/reports",
+    response=list[ReportOut],
+    summary="Open reports in the triage queue (reporter details omitted)",
+)
+def report_list(request: HttpRequest, status: str = "open", limit: int = 100) -> list[ReportOut]:
+    actor = _actor(request)
+    require_scope(actor, Scope.ENFORCEMENT_READ)
+    limit = max(1, min(limit, 500))
+    return [_report_out(report) for report in selectors.reports_queue(actor=actor, status=status)[:limit]]
+
+
+@router.get("/reports/{reference}", response=ReportOut, summary="One report (reporter details omitted)")
+def report_detail(request: HttpRequest, reference: str) -> ReportOut:
+    actor = _actor(request)
+    require_scope(actor, Scope.ENFORCEMENT_READ)
+    return _report_out(selectors.report_get(actor=actor, reference=reference))
+
+
+@router.post("/reports", response={201: ReportOut}, summary="Log a report received by hotline, fax or email")
+def report_log(request: HttpRequest, payload: ReportIn) -> tuple[int, ReportOut]:
+    actor = _actor(request)
+    require_scope(actor, Scope.ENFORCEMENT_WRITE)
+    organisation_ids = sorted(actor.organisations_with(Role.ENFORCEMENT_OFFICER))
+    if not organisation_ids:
+        raise NotFound
+    data = payload.dict()
+    channel = data.pop("channel")
+    received_at = data.pop("received_at")
+    report = services.report_log(
+        actor=actor,
+        organisation=Organisation.objects.get(pk=organisation_ids[0]),
+        channel=channel,
+        details=services.ReportDetails(**data),
+        received_at=received_at,
+    )
+    return 201, _report_out(report)

@@ -1,0 +1,250 @@
+"""Forms for the public report, officers' logging of reports, and triage."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django import forms
+from django.core import signing
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from lionrock.immigration.enforcement import uploads
+from lionrock.immigration.enforcement.models import District, PremisesType, Report
+from lionrock.immigration.enforcement.services import ReportDetails, Upload
+
+_SUBMISSION_SALT = "lionrock.enforcement.report-form"
+SUBMISSION_MAX_AGE = 6 * 3600
+HONEYPOT_FIELD = "website"
+
+
+def submission_key_new() -> str:
+    """A signed one-off key rendered into the form: a second click on "Send" returns the first report."""
+    return signing.dumps(secrets.token_hex(16), salt=_SUBMISSION_SALT)
+
+
+def _blank(choices: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    return [("", _("— choose —")), *choices]
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by content in the service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(item, initial) for item in data if item]
+        else:
+            files = [single(data, initial)] if data else []
+        if len(files) > uploads.MAX_FILES:
+            raise forms.ValidationError(_("Attach at most %(count)s files.") % {"count": uploads.MAX_FILES})
+        for item in files:
+            if item.size is not None and item.size > uploads.MAX_FILE_BYTES:
+                raise forms.ValidationError(
+                    _("“%(name)s” is larger than %(limit)s MB.")
+                    % {"name": item.name, "limit": uploads.MAX_FILE_BYTES // 1048576}
+                )
+        return files
+
+
+def uploads_read(files: list[UploadedFile]) -> list[Upload]:
+    """The bytes of each file, read no further than the size limit allows."""
+    return [Upload(name=item.name or "file", data=item.read(uploads.MAX_FILE_BYTES + 1)) for item in files]
+
+
+class ReportDetailsForm(forms.Form):
+    """What was seen, where and when: shared by the public form and the officers' log."""
+
+    category = forms.ChoiceField(
+        label=_("What did you see?"), choices=Report.Category.choices, widget=forms.RadioSelect
+    )
+    description = forms.CharField(
+        label=_("Describe what you saw"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What people were doing, how many, and anything that made you think it was illegal."),
+    )
+    address = forms.CharField(
+        label=_("Address"), max_length=300, help_text=_("Flat, floor, building, street.")
+    )
+    district = forms.ChoiceField(label=_("District"), choices=_blank(District.choices), required=False)
+    premises_type = forms.ChoiceField(
+        label=_("Type of premises"), choices=_blank(PremisesType.choices), required=False
+    )
+    business_name = forms.CharField(
+        label=_("Name of the business or employer (if known)"), max_length=200, required=False
+    )
+    observed_on = forms.DateField(
+        label=_("Date seen"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    observed_time = forms.TimeField(
+        label=_("Time seen"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    people_involved = forms.CharField(
+        label=_("People involved"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Descriptions, names or numbers of the workers or employers, if you know them."),
+    )
+    attachments = MultipleFileField(
+        label=_("Photos or documents (optional)"),
+        required=False,
+        help_text=_("Up to 3 files: JPEG, PNG or PDF, at most 5 MB each."),
+    )
+    reporter_name = forms.CharField(label=_("Your name (optional)"), max_length=200, required=False)
+    reporter_contact = forms.CharField(
+        label=_("Phone or email to reach you (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave both empty to report anonymously. Your details are kept encrypted."),
+    )
+
+    def details(self, *, language: str = "") -> ReportDetails:
+        data = self.cleaned_data
+        return ReportDetails(
+            category=data["category"],
+            description=data["description"],
+            address=data["address"],
+            district=data.get("district") or "",
+            premises_type=data.get("premises_type") or "",
+            business_name=data.get("business_name") or "",
+            people_involved=data.get("people_involved") or "",
+            observed_on=data.get("observed_on"),
+            observed_time=data.get("observed_time"),
+            reporter_name=data.get("reporter_name") or "",
+            reporter_contact=data.get("reporter_contact") or "",
+            language=language,
+        )
+
+
+class PublicReportForm(ReportDetailsForm):
+    """The public form: a honeypot field people never see, and a signed key against double sending."""
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    submission = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_submission(self) -> str:
+        try:
+            value = signing.loads(
+                self.cleaned_data["submission"], salt=_SUBMISSION_SALT, max_age=SUBMISSION_MAX_AGE
+            )
+        except signing.BadSignature as exc:
+            raise forms.ValidationError(
+                _("This form has expired. Reload the page and send your report again.")
+            ) from exc
+        return str(value)
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get(HONEYPOT_FIELD))
+
+
+class OfficerReportForm(ReportDetailsForm):
+    """An officer logs a report received by hotline, fax, email or in person."""
+
+    field_order = ("channel", "received_at")
+
+    channel = forms.ChoiceField(
+        label=_("Received by"),
+        choices=_blank([c for c in Report.Channel.choices if c[0] != Report.Channel.ONLINE]),
+    )
+    received_at = forms.DateTimeField(
+        label=_("Received at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Leave empty for now."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].label = _("What was reported")
+        self.fields["description"].label = _("What the reporter said")
+        self.fields["description"].help_text = ""
+        self.fields["reporter_name"].label = _("Reporter's name (optional)")
+        self.fields["reporter_contact"].label = _("Reporter's phone or email (optional)")
+        self.fields["reporter_contact"].help_text = _("Kept encrypted; leave empty for an anonymous report.")
+
+
+class ReportStatusForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Reference number"), max_length=30, help_text=_("For example IR-7K3M9-Q2X4P.")
+    )
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("open", _("Open")), ("", _("All")), *Report.Status.choices],
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=_blank(Report.Priority.choices),
+    )
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=_blank(Report.Channel.choices))
+    assigned = forms.ChoiceField(
+        label=_("Assigned to"),
+        required=False,
+        choices=[("", _("Anyone")), ("me", _("Me")), ("nobody", _("Nobody"))],
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.TypedChoiceField(label=_("Assign to"), coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args: Any, officers: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", _("Nobody")), *officers]  # type: ignore[attr-defined]
+
+
+class PriorityForm(forms.Form):
+    priority = forms.TypedChoiceField(label=_("Priority"), coerce=int, choices=Report.Priority.choices)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DuplicateForm(forms.Form):
+    original = forms.CharField(
+        label=_("Duplicate of report"), max_length=30, help_text=_("The reference of the report to keep.")
+    )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=_blank([c for c in Report.Outcome.choices if c[0] != Report.Outcome.DUPLICATE]),
+    )
+    note = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OffenceDateForm(forms.Form):
+    on = forms.DateField(
+        label=_("In force on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

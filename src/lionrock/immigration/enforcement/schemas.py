@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from ninja import Schema
+
+
+class OffenceOut(Schema):
+    code: str
+    ordinance: str
+    section: str
+    title_en: str
+    title_zh: str
+    max_fine_hkd: int | None
+    max_imprisonment_months: int | None
+    penalty_as_principal: bool
+    effective_from: date | None
+    effective_until: date | None
+
+
+class ReportOut(Schema):
+    reference: str
+    channel: str
+    category: str
+    description: str
+    address: str
+    district: str
+    premises_type: str
+    business_name: str
+    observed_on: date | None
+    observed_time: time | None
+    status: str
+    priority: int
+    outcome: str
+    assignee: str | None
+    received_at: datetime
+    anonymous: bool
+
+
+class ReportIn(Schema):
+    channel: str
+    category: str
+    description: str
+    address: str
+    district: str = ""
+    premises_type: str = ""
+    business_name: str = ""
+    people_involved: str = ""
+    observed_on: date | None = None
+    observed_time: time | None = None
+    reporter_name: str = ""
+    reporter_contact: str = ""
+    received_at: datetime | None = None

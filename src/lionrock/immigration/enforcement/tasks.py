@@ -1,0 +1,1 @@
+"""Background work for enforcement. None yet: reports are triaged by people, not by the queue."""
