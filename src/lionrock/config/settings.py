@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lionrock.core.accounts",
     "lionrock.core.audit",
     "lionrock.core.shell",
+    "lionrock.cyber.intel",
     "lionrock.immigration.enforcement",
     "ninja",
 ]

@@ -1,0 +1,1 @@
+"""Cyber defence: threat-intelligence sharing, monitoring, incidents and drills."""

@@ -1,0 +1,402 @@
+"""Every write to the STIX store. objects_add is the one path for TAXII, REST, UI and every importer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lionrock.core.accounts import access
+from lionrock.core.accounts.access import Actor, NotFound
+from lionrock.core.accounts.models import Organisation, User
+from lionrock.core.accounts.roles import Scope
+from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.audit import services as audit
+from lionrock.cyber.intel import selectors
+from lionrock.cyber.intel.correlation import value_key, values_of
+from lionrock.cyber.intel.models import (
+    Collection,
+    CollectionGrant,
+    ObjectRecipient,
+    ObservableValue,
+    SharingGroup,
+    StixObject,
+)
+from lionrock.cyber.intel.sharing import INTEL_MANAGE_ROLES
+from lionrock.cyber.intel.tlp import RANK, Tlp, tlp_of_marking_definition, tlp_of_object
+from lionrock.cyber.intel.validation import ObjectError, object_errors, parse_timestamp
+
+ONE_MICROSECOND = timedelta(microseconds=1)
+
+
+class StixRejected(ValidationFailed):
+    """Objects that cannot be stored, each with its precise reason; nothing from the request was kept."""
+
+    def __init__(self, errors: Sequence[ObjectError]) -> None:
+        self.errors = list(errors)
+        shown = "; ".join(str(error) for error in self.errors[:5])
+        more = len(self.errors) - 5
+        super().__init__(shown + (f" (and {more} more)" if more > 0 else ""))
+
+
+@dataclass
+class AddOutcome:
+    """What one request did: rows stored, exact duplicates accepted without change, and refusals."""
+
+    added: list[StixObject] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    failures: list[ObjectError] = field(default_factory=list)
+
+    @property
+    def success_ids(self) -> list[str]:
+        return [obj.stix_id for obj in self.added] + self.duplicates
+
+
+def _canonical(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _lock_collection(collection: Collection) -> None:
+    """Serialises writers to one collection so date_added stays strictly increasing without ties."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"intel:{collection.pk}"])
+
+
+def _acting_organisation(actor: Actor, collection: Collection) -> int:
+    orgs = selectors.intel_organisations(actor, write=True)
+    if collection.owner_id in orgs:
+        return collection.owner_id
+    return min(orgs)
+
+
+def _stored_marking_levels(collection: Collection, refs: set[str]) -> dict[str, Tlp]:
+    levels: dict[str, Tlp] = {}
+    if not refs:
+        return levels
+    for raw in StixObject.objects.filter(
+        collection=collection, type="marking-definition", stix_id__in=refs, is_latest=True
+    ).values_list("raw", flat=True):
+        definition = json.loads(raw)
+        level = tlp_of_marking_definition(definition)
+        if level is not None:
+            levels[definition["id"]] = level
+    return levels
+
+
+def objects_add(
+    *,
+    actor: Actor,
+    collection: Collection,
+    objects: Sequence[Any],
+    source: str = "api",
+    all_or_nothing: bool = True,
+    recipient_organisations: Iterable[Organisation] = (),
+    recipient_users: Iterable[User] = (),
+) -> AddOutcome:
+    """Validates and stores objects in one transaction.
+
+    With all_or_nothing (uploads, imports, the REST API) one bad object refuses the whole request;
+    without it (TAXII POST, which is atomic per object) good objects are stored and bad ones reported.
+    """
+    access.require_scope(actor, Scope.INTEL_WRITE)
+    if collection.pk not in selectors.collection_ids_writable(actor):
+        raise NotFound
+    outcome = AddOutcome()
+    in_batch_levels = {
+        obj["id"]: level
+        for obj in objects
+        if isinstance(obj, dict)
+        and obj.get("type") == "marking-definition"
+        and isinstance(obj.get("id"), str)
+        if (level := tlp_of_marking_definition(obj)) is not None
+    }
+    refs = {
+        ref
+        for obj in objects
+        if isinstance(obj, dict) and isinstance(obj.get("object_marking_refs"), list)
+        for ref in obj["object_marking_refs"]
+        if isinstance(ref, str) and ref not in in_batch_levels
+    }
+    definitions = {**_stored_marking_levels(collection, refs), **in_batch_levels}
+    max_rank = RANK[Tlp(collection.max_tlp)]
+
+    candidates: list[tuple[int, dict[str, Any], Tlp, datetime, datetime]] = []
+    for index, obj in enumerate(objects):
+        errors = object_errors(obj, index)
+        if errors:
+            outcome.failures.extend(errors)
+            continue
+        level = tlp_of_object(obj, definitions) or Tlp(collection.default_tlp)
+        if RANK[level] > max_rank:
+            outcome.failures.append(
+                ObjectError(
+                    index,
+                    obj["id"],
+                    "object_marking_refs",
+                    _(
+                        "%(tlp)s is more restrictive than this collection accepts (%(max)s); share it in a "
+                        "collection limited to its recipients"
+                    )
+                    % {"tlp": level.label, "max": Tlp(collection.max_tlp).label},
+                )
+            )
+            continue
+        created = parse_timestamp(obj["created"]) if "created" in obj else None
+        modified = parse_timestamp(obj["modified"]) if "modified" in obj else created
+        candidates.append((index, obj, level, created or timezone.now(), modified or timezone.now()))
+
+    if outcome.failures and all_or_nothing:
+        raise StixRejected(outcome.failures)
+
+    with transaction.atomic():
+        _lock_collection(collection)
+        ids = {obj["id"] for _, obj, _, _, _ in candidates}
+        existing: dict[tuple[str, datetime], str] = {}
+        latest: dict[str, datetime] = {}
+        for stix_id, modified, raw, is_latest in StixObject.objects.filter(
+            collection=collection, stix_id__in=ids
+        ).values_list("stix_id", "modified", "raw", "is_latest"):
+            existing[(stix_id, modified)] = raw
+            if is_latest:
+                latest[stix_id] = modified
+
+        rows: list[StixObject] = []
+        row_values: list[list[tuple[str, str]]] = []
+        last = StixObject.objects.filter(collection=collection).aggregate(last=Max("date_added"))["last"]
+        stamp = timezone.now()
+        if last is not None and stamp <= last:
+            stamp = last + ONE_MICROSECOND
+        demote: set[str] = set()
+        user = actor.user
+        org_id = _acting_organisation(actor, collection)
+        for index, obj, level, created, modified in candidates:
+            raw = _canonical(obj)
+            known = existing.get((obj["id"], modified))
+            if known is not None:
+                if json.loads(known) == obj:
+                    outcome.duplicates.append(obj["id"])
+                else:
+                    outcome.failures.append(
+                        ObjectError(
+                            index,
+                            obj["id"],
+                            "modified",
+                            _("a different object with this id and modified timestamp already exists"),
+                        )
+                    )
+                continue
+            existing[(obj["id"], modified)] = raw
+            is_latest = obj["id"] not in latest or modified > latest[obj["id"]]
+            if is_latest:
+                if obj["id"] in latest:
+                    demote.add(obj["id"])
+                for row in rows:
+                    if row.stix_id == obj["id"] and row.is_latest:
+                        row.is_latest = False
+                latest[obj["id"]] = modified
+            rows.append(
+                StixObject(
+                    collection=collection,
+                    stix_id=obj["id"],
+                    type=obj["type"],
+                    spec_version=obj.get("spec_version", "2.1"),
+                    created=created,
+                    modified=modified,
+                    date_added=stamp,
+                    is_latest=is_latest,
+                    revoked=bool(obj.get("revoked", False)),
+                    tlp=level,
+                    created_by_org_id=org_id,
+                    created_by_user=user,
+                    source=source[:40],
+                    raw=raw,
+                )
+            )
+            row_values.append(values_of(obj))
+            stamp += ONE_MICROSECOND
+
+        if outcome.failures and all_or_nothing:
+            raise StixRejected(outcome.failures)
+        if demote:
+            StixObject.objects.filter(collection=collection, stix_id__in=demote, is_latest=True).update(
+                is_latest=False
+            )
+        StixObject.objects.bulk_create(rows, batch_size=500)
+        ObservableValue.objects.bulk_create(
+            [
+                ObservableValue(stix_object=row, kind=kind, value=value, key=value_key(kind, value))
+                for row, values in zip(rows, row_values, strict=True)
+                for kind, value in values
+            ],
+            batch_size=1000,
+        )
+        recipients = [
+            ObjectRecipient(stix_object=row, organisation=org)
+            for org in recipient_organisations
+            for row in rows
+            if row.tlp == Tlp.AMBER_STRICT
+        ]
+        recipients += [
+            ObjectRecipient(stix_object=row, user=person)
+            for person in recipient_users
+            for row in rows
+            if row.tlp == Tlp.RED
+        ]
+        ObjectRecipient.objects.bulk_create(recipients, batch_size=1000)
+        outcome.added = rows
+        if rows:
+            audit.record(
+                actor=actor,
+                action="intel.objects.add",
+                target=collection,
+                changes={"ids": sorted({row.stix_id for row in rows}), "source": source},
+                summary=f"{len(rows)} object version(s) via {source}"
+                + (f"; {len(outcome.duplicates)} duplicate(s)" if outcome.duplicates else ""),
+            )
+    return outcome
+
+
+@transaction.atomic
+def object_delete(
+    *, actor: Actor, collection: Collection, stix_id: str, versions: Iterable[datetime] | None = None
+) -> int:
+    """Removes versions of an object (all of them by default); only its creator or the owner may."""
+    access.require_scope(actor, Scope.INTEL_WRITE)
+    if collection.pk not in selectors.collection_ids_writable(actor):
+        raise NotFound
+    rows = selectors.collection_objects_visible(actor=actor, collection=collection).filter(stix_id=stix_id)
+    orgs = selectors.intel_organisations(actor, write=True)
+    if collection.owner_id not in orgs:
+        rows = rows.filter(created_by_org_id__in=orgs)
+    if versions is not None:
+        rows = rows.filter(modified__in=list(versions))
+    doomed = list(rows.values_list("pk", flat=True))
+    if not doomed:
+        raise NotFound(stix_id)
+    StixObject.objects.filter(pk__in=doomed).delete()
+    newest = StixObject.objects.filter(collection=collection, stix_id=stix_id).order_by("-modified").first()
+    if newest is not None and not newest.is_latest:
+        StixObject.objects.filter(pk=newest.pk).update(is_latest=True)
+    audit.record(
+        actor=actor,
+        action="intel.object.delete",
+        target=collection,
+        changes={"id": stix_id, "rows": len(doomed)},
+        summary=f"{stix_id}: {len(doomed)} version(s)",
+    )
+    return len(doomed)
+
+
+@transaction.atomic
+def collection_create(
+    *,
+    actor: Actor,
+    owner: Organisation,
+    alias: str,
+    title: str,
+    description: str = "",
+    default_tlp: str = Tlp.AMBER,
+    max_tlp: str = Tlp.AMBER_STRICT,
+) -> Collection:
+    access.require(actor, *INTEL_MANAGE_ROLES, organisation=owner)
+    if RANK[Tlp(default_tlp)] > RANK[Tlp(max_tlp)]:
+        raise ValidationFailed(
+            _("The default TLP cannot be more restrictive than the most restrictive TLP accepted.")
+        )
+    if Collection.objects.filter(alias=alias).exists():
+        raise ValidationFailed(
+            _("A collection with the short code “%(alias)s” already exists.") % {"alias": alias}
+        )
+    collection = Collection.objects.create(
+        owner=owner,
+        alias=alias,
+        title=title,
+        description=description,
+        default_tlp=default_tlp,
+        max_tlp=max_tlp,
+    )
+    audit.record(
+        actor=actor,
+        action="intel.collection.create",
+        target=collection,
+        changes={"alias": alias, "title": title, "default_tlp": default_tlp, "max_tlp": max_tlp},
+    )
+    return collection
+
+
+@transaction.atomic
+def collection_grant_set(
+    *,
+    actor: Actor,
+    collection: Collection,
+    organisation: Organisation | None = None,
+    group: SharingGroup | None = None,
+    can_read: bool,
+    can_write: bool,
+) -> CollectionGrant | None:
+    """Sets one grantee's access; both flags false removes the grant."""
+    selectors.require_manage(actor, collection)
+    if (organisation is None) == (group is None):
+        raise ValidationFailed(_("Grant access to one organisation or one sharing group."))
+    lookup = {"collection": collection, "organisation": organisation, "group": group}
+    grantee = str(organisation or group)
+    if not can_read and not can_write:
+        CollectionGrant.objects.filter(**lookup).delete()
+        audit.record(actor=actor, action="intel.collection.revoke", target=collection, summary=grantee)
+        return None
+    grant, _created = CollectionGrant.objects.update_or_create(
+        collection=collection,
+        organisation=organisation,
+        group=group,
+        defaults={"can_read": can_read, "can_write": can_write},
+    )
+    audit.record(
+        actor=actor,
+        action="intel.collection.grant",
+        target=collection,
+        changes={"grantee": grantee, "can_read": can_read, "can_write": can_write},
+        summary=f"{grantee}: {'read' if can_read else ''}{'+write' if can_write else ''}",
+    )
+    return grant
+
+
+@transaction.atomic
+def collection_red_recipients_set(*, actor: Actor, collection: Collection, users: Iterable[User]) -> None:
+    selectors.require_manage(actor, collection)
+    people = list(users)
+    collection.red_recipients.set(people)
+    audit.record(
+        actor=actor,
+        action="intel.collection.red_recipients",
+        target=collection,
+        changes={"users": sorted(person.pk for person in people)},
+    )
+
+
+@transaction.atomic
+def sharing_group_create(
+    *, actor: Actor, slug: str, name: str, organisations: Iterable[Organisation], description: str = ""
+) -> SharingGroup:
+    access.require(actor, *INTEL_MANAGE_ROLES)
+    if SharingGroup.objects.filter(slug=slug).exists():
+        raise ValidationFailed(
+            _("A sharing group with the short code “%(slug)s” already exists.") % {"slug": slug}
+        )
+    group = SharingGroup.objects.create(slug=slug, name=name, description=description)
+    members = list(organisations)
+    group.organisations.set(members)
+    audit.record(
+        actor=actor,
+        action="intel.group.create",
+        target=group,
+        changes={"slug": slug, "organisations": sorted(org.pk for org in members)},
+    )
+    return group

@@ -1,0 +1,188 @@
+import json
+
+import pytest
+
+from lionrock.core.accounts.access import NotFound
+from lionrock.core.audit.models import AuditEntry
+from lionrock.cyber.intel import services
+from lionrock.cyber.intel.models import ObservableValue, StixObject
+from lionrock.cyber.intel.services import StixRejected
+from lionrock.cyber.intel.tlp import Tlp
+from tests.cyber.intel.factories import community_make, indicator, sco
+
+pytestmark = pytest.mark.django_db
+
+
+def add(community, objects, **kwargs):
+    return services.objects_add(
+        actor=community.creator, collection=community.collection, objects=objects, **kwargs
+    )
+
+
+def test_objects_are_stored_exactly_as_received_with_custom_properties():
+    community = community_make()
+    obj = indicator(x_lionrock_note="名稱 ünïcode", confidence=80, labels=["c2"])
+    add(community, [obj])
+    stored = StixObject.objects.get(stix_id=obj["id"])
+    assert json.loads(stored.raw) == obj
+    assert list(json.loads(stored.raw)) == list(obj)
+    assert stored.tlp == Tlp.AMBER  # the collection's default for an unmarked object
+
+
+def test_one_bad_object_refuses_the_whole_upload_with_a_precise_reason():
+    community = community_make()
+    good = indicator()
+    bad = indicator(pattern="[domain-name:value = 'unterminated]")
+    with pytest.raises(StixRejected) as refused:
+        add(community, [good, bad])
+    error = refused.value.errors[0]
+    assert (error.index, error.stix_id, error.property) == (1, bad["id"], "pattern")
+    assert not StixObject.objects.exists()
+    assert not AuditEntry.objects.filter(action="intel.objects.add").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "prop"),
+    [
+        ({"id": "indicator--not-a-uuid"}, "id"),
+        ({"id": "malware--6c8f2f52-5c0f-4b55-a3c9-7f1ab2e2d8a1"}, "id"),
+        ({"created": "yesterday"}, "created"),
+        ({"modified": "2020-01-01T00:00:00Z"}, "modified"),
+        ({"spec_version": "2.0"}, "spec_version"),
+        ({"pattern_type": None}, "pattern_type"),
+        ({"valid_until": "2000-01-01T00:00:00Z"}, "valid_until"),
+        ({"created_by_ref": "not an id"}, "created_by_ref"),
+        ({"Bad-Name": 1}, "Bad-Name"),
+    ],
+)
+def test_invalid_objects_name_the_property_at_fault(change, prop):
+    community = community_make()
+    with pytest.raises(StixRejected) as refused:
+        add(community, [indicator(**change)])
+    assert prop in [error.property for error in refused.value.errors]
+
+
+def test_non_objects_and_unknown_shapes_are_refused():
+    community = community_make()
+    with pytest.raises(StixRejected) as refused:
+        add(community, ["a string", {"type": "x"}, {}])
+    assert len(refused.value.errors) == 3
+
+
+def test_taxii_mode_keeps_the_good_objects_and_reports_the_bad_ones():
+    community = community_make()
+    good, bad = indicator(), indicator(valid_from="soon")
+    outcome = add(community, [good, bad], all_or_nothing=False)
+    assert [row.stix_id for row in outcome.added] == [good["id"]]
+    assert [error.stix_id for error in outcome.failures] == [bad["id"]]
+
+
+def test_an_exact_duplicate_is_accepted_without_a_second_row():
+    community = community_make()
+    obj = indicator()
+    add(community, [obj])
+    outcome = add(community, [obj])
+    assert outcome.duplicates == [obj["id"]] and not outcome.added
+    assert StixObject.objects.filter(stix_id=obj["id"]).count() == 1
+
+
+def test_a_different_object_under_the_same_id_and_version_is_refused():
+    community = community_make()
+    obj = indicator()
+    add(community, [obj])
+    with pytest.raises(StixRejected) as refused:
+        add(community, [obj | {"name": "tampered"}])
+    assert "already exists" in str(refused.value)
+
+
+def test_a_red_object_cannot_go_to_a_collection_with_a_wider_audience():
+    community = community_make(max_tlp=Tlp.AMBER)
+    with pytest.raises(StixRejected) as refused:
+        add(community, [indicator(tlp=Tlp.RED)])
+    assert refused.value.errors[0].property == "object_marking_refs"
+    assert not StixObject.objects.exists()
+
+
+def test_tlp_1_markings_and_custom_marking_definitions_are_recognised():
+    community = community_make()
+    old_style = indicator(object_marking_refs=["marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"])
+    custom_marking = {
+        "type": "marking-definition",
+        "spec_version": "2.1",
+        "id": "marking-definition--1d3a2b6c-9f1e-4d0a-8b7c-2e5f4a6b8c9d",
+        "created": "2024-01-01T00:00:00Z",
+        "definition_type": "tlp",
+        "definition": {"tlp": "green"},
+    }
+    custom_marked = indicator(object_marking_refs=[custom_marking["id"]])
+    both = indicator(
+        object_marking_refs=[custom_marking["id"], "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed"]
+    )
+    add(community, [old_style, custom_marking, custom_marked, both])
+    tlps = dict(StixObject.objects.values_list("stix_id", "tlp"))
+    assert tlps[old_style["id"]] == Tlp.AMBER
+    assert tlps[custom_marked["id"]] == Tlp.GREEN
+    assert tlps[both["id"]] == Tlp.RED
+
+
+def test_new_versions_become_latest_and_older_ones_stay_retrievable():
+    community = community_make()
+    first = indicator()
+    second = first | {"modified": "2025-04-01T00:00:00.000Z", "name": "updated"}
+    older = first | {"modified": "2025-03-15T00:00:00.000Z", "name": "late arrival"}
+    add(community, [first])
+    add(community, [second])
+    add(community, [older])
+    rows = {row.modified.isoformat(): row.is_latest for row in StixObject.objects.filter(stix_id=first["id"])}
+    assert sorted(rows.values()) == [False, False, True]
+    latest = StixObject.objects.get(stix_id=first["id"], is_latest=True)
+    assert json.loads(latest.raw)["name"] == "updated"
+
+
+def test_date_added_strictly_increases_within_a_collection():
+    community = community_make()
+    add(community, [indicator() for _ in range(50)])
+    add(community, [indicator() for _ in range(50)])
+    stamps = list(StixObject.objects.order_by("pk").values_list("date_added", flat=True))
+    assert stamps == sorted(stamps)
+    assert len(set(stamps)) == len(stamps)
+
+
+def test_values_are_indexed_normalised_for_correlation():
+    community = community_make()
+    add(community, [indicator("WWW.Evil.Example."), sco("ipv6-addr", "2001:DB8:0:0:0:0:0:1")])
+    assert set(ObservableValue.objects.values_list("kind", "value")) == {
+        ("domain", "www.evil.example"),
+        ("ip", "2001:db8::1"),
+    }
+
+
+def test_readers_without_write_access_cannot_add():
+    community = community_make()
+    with pytest.raises(NotFound):
+        services.objects_add(
+            actor=community.group_reader, collection=community.collection, objects=[indicator()]
+        )
+
+
+def test_deleting_an_object_removes_every_version_and_is_audited():
+    community = community_make()
+    obj = indicator()
+    add(community, [obj, obj | {"modified": "2025-05-01T00:00:00.000Z"}])
+    assert (
+        services.object_delete(actor=community.creator, collection=community.collection, stix_id=obj["id"])
+        == 2
+    )
+    assert not StixObject.objects.filter(stix_id=obj["id"]).exists()
+    assert AuditEntry.objects.filter(action="intel.object.delete").exists()
+
+
+def test_a_writer_cannot_delete_another_organisations_object():
+    community = community_make()
+    obj = indicator()
+    add(community, [obj])
+    with pytest.raises(NotFound):
+        services.object_delete(
+            actor=community.direct_reader, collection=community.collection, stix_id=obj["id"]
+        )
+    assert StixObject.objects.filter(stix_id=obj["id"]).exists()
