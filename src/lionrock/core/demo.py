@@ -284,6 +284,9 @@ def demo_world_build(*, force: bool, quiet: bool) -> DemoWorld:
         world.created_people += 1
     if not quiet:
         print(f"Demo: {world.created_organisations} organisations and {world.created_people} people created.")
+    from lionrock.immigration.enforcement.demo import enforcement_demo_build
+
+    enforcement_demo_build(quiet=quiet)
     return world
 
 

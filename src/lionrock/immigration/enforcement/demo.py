@@ -1,0 +1,105 @@
+"""Demo enforcement data: reports from the public and the hotline, built through the services.
+
+Called at the end of lionrock.core.demo.demo_world_build; running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from lionrock.core.accounts.access import actor_for_user
+from lionrock.core.accounts.models import Organisation, User
+from lionrock.immigration.enforcement import services
+from lionrock.immigration.enforcement.models import Report
+from lionrock.immigration.enforcement.services import ReportDetails
+
+DEMO_OFFICER = "officer@lionrock.test"
+DEMO_SUBMITTER = "demo"
+
+PUBLIC_REPORTS: tuple[tuple[str, ReportDetails], ...] = (
+    (
+        "demo-public-1",
+        ReportDetails(
+            category=Report.Category.ILLEGAL_WORK,
+            description="大廈外牆維修工程有六名工人，聽說他們持旅遊簽證來港，每天早上七時開工。",  # noqa: RUF001
+            address="九龍深水埗長沙灣道303號長沙灣工業大廈地下",
+            district="sham_shui_po",
+            premises_type="renovation_site",
+            business_name="宏達裝修工程有限公司",
+            observed_on=date(2026, 11, 18),
+            language="zh-hant",
+        ),
+    ),
+    (
+        "demo-public-2",
+        ReportDetails(
+            category=Report.Category.EMPLOYING,
+            description="A restaurant kitchen employs two workers who say they are visitors; they are paid "
+            "in cash at the back door after closing.",
+            address="G/F, 18 Woosung Street, Jordan",
+            district="yau_tsim_mong",
+            premises_type="restaurant",
+            business_name="Harbour Noodle House Ltd",
+            observed_on=date(2026, 11, 20),
+            reporter_contact="reporter.demo@example.org",
+            language="en",
+        ),
+    ),
+    (
+        "demo-public-3",
+        ReportDetails(
+            category=Report.Category.ILLEGAL_WORK,
+            description="Same noodle shop: new faces in the kitchen again this week.",
+            address="G/F, 18 Woosung St., Jordan",
+            district="yau_tsim_mong",
+            premises_type="restaurant",
+            business_name="HARBOUR NOODLE HOUSE LIMITED",
+            language="en",
+        ),
+    ),
+)
+
+HOTLINE_REPORT = ReportDetails(
+    category=Report.Category.OVERSTAYING,
+    description="Caller says a warehouse in Kwai Chung has night-shift packers whose visas expired "
+    "in the summer.",
+    address="Unit 12, 7/F, Kwai Tak Industrial Centre, Kwai Chung",
+    district="kwai_tsing",
+    premises_type="warehouse",
+    reporter_name="Mr Lee",
+    reporter_contact="9000 0000",
+)
+
+
+def enforcement_demo_build(*, quiet: bool) -> int:
+    """Adds the demo reports once; returns how many were created."""
+    organisation = Organisation.objects.filter(slug="immigration").first()
+    officer = User.objects.filter(email=DEMO_OFFICER).first()
+    if organisation is None or officer is None:
+        return 0
+    created = 0
+    for key, details in PUBLIC_REPORTS:
+        if Report.objects.filter(submission_key=key).exists():
+            continue
+        services.report_submit(
+            organisation=organisation,
+            details=details,
+            files=[],
+            submitter_address=DEMO_SUBMITTER,
+            submission_key=key,
+        )
+        created += 1
+    if not Report.objects.filter(organisation=organisation, channel=Report.Channel.HOTLINE).exists():
+        services.report_log(
+            actor=actor_for_user(officer),
+            organisation=organisation,
+            channel=Report.Channel.HOTLINE,
+            details=HOTLINE_REPORT,
+            received_at=timezone.now() - timedelta(days=1),
+        )
+        created += 1
+    if not quiet and created:
+        print(f"Demo: {created} enforcement reports created.")
+    return created
