@@ -77,6 +77,18 @@ def test_main_pages_are_accessible_and_keep_to_the_csp(page: Any, page_watch: An
     page_watch.expect_console_error("404")
     audit.visit("/no-such-page/", "not found", status=404)
 
+    # Sign out, and back in with the enrolled device: the second-step page.
+    page.locator("header").get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    audit.check("signed out")
+    sign_in(page, admin)
+    expect(page).to_have_url(re.compile(r"/mfa/"))
+    audit.check("MFA verification")
+    device = TOTPDevice.objects.get(user=admin.user)
+    page.get_by_label("Code from your authenticator app").fill(factories.code_for(device))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+
     # The same pages in Traditional Chinese (html lang changes; fonts and layout must still pass).
     page.goto("/")
     page.get_by_label("Language").select_option("zh-hant")
