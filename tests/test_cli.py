@@ -197,3 +197,11 @@ def test_serve_demo_starts_web_server_and_worker_together(tmp_path: Path):
     assert "admin@lionrock.test" in output
     assert "demo-pass-for-serve-test" in output
     assert (tmp_path / "lionrock.sqlite3").exists()
+
+
+@pytest.mark.django_db
+def test_a_weak_demo_password_is_refused_with_a_message(monkeypatch, capsys):
+    monkeypatch.setenv("LIONROCK_DEMO_PASSWORD", "123")
+    assert main(["demo"]) == 2
+    assert "too weak" in capsys.readouterr().err
+    assert not User.objects.exists()

@@ -47,7 +47,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.demo:
         from lionrock.core import demo
 
-        world = demo.demo_world_build(force=False, quiet=True)
+        try:
+            world = demo.demo_world_build(force=False, quiet=True)
+        except demo.DemoRefused as exc:
+            print(f"lionrock serve --demo: {exc}", file=sys.stderr)
+            return 2
         print(demo.demo_accounts_text(world, url=f"http://{args.host}:{args.port}/"), flush=True)
     worker: subprocess.Popen[bytes] | None = None
     if not args.no_worker:
@@ -78,6 +82,7 @@ def _gunicorn_run(host: str, port: int, workers: int, timeout: int) -> int:
                 "forwarded_allow_ips", os.environ.get("LIONROCK_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
             )
             self.cfg.set("proc_name", "lionrock")
+            self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Any:
             from lionrock.config.wsgi import application
@@ -127,9 +132,11 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
 
     _django_setup()
     from django.core.exceptions import ValidationError
+    from django.core.management import call_command
 
     from lionrock.core.accounts import services
 
+    call_command("migrate", interactive=False, verbosity=0)
     password = os.environ.get("LIONROCK_ADMIN_PASSWORD") or ""
     if not password:
         if not sys.stdin.isatty():
@@ -208,11 +215,21 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     _django_setup()
+    from django.db import DatabaseError
+
     from lionrock.core.audit.selectors import audit_chain_verify
 
-    report = audit_chain_verify()
+    try:
+        report = audit_chain_verify()
+    except DatabaseError as exc:
+        print(
+            f"lionrock audit verify: cannot read the audit trail ({exc}); is the database set up?",
+            file=sys.stderr,
+        )
+        return 2
     if report.ok:
-        print(f"Audit trail intact: {report.checked} entries verified.")
+        noun = "entry" if report.checked == 1 else "entries"
+        print(f"Audit trail intact: {report.checked} {noun} verified.")
         return 0
     print(f"Audit trail BROKEN at entry #{report.broken_at}: {report.reason}", file=sys.stderr)
     print(f"{report.checked} entries before it verified.", file=sys.stderr)

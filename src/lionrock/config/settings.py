@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lionrock.core.shell.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "lionrock.core.shell.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -130,6 +131,10 @@ CSRF_FAILURE_VIEW = "lionrock.core.shell.views.csrf_failure"
 AXES_FAILURE_LIMIT = env_int("LIONROCK_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LIONROCK_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The sign-in view passes the address as authenticate(username=...); the client address is REMOTE_ADDR,
+# which ClientAddressMiddleware sets from the proxy's X-Forwarded-For only when behind a trusted proxy.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lionrock.core.accounts.views.locked_out"
 AXES_VERBOSE = False

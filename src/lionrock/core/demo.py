@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lionrock.core.accounts import services
@@ -233,6 +235,10 @@ def demo_world_build(*, force: bool, quiet: bool) -> DemoWorld:
         raise DemoRefused("this database already holds real data; add --force to add demo data beside it")
 
     world = DemoWorld(password=_demo_password())
+    try:
+        validate_password(world.password)
+    except ValidationError as exc:
+        raise DemoRefused("LIONROCK_DEMO_PASSWORD is too weak: " + " ".join(exc.messages)) from exc
     admin_email = demo_email(PEOPLE[0][0])
     admin = User.objects.filter(email=admin_email).first()
     if admin is None:

@@ -71,7 +71,7 @@ def test_a_fully_signed_in_session_reads_the_api(signed_in):
 
 
 def test_revoking_through_the_api_and_listing_never_shows_secrets(signed_in):
-    _membership, token, secret = issue()
+    _membership, token, secret = issue(scopes=("account:read", "account:manage"))
     header = {"Authorization": f"Bearer {secret}"}
     listed = Client().get("/api/accounts/tokens", headers=header).json()
     assert [t["prefix"] for t in listed] == [token.prefix]
@@ -85,3 +85,14 @@ def test_the_openapi_document_is_served_without_external_assets(signed_in):
     assert client.get("/api/openapi.json").status_code == 200
     docs = client.get("/api/docs").content.decode()
     assert "cdn." not in docs and "unpkg" not in docs and "jsdelivr" not in docs
+
+
+def test_a_token_needs_the_manage_scope_to_revoke_tokens():
+    membership, token, secret = issue(scopes=("account:read", "intel:read"))
+    response = Client().delete(
+        f"/api/accounts/tokens/{token.pk}", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert response.status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert membership.user.api_tokens.count() == 1

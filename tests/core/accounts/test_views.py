@@ -203,3 +203,29 @@ class TestTokensPage:
         assert client.post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 404
         token.refresh_from_db()
         assert token.revoked_at is None
+
+
+class TestLockOutAndAddresses:
+    def test_the_attacked_account_is_locked_from_every_address(self, settings):
+        user = member_make([Role.INTEL_ANALYST]).user
+        for number in range(settings.AXES_FAILURE_LIMIT):
+            sign_in(Client(REMOTE_ADDR=f"198.51.100.{number + 1}"), user.email, "guess")
+        response = sign_in(Client(REMOTE_ADDR="203.0.113.9"), user.email)
+        assert response.status_code == 403
+
+    def test_a_forged_forwarded_header_does_not_change_the_address_without_a_proxy(self):
+        client = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="10.9.9.9")
+        sign_in(client, "nobody@example.org", "x")
+        entry = AuditEntry.objects.get(action="accounts.sign_in", outcome="failure")
+        assert entry.ip_address == "203.0.113.7"
+
+    def test_health_and_sign_in_answer_head_requests(self):
+        assert Client().head("/healthz").status_code == 200
+        assert Client().head(reverse("accounts:login")).status_code == 200
+
+    def test_behind_the_tls_proxy_the_address_the_proxy_appended_is_used(self, settings):
+        settings.BEHIND_TLS_PROXY = True
+        client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.8")
+        sign_in(client, "nobody@example.org", "x")
+        entry = AuditEntry.objects.get(action="accounts.sign_in", outcome="failure")
+        assert entry.ip_address == "203.0.113.8"

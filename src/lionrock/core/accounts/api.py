@@ -67,6 +67,7 @@ def token_list(request: HttpRequest) -> list[TokenOut]:
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke one of the caller's tokens")
 def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     actor = _actor(request)
+    require_scope(actor, Scope.ACCOUNT_MANAGE)
     token = selectors.token_get(actor=actor, token_id=token_id)
     services.token_revoke(actor=actor, token=token)
     return Status(204, None)

@@ -133,3 +133,4 @@ class Scope(models.TextChoices):
     ENFORCEMENT_READ = "enforcement:read", _("Read enforcement records")
     ENFORCEMENT_WRITE = "enforcement:write", _("Write enforcement records")
     ACCOUNT_READ = "account:read", _("Read one's own account")
+    ACCOUNT_MANAGE = "account:manage", _("Revoke one's own tokens")

@@ -256,6 +256,7 @@ def platform_admin_create(*, email: str, full_name: str, password: str, organisa
     else:
         user.set_password(password)
         user.is_staff = user.is_superuser = True
+        user.must_change_password = False
         user.save()
     membership, _joined = Membership.objects.get_or_create(user=user, organisation=organisation)
     _roles_replace(

@@ -55,9 +55,9 @@ def _half_signed_in_actor(request: HttpRequest) -> Actor:
 
 
 @sensitive_post_parameters("password")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.method == "GET":
+    if request.user.is_authenticated and request.method in ("GET", "HEAD"):
         return redirect(_next_url(request))
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

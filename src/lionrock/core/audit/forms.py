@@ -12,7 +12,9 @@ class AuditFilterForm(forms.Form):
     target_type = forms.CharField(label=_("Object type"), max_length=100, required=False)
     target_id = forms.CharField(label=_("Object id"), max_length=100, required=False)
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=[("", _("Any")), *list(AuditEntry.Outcome.choices)], required=False
+        label=_("Outcome"),
+        choices=[("", _("Any")), ("problems", _("Failed or denied")), *AuditEntry.Outcome.choices],
+        required=False,
     )
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -44,7 +44,9 @@ def audit_entries_filter(
         entries = entries.filter(target_type=target_type)
     if target_id:
         entries = entries.filter(target_id=target_id)
-    if outcome:
+    if outcome == "problems":
+        entries = entries.filter(outcome__in=[AuditEntry.Outcome.FAILURE, AuditEntry.Outcome.DENIED])
+    elif outcome:
         entries = entries.filter(outcome=outcome)
     if since:
         entries = entries.filter(at__date__gte=since)

@@ -24,6 +24,28 @@ CONTENT_SECURITY_POLICY = "; ".join(
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
+class ClientAddressMiddleware:
+    """Behind the TLS proxy, the client is the address the proxy appended last to X-Forwarded-For.
+
+    Only that right-most entry is trusted: anything to its left came from the client and may be forged.
+    Without a proxy (LIONROCK_BEHIND_TLS_PROXY off) the header is ignored entirely.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.enabled = bool(getattr(settings, "BEHIND_TLS_PROXY", False))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.enabled:
+            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+            client = forwarded.split(",")[-1].strip()
+            if client:
+                request.META["REMOTE_ADDR"] = client[:45]
+        return self.get_response(request)
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

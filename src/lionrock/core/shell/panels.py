@@ -44,7 +44,7 @@ def _platform_panel(actor: Actor) -> Panel:
     failures = audit_selectors.security_failures_recent(actor=actor)
     items = []
     if failures:
-        url = f"{reverse('audit:entries')}?{urlencode({'outcome': 'failure'})}"
+        url = f"{reverse('audit:entries')}?{urlencode({'outcome': 'problems'})}"
         items.append(
             Attention(_("Failed or denied security events in the last 24 hours"), failures, url, "warning")
         )
@@ -54,6 +54,7 @@ def _platform_panel(actor: Actor) -> Panel:
 def register() -> None:
     nav_register(NavEntry(Module.ORGANISATION, _("Organisation"), "accounts:organisations", order=900))
     nav_register(NavEntry(Module.PLATFORM, _("Audit trail"), "audit:entries", order=950))
+    nav_register(NavEntry(Module.ORGANISATION, _("Audit trail"), "audit:entries", order=950))
     panel_register(None, _account_panel)
     panel_register(Module.ORGANISATION, _organisation_panel)
     panel_register(Module.PLATFORM, _platform_panel)

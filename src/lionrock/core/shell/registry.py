@@ -61,7 +61,11 @@ def panel_register(module: Module | None, builder: PanelBuilder) -> None:
 
 def nav_for(actor: Actor) -> list[NavEntry]:
     modules = set(actor.modules())
-    return sorted((entry for entry in _nav if entry.module in modules), key=lambda e: (e.order, str(e.label)))
+    chosen: dict[str, NavEntry] = {}
+    for entry in _nav:
+        if entry.module in modules:
+            chosen.setdefault(entry.url_name, entry)
+    return sorted(chosen.values(), key=lambda e: (e.order, str(e.label)))
 
 
 def panels_for(actor: Actor) -> list[Panel]:
