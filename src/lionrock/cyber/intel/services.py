@@ -19,7 +19,7 @@ from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Scope
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
-from lionrock.cyber.intel import selectors
+from lionrock.cyber.intel import selectors, signals
 from lionrock.cyber.intel.correlation import value_key, values_of
 from lionrock.cyber.intel.models import (
     Collection,
@@ -252,6 +252,8 @@ def objects_add(
         ]
         ObjectRecipient.objects.bulk_create(recipients, batch_size=1000)
         outcome.added = rows
+        if rows:
+            signals.objects_added.send(sender=StixObject, rows=rows, actor=actor, collection=collection)
         if rows:
             audit.record(
                 actor=actor,
