@@ -23,6 +23,7 @@ _UNRESERVED_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 _ANGLE = re.compile(r"<([^<>]*)>")
+_NAME = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$")
 
 
 def ip(value: str) -> str | None:
@@ -77,7 +78,7 @@ def domain(value: str) -> str | None:
             text = idna.encode(text, uts46=True).decode("ascii")
         except (idna.IDNAError, UnicodeError, ValueError):
             return None
-    if ".." in text or text.startswith("."):
+    if not _NAME.match(text):
         return None
     return text
 

@@ -158,6 +158,8 @@ def infer_value(raw: str) -> patterns.Value | None:
         key = canonical.ip_port(address, port)
         if key is not None:
             return ("ipport", key)
+    if "." not in text:
+        return None
     return patterns.classify_value("domain", text)
 
 

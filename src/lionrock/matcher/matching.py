@@ -203,9 +203,13 @@ def _match_ports(
     """Address-and-port indicators on the (address column, port column) pair of each row."""
     if not index.kinds.get("ipport"):
         return
-    valid = pc.fill_null(pc.match_substring_regex(ports, r"^\d{1,5}$"), False)
-    numbers = pc.cast(pc.if_else(valid, ports, pa.scalar("0")), pa.uint32()).to_numpy()
-    valid_np = np.asarray(valid)
+    try:
+        cast = pc.cast(ports, pa.uint32())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        digits = pc.fill_null(pc.match_substring_regex(ports, r"^\d{1,5}$"), False)
+        cast = pc.cast(pc.if_else(digits, ports, pa.scalar(None, pa.string())), pa.uint32())
+    valid_np = np.asarray(cast.is_valid())
+    numbers = cast.fill_null(0).to_numpy()
     if parsed_v4 is None:
         parsed_v4 = ipv4.parse(addresses)
     v4, ok = parsed_v4
@@ -263,7 +267,22 @@ def _match_domain(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:
 
 
 def _match_host(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:
-    """A host as logged may be a name or an address, with a port: each distinct one is sorted out once."""
+    """A host as logged may be a name or an address, with a port: plain dotted quads take the vectorised
+    address path, every other distinct value is sorted out once in Python."""
+    addresses, parsed = ipv4.parse(flat.values)
+    positions = np.flatnonzero(parsed)
+    index.lookup_v4(addresses[positions], positions.astype(np.int64), out)
+    rest = np.flatnonzero(~parsed)
+    if len(rest) == 0:
+        return
+    local = Pairs()
+    _match_host_text(index, _Flat(flat.values.take(pa.array(rest)), flat.rows[rest]), local)
+    for row, number, value, rank, kind in zip(local.rows, local.numbers, local.values, local.ranks, local.kinds, strict=True):
+        out.add(int(rest[row]), number, value, rank, kind)
+
+
+def _match_host_text(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:
+    """Names and unusual addresses of a host column, once per distinct value."""
     distinct, indices = _by_unique(flat.values)
     names: list[str] = []
     name_owner: list[int] = []
@@ -384,7 +403,8 @@ def _hits_table(
         pa.array(columns[f.name], type=pa.int64()).cast(TIME) if f.name == "time" else pa.array(columns[f.name], f.type)
         for f in HIT_SCHEMA
     ]
-    return pa.Table.from_arrays(arrays, schema=HIT_SCHEMA)
+    table = pa.Table.from_arrays(arrays, schema=HIT_SCHEMA)
+    return table.sort_by([("line", "ascending")]) if table.num_rows > 1 else table
 
 
 def match_batches(
@@ -396,5 +416,51 @@ def match_batches(
 ) -> Iterator[pa.Table]:
     """Matches every batch of any iterator of normalised batches, yielding one hit table per batch."""
     report = report if report is not None else MatchReport()
-    for batch in batches:
+    for batch in prefetch(batches):
         yield match_batch(index, batch, report, warninglists=warninglists)
+
+
+def prefetch(batches: Iterable[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
+    """Produces batches in a background thread so reading the next overlaps matching this one.
+
+    Arrow's parser and NumPy release the GIL, so on two cores reading and matching run side by side.
+    An exception in the reader is raised here, in the consumer, unchanged.
+    """
+    import queue
+    import threading
+
+    pending: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        pending.put(("batch", batch), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            pending.put(("end", None))
+        except BaseException as error:  # noqa: BLE001 - handed over to the consumer
+            pending.put(("error", error))
+
+    worker = threading.Thread(target=produce, name="lionrock-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, item = pending.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                assert isinstance(item, BaseException)
+                raise item
+            assert isinstance(item, pa.RecordBatch)
+            yield item
+    finally:
+        stop.set()
+        while not pending.empty():
+            pending.get_nowait()
+        worker.join(timeout=5)

@@ -123,7 +123,7 @@ def _analyse_parsed(pattern: str) -> Analysis:
         values.extend(_comparison_values(comparison))
     if simple and all(_fast_comparison(c) for c in comparisons):
         return Analysis(fast=tuple(values), slow=False)
-    if simple and _is_ip_port(tree):
+    if _is_ip_port(tree):
         return Analysis(fast=_ip_port_values(tree), slow=False)
     reason = "expression needs evaluation (AND, MATCHES, LIKE, FOLLOWEDBY, qualifiers or negation)"
     return Analysis(fast=(), slow=True, literals=tuple(values), reason=reason)

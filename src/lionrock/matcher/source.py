@@ -103,12 +103,14 @@ def iter_chunks(
     skipping_long = False
     while True:
         try:
-            block = stream.read(chunk_bytes)
-        except EOFError:
-            report.error(source, line_number, "compressed file is truncated; lines before this one were read")
-            block = b""
-            if pending and not skipping_long:
-                yield Chunk(line_number, pending, 1)
+            block = _read_block(stream, chunk_bytes)
+        except _Truncated as truncated:
+            report.error(source, 0, "compressed file is truncated; the lines before the damage were read")
+            block = truncated.data
+            cut = block.rfind(b"\n")
+            whole = pending + block[: cut + 1]
+            if whole and not skipping_long:
+                yield Chunk(line_number, whole, whole.count(b"\n"))
             return
         except (OSError, zlib.error) as error:
             report.error(source, line_number, f"read failed: {error}; lines before this one were read")
@@ -122,9 +124,9 @@ def iter_chunks(
             block = block[newline + 1 :]
             skipping_long = False
             line_number += 1
-        data = pending + block
-        cut = data.rfind(b"\n")
+        cut = block.rfind(b"\n")
         if cut < 0:
+            data = pending + block
             if len(data) > MAX_LINE_BYTES:
                 report.bad_line(source, line_number, f"line longer than {MAX_LINE_BYTES >> 20} MiB skipped")
                 pending = b""
@@ -132,12 +134,43 @@ def iter_chunks(
             else:
                 pending = data
             continue
-        whole, pending = data[: cut + 1], data[cut + 1 :]
+        whole = pending + block[: cut + 1] if pending else block[: cut + 1] if cut + 1 < len(block) else block
+        pending = block[cut + 1 :]
         count = whole.count(b"\n")
         yield Chunk(line_number, whole, count)
         line_number += count
     if pending and not skipping_long:
         yield Chunk(line_number, pending + b"\n", 1)
+
+
+class _Truncated(Exception):
+    """A compressed stream ended early; `data` holds what was decompressed before the damage."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__("truncated")
+        self.data = data
+
+
+def _read_block(stream: BinaryIO, size: int) -> bytes:
+    """Reads up to `size` bytes in small steps, so a truncated gzip loses only its last step."""
+    read1 = getattr(stream, "read1", None)
+    if read1 is None or not isinstance(stream, gzip.GzipFile):
+        try:
+            return stream.read(size)
+        except EOFError as error:
+            raise _Truncated(b"") from error
+    parts: list[bytes] = []
+    total = 0
+    while total < size:
+        try:
+            piece = read1(min(size - total, 1 << 20))
+        except EOFError as error:
+            raise _Truncated(b"".join(parts)) from error
+        if not piece:
+            break
+        parts.append(piece)
+        total += len(piece)
+    return b"".join(parts)
 
 
 def expand_paths(names: list[str]) -> list[str]:

@@ -197,10 +197,11 @@ def _segment_by_line(
 
 def epoch_to_time(ts: pa.Array) -> pa.Array:
     """Zeek's `1521911721.123456` text to timestamps; masked or broken values become null."""
-    valid = pc.match_substring_regex(ts, r"^\d{1,12}(\.\d{0,9})?$")
-    if not pc.all(valid).as_py():
-        ts = pc.if_else(valid, ts, pa.scalar(None, pa.string()))
-    seconds = pc.cast(ts, pa.float64())
+    try:
+        seconds = pc.cast(ts, pa.float64())
+    except pa.ArrowInvalid:
+        valid = pc.match_substring_regex(ts, r"^\d{1,12}(\.\d{0,9})?$")
+        seconds = pc.cast(pc.if_else(valid, ts, pa.scalar(None, pa.string())), pa.float64())
     micros = pc.cast(pc.round(pc.multiply(seconds, 1_000_000.0)), pa.int64())
     return micros.cast(TIME)
 

@@ -1,0 +1,143 @@
+"""`lionrock match` as a stakeholder runs it: files in, hits and sightings out, honest exit status."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from lionrock.matcher.command import main
+
+from .factories import bundle, stix_indicator, zeek_log
+
+CONN = ["ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto"]
+
+
+@pytest.fixture
+def feed(tmp_path: Path) -> tuple[Path, str]:
+    obj = stix_indicator("[ipv4-addr:value = '203.0.113.66']")
+    path = tmp_path / "feed.json"
+    path.write_text(bundle(obj))
+    return path, str(obj["id"])
+
+
+def conn(tmp_path: Path, name: str = "conn.log", resp: str = "203.0.113.66") -> Path:
+    row = ["1704067200.25", "C1", "10.0.0.1", "5000", resp, "443", "tcp"]
+    return zeek_log(tmp_path / name, "conn", CONN, [row])
+
+
+def test_hits_are_written_as_json_lines_with_exactly_the_agreed_keys(
+    tmp_path: Path, feed: tuple[Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, stix_id = feed
+    status = main(["--indicators", str(path), str(conn(tmp_path)), "--jsonl", "-", "--no-warninglists"])
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert status == 0
+    assert records == [
+        {
+            "indicator": stix_id,
+            "value": "203.0.113.66",
+            "observed": "203.0.113.66",
+            "field": "id.resp_h",
+            "source": str(tmp_path / "conn.log"),
+            "line": 8,
+            "time": "2024-01-01T00:00:00.250000Z",
+        }
+    ]
+
+
+def test_sightings_are_a_stix_bundle_pointing_at_the_stakeholder(tmp_path: Path, feed: tuple[Path, str]) -> None:
+    path, stix_id = feed
+    out = tmp_path / "sightings.json"
+    status = main(["--indicators", str(path), str(conn(tmp_path)), "--sightings", str(out), "--identity", "HK ISP", "--no-warninglists"])
+    objects = json.loads(out.read_text())["objects"]
+    identity, sighting = objects
+    assert status == 0
+    assert identity["type"] == "identity" and identity["name"] == "HK ISP"
+    assert sighting["sighting_of_ref"] == stix_id
+    assert sighting["count"] == 1
+    assert sighting["where_sighted_refs"] == [identity["id"]]
+    assert sighting["first_seen"] == sighting["last_seen"] == "2024-01-01T00:00:00.250000Z"
+
+
+def test_a_run_without_hits_exits_zero_and_says_so(
+    tmp_path: Path, feed: tuple[Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["--indicators", str(feed[0]), str(conn(tmp_path, resp="198.51.100.1")), "--no-warninglists"])
+    captured = capsys.readouterr()
+    assert status == 0
+    assert captured.out == ""
+    assert "hits: 0" in captured.err
+
+
+def test_a_directory_expands_to_its_logs_and_an_unknown_file_is_an_error_not_a_crash(
+    tmp_path: Path, feed: tuple[Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    conn(logs, "a.log")
+    conn(logs, "b.log")
+    (logs / "notes.bin").write_bytes(b"\x00\x01\x02" * 100)
+    status = main(["--indicators", str(feed[0]), str(logs), "--no-warninglists"])
+    captured = capsys.readouterr()
+    assert status == 3
+    assert len(captured.out.splitlines()) == 2
+    assert "notes.bin: format not recognised" in captured.err
+
+
+def test_standard_input_is_read_when_the_format_is_given(
+    tmp_path: Path, feed: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = conn(tmp_path).read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(data))))  # type: ignore[arg-type]
+    status = main(["--indicators", str(feed[0]), "-", "--format", "zeek", "--no-warninglists"])
+    assert status == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
+
+
+def test_unreadable_indicators_stop_the_run_with_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "feed.json"
+    broken.write_text('{"type": "bundle", "objects": [')
+    status = main(["--indicators", str(broken), str(conn(tmp_path))])
+    assert status == 1
+    assert "cannot load indicators from" in capsys.readouterr().err
+
+
+def test_the_summary_reports_formats_bad_lines_kinds_and_slow_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "feed.json"
+    feed.write_text(
+        bundle(
+            stix_indicator("[ipv4-addr:value = '203.0.113.66']"),
+            stix_indicator("[domain-name:value LIKE '%.evil.example']"),
+        )
+    )
+    log = conn(tmp_path)
+    log.write_text(log.read_text().replace("#close", "junk line\n#close"))
+    status = main(["--indicators", str(feed), str(log), "--no-warninglists"])
+    err = capsys.readouterr().err
+    assert status == 0
+    assert "1 on the slow path" in err
+    assert "events zeek:conn: 1" in err
+    assert f"{log}:9: 1 fields where the header has 7" in err
+    assert "hits: 1 (ip 1)" in err
+
+
+def test_warninglisted_indicators_are_suppressed_by_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "feed.txt"
+    feed.write_text("8.8.8.8\n")
+    log = conn(tmp_path, resp="8.8.8.8")
+    assert main(["--indicators", str(feed), str(log)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "suppressed by warninglists: 1" in captured.err
+    assert main(["--indicators", str(feed), str(log), "--no-warninglists"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
