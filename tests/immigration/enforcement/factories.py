@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -14,7 +14,7 @@ from lionrock.core.accounts.access import Actor, actor_for_user
 from lionrock.core.accounts.models import Membership, MembershipRole, Organisation, User
 from lionrock.core.accounts.roles import Role
 from lionrock.immigration.enforcement import services
-from lionrock.immigration.enforcement.models import Report
+from lionrock.immigration.enforcement.models import Arrest, Operation, Person, Report
 
 _counter = itertools.count(1)
 
@@ -89,4 +89,55 @@ def report_make(organisation: Organisation | None = None, **overrides: object) -
         files=[],
         submitter_address=f"192.0.2.{n % 250}",
         submission_key=f"key-{n}",
+    )
+
+
+def operation_make(officer: Actor, **overrides: object) -> Operation:
+    from django.utils import timezone
+
+    assert officer.user is not None
+    organisation = Organisation.objects.get(pk=officer.primary_organisation_id)
+    values: dict[str, object] = {
+        "codename": "Contribute",
+        "kind": Operation.Kind.ANTI_ILLEGAL_WORKER,
+        "planned_start": timezone.now() - timedelta(days=1),
+        "lead_officer": officer.user,
+    }
+    values.update(overrides)
+    return services.operation_create(actor=officer, organisation=organisation, **values)  # type: ignore[arg-type]
+
+
+def arrested_person_make(
+    officer: Actor,
+    operation: Operation,
+    *,
+    role: str = Arrest.Role.ILLEGAL_WORKER,
+    sex: str = Person.Sex.MALE,
+    born: date | None = None,
+    age: int | None = 30,
+    status: str = Person.StatusCategory.VISITOR,
+    offences: tuple[str, ...] = ("s41",),
+    arrested_at: datetime | None = None,
+    work_type: str = "",
+) -> Arrest:
+    from django.utils import timezone
+
+    person = services.person_create(
+        actor=officer,
+        organisation=operation.organisation,
+        name_en=f"Person {next(_counter)}",
+        sex=sex,
+        date_of_birth=born,
+        age_estimate=None if born else age,
+        nationality="PHL",
+        status_category=status,
+    )
+    return services.arrest_record(
+        actor=officer,
+        operation=operation,
+        person=person,
+        role=role,
+        arrested_at=arrested_at or timezone.now() - timedelta(hours=1),
+        offence_codes=offences,
+        work_type=work_type,
     )

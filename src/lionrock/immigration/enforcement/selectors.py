@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound
@@ -14,7 +14,17 @@ from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Role
 from lionrock.core.accounts.selectors import users_with_role
 from lionrock.core.audit import services as audit
-from lionrock.immigration.enforcement.models import Offence, Report, ReportAttachment, ReportEvent
+from lionrock.immigration.enforcement.models import (
+    Arrest,
+    IdentityDocument,
+    Offence,
+    Operation,
+    Person,
+    Report,
+    ReportAttachment,
+    ReportEvent,
+    ScreeningOwed,
+)
 from lionrock.immigration.enforcement.services import reference_normalise
 
 # --- Offence catalogue (public law: readable by anyone) ---------------------------------------------
@@ -185,3 +195,144 @@ def reports_attention_counts(*, actor: Actor) -> dict[str, int]:
         "new": reports.filter(status=Report.Status.NEW).count(),
         "mine": reports.exclude(status=Report.Status.CLOSED).filter(assignee=actor.user).count(),
     }
+
+
+# --- Operations, persons, arrests ----------------------------------------------------------------------
+
+
+def _enforcement_organisations(actor: Actor) -> frozenset[int]:
+    organisations = actor.organisations_with(Role.ENFORCEMENT_OFFICER)
+    if actor.user is None or not organisations:
+        raise NotFound
+    return organisations
+
+
+def operations_visible(*, actor: Actor) -> QuerySet[Operation]:
+    return Operation.objects.filter(organisation_id__in=_enforcement_organisations(actor))
+
+
+def operations_list(*, actor: Actor, status: str = "") -> QuerySet[Operation]:
+    operations = operations_visible(actor=actor).select_related("lead_officer")
+    if status:
+        operations = operations.filter(status=status)
+    return operations.annotate(
+        premises_count=Count("premises", distinct=True), arrests_count=Count("arrests", distinct=True)
+    ).order_by("-planned_start")
+
+
+def operations_open(*, actor: Actor, organisation_id: int) -> QuerySet[Operation]:
+    """Operations a report can still be linked to."""
+    return (
+        operations_visible(actor=actor)
+        .filter(organisation_id=organisation_id)
+        .exclude(status=Operation.Status.CLOSED)
+    )
+
+
+def operation_get(*, actor: Actor, operation_id: int) -> Operation:
+    operation = (
+        operations_visible(actor=actor)
+        .select_related("lead_officer")
+        .prefetch_related("team", "premises")
+        .filter(pk=operation_id)
+        .first()
+    )
+    if operation is None:
+        raise NotFound(operation_id)
+    return operation
+
+
+def operation_arrests(
+    *, actor: Actor, operation: Operation, purpose: str = "operation record"
+) -> list[Arrest]:
+    """The operation's arrests with persons, premises and offences; names are personal data, so audited."""
+    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=operation.organisation_id)
+    arrests = list(
+        Arrest.objects.filter(operation=operation)
+        .select_related("person", "premises")
+        .prefetch_related(Prefetch("offences", queryset=Offence.objects.order_by("code")))
+        .order_by("arrested_at", "pk")
+    )
+    if arrests:
+        audit.record_read(
+            actor=actor,
+            target_type="enforcement.person",
+            target_ids=[arrest.person_id for arrest in arrests],
+            purpose=purpose,
+        )
+    return arrests
+
+
+def persons_visible(*, actor: Actor) -> QuerySet[Person]:
+    return Person.objects.filter(organisation_id__in=_enforcement_organisations(actor))
+
+
+def person_get(*, actor: Actor, person_id: int, purpose: str = "person record") -> Person:
+    """One person with documents and arrests; the read is audited."""
+    person = (
+        persons_visible(actor=actor)
+        .prefetch_related(
+            "documents",
+            Prefetch(
+                "arrests", queryset=Arrest.objects.select_related("operation").prefetch_related("offences")
+            ),
+        )
+        .filter(pk=person_id)
+        .first()
+    )
+    if person is None:
+        raise NotFound(person_id)
+    audit.record_read(actor=actor, target_type="enforcement.person", target_ids=[person.pk], purpose=purpose)
+    return person
+
+
+def person_possible_duplicates(*, actor: Actor, person: Person) -> list[Person]:
+    """Other persons of the department with the same document, or the same name and date of birth."""
+    indexes = list(person.documents.values_list("number_index", flat=True))
+    match = Q(documents__number_index__in=indexes) if indexes else Q()
+    if person.normalised_name.strip("|"):
+        same_name = Q(normalised_name=person.normalised_name)
+        if person.date_of_birth:
+            same_name &= Q(date_of_birth=person.date_of_birth)
+        else:
+            same_name &= Q(nationality=person.nationality)
+        match |= same_name
+    if not match:
+        return []
+    return list(
+        persons_visible(actor=actor)
+        .filter(organisation_id=person.organisation_id)
+        .filter(match)
+        .exclude(pk=person.pk)
+        .distinct()[:10]
+    )
+
+
+def identity_documents_of(*, actor: Actor, person: Person) -> list[IdentityDocument]:
+    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=person.organisation_id)
+    return list(person.documents.all())
+
+
+# --- The screening hook ---------------------------------------------------------------------------------
+
+
+def screenings_owed(*, actor: Actor, include_fulfilled: bool = False) -> QuerySet[ScreeningOwed]:
+    """Persons awaiting an initial TIP / FL screening, soonest due first; for enforcement and screening."""
+    organisations = actor.organisations_with(
+        Role.ENFORCEMENT_OFFICER, Role.SCREENING_OFFICER, Role.SCREENING_SUPERVISOR
+    )
+    if actor.user is None or not organisations:
+        raise NotFound
+    owed = ScreeningOwed.objects.filter(organisation_id__in=organisations).select_related(
+        "person", "arrest", "arrest__operation"
+    )
+    if not include_fulfilled:
+        owed = owed.filter(fulfilled_at__isnull=True)
+    return owed.order_by("due_at", "pk")
+
+
+def screenings_owed_count(*, actor: Actor) -> int:
+    try:
+        return screenings_owed(actor=actor).count()
+    except NotFound:
+        return 0

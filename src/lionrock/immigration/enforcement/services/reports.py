@@ -1,4 +1,4 @@
-"""Every write to enforcement records: keyword-only, one transaction, one audit row each."""
+"""Writes to reports: the public form, officers' logging and triage. One transaction, one audit row each."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from lionrock.immigration.enforcement.addresses import address_normalise, busine
 from lionrock.immigration.enforcement.encryption import blind_index
 from lionrock.immigration.enforcement.models import (
     District,
+    Operation,
     PremisesType,
     Report,
     ReportAttachment,
@@ -89,13 +90,13 @@ class _Limits:
 LIMITS = _Limits()
 
 
-def _text(value: str) -> str:
+def text_clean(value: str) -> str:
     """Stripped, without control characters (newlines and tabs stay); any script is escaped on output."""
     return _CONTROL_CHARACTERS.sub("", value.replace("\r\n", "\n")).strip()
 
 
 def _details_clean(details: ReportDetails) -> dict[str, object]:
-    values: dict[str, object] = {name: _text(str(getattr(details, name))) for name in LIMITS.fields}
+    values: dict[str, object] = {name: text_clean(str(getattr(details, name))) for name in LIMITS.fields}
     for name in LIMITS.fields:
         limit = getattr(LIMITS, name)
         if len(str(values[name])) > limit:
@@ -368,7 +369,7 @@ def report_prioritise(*, actor: Actor, report: Report, priority: int) -> Report:
 @transaction.atomic
 def report_note_add(*, actor: Actor, report: Report, text: str) -> ReportEvent:
     _require_officer(actor, report)
-    text = _text(text)
+    text = text_clean(text)
     if not text:
         raise ValidationFailed(_("Write the note first."))
     if len(text) > 4000:
@@ -415,7 +416,7 @@ def report_close(*, actor: Actor, report: Report, outcome: str, note: str = "") 
     _require_open(report)
     if outcome not in Report.Outcome.values or outcome == Report.Outcome.DUPLICATE:
         raise ValidationFailed(_("Choose an outcome from the list."))
-    note = _text(note)
+    note = text_clean(note)
     if len(note) > 4000:
         raise ValidationFailed(_("A note is at most 4000 characters."))
     report.status = Report.Status.CLOSED
@@ -440,4 +441,21 @@ def report_reopen(*, actor: Actor, report: Report) -> Report:
     report.save(update_fields=["status", "outcome", "duplicate_of", "closed_at"])
     _event(report, ReportEvent.Kind.REOPENED, actor=actor)
     audit.record(actor=actor, action="enforcement.report.reopen", target=report)
+    return report
+
+
+@transaction.atomic
+def report_link_operation(*, actor: Actor, report: Report, operation: Operation) -> Report:
+    """Ties a report to the operation that acts on it."""
+    _require_officer(actor, report)
+    _require_open(report)
+    if operation.organisation_id != report.organisation_id:
+        raise ValidationFailed(_("Choose an operation of the same department."))
+    report.operation = operation
+    report.status = Report.Status.LINKED
+    report.save(update_fields=["operation", "status"])
+    _event(report, ReportEvent.Kind.LINKED, actor=actor, detail=operation.codename)
+    audit.record(
+        actor=actor, action="enforcement.report.link", target=report, changes={"operation": operation.pk}
+    )
     return report

@@ -1,0 +1,7 @@
+"""Every write to enforcement records: keyword-only, one transaction, one audit row each.
+
+Split by sub-area; import from here: `from lionrock.immigration.enforcement import services`.
+"""
+
+from lionrock.immigration.enforcement.services.operations import *  # noqa: F403
+from lionrock.immigration.enforcement.services.reports import *  # noqa: F403

@@ -1,0 +1,106 @@
+"""An operation summary that reads like the department's own statement.
+
+"Operation Contribute: 3 premises visited in Sham Shui Po and Kwai Tsing. 8 persons arrested: six suspected
+illegal workers (four men and two women aged 22 to 41), ..."
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from django.contrib.humanize.templatetags.humanize import apnumber
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lionrock.immigration.enforcement.models import Arrest, Operation, Person, Premises
+
+__all__ = ["operation_summary"]
+
+
+def _count(number: int) -> str:
+    """Words for one to nine, as press statements write them; figures from 10."""
+    return str(apnumber(number))
+
+
+def _role_phrase(role: str, count: int) -> str:
+    # Literal strings, one ngettext call each, so the catalogue can give every plural its own wording.
+    if role == Arrest.Role.ILLEGAL_WORKER:
+        text = ngettext("%(count)s suspected illegal worker", "%(count)s suspected illegal workers", count)
+    elif role == Arrest.Role.EMPLOYER:
+        text = ngettext("%(count)s suspected employer", "%(count)s suspected employers", count)
+    elif role == Arrest.Role.AIDER_ABETTOR:
+        text = ngettext(
+            "%(count)s suspected aider and abettor", "%(count)s suspected aiders and abettors", count
+        )
+    else:
+        text = ngettext(
+            "%(count)s director, manager or partner of an employing company",
+            "%(count)s directors, managers or partners of employing companies",
+            count,
+        )
+    return text % {"count": _count(count)}
+
+
+def _people(arrests: Sequence[Arrest]) -> str:
+    """'four men and two women aged 22 to 41'."""
+    sexes = Counter(arrest.person.sex for arrest in arrests)
+    parts = []
+    if sexes[Person.Sex.MALE]:
+        n = sexes[Person.Sex.MALE]
+        parts.append(ngettext("%(count)s man", "%(count)s men", n) % {"count": _count(n)})
+    if sexes[Person.Sex.FEMALE]:
+        n = sexes[Person.Sex.FEMALE]
+        parts.append(ngettext("%(count)s woman", "%(count)s women", n) % {"count": _count(n)})
+    if sexes[Person.Sex.UNKNOWN]:
+        n = sexes[Person.Sex.UNKNOWN]
+        parts.append(ngettext("%(count)s person", "%(count)s persons", n) % {"count": _count(n)})
+    text = _(" and ").join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else parts[0]
+    ages = sorted(
+        age
+        for arrest in arrests
+        if (age := arrest.person.age_on(timezone.localtime(arrest.arrested_at).date())) is not None
+    )
+    if not ages:
+        return text
+    if ages[0] == ages[-1]:
+        return _("%(people)s aged %(age)s") % {"people": text, "age": ages[0]}
+    return _("%(people)s aged %(low)s to %(high)s") % {"people": text, "low": ages[0], "high": ages[-1]}
+
+
+def operation_summary(operation: Operation, premises: Sequence[Premises], arrests: Sequence[Arrest]) -> str:
+    """Counts by role, sex and age range, the premises and the offences, in the reader's language."""
+    sentences = [_("Operation %(codename)s.") % {"codename": operation.codename}]
+    if premises:
+        districts = sorted({str(item.get_district_display()) for item in premises})
+        sentences.append(
+            ngettext(
+                "%(count)s premises visited in %(districts)s.",
+                "%(count)s premises visited in %(districts)s.",
+                len(premises),
+            )
+            % {"count": _count(len(premises)), "districts": _(" and ").join(districts)}
+        )
+    if not arrests:
+        sentences.append(_("No arrests."))
+        return " ".join(str(capfirst(sentence)) for sentence in sentences)
+    by_role: dict[str, list[Arrest]] = {}
+    for arrest in arrests:
+        by_role.setdefault(arrest.role, []).append(arrest)
+    groups = []
+    for role in Arrest.Role:
+        group = by_role.get(role.value)
+        if group:
+            groups.append(f"{_role_phrase(role.value, len(group))} ({_people(group)})")
+    sentences.append(
+        ngettext(
+            "%(count)s person arrested: %(groups)s.", "%(count)s persons arrested: %(groups)s.", len(arrests)
+        )
+        % {"count": _count(len(arrests)), "groups": "; ".join(groups)}
+    )
+    sections = sorted({offence.section for arrest in arrests for offence in arrest.offences.all()})
+    if sections:
+        sentences.append(_("Offences: %(sections)s.") % {"sections": ", ".join(sections)})
+    return " ".join(str(capfirst(sentence)) for sentence in sentences)
