@@ -33,19 +33,74 @@ _GOOD_TLDS = ("hk", "org", "io", "edu", "gov.hk")
 _BAD_FIRST_OCTETS = [n for n in range(1, 60) if n != 10]
 _IDN = ("bücher", "münchen", "香港", "δοκιμή", "пример", "café")
 
-CONN_FIELDS = (
-    "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes "
-    "conn_state local_orig local_resp missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes "
-    "tunnel_parents"
-).split()
-DNS_FIELDS = (
-    "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto trans_id rtt query qclass qclass_name qtype "
-    "qtype_name rcode rcode_name AA TC RD RA Z answers TTLs rejected"
-).split()
-HTTP_FIELDS = (
-    "ts uid id.orig_h id.orig_p id.resp_h id.resp_p trans_depth method host uri referrer version user_agent "
-    "request_body_len response_body_len status_code status_msg"
-).split()
+CONN_FIELDS = [
+    "ts",
+    "uid",
+    "id.orig_h",
+    "id.orig_p",
+    "id.resp_h",
+    "id.resp_p",
+    "proto",
+    "service",
+    "duration",
+    "orig_bytes",
+    "resp_bytes",
+    "conn_state",
+    "local_orig",
+    "local_resp",
+    "missed_bytes",
+    "history",
+    "orig_pkts",
+    "orig_ip_bytes",
+    "resp_pkts",
+    "resp_ip_bytes",
+    "tunnel_parents",
+]
+DNS_FIELDS = [
+    "ts",
+    "uid",
+    "id.orig_h",
+    "id.orig_p",
+    "id.resp_h",
+    "id.resp_p",
+    "proto",
+    "trans_id",
+    "rtt",
+    "query",
+    "qclass",
+    "qclass_name",
+    "qtype",
+    "qtype_name",
+    "rcode",
+    "rcode_name",
+    "AA",
+    "TC",
+    "RD",
+    "RA",
+    "Z",
+    "answers",
+    "TTLs",
+    "rejected",
+]
+HTTP_FIELDS = [
+    "ts",
+    "uid",
+    "id.orig_h",
+    "id.orig_p",
+    "id.resp_h",
+    "id.resp_p",
+    "trans_depth",
+    "method",
+    "host",
+    "uri",
+    "referrer",
+    "version",
+    "user_agent",
+    "request_body_len",
+    "response_body_len",
+    "status_code",
+    "status_msg",
+]
 
 
 @dataclass
@@ -72,14 +127,18 @@ def _label(rng: random.Random, low: int = 6, high: int = 12) -> str:
 
 def _bad_ip(rng: random.Random) -> str:
     # 10.x is the background's internal network, so no indicator may live there.
-    return f"{rng.choice(_BAD_FIRST_OCTETS)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+    return (
+        f"{rng.choice(_BAD_FIRST_OCTETS)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+    )
 
 
 def _good_ip(rng: random.Random) -> str:
     return f"{rng.randint(100, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
 
 
-def _indicator(value_pattern: str, *, valid_until: str | None = None, revoked: bool = False) -> dict[str, object]:
+def _indicator(
+    value_pattern: str, *, valid_until: str | None = None, revoked: bool = False
+) -> dict[str, object]:
     obj: dict[str, object] = {
         "type": "indicator",
         "spec_version": "2.1",
@@ -98,7 +157,10 @@ def _indicator(value_pattern: str, *, valid_until: str | None = None, revoked: b
 
 
 def make_indicators(count: int, rng: random.Random) -> Indicators:
-    """A mixed set (addresses in 1-59.x, blocks in 60-99.x): 35% IPv4, 5% IPv6, 5% CIDR, 30% domains, 10% URLs, 14% hashes, 1% address and port."""
+    """A mixed set: 35% IPv4, 5% IPv6, 5% CIDR, 30% domains, 10% URLs, 14% hashes, 1% address and port.
+
+    Addresses live in 1-59.x (not 10.x), blocks in 60-99.x, so that the labels stay exact.
+    """
     out = Indicators()
     seen: set[str] = set()
 
@@ -108,7 +170,15 @@ def make_indicators(count: int, rng: random.Random) -> Indicators:
         out.values.append(value)
         return str(obj["id"])
 
-    shares = [("ip", 0.35), ("ip6", 0.05), ("cidr", 0.05), ("domain", 0.30), ("url", 0.10), ("hash", 0.14), ("ipport", 0.01)]
+    shares = [
+        ("ip", 0.35),
+        ("ip6", 0.05),
+        ("cidr", 0.05),
+        ("domain", 0.30),
+        ("url", 0.10),
+        ("hash", 0.14),
+        ("ipport", 0.01),
+    ]
     for kind, share in shares:
         for _ in range(int(count * share)):
             if kind == "ip":
@@ -140,11 +210,13 @@ def make_indicators(count: int, rng: random.Random) -> Indicators:
                 value = f"http://{host}{path}"
                 out.urls.append((add(kind, value, f"[url:value = '{value}']"), value))
             elif kind == "hash":
-                digest = "%064x" % rng.getrandbits(256)
+                digest = f"{rng.getrandbits(256):064x}"
                 add(kind, digest, f"[file:hashes.'SHA-256' = '{digest}']")
             elif kind == "ipport":
                 address, port = _bad_ip(rng), rng.choice((4444, 8443, 1337, 6667))
-                pattern = f"[network-traffic:dst_ref.value = '{address}' AND network-traffic:dst_port = {port}]"
+                pattern = (
+                    f"[network-traffic:dst_ref.value = '{address}' AND network-traffic:dst_port = {port}]"
+                )
                 out.ipports.append((add(kind, f"{address}:{port}", pattern), address, port))
     for name in _IDN:
         unicode_name = f"{name}-{_label(rng, 4, 6)}.com"
@@ -152,7 +224,9 @@ def make_indicators(count: int, rng: random.Random) -> Indicators:
         out.idn.append((add("domain", puny, f"[domain-name:value = '{puny}']"), unicode_name))
     for _ in range(50):
         value = _bad_ip(rng)
-        out.expired.append((add("ip", value, f"[ipv4-addr:value = '{value}']", valid_until="2023-06-01T00:00:00Z"), value))
+        out.expired.append(
+            (add("ip", value, f"[ipv4-addr:value = '{value}']", valid_until="2023-06-01T00:00:00Z"), value)
+        )
         value = _bad_ip(rng)
         out.revoked.append((add("ip", value, f"[ipv4-addr:value = '{value}']", revoked=True), value))
     return out
@@ -200,9 +274,9 @@ def write_conn(path: Path, count: int, ind: Indicators, planter: Planter, rng: r
             if planter.plant():
                 resp, port = _plant_conn(ind, planter, rng, name, line_number, port)
             lines.append(
-                f"{ts:.6f}\tC{rng.getrandbits(56):014x}\t{orig}\t{rng.randint(1024, 65535)}\t{resp}\t{port}\ttcp\t-\t"
-                f"{rng.random():.6f}\t{rng.randint(0, 9999)}\t{rng.randint(0, 99999)}\tSF\t-\t-\t0\tShADadFf\t"
-                f"{rng.randint(1, 99)}\t{rng.randint(40, 9999)}\t{rng.randint(1, 99)}\t{rng.randint(40, 99999)}\t-\n"
+                f"{ts:.6f}\tC{rng.getrandbits(56):014x}\t{orig}\t{rng.randint(1024, 65535)}\t{resp}\t{port}\ttcp\t-\t"  # noqa: E501
+                f"{rng.random():.6f}\t{rng.randint(0, 9999)}\t{rng.randint(0, 99999)}\tSF\t-\t-\t0\tShADadFf\t"  # noqa: E501
+                f"{rng.randint(1, 99)}\t{rng.randint(40, 9999)}\t{rng.randint(1, 99)}\t{rng.randint(40, 99999)}\t-\n"  # noqa: E501
             )
             if len(lines) >= 100_000:
                 out.write("".join(lines))
@@ -211,7 +285,9 @@ def write_conn(path: Path, count: int, ind: Indicators, planter: Planter, rng: r
         out.write("#close\t2024-01-01-01-00-00\n")
 
 
-def _plant_conn(ind: Indicators, p: Planter, rng: random.Random, name: str, line: int, port: int) -> tuple[str, int]:
+def _plant_conn(
+    ind: Indicators, p: Planter, rng: random.Random, name: str, line: int, port: int
+) -> tuple[str, int]:
     case = rng.randrange(9)
     if case == 0:
         stix_id, value = rng.choice(ind.ips)
@@ -276,7 +352,7 @@ def write_dns(path: Path, count: int, ind: Indicators, planter: Planter, rng: ra
                 query, answer = _plant_dns(ind, planter, rng, name, line_number, query, answer)
             lines.append(
                 f"{ts:.6f}\tD{rng.getrandbits(56):014x}\t10.0.{rng.randint(0, 255)}.{rng.randint(1, 254)}\t"
-                f"{rng.randint(1024, 65535)}\t10.0.0.53\t53\tudp\t{rng.randint(0, 65535)}\t0.0{rng.randint(1, 9)}\t"
+                f"{rng.randint(1024, 65535)}\t10.0.0.53\t53\tudp\t{rng.randint(0, 65535)}\t0.0{rng.randint(1, 9)}\t"  # noqa: E501
                 f"{query}\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\t{answer}\t300.000000\tF\n"
             )
             if len(lines) >= 100_000:
@@ -344,8 +420,8 @@ def write_http(path: Path, count: int, ind: Indicators, planter: Planter, rng: r
                     agent = f"Mozilla/5.0 (compatible; {value})"
                     planter.near_misses.append((name, line_number, f"{value} only in the User-Agent"))
             out.write(
-                f"{ts:.6f}\tH{rng.getrandbits(56):014x}\t10.0.0.{rng.randint(1, 254)}\t{rng.randint(1024, 65535)}\t"
-                f"{_good_ip(rng)}\t80\t1\tGET\t{host}\t{uri}\t-\t1.1\t{agent}\t0\t{rng.randint(0, 99999)}\t200\tOK\n"
+                f"{ts:.6f}\tH{rng.getrandbits(56):014x}\t10.0.0.{rng.randint(1, 254)}\t{rng.randint(1024, 65535)}\t"  # noqa: E501
+                f"{_good_ip(rng)}\t80\t1\tGET\t{host}\t{uri}\t-\t1.1\t{agent}\t0\t{rng.randint(0, 99999)}\t200\tOK\n"  # noqa: E501
             )
         out.write("#close\t2024-01-01-01-00-00\n")
 
@@ -356,7 +432,7 @@ def generate(outdir: Path, indicators: int, conn: int, dns: int, http: int, seed
     outdir.mkdir(parents=True, exist_ok=True)
     ind = make_indicators(indicators, rng)
     with (outdir / "indicators.json").open("w") as out:
-        out.write('{"type": "bundle", "id": "bundle--%s", "objects": [\n' % uuid.uuid4())
+        out.write(f'{{"type": "bundle", "id": "bundle--{uuid.uuid4()}", "objects": [\n')
         out.write(",\n".join(json.dumps(obj, separators=(",", ":")) for obj in ind.objects))
         out.write("\n]}\n")
     (outdir / "values.txt").write_text("\n".join(ind.values) + "\n")

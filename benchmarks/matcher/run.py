@@ -36,6 +36,8 @@ from lionrock.matcher.output import write_jsonl  # noqa: E402
 from lionrock.matcher.source import ReadReport  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
+CPU_SECONDS: dict[str, float] = {}
+"""CPU seconds (all threads): not inflated by other load, as wall time is."""
 
 
 def rss_bytes() -> int:
@@ -46,23 +48,31 @@ def rss_bytes() -> int:
     return 0
 
 
-def run_matcher(index: Any, log: Path, out: Path) -> tuple[float, ReadReport, MatchReport, set[tuple[str, int, str]]]:
+def run_matcher(
+    index: Any, log: Path, out: Path
+) -> tuple[float, ReadReport, MatchReport, set[tuple[str, int, str]]]:
     """End to end on one file: read, parse, normalise, match, write JSON lines. Returns seconds and hits."""
     reads, matches = ReadReport(), MatchReport()
     found: set[tuple[str, int, str]] = set()
     started = time.perf_counter()
+    cpu_started = time.process_time()
     with out.open("w") as stream:
         for hits in match_batches(index, read_log(str(log), reads), matches, warninglists=False):
             write_jsonl(hits, stream)
-            for line, indicator in zip(hits.column("line").to_pylist(), hits.column("indicator").to_pylist(), strict=True):
+            for line, indicator in zip(
+                hits.column("line").to_pylist(), hits.column("indicator").to_pylist(), strict=True
+            ):
                 found.add((log.name, line, indicator))
+    CPU_SECONDS[log.name] = time.process_time() - cpu_started
     return time.perf_counter() - started, reads, matches, found
 
 
 def run_grep(tool: list[str], values: Path, log: Path) -> tuple[float, set[int]]:
     """`grep -F -f values log` (or rg): seconds and the line numbers it reports."""
     started = time.perf_counter()
-    result = subprocess.run([*tool, "-n", "-F", "-f", str(values), str(log)], capture_output=True, check=False)
+    result = subprocess.run(
+        [*tool, "-n", "-F", "-f", str(values), str(log)], capture_output=True, check=False
+    )
     seconds = time.perf_counter() - started
     lines = {int(row.split(b":", 1)[0]) for row in result.stdout.splitlines() if row[:1].isdigit()}
     return seconds, lines
@@ -88,7 +98,11 @@ def corpus_run(outdir: Path) -> dict[str, Any] | None:
     from lionrock.matcher.index import merge
     from lionrock.matcher.indicators import load_path
 
-    collections = [load_path(p) for p in sorted(feeds.iterdir()) if p.suffix in (".intel", ".txt") and "whitelist" not in p.name]
+    collections = [
+        load_path(p)
+        for p in sorted(feeds.iterdir())
+        if p.suffix in (".intel", ".txt") and "whitelist" not in p.name
+    ]
     index = compile_indicators(merge(collections))
     from lionrock.matcher import warninglists
 
@@ -134,7 +148,10 @@ def main() -> None:
     wanted = {"indicators": args.indicators, "conn": args.conn, "dns": args.dns, "http": args.http}
     if labels_path.exists():
         labels = json.loads(labels_path.read_text())
-        have = {"indicators": labels.get("requested_indicators"), **{k[:-4]: v for k, v in labels["events"].items()}}
+        have = {
+            "indicators": labels.get("requested_indicators"),
+            **{k[:-4]: v for k, v in labels["events"].items()},
+        }
         if have != wanted:
             labels_path.unlink()
     if not labels_path.exists():
@@ -185,6 +202,9 @@ def main() -> None:
             "bytes": log.stat().st_size,
             "seconds": seconds,
             "events_per_second": matches.events / seconds,
+            "cpu_seconds": CPU_SECONDS[name],
+            "events_per_cpu_second": matches.events / CPU_SECONDS[name],
+            "load_average": os.getloadavg()[0],
             "hits": len(found),
             "expected_hits": len(wanted_here),
             "false_positives": len(found - wanted_here),
@@ -251,31 +271,34 @@ def render(report: dict[str, Any], profiles: dict[str, str]) -> str:
         "",
         "## Indicators",
         "",
-        f"* {ind['count']:,} indicators ({', '.join(f'{k} {v:,}' for k, v in sorted(ind['kinds'].items()))}); "
-        f"{ind['indexed']:,} indexed, {ind['slow_path']} slow path, {ind['refused']} refused, {ind['revoked']} revoked",
-        f"* load (JSON + pattern analysis): {ind['load_seconds']:.1f} s; compile: {ind['compile_seconds']:.1f} s",
-        f"* index arrays: {ind['index_array_bytes'] / 1e6:.1f} MB = **{ind['bytes_per_indicator']:.0f} bytes per indicator** "
+        f"* {ind['count']:,} indicators ({', '.join(f'{k} {v:,}' for k, v in sorted(ind['kinds'].items()))}); "  # noqa: E501
+        f"{ind['indexed']:,} indexed, {ind['slow_path']} slow path, {ind['refused']} refused, {ind['revoked']} revoked",  # noqa: E501
+        f"* load (JSON + pattern analysis): {ind['load_seconds']:.1f} s; compile: {ind['compile_seconds']:.1f} s",  # noqa: E501
+        f"* index arrays: {ind['index_array_bytes'] / 1e6:.1f} MB = **{ind['bytes_per_indicator']:.0f} bytes per indicator** "  # noqa: E501
         f"(target <= 200)",
         f"* process RSS growth after load + compile (Python may keep freed memory): "
-        f"{ind['rss_growth_bytes'] / 1e6:.0f} MB = {ind['rss_growth_per_indicator']:.0f} bytes per indicator; "
+        f"{ind['rss_growth_bytes'] / 1e6:.0f} MB = {ind['rss_growth_per_indicator']:.0f} bytes per indicator; "  # noqa: E501
         f"peak RSS {ind['peak_rss_bytes'] / 1e9:.1f} GB (the JSON bundle is parsed whole)",
         "",
         "## End to end (read, parse, normalise, match, write JSON lines)",
         "",
-        "| log | events | MB | seconds | events/s | hits | expected | false positives | misses | near misses planted |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| log | events | MB | seconds | events/s | CPU s | events per CPU s | load avg | hits | expected "
+        "| false positives | misses | near misses planted |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, run in report["runs"].items():
         lines.append(
             f"| {name} | {run['events']:,} | {run['bytes'] / 1e6:.0f} | {run['seconds']:.2f} | "
-            f"{run['events_per_second']:,.0f} | {run['hits']} | {run['expected_hits']} | {run['false_positives']} | "
+            f"{run['events_per_second']:,.0f} | {run['cpu_seconds']:.2f} | "
+            f"{run['events_per_cpu_second']:,.0f} | {run['load_average']:.1f} | {run['hits']} | "
+            f"{run['expected_hits']} | {run['false_positives']} | "
             f"{run['misses']} | {run['near_misses_planted']} |"
         )
     lines += [
         "",
         "## Side by side with fixed-string search on the same files (line level)",
         "",
-        "| log | tool | seconds | events/s | lines reported | false-positive lines | missed lines | matcher speed-up |",
+        "| log | tool | seconds | events/s | lines reported | false-positive lines | missed lines | matcher speed-up |",  # noqa: E501
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, run in report["runs"].items():
@@ -296,9 +319,9 @@ def render(report: dict[str, Any], profiles: dict[str, str]) -> str:
             "## Real logs (shared corpus) against real feeds",
             "",
             f"* {corpus['indicators']:,} indicators from the corpus feeds ({corpus['refused']} refused)",
-            f"* {corpus['events']:,} events in {corpus['seconds']:.1f} s ({corpus['events_per_second']:,.0f}/s): "
+            f"* {corpus['events']:,} events in {corpus['seconds']:.1f} s ({corpus['events_per_second']:,.0f}/s): "  # noqa: E501
             + ", ".join(f"{k} {v:,}" for k, v in sorted(corpus["events_per_format"].items())),
-            f"* hits {corpus['hits']}, suppressed by warninglists {corpus['suppressed']}, bad lines {corpus['bad_lines']}"
+            f"* hits {corpus['hits']}, suppressed by warninglists {corpus['suppressed']}, bad lines {corpus['bad_lines']}"  # noqa: E501
             + (f" (e.g. {corpus['bad_line_examples'][0]})" if corpus["bad_line_examples"] else ""),
         ]
     for name, text in profiles.items():

@@ -44,10 +44,14 @@ def index_of_patterns(*objects: dict[str, Any]) -> CompiledIndex:
     return compile_indicators(load_text(bundle(*objects), "test-bundle"))
 
 
-def batch(columns: dict[str, tuple[str, list[Any]] | tuple[str, list[Any], str]], times: list[int] | None = None) -> Any:
+def batch(
+    columns: dict[str, tuple[str, list[Any]] | tuple[str, list[Any], str]], times: list[int] | None = None
+) -> Any:
     """A normalised batch from {name: (role, values[, paired address column])}."""
     size = len(next(iter(columns.values()))[1])
-    built = {name: Column(spec[0], spec[1], spec[2] if len(spec) > 2 else None) for name, spec in columns.items()}
+    built = {
+        name: Column(spec[0], spec[1], spec[2] if len(spec) > 2 else None) for name, spec in columns.items()
+    }
     return make_batch(
         source="test.log",
         fmt="test",
@@ -65,7 +69,9 @@ ZEEK_HEADER = (
 
 def zeek_log(path: Path, log_path: str, fields: list[str], rows: list[list[str]], close: bool = True) -> Path:
     """Writes a Zeek TSV log; header lines are 7, so row i (0-based) is on line 8 + i."""
-    text = ZEEK_HEADER.format(path=log_path, fields="\t".join(fields), types="\t".join("string" for _ in fields))
+    text = ZEEK_HEADER.format(
+        path=log_path, fields="\t".join(fields), types="\t".join("string" for _ in fields)
+    )
     text += "".join("\t".join(row) + "\n" for row in rows)
     if close:
         text += "#close\t2024-01-01-00-00-00\n"

@@ -49,10 +49,23 @@ def test_hits_are_written_as_json_lines_with_exactly_the_agreed_keys(
     ]
 
 
-def test_sightings_are_a_stix_bundle_pointing_at_the_stakeholder(tmp_path: Path, feed: tuple[Path, str]) -> None:
+def test_sightings_are_a_stix_bundle_pointing_at_the_stakeholder(
+    tmp_path: Path, feed: tuple[Path, str]
+) -> None:
     path, stix_id = feed
     out = tmp_path / "sightings.json"
-    status = main(["--indicators", str(path), str(conn(tmp_path)), "--sightings", str(out), "--identity", "HK ISP", "--no-warninglists"])
+    status = main(
+        [
+            "--indicators",
+            str(path),
+            str(conn(tmp_path)),
+            "--sightings",
+            str(out),
+            "--identity",
+            "HK ISP",
+            "--no-warninglists",
+        ]
+    )
     objects = json.loads(out.read_text())["objects"]
     identity, sighting = objects
     assert status == 0
@@ -66,7 +79,9 @@ def test_sightings_are_a_stix_bundle_pointing_at_the_stakeholder(tmp_path: Path,
 def test_a_run_without_hits_exits_zero_and_says_so(
     tmp_path: Path, feed: tuple[Path, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status = main(["--indicators", str(feed[0]), str(conn(tmp_path, resp="198.51.100.1")), "--no-warninglists"])
+    status = main(
+        ["--indicators", str(feed[0]), str(conn(tmp_path, resp="198.51.100.1")), "--no-warninglists"]
+    )
     captured = capsys.readouterr()
     assert status == 0
     assert captured.out == ""
@@ -89,7 +104,10 @@ def test_a_directory_expands_to_its_logs_and_an_unknown_file_is_an_error_not_a_c
 
 
 def test_standard_input_is_read_when_the_format_is_given(
-    tmp_path: Path, feed: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    feed: tuple[Path, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     data = conn(tmp_path).read_bytes()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(data))))  # type: ignore[arg-type]

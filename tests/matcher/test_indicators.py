@@ -79,11 +79,15 @@ def test_a_zeek_intel_file_loads_supported_types_and_refuses_the_rest_by_line() 
     collection = load_text(text, "feed.intel")
     assert collection.entries["ip"][0] == ["1.2.3.4"]
     assert collection.entries["domain"][0] == ["evil.com"]
-    assert [(r.reference, r.reason) for r in collection.refused] == [("line 4", "Intel::SOFTWARE is not matched in logs")]
+    assert [(r.reference, r.reason) for r in collection.refused] == [
+        ("line 4", "Intel::SOFTWARE is not matched in logs")
+    ]
 
 
 def test_a_plain_list_is_refanged_typed_and_given_stable_ids() -> None:
-    collection = load_text("# feed\nevil[.]com\nhxxp://bad.example/x\n1.2.3[.]4\n10.0.0.0/8\n???\n", "list.txt")
+    collection = load_text(
+        "# feed\nevil[.]com\nhxxp://bad.example/x\n1.2.3[.]4\n10.0.0.0/8\n???\n", "list.txt"
+    )
     assert collection.entries["domain"][0] == ["evil.com"]
     assert collection.entries["url"][0] == ["bad.example/x"]
     assert collection.entries["ip"][0] == ["1.2.3.4"]

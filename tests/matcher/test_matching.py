@@ -49,7 +49,9 @@ def test_cidr_blocks_contain_their_first_and_last_address_and_nothing_beyond() -
 
 
 def test_the_longest_matching_prefix_is_the_one_reported() -> None:
-    found = hits(index_of("10.0.0.0/8", "10.1.0.0/16", "10.1.2.3"), {"h": ("ip", ["10.1.2.3", "10.1.9.9", "10.9.9.9"])})
+    found = hits(
+        index_of("10.0.0.0/8", "10.1.0.0/16", "10.1.2.3"), {"h": ("ip", ["10.1.2.3", "10.1.9.9", "10.9.9.9"])}
+    )
     assert [(h["observed"], h["value"]) for h in found] == [
         ("10.1.2.3", "10.1.2.3"),
         ("10.1.9.9", "10.1.0.0/16"),
@@ -77,7 +79,9 @@ def test_an_address_and_port_indicator_needs_both_to_match() -> None:
         "id.resp_p": ("port", ["4444", "4445", "4444"], "id.resp_h"),
     }
     found = hits(index, columns)
-    assert [(h["line"], h["observed"], h["field"]) for h in found] == [(1, "5.6.7.8:4444", "id.resp_h:id.resp_p")]
+    assert [(h["line"], h["observed"], h["field"]) for h in found] == [
+        (1, "5.6.7.8:4444", "id.resp_h:id.resp_p")
+    ]
 
 
 def test_an_indicator_counts_only_from_valid_from_until_before_valid_until() -> None:
@@ -99,7 +103,10 @@ def test_an_http_host_with_a_port_matches_as_a_domain() -> None:
 
 
 def test_urls_match_with_or_without_the_scheme() -> None:
-    found = hits(index_of("http://evil.com/a/b.php"), {"url": ("url", ["evil.com/a/b.php", "https://EVIL.com/a/b.php", "evil.com/a/c.php"])})
+    found = hits(
+        index_of("http://evil.com/a/b.php"),
+        {"url": ("url", ["evil.com/a/b.php", "https://EVIL.com/a/b.php", "evil.com/a/c.php"])},
+    )
     assert [h["line"] for h in found] == [1, 2]
 
 
@@ -149,9 +156,19 @@ def test_matching_works_over_any_iterator_of_batches() -> None:
 
 
 def test_a_large_column_of_addresses_is_matched_exactly_by_the_vectorised_parser() -> None:
-    addresses = [f"{a}.{b}.7.9" for a in range(1, 250) for b in (0, 9, 99, 255)] + ["300.1.1.1", "01.2.3.4", "-"]
+    addresses = [f"{a}.{b}.7.9" for a in range(1, 250) for b in (0, 9, 99, 255)] + [
+        "300.1.1.1",
+        "01.2.3.4",
+        "-",
+    ]
     found = hits(index_of("9.9.7.9", "200.0.0.0/8"), {"h": ("ip", addresses)})
-    assert sorted({h["observed"] for h in found}) == ["200.0.7.9", "200.255.7.9", "200.9.7.9", "200.99.7.9", "9.9.7.9"]
+    assert sorted({h["observed"] for h in found}) == [
+        "200.0.7.9",
+        "200.255.7.9",
+        "200.9.7.9",
+        "200.99.7.9",
+        "9.9.7.9",
+    ]
 
 
 def test_events_without_a_time_still_match_and_report_no_time() -> None:

@@ -88,7 +88,9 @@ def test_binary_garbage_is_not_recognised_as_any_format(tmp_path: Path) -> None:
 
 def test_lines_of_megabytes_are_read_or_reported_but_never_fatal(tmp_path: Path) -> None:
     huge = "a" * (3 << 20)
-    path = zeek_log(tmp_path / "dns.log", "dns", ["ts", "query"], [["1704067200", huge], ["1704067200", "x.example"]])
+    path = zeek_log(
+        tmp_path / "dns.log", "dns", ["ts", "query"], [["1704067200", huge], ["1704067200", "x.example"]]
+    )
     table, report = read_all(path)
     assert table is not None
     assert table.column("query").to_pylist()[1] == "x.example"
@@ -106,7 +108,9 @@ def test_bytes_that_are_not_utf8_are_replaced_and_noted_with_the_line(tmp_path: 
 def test_zeek_json_is_read_per_log_type(tmp_path: Path) -> None:
     path = tmp_path / "dns.json"
     lines = [
-        json.dumps({"_path": "dns", "ts": "2024-01-01T00:00:00Z", "query": "evil.example", "answers": ["1.2.3.4"]}),
+        json.dumps(
+            {"_path": "dns", "ts": "2024-01-01T00:00:00Z", "query": "evil.example", "answers": ["1.2.3.4"]}
+        ),
         "{not json",
     ]
     path.write_text("\n".join(lines) + "\n")
@@ -118,12 +122,28 @@ def test_zeek_json_is_read_per_log_type(tmp_path: Path) -> None:
 
 def test_suricata_eve_dns_v2_and_v3_http_tls_and_fileinfo_are_read(tmp_path: Path) -> None:
     records = [
-        {"timestamp": "2024-01-01T00:00:00.000000+0000", "event_type": "dns", "src_ip": "10.0.0.1", "dest_ip": "10.0.0.53",
-         "dns": {"type": "query", "rrname": "v2.example"}},
-        {"timestamp": "2024-01-01T00:00:00Z", "event_type": "dns", "src_ip": "10.0.0.1", "dest_ip": "10.0.0.53",
-         "dns": {"queries": [{"rrname": "v3.example"}], "answers": [{"rdata": "6.6.6.6"}]}},
-        {"timestamp": "2024-01-01T00:00:00Z", "event_type": "http", "src_ip": "10.0.0.1", "dest_ip": "2.2.2.2",
-         "dest_port": 80, "http": {"hostname": "evil.example", "url": "/x.php"}},
+        {
+            "timestamp": "2024-01-01T00:00:00.000000+0000",
+            "event_type": "dns",
+            "src_ip": "10.0.0.1",
+            "dest_ip": "10.0.0.53",
+            "dns": {"type": "query", "rrname": "v2.example"},
+        },
+        {
+            "timestamp": "2024-01-01T00:00:00Z",
+            "event_type": "dns",
+            "src_ip": "10.0.0.1",
+            "dest_ip": "10.0.0.53",
+            "dns": {"queries": [{"rrname": "v3.example"}], "answers": [{"rdata": "6.6.6.6"}]},
+        },
+        {
+            "timestamp": "2024-01-01T00:00:00Z",
+            "event_type": "http",
+            "src_ip": "10.0.0.1",
+            "dest_ip": "2.2.2.2",
+            "dest_port": 80,
+            "http": {"hostname": "evil.example", "url": "/x.php"},
+        },
         {"timestamp": "2024-01-01T00:00:00Z", "event_type": "tls", "tls": {"sni": "sni.example"}},
         {"timestamp": "2024-01-01T00:00:00Z", "event_type": "fileinfo", "fileinfo": {"md5": "a" * 32}},
     ]
@@ -140,7 +160,7 @@ def test_suricata_eve_dns_v2_and_v3_http_tls_and_fileinfo_are_read(tmp_path: Pat
 def test_apache_combined_logs_are_read_and_a_cut_off_line_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "access.log"
     path.write_text(
-        '1.2.3.4 - - [17/May/2015:10:05:03 +0000] "GET /a.php?x=1 HTTP/1.1" 200 7 "http://ref.example/" "UA"\n'
+        '1.2.3.4 - - [17/May/2015:10:05:03 +0000] "GET /a.php?x=1 HTTP/1.1" 200 7 "http://ref.example/" "UA"\n'  # noqa: E501
         '5.6.7.8 - - [17/May/2015:10:05:04 +0000] "GET / HTTP/1.1" 200 7 "-" "cut off\n'
     )
     table, report = read_all(path)
@@ -155,7 +175,7 @@ def test_bind_dnsmasq_nfdump_and_cef_lines_are_read(tmp_path: Path) -> None:
         "bind": "01-Jan-2024 00:00:00.000 queries: info: client @0x7f 10.0.0.9#5353 (evil.example): "
         "query: evil.example IN A +E(0) (10.0.0.53)\n",
         "dnsmasq": "Jan  1 00:00:00 gw dnsmasq[99]: query[A] evil.example from 10.0.0.9\n",
-        "nfdump": "ts,te,td,sa,da,sp,dp,pr\n2024-01-01 00:00:00,2024-01-01 00:00:01,1.0,10.0.0.9,6.6.6.6,5000,443,TCP\n",
+        "nfdump": "ts,te,td,sa,da,sp,dp,pr\n2024-01-01 00:00:00,2024-01-01 00:00:01,1.0,10.0.0.9,6.6.6.6,5000,443,TCP\n",  # noqa: E501
         "cef": "CEF:0|Vendor|Product|1.0|100|Blocked|5|src=10.0.0.9 dst=6.6.6.6 dpt=443 dhost=evil.example\n",
     }
     for fmt, text in cases.items():

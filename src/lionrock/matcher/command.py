@@ -63,10 +63,8 @@ def _load(sources: list[str], err: IO[str]) -> IndicatorCollection | None:
     merged = IndicatorCollection()
     for source in sources:
         try:
-            if taxii.is_collection_url(source):
-                collection = taxii.fetch(source)
-            else:
-                collection = load_path(Path(source))
+            url = taxii.is_collection_url(source)
+            collection = taxii.fetch(source) if url else load_path(Path(source))
         except (OSError, ValueError, RuntimeError) as error:
             print(f"lionrock match: cannot load indicators from {source}: {error}", file=err)
             return None
@@ -93,9 +91,14 @@ def _describe_index(index: CompiledIndex, err: IO[str]) -> None:
         print(f"  refused: ... and {len(index.refused) - _SHOWN} more", file=err)
 
 
-def _summary(reads: ReadReport, matches: MatchReport, index: CompiledIndex, seconds: float, err: IO[str]) -> None:
+def _summary(
+    reads: ReadReport, matches: MatchReport, index: CompiledIndex, seconds: float, err: IO[str]
+) -> None:
     rate = matches.events / seconds if seconds > 0 else 0.0
-    print(f"summary: {matches.events} events from {reads.files} files in {seconds:.1f} s ({rate:,.0f}/s)", file=err)
+    print(
+        f"summary: {matches.events} events from {reads.files} files in {seconds:.1f} s ({rate:,.0f}/s)",
+        file=err,
+    )
     for fmt, count in sorted(reads.events.items()):
         print(f"  events {fmt}: {count}", file=err)
     print(f"  bad lines: {reads.bad_lines}", file=err)
@@ -113,7 +116,9 @@ def _summary(reads: ReadReport, matches: MatchReport, index: CompiledIndex, seco
     for name, count in matches.suppressed.most_common(_SHOWN):
         print(f"    {count} x {name}", file=err)
     if matches.outside_validity:
-        print(f"  matches outside the indicator's validity (not reported): {matches.outside_validity}", file=err)
+        print(
+            f"  matches outside the indicator's validity (not reported): {matches.outside_validity}", file=err
+        )
     print(
         f"  slow path: {len(index.slow)} indicators, {matches.slow_candidates} candidate evaluations, "
         f"{matches.slow_hits} hits",
@@ -155,8 +160,9 @@ def main(argv: list[str] | None = None) -> int:
                 return EXIT_FAILED
         for name in expand_paths(args.logs):
             try:
-                for hits in match_batches(index, read_log(name, reads, args.format), matches,
-                                          warninglists=not args.no_warninglists):
+                for hits in match_batches(
+                    index, read_log(name, reads, args.format), matches, warninglists=not args.no_warninglists
+                ):
                     if jsonl is not None:
                         write_jsonl(hits, jsonl)
                     tally.add(hits)
@@ -164,8 +170,12 @@ def main(argv: list[str] | None = None) -> int:
                     if progress and now - last_shown > 0.5:
                         last_shown = now
                         rate = matches.events / max(now - started, 1e-9)
-                        print(f"\r{matches.events:,} events  {rate:,.0f}/s  {sum(matches.hits.values())} hits",
-                              end="", file=err, flush=True)
+                        print(
+                            f"\r{matches.events:,} events  {rate:,.0f}/s  {sum(matches.hits.values())} hits",
+                            end="",
+                            file=err,
+                            flush=True,
+                        )
             except UnknownFormat as error:
                 reads.error(name, 0, str(error))
             except (OSError, UnicodeError) as error:

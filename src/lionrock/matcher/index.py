@@ -210,7 +210,7 @@ class CompiledIndex:
         total += sum(t.keys.nbytes + t.numbers.nbytes for t in self._v4.values())
         total += sum(keys.nbytes + numbers.nbytes for keys, numbers in self._strings.values())
         total += sum(len(b) * 120 for b in self._v6_nets.values())
-        return total
+        return int(total)
 
     # -- lookups -----------------------------------------------------------------------------------------
 
@@ -234,7 +234,13 @@ class CompiledIndex:
                 key = int(table.keys[position])
                 value = _v4_text(key, length)
                 while position < len(table.keys) and int(table.keys[position]) == key:
-                    out.add(int(rows[i]), int(table.numbers[position]), value, length, "ip" if length == 32 else "cidr")
+                    out.add(
+                        int(rows[i]),
+                        int(table.numbers[position]),
+                        value,
+                        length,
+                        "ip" if length == 32 else "cidr",
+                    )
                     position += 1
 
     def lookup_ipport_v4(self, addresses: U32, ports: U32, rows: I64, out: Pairs) -> None:
@@ -345,7 +351,8 @@ def _set_range(bitmap: npt.NDArray[np.uint8], first: int, stop: int) -> None:
 def _bitmap_test(bitmap: npt.NDArray[np.uint8], blocks: U32) -> BOOL:
     """Vectorised bit test: which /24 blocks (given as `address >> 8`) are marked."""
     bits = bitmap[blocks >> np.uint32(3)] >> (blocks & np.uint32(7)).astype(np.uint8)
-    return (bits & np.uint8(1)).astype(np.bool_)
+    marked: BOOL = (bits & np.uint8(1)).astype(np.bool_)
+    return marked
 
 
 def compile_indicators(collection: IndicatorCollection) -> CompiledIndex:

@@ -26,7 +26,9 @@ def parse(column: pa.Array) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool
     if column.type == pa.large_string():
         column = column.cast(pa.string())
     buffers = column.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int32)[column.offset : column.offset + n + 1].astype(np.int64)
+    offsets = np.frombuffer(buffers[1], dtype=np.int32)[column.offset : column.offset + n + 1].astype(
+        np.int64
+    )
     data_buffer = buffers[2]
     if data_buffer is None or offsets[-1] == offsets[0]:
         return out, np.zeros(n, dtype=np.bool_)

@@ -147,7 +147,9 @@ def domain_hits(index: CompiledIndex, names: pa.Array) -> dict[int, list[tuple[s
 # -- per role ---------------------------------------------------------------------------------------------
 
 
-def _match_ip(index: CompiledIndex, flat: _Flat, out: Pairs) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
+def _match_ip(
+    index: CompiledIndex, flat: _Flat, out: Pairs
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
     values = flat.values
     addresses, parsed = ipv4.parse(values)
     positions = np.flatnonzero(parsed)
@@ -166,7 +168,9 @@ def _match_ip(index: CompiledIndex, flat: _Flat, out: Pairs) -> tuple[npt.NDArra
     return addresses, parsed
 
 
-def _address_hits(index: CompiledIndex, texts: list[str | None]) -> dict[int, list[tuple[str, list[int], str, int]]]:
+def _address_hits(
+    index: CompiledIndex, texts: list[str | None]
+) -> dict[int, list[tuple[str, list[int], str, int]]]:
     """Careful path for addresses that are not plain dotted quads: IPv6, mapped, bracketed, zone ids."""
     result: dict[int, list[tuple[str, list[int], str, int]]] = {}
     six: dict[str, list[int]] = {}
@@ -178,13 +182,13 @@ def _address_hits(index: CompiledIndex, texts: list[str | None]) -> dict[int, li
             continue
         local = Pairs()
         if address.version == 4:
-            index.lookup_v4(
-                np.array([int(address)], dtype=np.uint32), np.zeros(1, dtype=np.int64), local
-            )
+            index.lookup_v4(np.array([int(address)], dtype=np.uint32), np.zeros(1, dtype=np.int64), local)
         else:
             six.setdefault(str(address), []).append(position)
-            index.lookup_v6_networks(address, 0, local)  # type: ignore[arg-type]
-        for number, value, rank, kind in zip(local.numbers, local.values, local.ranks, local.kinds, strict=True):
+            index.lookup_v6_networks(address, 0, local)
+        for number, value, rank, kind in zip(
+            local.numbers, local.values, local.ranks, local.kinds, strict=True
+        ):
             result.setdefault(position, []).append((value, [number], kind, rank))
     if six and index.has_kind("ip6"):
         for key, numbers in index.match_strings("ip6", pa.array(list(six))).items():
@@ -218,7 +222,10 @@ def _match_ports(
     if index.has_kind("ipport6"):
         others = np.flatnonzero(~ok & valid_np)
         keys: dict[str, list[int]] = {}
-        texts, port_texts = addresses.take(pa.array(others)).to_pylist(), ports.take(pa.array(others)).to_pylist()
+        texts, port_texts = (
+            addresses.take(pa.array(others)).to_pylist(),
+            ports.take(pa.array(others)).to_pylist(),
+        )
         for row, text, port in zip(others.tolist(), texts, port_texts, strict=True):
             key = canonical.ip_port(text, port) if text else None
             if key and key.startswith("["):
@@ -277,7 +284,9 @@ def _match_host(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:
         return
     local = Pairs()
     _match_host_text(index, _Flat(flat.values.take(pa.array(rest)), flat.rows[rest]), local)
-    for row, number, value, rank, kind in zip(local.rows, local.numbers, local.values, local.ranks, local.kinds, strict=True):
+    for row, number, value, rank, kind in zip(
+        local.rows, local.numbers, local.values, local.ranks, local.kinds, strict=True
+    ):
         out.add(int(rest[row]), number, value, rank, kind)
 
 
@@ -303,7 +312,11 @@ def _match_host_text(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:
 
 
 def match_batch(
-    index: CompiledIndex, batch: pa.RecordBatch, report: MatchReport | None = None, *, warninglists: bool = True
+    index: CompiledIndex,
+    batch: pa.RecordBatch,
+    report: MatchReport | None = None,
+    *,
+    warninglists: bool = True,
 ) -> pa.Table:
     """Every hit in one normalised batch, as a table with `HIT_SCHEMA`."""
     report = report if report is not None else MatchReport()
@@ -400,7 +413,9 @@ def _hits_table(
             columns["time"].append(None if time_known is not None and not time_known[row] else int(when[i]))
             columns["kind"].append(kind)
     arrays = [
-        pa.array(columns[f.name], type=pa.int64()).cast(TIME) if f.name == "time" else pa.array(columns[f.name], f.type)
+        pa.array(columns[f.name], type=pa.int64()).cast(TIME)
+        if f.name == "time"
+        else pa.array(columns[f.name], f.type)
         for f in HIT_SCHEMA
     ]
     table = pa.Table.from_arrays(arrays, schema=HIT_SCHEMA)

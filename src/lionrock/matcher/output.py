@@ -31,9 +31,9 @@ def write_jsonl(hits: pa.Table, stream: IO[str]) -> int:
     columns = {name: hits.column(name).to_pylist() for name in JSONL_KEYS}
     for i in range(hits.num_rows):
         record = {name: columns[name][i] for name in JSONL_KEYS}
-        record["time"] = rfc3339(record["time"])  # type: ignore[arg-type]
+        record["time"] = rfc3339(record["time"])
         stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return hits.num_rows
+    return int(hits.num_rows)
 
 
 @dataclass(slots=True)

@@ -111,7 +111,7 @@ def _analyse_parsed(pattern: str) -> Analysis:
         tree = create_pattern_object(pattern, version="2.1")
     except (ParseException, ValueError, TypeError, AttributeError, IndexError) as error:
         raise PatternRefused(f"pattern does not parse: {error}") from error
-    except Exception as error:  # noqa: BLE001 - the visitor raises bare Exceptions for some bad input
+    except Exception as error:
         raise PatternRefused(f"pattern does not parse: {error}") from error
     comparisons: list[Any] = []
     simple = _collect(tree, comparisons)

@@ -48,7 +48,7 @@ def detect(head: bytes) -> str | None:
     if any(textlogs._CLF.match(line) for line in lines[:10]):
         return "clf"
     header = first.replace(" ", "").split(",")
-    if "sa" in header and "da" in header or (len(header) >= 8 and re.match(r"^\d{4}-\d\d-\d\d", header[0])):
+    if ("sa" in header and "da" in header) or (len(header) >= 8 and re.match(r"^\d{4}-\d\d-\d\d", header[0])):
         return "nfdump"
     return None
 

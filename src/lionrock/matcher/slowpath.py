@@ -166,7 +166,10 @@ def evaluate(
     summary = pa.array(
         [_summary(_objects(batch, row, roles)) for row in range(batch.num_rows)]
         if len(pairs) > 64
-        else [(_summary(_objects(batch, row, roles)) if row in set(pairs.rows) else None) for row in range(batch.num_rows)],
+        else [
+            (_summary(_objects(batch, row, roles)) if row in set(pairs.rows) else None)
+            for row in range(batch.num_rows)
+        ],
         type=pa.string(),
     )
     return [("(pattern)", _Flat(summary, np.arange(batch.num_rows, dtype=np.int64)), pairs)]

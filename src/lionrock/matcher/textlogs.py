@@ -25,7 +25,12 @@ LineParser = Callable[[str], tuple[int | None, Fields]]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
-_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1
+    )
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +197,9 @@ def _syslog_time(line: str) -> int | None:
         return None
     year = datetime.now(tz=UTC).year
     hour, minute, second = (int(p) for p in match["clock"].split(":"))
-    moment = datetime(year, _MONTHS.get(match["month"], 1), int(match["day"]), hour, minute, second, tzinfo=UTC)
+    moment = datetime(
+        year, _MONTHS.get(match["month"], 1), int(match["day"]), hour, minute, second, tzinfo=UTC
+    )
     return _micros(moment)
 
 
@@ -220,7 +227,7 @@ def _nfdump_factory() -> LineParser:
     def parse(line: str) -> tuple[int | None, Fields]:
         nonlocal columns
         cells = [c.strip() for c in line.split(",")]
-        if cells and cells[0] == "ts" or "sa" in cells and "da" in cells and not columns:
+        if (cells and cells[0] == "ts") or ("sa" in cells and "da" in cells and not columns):
             columns = cells
             raise _HeaderLine
         if not columns:
@@ -339,8 +346,10 @@ def read_lines(
             lines.append(number)
             for name in names:
                 value = fields.get(name)
-                if fmt.roles[name][0] in ("domain", "host") and isinstance(value, str) and name.endswith(
-                    ("rrname", "rdata")
+                if (
+                    fmt.roles[name][0] in ("domain", "host")
+                    and isinstance(value, str)
+                    and name.endswith(("rrname", "rdata"))
                 ):
                     value = [value]
                 values[name].append(value)

@@ -21,7 +21,7 @@ _STRING_KINDS = ("domain", "url", "hash", "email", "ip6")
 
 def screen(index: CompiledIndex) -> dict[int, str]:
     """Indicator number -> name of the first warninglist that lists its value."""
-    from pymispwarninglists import WarningLists
+    from pymispwarninglists.api import WarningLists
 
     lists = WarningLists(slow_search=False)
     flagged: dict[int, str] = {}

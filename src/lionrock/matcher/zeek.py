@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -96,14 +97,15 @@ def read_tsv(
                 continue
             end = data.find(b"\n#", position)
             end = len(data) if end < 0 else end + 1
-            segment = data[position:end]
+            whole_chunk = position == 0 and end == len(data)
+            segment = data if whole_chunk else data[position:end]
+            count = chunk.lines if whole_chunk else segment.count(b"\n")
             if header.fields:
                 yield from _segment(segment, line, header, source, report)
             else:
-                count = segment.count(b"\n")
                 for offset in range(count):
                     report.bad_line(source, line + offset, "data line before any #fields header")
-            line += segment.count(b"\n")
+            line += count
             position = end
 
 
@@ -149,7 +151,7 @@ def _segment(
         return
     rows = table.num_rows
     report.events[f"zeek:{header.path or 'unknown'}"] += rows
-    lines = pa.array(range(first_line, first_line + rows), type=pa.int64())
+    lines = pa.array(np.arange(first_line, first_line + rows, dtype=np.int64))
     columns = {name: table.column(name).combine_chunks() for name in wanted}
     yield _build(columns, lines, roles, header, source)
 
@@ -294,4 +296,3 @@ def read_json(
                 yield flush(path)
     for path in list(pending):
         yield flush(path)
-
