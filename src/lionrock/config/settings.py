@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lionrock.core.audit",
     "lionrock.core.shell",
     "lionrock.cyber.intel",
+    "lionrock.cyber.monitoring",
     "lionrock.immigration.enforcement",
     "ninja",
 ]
@@ -177,6 +178,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Monitoring: where watched log directories may live (empty: watching is off), upload cap, alert threshold.
+LIONROCK_WATCH_ROOTS = env_list("LIONROCK_WATCH_ROOTS", default=[])
+LIONROCK_MONITORING_MAX_UPLOAD_MB = env_int("LIONROCK_MONITORING_MAX_UPLOAD_MB", default=512)
+LIONROCK_ALERT_STAKEHOLDERS = env_int("LIONROCK_ALERT_STAKEHOLDERS", default=2)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY: dict[str, object] = {

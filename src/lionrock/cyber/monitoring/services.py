@@ -1,0 +1,426 @@
+"""Writes for monitoring: match runs (queued, run by the worker), sightings, watched directories, alerts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lionrock.core.accounts import access
+from lionrock.core.accounts.access import Actor, NotFound, actor_for_user
+from lionrock.core.accounts.models import Organisation
+from lionrock.core.accounts.roles import Role, Scope
+from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.audit import services as audit
+from lionrock.cyber.intel import selectors as intel_selectors
+from lionrock.cyber.intel import services as intel_services
+from lionrock.cyber.intel.models import Collection, StixObject
+from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp
+from lionrock.cyber.intel.validation import parse_timestamp
+from lionrock.cyber.monitoring.models import Alert, LogFile, MatchRun, Sighting, WatchedDirectory, WatchedFile
+
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+HIGH_CONFIDENCE = 80
+
+
+def _monitoring_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "monitoring"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _max_upload_bytes() -> int:
+    return int(getattr(settings, "LIONROCK_MONITORING_MAX_UPLOAD_MB", 512)) * 1024 * 1024
+
+
+def _watch_roots() -> list[Path]:
+    return [Path(root).resolve() for root in getattr(settings, "LIONROCK_WATCH_ROOTS", []) if root]
+
+
+def _require_operator(actor: Actor, organisation: Organisation) -> None:
+    access.require(actor, Role.MONITORING_OPERATOR, organisation=organisation)
+    access.require_scope(actor, Scope.MONITORING_WRITE)
+
+
+def _require_sighting_target(actor: Actor, collection: Collection, tlp: str) -> None:
+    if collection.pk not in intel_selectors.collection_ids_writable(actor):
+        raise NotFound
+    if tlp not in Tlp.values:
+        raise ValidationFailed(_("Choose a TLP level for the sightings."))
+
+
+def safe_file_name(name: str) -> str:
+    """The last path component, reduced to harmless characters: never a way out of the upload folder."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = SAFE_NAME.sub("_", base).strip("._") or "log"
+    return cleaned[:100]
+
+
+@transaction.atomic
+def match_run_create(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    collection: Collection,
+    tlp: str,
+    uploads: Sequence[tuple[str, IO[bytes]]],
+) -> MatchRun:
+    """Keeps the uploaded logs outside the web root and queues the run; the worker does the matching."""
+    _require_operator(actor, organisation)
+    _require_sighting_target(actor, collection, tlp)
+    if not uploads:
+        raise ValidationFailed(_("Choose at least one log file."))
+    assert actor.user is not None
+    run = MatchRun.objects.create(
+        organisation=organisation, requested_by=actor.user, collection=collection, tlp=tlp
+    )
+    folder = _monitoring_dir() / "uploads" / str(run.pk)
+    folder.mkdir(parents=True)
+    limit = _max_upload_bytes()
+    for number, (name, stream) in enumerate(uploads, start=1):
+        target = folder / f"{number:03d}-{safe_file_name(name)}"
+        digest = hashlib.sha256()
+        size = 0
+        with target.open("wb") as out:
+            while chunk := stream.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    raise ValidationFailed(
+                        _("%(name)s is larger than the %(mb)d MB allowed.")
+                        % {"name": name, "mb": limit >> 20}
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+        LogFile.objects.create(
+            run=run, name=safe_file_name(name), path=str(target), size=size, sha256=digest.hexdigest()
+        )
+    audit.record(
+        actor=actor,
+        action="monitoring.run.create",
+        target=run,
+        changes={"files": len(uploads), "collection": str(collection.pk), "tlp": tlp},
+    )
+    _enqueue(run)
+    return run
+
+
+def _enqueue(run: MatchRun) -> None:
+    from lionrock.cyber.monitoring import tasks
+
+    transaction.on_commit(lambda: tasks.match_run_execute(str(run.pk)))
+
+
+def _indicator_bundle(actor: Actor, path: Path) -> int:
+    """Writes the indicators the run's owner may see, as stored, without parsing them."""
+    rows = (
+        intel_selectors.stix_objects_visible(actor=actor)
+        .filter(type="indicator", is_latest=True, revoked=False)
+        .values_list("raw", flat=True)
+    )
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"type":"bundle","id":"bundle--' + str(uuid.uuid4()) + '","objects":[')
+        for raw in rows.iterator(chunk_size=2000):
+            out.write(("," if count else "") + raw)
+            count += 1
+        out.write("]}")
+    return count
+
+
+@dataclass
+class _Tally:
+    count: int
+    first_seen: str
+    last_seen: str
+
+
+def _merge_sightings(bundle_path: Path, into: dict[str, _Tally]) -> dict[str, Any] | None:
+    if not bundle_path.exists() or bundle_path.stat().st_size == 0:
+        return None
+    document = json.loads(bundle_path.read_text(encoding="utf-8"))
+    identity = None
+    for obj in document.get("objects", []):
+        if obj.get("type") == "identity":
+            identity = obj
+        elif obj.get("type") == "sighting":
+            ref = obj["sighting_of_ref"]
+            first, last = obj.get("first_seen", obj["created"]), obj.get("last_seen", obj["created"])
+            known = into.get(ref)
+            if known is None:
+                into[ref] = _Tally(int(obj.get("count", 1)), first, last)
+            else:
+                known.count += int(obj.get("count", 1))
+                known.first_seen = min(known.first_seen, first)
+                known.last_seen = max(known.last_seen, last)
+    return identity
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def match_run_execute(run_id: str) -> MatchRun:
+    """Runs the matcher file by file (so progress shows), then stores one Sighting per indicator seen."""
+    run = MatchRun.objects.select_related("organisation", "requested_by", "collection").get(pk=run_id)
+    if run.status not in (MatchRun.Status.QUEUED,):
+        return run
+    actor = actor_for_user(run.requested_by)
+    run.status, run.started_at = MatchRun.Status.RUNNING, timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    tallies: dict[str, _Tally] = {}
+    summaries: list[str] = []
+    partial = False
+    identity_name = run.organisation.name_en
+    with tempfile.TemporaryDirectory(prefix="lionrock-run-") as scratch:
+        work = Path(scratch)
+        indicators = work / "indicators.json"
+        run.indicators_used = _indicator_bundle(actor, indicators)
+        run.save(update_fields=["indicators_used"])
+        for log in run.files.all():
+            hits_path, sightings_path = work / f"{log.pk}.jsonl", work / f"{log.pk}.sightings.json"
+            completed = subprocess.run(  # noqa: S603  (fixed program, arguments are our own paths)
+                [
+                    sys.executable,
+                    "-m",
+                    "lionrock.matcher.command",
+                    "--indicators",
+                    str(indicators),
+                    "--jsonl",
+                    str(hits_path),
+                    "--sightings",
+                    str(sightings_path),
+                    "--identity",
+                    identity_name,
+                    log.path,
+                ],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+                check=False,
+                timeout=getattr(settings, "LIONROCK_MONITORING_RUN_TIMEOUT", 3600),
+            )
+            log.exit_code = completed.returncode
+            log.hits = sum(1 for _ in hits_path.open(encoding="utf-8")) if hits_path.exists() else 0
+            log.save(update_fields=["exit_code", "hits"])
+            partial = partial or completed.returncode != 0
+            summaries.append(
+                f"== {log.name} (exit {completed.returncode})\n{completed.stderr.strip()[-4000:]}"
+            )
+            _merge_sightings(sightings_path, tallies)
+            run.files_done += 1
+            run.hits += log.hits
+            run.save(update_fields=["files_done", "hits"])
+    run.summary = "\n\n".join(summaries)
+    if tallies:
+        outcome = intel_services.objects_add(
+            actor=actor,
+            collection=run.collection,
+            objects=_sighting_objects(run, identity_name, tallies),
+            source="match-run",
+        )
+        Sighting.objects.filter(stix_object__in=outcome.added).update(run=run)
+        run.sightings = len(tallies)
+    run.status = MatchRun.Status.PARTIAL if partial else MatchRun.Status.DONE
+    run.finished_at = timezone.now()
+    run.save(update_fields=["summary", "sightings", "status", "finished_at"])
+    audit.record(
+        actor=actor,
+        action="monitoring.run.finish",
+        target=run,
+        summary=f"{run.hits} hit(s), {run.sightings} sighting(s), status {run.status}",
+    )
+    return run
+
+
+def match_run_fail(run_id: str, error: str) -> None:
+    MatchRun.objects.filter(pk=run_id).exclude(
+        status__in=[MatchRun.Status.DONE, MatchRun.Status.PARTIAL]
+    ).update(status=MatchRun.Status.FAILED, error=error[:4000], finished_at=timezone.now())
+
+
+def _sighting_objects(run: MatchRun, identity_name: str, tallies: dict[str, _Tally]) -> list[dict[str, Any]]:
+    from lionrock.matcher.output import identity_object
+
+    marking = [MARKING_ID_FOR[Tlp(run.tlp)]]
+    since = _stamp(run.organisation.created_at)
+    identity = identity_object(identity_name, since) | {"created": since, "modified": since}
+    identity["object_marking_refs"] = marking
+    now = _stamp(timezone.now())
+    objects: list[dict[str, Any]] = [identity]
+    for ref, tally in sorted(tallies.items()):
+        objects.append({
+            "type": "sighting", "spec_version": "2.1", "id": f"sighting--{uuid.uuid4()}",
+            "created": now, "modified": now, "sighting_of_ref": ref, "count": tally.count,
+            "first_seen": tally.first_seen, "last_seen": tally.last_seen,
+            "where_sighted_refs": [identity["id"]], "object_marking_refs": marking,
+        })  # fmt: skip
+    return objects
+
+
+def sightings_record(*, rows: Iterable[StixObject]) -> list[Sighting]:
+    """Flattens stored Sighting objects for the dashboard and raises alerts; runs inside the store's write."""
+    created: list[Sighting] = []
+    for row in rows:
+        obj = json.loads(row.raw)
+        seen = parse_timestamp(obj.get("last_seen") or obj["created"])
+        created.append(
+            Sighting(
+                stix_object=row,
+                indicator_id=obj["sighting_of_ref"],
+                organisation_id=row.created_by_org_id,
+                count=int(obj.get("count", 1) or 1),
+                first_seen=parse_timestamp(obj.get("first_seen") or obj["created"]),
+                last_seen=seen,
+            )
+        )
+    Sighting.objects.bulk_create(created)
+    _alerts_raise({sighting.indicator_id for sighting in created})
+    return created
+
+
+def _alerts_raise(indicator_ids: set[str]) -> None:
+    threshold = int(getattr(settings, "LIONROCK_ALERT_STAKEHOLDERS", 2))
+    spread = dict(
+        Sighting.objects.filter(indicator_id__in=indicator_ids)
+        .values("indicator_id")
+        .annotate(orgs=Count("organisation", distinct=True))
+        .values_list("indicator_id", "orgs")
+    )
+    for indicator_id, orgs in spread.items():
+        if orgs >= threshold:
+            alert, created = Alert.objects.get_or_create(
+                indicator_id=indicator_id,
+                kind=Alert.Kind.SEVERAL_STAKEHOLDERS,
+                defaults={"stakeholders": orgs},
+            )
+            if not created and alert.stakeholders != orgs:
+                Alert.objects.filter(pk=alert.pk).update(stakeholders=orgs)
+    # Raised at an indicator's first sighting and never again (one alert per indicator and kind).
+    already = set(
+        Alert.objects.filter(indicator_id__in=indicator_ids, kind=Alert.Kind.HIGH_CONFIDENCE).values_list(
+            "indicator_id", flat=True
+        )
+    )
+    fresh = indicator_ids - already
+    for raw in StixObject.objects.filter(stix_id__in=fresh, is_latest=True).values_list("raw", flat=True):
+        indicator = json.loads(raw)
+        if int(indicator.get("confidence", 0) or 0) >= HIGH_CONFIDENCE:
+            Alert.objects.get_or_create(
+                indicator_id=indicator["id"],
+                kind=Alert.Kind.HIGH_CONFIDENCE,
+                defaults={"stakeholders": spread.get(indicator["id"], 1)},
+            )
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor: Actor, alert: Alert) -> Alert:
+    access.require(actor, Role.INTEL_ANALYST)
+    if alert.acknowledged_at is None:
+        alert.acknowledged_by, alert.acknowledged_at = actor.user, timezone.now()
+        alert.save(update_fields=["acknowledged_by", "acknowledged_at"])
+        audit.record(actor=actor, action="monitoring.alert.acknowledge", target=alert)
+    return alert
+
+
+def sightings_submit(*, actor: Actor, collection: Collection, bundle: Any, tlp: str | None = None) -> int:
+    """A sightings bundle from `lionrock match --sightings`, uploaded: stored through the intel store."""
+    if not isinstance(bundle, dict) or not isinstance(bundle.get("objects"), list):
+        raise ValidationFailed(_("Expected a STIX bundle with an objects list."))
+    objects = [
+        obj
+        for obj in bundle["objects"]
+        if isinstance(obj, dict) and obj.get("type") in ("sighting", "identity")
+    ]
+    if not any(obj.get("type") == "sighting" for obj in objects):
+        raise ValidationFailed(_("The bundle holds no Sighting objects."))
+    if tlp:
+        objects = [obj | {"object_marking_refs": [MARKING_ID_FOR[Tlp(tlp)]]} for obj in objects]
+    outcome = intel_services.objects_add(
+        actor=actor, collection=collection, objects=objects, source="sightings-upload"
+    )
+    return len([row for row in outcome.added if row.type == "sighting"])
+
+
+@transaction.atomic
+def watched_directory_create(
+    *, actor: Actor, organisation: Organisation, path: str, collection: Collection, tlp: str
+) -> WatchedDirectory:
+    """Only directories under the operator-configured roots (LIONROCK_WATCH_ROOTS) may be watched."""
+    _require_operator(actor, organisation)
+    _require_sighting_target(actor, collection, tlp)
+    resolved = Path(path).expanduser().resolve()
+    roots = _watch_roots()
+    if not roots:
+        raise ValidationFailed(
+            _("Watching directories is not enabled on this server (LIONROCK_WATCH_ROOTS).")
+        )
+    if not any(resolved == root or root in resolved.parents for root in roots):
+        raise ValidationFailed(_("That directory is outside the folders this server allows to be watched."))
+    if not resolved.is_dir():
+        raise ValidationFailed(_("That directory does not exist."))
+    assert actor.user is not None
+    directory = WatchedDirectory.objects.create(
+        organisation=organisation, path=str(resolved), collection=collection, tlp=tlp, created_by=actor.user
+    )
+    audit.record(
+        actor=actor, action="monitoring.watch.create", target=directory, changes={"path": str(resolved)}
+    )
+    return directory
+
+
+def watched_directories_scan() -> list[MatchRun]:
+    """Queues a run per watched directory holding new or changed files; the files are read in place."""
+    runs: list[MatchRun] = []
+    roots = _watch_roots()
+    for directory in WatchedDirectory.objects.filter(is_active=True).select_related("created_by"):
+        folder = Path(directory.path)
+        if not folder.is_dir() or not any(folder == root or root in folder.parents for root in roots):
+            continue
+        seen = set(WatchedFile.objects.filter(directory=directory).values_list("name", "size", "mtime"))
+        fresh = []
+        for entry in sorted(folder.rglob("*")):
+            if entry.is_file() and not entry.is_symlink():
+                stat = entry.stat()
+                key = (str(entry.relative_to(folder)), stat.st_size, stat.st_mtime)
+                if key not in seen:
+                    fresh.append((entry, key))
+        with transaction.atomic():
+            WatchedDirectory.objects.filter(pk=directory.pk).update(last_scan_at=timezone.now())
+            if not fresh:
+                continue
+            run = MatchRun.objects.create(
+                organisation_id=directory.organisation_id,
+                requested_by=directory.created_by,
+                collection_id=directory.collection_id,
+                tlp=directory.tlp,
+                watched=directory,
+            )
+            for entry, (name, size, mtime) in fresh:
+                LogFile.objects.create(run=run, name=name[:255], path=str(entry), size=size, uploaded=False)
+                WatchedFile.objects.create(directory=directory, name=name, size=size, mtime=mtime)
+            audit.record(
+                actor=None,
+                actor_label="watched directory",
+                action="monitoring.run.create",
+                target=run,
+                changes={"files": len(fresh), "directory": directory.path},
+            )
+            _enqueue(run)
+        runs.append(run)
+    return runs

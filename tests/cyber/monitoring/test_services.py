@@ -1,0 +1,249 @@
+import io
+from pathlib import Path
+
+import pytest
+
+from lionrock.core.accounts.access import NotFound
+from lionrock.core.accounts.models import Organisation
+from lionrock.core.accounts.services import ValidationFailed
+from lionrock.cyber.intel import selectors as intel_selectors
+from lionrock.cyber.intel import services as intel_services
+from lionrock.cyber.intel.tlp import Tlp
+from lionrock.cyber.monitoring import selectors, services
+from lionrock.cyber.monitoring.models import Alert, MatchRun, Sighting
+from tests.cyber.intel.factories import community_make, indicator
+from tests.cyber.monitoring.factories import operator_make, zeek_dns_log
+
+pytestmark = pytest.mark.django_db
+
+
+def org_of(actor):
+    return Organisation.objects.get(pk=actor.primary_organisation_id)
+
+
+def run_upload(actor, community, files, django_capture_on_commit_callbacks, tlp=Tlp.AMBER_STRICT):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.match_run_create(
+            actor=actor,
+            organisation=org_of(actor),
+            collection=community.collection,
+            tlp=tlp,
+            uploads=[(name, io.BytesIO(content)) for name, content in files],
+        )
+    run.refresh_from_db()
+    return run
+
+
+def test_an_uploaded_log_is_matched_and_its_sightings_reach_the_owner(django_capture_on_commit_callbacks):
+    community = community_make()
+    bad = indicator("evil.example", tlp=Tlp.GREEN)
+    intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[bad])
+    operator = operator_make(org_of(community.direct_reader))
+    log = zeek_dns_log(["www.evil.example", "notevil.example", "evil.example.com", "WWW.EVIL.EXAMPLE."])
+
+    run = run_upload(operator, community, [("dns.log", log)], django_capture_on_commit_callbacks)
+
+    assert run.status == MatchRun.Status.DONE, run.summary
+    assert (run.indicators_used, run.hits, run.sightings) == (1, 2, 1)
+    sighting = Sighting.objects.get()
+    assert (sighting.indicator_id, sighting.count) == (bad["id"], 2)
+    assert sighting.organisation_id == operator.primary_organisation_id
+    assert sighting.run_id == run.pk
+    owner_view = selectors.indicators_sighted(actor=community.creator)
+    assert [(row.indicator_id, row.stakeholders, row.sightings) for row in owner_view] == [(bad["id"], 1, 2)]
+    assert not selectors.indicators_sighted(actor=community.group_reader)
+
+
+def test_only_indicators_the_operator_may_see_are_used(django_capture_on_commit_callbacks):
+    community = community_make()
+    hidden = indicator("secret.example", tlp=Tlp.RED)
+    intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[hidden])
+    operator = operator_make(org_of(community.direct_reader))
+    run = run_upload(
+        operator,
+        community,
+        [("dns.log", zeek_dns_log(["secret.example"]))],
+        django_capture_on_commit_callbacks,
+    )
+    assert (run.indicators_used, run.hits) == (0, 0)
+
+
+def test_an_upload_name_cannot_climb_out_of_its_folder(django_capture_on_commit_callbacks, settings):
+    community = community_make()
+    operator = operator_make(org_of(community.direct_reader))
+    run = run_upload(
+        operator, community, [("../../../etc/cron.d/evil", b"garbage\n")], django_capture_on_commit_callbacks
+    )
+    stored = Path(run.files.get().path)
+    assert stored.name == "001-evil"
+    assert Path(settings.DATA_DIR, "monitoring", "uploads", str(run.pk)) == stored.parent
+
+
+def test_garbage_is_reported_and_the_run_still_finishes(django_capture_on_commit_callbacks):
+    community = community_make()
+    operator = operator_make(org_of(community.direct_reader))
+    run = run_upload(
+        operator, community, [("noise.bin", bytes(range(256)) * 50)], django_capture_on_commit_callbacks
+    )
+    assert run.status in (MatchRun.Status.DONE, MatchRun.Status.PARTIAL)
+    assert run.finished_at is not None and run.hits == 0
+
+
+def test_an_oversized_upload_is_refused_and_nothing_is_queued(settings):
+    settings.LIONROCK_MONITORING_MAX_UPLOAD_MB = 0
+    community = community_make()
+    operator = operator_make(org_of(community.direct_reader))
+    with pytest.raises(ValidationFailed):
+        services.match_run_create(
+            actor=operator,
+            organisation=org_of(operator),
+            collection=community.collection,
+            tlp=Tlp.AMBER,
+            uploads=[("big.log", io.BytesIO(b"x" * 10))],
+        )
+    assert not MatchRun.objects.exists()
+
+
+def test_someone_without_the_operator_role_cannot_start_a_run():
+    community = community_make()
+    with pytest.raises(NotFound):
+        services.match_run_create(
+            actor=community.direct_reader,
+            organisation=org_of(community.direct_reader),
+            collection=community.collection,
+            tlp=Tlp.AMBER,
+            uploads=[("a.log", io.BytesIO(b""))],
+        )
+
+
+def test_runs_of_another_organisation_look_absent(django_capture_on_commit_callbacks):
+    community = community_make()
+    operator = operator_make(org_of(community.direct_reader))
+    run = run_upload(
+        operator, community, [("dns.log", zeek_dns_log(["x.example"]))], django_capture_on_commit_callbacks
+    )
+    stranger = operator_make(org_of(community.outsider))
+    with pytest.raises(NotFound):
+        selectors.match_run_get(actor=stranger, run_id=str(run.pk))
+
+
+class TestSightingsFromEveryPath:
+    def sighting(self, indicator_id, identity="identity--6b9e1f7e-1c1e-5b1a-9c55-2c6f0d1b7a10"):
+        return {
+            "type": "sighting",
+            "spec_version": "2.1",
+            "id": "sighting--3b1e4c9a-7f5d-4a61-9e3c-1d2b3c4d5e6f",
+            "created": "2026-01-02T00:00:00.000Z",
+            "modified": "2026-01-02T00:00:00.000Z",
+            "sighting_of_ref": indicator_id,
+            "count": 7,
+            "first_seen": "2026-01-01T00:00:00.000Z",
+            "last_seen": "2026-01-02T00:00:00.000Z",
+            "where_sighted_refs": [identity],
+        }
+
+    def test_a_bundle_from_the_command_line_lands_beside_server_runs(self):
+        community = community_make()
+        bad = indicator("c2.example", tlp=Tlp.GREEN)
+        intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[bad])
+        operator = operator_make(org_of(community.direct_reader))
+        stored = services.sightings_submit(
+            actor=operator,
+            collection=community.collection,
+            bundle={"type": "bundle", "objects": [self.sighting(bad["id"])]},
+        )
+        assert stored == 1
+        assert Sighting.objects.get().count == 7
+
+    def test_a_bundle_without_sightings_is_refused(self):
+        community = community_make()
+        with pytest.raises(ValidationFailed):
+            services.sightings_submit(
+                actor=community.creator,
+                collection=community.collection,
+                bundle={"type": "bundle", "objects": []},
+            )
+
+
+class TestAlerts:
+    def test_an_indicator_seen_by_two_stakeholders_raises_one_alert(self, django_capture_on_commit_callbacks):
+        community = community_make()
+        bad = indicator("spread.example", tlp=Tlp.GREEN)
+        intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[bad])
+        first = operator_make(org_of(community.direct_reader))
+        log = [("dns.log", zeek_dns_log(["spread.example"]))]
+        run_upload(first, community, log, django_capture_on_commit_callbacks)
+        assert not Alert.objects.exists()
+        from lionrock.cyber.intel.services import collection_grant_set
+
+        second_org = org_of(community.outsider)
+        collection_grant_set(
+            actor=community.creator,
+            collection=community.collection,
+            organisation=second_org,
+            can_read=True,
+            can_write=True,
+        )
+        run_upload(operator_make(second_org), community, log, django_capture_on_commit_callbacks)
+        alert = Alert.objects.get(kind=Alert.Kind.SEVERAL_STAKEHOLDERS)
+        assert (alert.indicator_id, alert.stakeholders) == (bad["id"], 2)
+        assert [a.pk for a in selectors.alerts_open(actor=community.creator)] == [alert.pk]
+        services.alert_acknowledge(actor=community.creator, alert=alert)
+        assert not selectors.alerts_open(actor=community.creator)
+
+    def test_the_first_sighting_of_a_high_confidence_indicator_raises_an_alert(
+        self, django_capture_on_commit_callbacks
+    ):
+        community = community_make()
+        bad = indicator("sure.example", tlp=Tlp.GREEN, confidence=90)
+        intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[bad])
+        operator = operator_make(org_of(community.direct_reader))
+        run_upload(
+            operator,
+            community,
+            [("dns.log", zeek_dns_log(["sure.example"]))],
+            django_capture_on_commit_callbacks,
+        )
+        assert Alert.objects.filter(kind=Alert.Kind.HIGH_CONFIDENCE, indicator_id=bad["id"]).exists()
+        assert (
+            intel_selectors.stix_objects_visible(actor=community.creator).filter(type="sighting").count() == 1
+        )
+
+
+class TestWatchedDirectories:
+    def test_a_directory_outside_the_allowed_roots_is_refused(self, settings, tmp_path):
+        settings.LIONROCK_WATCH_ROOTS = [str(tmp_path / "allowed")]
+        (tmp_path / "allowed").mkdir()
+        community = community_make()
+        operator = operator_make(org_of(community.direct_reader))
+        for path in ("/etc", str(tmp_path / "allowed" / ".." / "elsewhere")):
+            with pytest.raises(ValidationFailed):
+                services.watched_directory_create(
+                    actor=operator,
+                    organisation=org_of(operator),
+                    path=path,
+                    collection=community.collection,
+                    tlp=Tlp.AMBER,
+                )
+
+    def test_new_files_are_matched_once(self, settings, tmp_path, django_capture_on_commit_callbacks):
+        settings.LIONROCK_WATCH_ROOTS = [str(tmp_path)]
+        community = community_make()
+        bad = indicator("watched.example", tlp=Tlp.GREEN)
+        intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[bad])
+        operator = operator_make(org_of(community.direct_reader))
+        services.watched_directory_create(
+            actor=operator,
+            organisation=org_of(operator),
+            path=str(tmp_path),
+            collection=community.collection,
+            tlp=Tlp.AMBER,
+        )
+        (tmp_path / "dns.log").write_bytes(zeek_dns_log(["watched.example"]))
+        with django_capture_on_commit_callbacks(execute=True):
+            runs = services.watched_directories_scan()
+        assert len(runs) == 1
+        runs[0].refresh_from_db()
+        assert runs[0].hits == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.watched_directories_scan() == []

@@ -1,0 +1,120 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from lionrock.core.accounts import services as account_services
+from lionrock.core.accounts.models import Organisation, User
+from lionrock.cyber.intel import services as intel_services
+from lionrock.cyber.intel.tlp import Tlp
+from lionrock.cyber.monitoring.models import MatchRun, Sighting
+from tests.core.accounts.factories import totp_device_make
+from tests.cyber.intel.factories import community_make, indicator
+from tests.cyber.monitoring.factories import operator_make, zeek_dns_log
+
+pytestmark = pytest.mark.django_db
+
+
+def browser(actor) -> Client:
+    user = User.objects.get(pk=actor.user.pk)
+    device = totp_device_make(user)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def test_an_operator_uploads_from_the_page_and_follows_the_run(django_capture_on_commit_callbacks):
+    community = community_make()
+    bad = indicator("page.example", tlp=Tlp.GREEN)
+    intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[bad])
+    operator = operator_make(Organisation.objects.get(pk=community.direct_reader.primary_organisation_id))
+    client = browser(operator)
+    form_page = client.get(reverse("monitoring:runs"))
+    assert form_page.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("monitoring:runs"),
+            {
+                "logs": [SimpleUploadedFile("dns.log", zeek_dns_log(["page.example"]))],
+                "organisation": operator.primary_organisation_id,
+                "collection": str(community.collection.pk),
+                "tlp": Tlp.AMBER_STRICT,
+            },
+        )
+    run = MatchRun.objects.get()
+    assert response["Location"] == reverse("monitoring:run", args=[run.pk])
+    progress = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in progress  # finished: the page stops polling
+    assert "dns.log" in progress
+
+
+def test_the_dashboard_shows_sighted_indicators_with_a_chart(django_capture_on_commit_callbacks):
+    community = community_make()
+    bad = indicator("dash.example", tlp=Tlp.GREEN, name="Dashboard C2")
+    intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[bad])
+    operator = operator_make(Organisation.objects.get(pk=community.direct_reader.primary_organisation_id))
+    from tests.cyber.monitoring.test_services import run_upload
+
+    run_upload(
+        operator, community, [("dns.log", zeek_dns_log(["dash.example"]))], django_capture_on_commit_callbacks
+    )
+    page = browser(community.creator).get(reverse("monitoring:dashboard"))
+    html = page.content.decode()
+    assert "Dashboard C2" in html
+    assert "<svg" in html and 'class="bar"' in html
+    drill = browser(community.creator).get(reverse("monitoring:indicator", args=[bad["id"]]))
+    assert drill.status_code == 200
+    assert Sighting.objects.get().organisation.name_en in drill.content.decode()
+
+
+def test_people_without_intelligence_roles_get_not_found():
+    community = community_make()
+    assert browser(community.no_intel_role).get(reverse("monitoring:dashboard")).status_code == 404
+    assert browser(community.creator).get(reverse("monitoring:runs")).status_code == 404
+
+
+def test_a_hidden_indicator_has_no_drill_down_page():
+    community = community_make()
+    secret = indicator("hidden.example", tlp=Tlp.RED)
+    intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[secret])
+    url = reverse("monitoring:indicator", args=[secret["id"]])
+    assert browser(community.direct_reader).get(url).status_code == 404
+
+
+def test_the_api_accepts_sightings_from_the_command_line():
+    community = community_make()
+    bad = indicator("api.example", tlp=Tlp.GREEN)
+    intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[bad])
+    operator = operator_make(Organisation.objects.get(pk=community.direct_reader.primary_organisation_id))
+    _, secret = account_services.token_create(
+        actor=operator,
+        organisation=operator.primary_organisation_id,
+        name="matcher",
+        scopes=["monitoring:write", "intel:write", "intel:read"],
+    )
+    sighting = {
+        "type": "sighting",
+        "spec_version": "2.1",
+        "id": "sighting--0f6c2b1a-3d4e-4f5a-8b6c-7d8e9f0a1b2c",
+        "created": "2026-11-20T00:00:00.000Z",
+        "modified": "2026-11-20T00:00:00.000Z",
+        "sighting_of_ref": bad["id"],
+        "count": 3,
+    }
+    response = Client().post(
+        "/api/monitoring/sightings",
+        {
+            "collection": community.collection.alias,
+            "tlp": "amber+strict",
+            "bundle": {"type": "bundle", "objects": [sighting]},
+        },
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 201, response.content
+    assert response.json() == {"stored": 1}
+    assert Sighting.objects.get().count == 3
