@@ -12,7 +12,7 @@ from django.utils import timezone
 from lionrock.core.accounts.access import actor_for_user
 from lionrock.core.accounts.models import Organisation, User
 from lionrock.immigration.enforcement import services
-from lionrock.immigration.enforcement.models import Report
+from lionrock.immigration.enforcement.models import Operation, Report
 from lionrock.immigration.enforcement.services import ReportDetails
 
 DEMO_OFFICER = "officer@lionrock.test"
@@ -100,6 +100,66 @@ def enforcement_demo_build(*, quiet: bool) -> int:
             received_at=timezone.now() - timedelta(days=1),
         )
         created += 1
+    created += _operation_build(organisation, officer)
     if not quiet and created:
         print(f"Demo: {created} enforcement reports created.")
     return created
+
+
+# name, Chinese name, sex, age, nationality, status, role, offences
+ARRESTED = (
+    ("NGUYEN Van Hai", "", "M", 29, "VNM", "illegal_immigrant", "illegal_worker", ("s38aa",)),
+    ("TRAN Minh Duc", "", "M", 41, "VNM", "overstayer", "illegal_worker", ("s38aa",)),
+    ("WONG Kwok Keung", "黃國強", "M", 52, "HKG", "resident", "employer", ("s17i",)),
+)
+
+
+def _operation_build(organisation: Organisation, officer: User) -> int:
+    """Operation Contribute at the renovation site of the first public report, with three arrests."""
+    if Operation.objects.filter(organisation=organisation, codename="Contribute").exists():
+        return 0
+    actor = actor_for_user(officer)
+    start = timezone.now() - timedelta(days=2)
+    operation = services.operation_create(
+        actor=actor,
+        organisation=organisation,
+        codename="Contribute",
+        kind=Operation.Kind.ANTI_ILLEGAL_WORKER,
+        planned_start=start,
+        lead_officer=officer,
+        publicity=["leaflets"],
+    )
+    premises = services.premises_add(
+        actor=actor,
+        operation=operation,
+        address="九龍深水埗長沙灣道303號長沙灣工業大廈地下",
+        district="sham_shui_po",
+        premises_type="renovation_site",
+        business_name="宏達裝修工程有限公司",
+        visited_at=start,
+    )
+    for name_en, name_zh, sex, age, nationality, status, role, offences in ARRESTED:
+        person = services.person_create(
+            actor=actor,
+            organisation=organisation,
+            name_en=name_en,
+            name_zh=name_zh,
+            sex=sex,
+            age_estimate=age,
+            nationality=nationality,
+            status_category=status,
+        )
+        services.arrest_record(
+            actor=actor,
+            operation=operation,
+            person=person,
+            role=role,
+            arrested_at=start + timedelta(minutes=30),
+            offence_codes=offences,
+            premises=premises,
+            work_type="construction" if role == "illegal_worker" else "",
+        )
+    report = Report.objects.filter(submission_key="demo-public-1").first()
+    if report is not None and report.status != Report.Status.CLOSED:
+        services.report_link_operation(actor=actor, report=report, operation=operation)
+    return 1

@@ -11,7 +11,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from lionrock.immigration.enforcement import uploads
-from lionrock.immigration.enforcement.models import District, PremisesType, Report
+from lionrock.immigration.enforcement.models import (
+    Arrest,
+    District,
+    IdentityDocument,
+    Operation,
+    Person,
+    PremisesType,
+    Report,
+)
 from lionrock.immigration.enforcement.services import ReportDetails, Upload
 
 _SUBMISSION_SALT = "lionrock.enforcement.report-form"
@@ -248,3 +256,102 @@ class OffenceDateForm(forms.Form):
     on = forms.DateField(
         label=_("In force on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+# --- Operations ------------------------------------------------------------------------------------------
+
+
+class OperationForm(forms.Form):
+    codename = forms.CharField(label=_("Codename"), max_length=60, help_text=_("For example Contribute."))
+    kind = forms.ChoiceField(label=_("Type"), choices=Operation.Kind.choices)
+    planned_start = forms.DateTimeField(
+        label=_("Planned start"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    planned_end = forms.DateTimeField(
+        label=_("Planned end"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    lead_officer = forms.TypedChoiceField(label=_("Lead officer"), coerce=int)
+    team = forms.TypedMultipleChoiceField(
+        label=_("Team"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    publicity = forms.MultipleChoiceField(
+        label=_("Publicity actions"),
+        choices=Operation.Publicity.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, officers: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_officer"].choices = officers  # type: ignore[attr-defined]
+        self.fields["team"].choices = officers  # type: ignore[attr-defined]
+
+
+class OperationStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Operation.Status.choices)
+
+
+class PremisesForm(forms.Form):
+    address = forms.CharField(label=_("Address"), max_length=300)
+    district = forms.ChoiceField(label=_("District"), choices=_blank(District.choices))
+    premises_type = forms.ChoiceField(label=_("Type of premises"), choices=_blank(PremisesType.choices))
+    business_name = forms.CharField(label=_("Business name"), max_length=200, required=False)
+    visited_at = forms.DateTimeField(
+        label=_("Visited at"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+class ArrestForm(forms.Form):
+    """A person arrested in this operation: who they are, their document, role and offences."""
+
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    age_estimate = forms.IntegerField(
+        label=_("Age (if no date of birth)"), required=False, min_value=1, max_value=109
+    )
+    nationality = forms.CharField(
+        label=_("Nationality"),
+        max_length=3,
+        required=False,
+        help_text=_("Three-letter code, e.g. PHL, IDN, VNM."),
+    )
+    status_category = forms.ChoiceField(label=_("Immigration status"), choices=Person.StatusCategory.choices)
+    document_kind = forms.ChoiceField(
+        label=_("Identity document"), required=False, choices=_blank(IdentityDocument.Kind.choices)
+    )
+    document_number = forms.CharField(label=_("Document number"), max_length=40, required=False)
+    check_digit = forms.CharField(
+        label=_("Check digit from the machine-readable zone"),
+        max_length=1,
+        required=False,
+        help_text=_("Travel documents only."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Arrest.Role.choices)
+    work_type = forms.ChoiceField(label=_("Work"), choices=Arrest.WorkType.choices, required=False)
+    premises = forms.TypedChoiceField(label=_("Premises"), coerce=int, required=False, empty_value=None)
+    arrested_at = forms.DateTimeField(
+        label=_("Arrested at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    offences = forms.MultipleChoiceField(label=_("Offences"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(
+        self, *args: Any, premises: list[tuple[int, str]], offences: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["premises"].choices = [("", _("— not recorded —")), *premises]  # type: ignore[attr-defined]
+        self.fields["offences"].choices = offences  # type: ignore[attr-defined]
+
+
+class LinkOperationForm(forms.Form):
+    operation = forms.TypedChoiceField(label=_("Operation"), coerce=int)
+
+    def __init__(self, *args: Any, operations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["operation"].choices = operations  # type: ignore[attr-defined]

@@ -28,10 +28,24 @@ def _enforcement_panel(actor: Actor) -> Panel | None:
                 _("Open reports assigned to you"), counts["mine"], f"{queue}?{urlencode({'assigned': 'me'})}"
             )
         )
+    owed = selectors.screenings_owed_count(actor=actor)
+    if owed:
+        items.append(
+            Attention(
+                _("Persons awaiting an initial screening"),
+                owed,
+                reverse("enforcement:screenings_owed"),
+                "warning",
+            )
+        )
     return Panel(_("Enforcement"), items, _("No reports are waiting for you."))
 
 
 def register() -> None:
     nav_register(NavEntry(Module.ENFORCEMENT, _("Reports"), "enforcement:reports", order=300))
+    nav_register(NavEntry(Module.ENFORCEMENT, _("Operations"), "enforcement:operations", order=310))
+    nav_register(
+        NavEntry(Module.ENFORCEMENT, _("Awaiting screening"), "enforcement:screenings_owed", order=320)
+    )
     nav_register(NavEntry(Module.ENFORCEMENT, _("Offences"), "enforcement:offences", order=330))
     panel_register(Module.ENFORCEMENT, _enforcement_panel)

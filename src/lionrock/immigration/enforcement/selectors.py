@@ -249,7 +249,7 @@ def operation_arrests(
     access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=operation.organisation_id)
     arrests = list(
         Arrest.objects.filter(operation=operation)
-        .select_related("person", "premises")
+        .select_related("person", "premises", "screening_owed")
         .prefetch_related(Prefetch("offences", queryset=Offence.objects.order_by("code")))
         .order_by("arrested_at", "pk")
     )

@@ -16,12 +16,21 @@ urlpatterns = [
         views.report_attachment,
         name="report_attachment",
     ),
+    path("reports/<str:reference>/link/", views.report_link, name="report_link"),
     path(
         "reports/<str:reference>/<slug:action>/",
         views.report_action,
         name="report_action",
     ),
     path("offences/", views.offences, name="offences"),
+    path("operations/", views.operations, name="operations"),
+    path("operations/new/", views.operation_new, name="operation_new"),
+    path("operations/<int:operation_id>/", views.operation_detail, name="operation"),
+    path("operations/<int:operation_id>/status/", views.operation_status, name="operation_status"),
+    path("operations/<int:operation_id>/premises/", views.premises_add, name="premises_add"),
+    path("operations/<int:operation_id>/arrests/", views.arrest_add, name="arrest_add"),
+    path("persons/<int:person_id>/", views.person_detail, name="person"),
+    path("screening-owed/", views.screenings_owed, name="screenings_owed"),
 ]
 
 # Mounted at /report/ without a namespace: the public pages need no account.

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,17 +16,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lionrock.core.accounts.access import NotFound, actor_for_request
+from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
+from lionrock.core.accounts.models import Organisation
+from lionrock.core.accounts.roles import Role
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.immigration.enforcement import selectors, services, uploads
 from lionrock.immigration.enforcement.forms import (
     HONEYPOT_FIELD,
+    ArrestForm,
     AssignForm,
     CloseForm,
     DuplicateForm,
+    LinkOperationForm,
     NoteForm,
     OffenceDateForm,
     OfficerReportForm,
+    OperationForm,
+    OperationStatusForm,
+    PremisesForm,
     PriorityForm,
     PublicReportForm,
     QueueFilterForm,
@@ -32,7 +41,8 @@ from lionrock.immigration.enforcement.forms import (
     submission_key_new,
     uploads_read,
 )
-from lionrock.immigration.enforcement.models import Report
+from lionrock.immigration.enforcement.models import Arrest, Operation, Report
+from lionrock.immigration.enforcement.summary import operation_summary
 
 logger = logging.getLogger(__name__)
 
@@ -133,17 +143,13 @@ def reports(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_log(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
-    organisations = sorted(actor.organisations_with("enforcement_officer"))
-    if not organisations:
-        raise NotFound
+    organisation = _home_organisation(actor)
     form = OfficerReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        from lionrock.core.accounts.models import Organisation
-
         try:
             report = services.report_log(
                 actor=actor,
-                organisation=Organisation.objects.get(pk=organisations[0]),
+                organisation=organisation,
                 channel=form.cleaned_data["channel"],
                 details=form.details(),
                 received_at=form.cleaned_data.get("received_at"),
@@ -173,6 +179,12 @@ def _detail_context(request: HttpRequest, report: Report) -> dict[str, object]:
         "note_form": NoteForm(),
         "duplicate_form": DuplicateForm(),
         "close_form": CloseForm(),
+        "link_form": LinkOperationForm(
+            operations=[
+                (op.pk, f"{op.codename} ({op.planned_start:%Y-%m-%d})")
+                for op in selectors.operations_open(actor=actor, organisation_id=report.organisation_id)
+            ]
+        ),
     }
 
 
@@ -282,8 +294,7 @@ def report_attachment(request: HttpRequest, reference: str, attachment_id: int) 
 @require_GET
 def offences(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
-    if actor.user is None or not actor.organisations_with("enforcement_officer"):
-        raise NotFound
+    _home_organisation(actor)
     form = OffenceDateForm(request.GET or None)
     on = form.cleaned_data.get("on") if form.is_valid() else None
     rows = selectors.offences_in_force(on=on) if on else selectors.offences_catalogue()
@@ -292,3 +303,262 @@ def offences(request: HttpRequest) -> HttpResponse:
         "enforcement/offences.html",
         {"form": form, "offences": rows, "on": on, "today": timezone.localdate()},
     )
+
+
+# --- Operations, persons, arrests ----------------------------------------------------------------------
+
+
+def _officer_choices(actor: Actor, organisation_id: int) -> list[tuple[int, str]]:
+    return [
+        (user.pk, user.full_name or user.email)
+        for user in selectors.enforcement_officers(actor=actor, organisation_id=organisation_id)
+    ]
+
+
+def _home_organisation(actor: Actor) -> Organisation:
+    organisations = sorted(actor.organisations_with(Role.ENFORCEMENT_OFFICER))
+    if actor.user is None or not organisations:
+        raise NotFound
+    return Organisation.objects.get(pk=organisations[0])
+
+
+@login_required
+@require_GET
+def operations(request: HttpRequest) -> HttpResponse:
+    actor = actor_for_request(request)
+    status = request.GET.get("status", "")
+    rows = selectors.operations_list(actor=actor, status=status if status in Operation.Status.values else "")
+    return render(
+        request,
+        "enforcement/operations.html",
+        {"operations": rows[:200], "statuses": Operation.Status.choices, "status": status},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def operation_new(request: HttpRequest) -> HttpResponse:
+    actor = actor_for_request(request)
+    organisation = _home_organisation(actor)
+    officers = _officer_choices(actor, organisation.pk)
+    form = OperationForm(
+        request.POST or None,
+        officers=officers,
+        initial={"lead_officer": actor.user.pk if actor.user else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        users = {
+            user.pk: user
+            for user in selectors.enforcement_officers(actor=actor, organisation_id=organisation.pk)
+        }
+        try:
+            operation = services.operation_create(
+                actor=actor,
+                organisation=organisation,
+                codename=data["codename"],
+                kind=data["kind"],
+                planned_start=data["planned_start"],
+                planned_end=data.get("planned_end"),
+                lead_officer=users[data["lead_officer"]],
+                team=[users[pk] for pk in data["team"] if pk in users],
+                publicity=data["publicity"],
+                notes=data["notes"],
+            )
+        except ValidationFailed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Operation %(codename)s planned.") % {"codename": operation.codename})
+            return redirect("enforcement:operation", operation_id=operation.pk)
+    return render(request, "enforcement/operation_form.html", {"form": form})
+
+
+def _offence_choices() -> list[tuple[str, str]]:
+    """One choice per offence code; the row in force on the arrest date is chosen by the service."""
+    seen: dict[str, str] = {}
+    for offence in selectors.offences_catalogue():
+        seen[offence.code] = f"{offence.section}: {offence.title(get_language())}"
+    return list(seen.items())
+
+
+def _premises_choices(operation: Operation) -> list[tuple[int, str]]:
+    return [(item.pk, item.address) for item in operation.premises.all()]
+
+
+def _operation_page(
+    request: HttpRequest,
+    operation: Operation,
+    *,
+    premises_form: PremisesForm | None = None,
+    arrest_form: ArrestForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    actor = actor_for_request(request)
+    premises = list(operation.premises.all())
+    arrests = selectors.operation_arrests(actor=actor, operation=operation)
+    return render(
+        request,
+        "enforcement/operation_detail.html",
+        {
+            "operation": operation,
+            "premises": premises,
+            "arrests": arrests,
+            "summary": operation_summary(operation, premises, arrests),
+            "reports": list(operation.reports.all()),
+            "premises_form": premises_form or PremisesForm(),
+            "arrest_form": arrest_form
+            or ArrestForm(
+                premises=_premises_choices(operation),
+                offences=_offence_choices(),
+                initial={"arrested_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
+            ),
+            "status_form": OperationStatusForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def operation_detail(request: HttpRequest, operation_id: int) -> HttpResponse:
+    operation = selectors.operation_get(actor=actor_for_request(request), operation_id=operation_id)
+    return _operation_page(request, operation)
+
+
+@login_required
+@require_POST
+def operation_status(request: HttpRequest, operation_id: int) -> HttpResponse:
+    actor = actor_for_request(request)
+    operation = selectors.operation_get(actor=actor, operation_id=operation_id)
+    form = OperationStatusForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(_("Choose a status from the list."))
+        services.operation_status_set(actor=actor, operation=operation, status=form.cleaned_data["status"])
+    except ValidationFailed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("enforcement:operation", operation_id=operation.pk)
+
+
+@login_required
+@require_POST
+def premises_add(request: HttpRequest, operation_id: int) -> HttpResponse:
+    actor = actor_for_request(request)
+    operation = selectors.operation_get(actor=actor, operation_id=operation_id)
+    form = PremisesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.premises_add(actor=actor, operation=operation, **form.cleaned_data)
+        except ValidationFailed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Premises added."))
+            return redirect("enforcement:operation", operation_id=operation.pk)
+    return _operation_page(request, operation, premises_form=form, status=400)
+
+
+@login_required
+@require_POST
+def arrest_add(request: HttpRequest, operation_id: int) -> HttpResponse:
+    """Creates the person, records their document (checked, encrypted) and the arrest, all or nothing."""
+    actor = actor_for_request(request)
+    operation = selectors.operation_get(actor=actor, operation_id=operation_id)
+    form = ArrestForm(request.POST, premises=_premises_choices(operation), offences=_offence_choices())
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            arrest = _arrest_create(actor, operation, data)
+        except ValidationFailed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Arrest recorded."))
+            if hasattr(arrest, "screening_owed"):
+                messages.info(
+                    request, _("This person is owed an initial trafficking and forced-labour screening.")
+                )
+            return redirect("enforcement:operation", operation_id=operation.pk)
+    return _operation_page(request, operation, arrest_form=form, status=400)
+
+
+@transaction.atomic
+def _arrest_create(actor: Actor, operation: Operation, data: dict[str, Any]) -> Arrest:
+    person = services.person_create(
+        actor=actor,
+        organisation=operation.organisation,
+        name_en=data["name_en"],
+        name_zh=data["name_zh"],
+        sex=data["sex"],
+        date_of_birth=data.get("date_of_birth"),
+        age_estimate=data.get("age_estimate"),
+        nationality=data["nationality"],
+        status_category=data["status_category"],
+    )
+    if data.get("document_kind") and data.get("document_number"):
+        services.identity_document_add(
+            actor=actor,
+            person=person,
+            kind=data["document_kind"],
+            number=data["document_number"],
+            check_digit=data.get("check_digit") or "",
+        )
+    premises = operation.premises.filter(pk=data["premises"]).first() if data.get("premises") else None
+    return services.arrest_record(
+        actor=actor,
+        operation=operation,
+        person=person,
+        role=data["role"],
+        arrested_at=data["arrested_at"],
+        offence_codes=data["offences"],
+        premises=premises,
+        work_type=data.get("work_type") or "",
+    )
+
+
+@login_required
+@require_GET
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    """One person's record; opening it is an audited read of personal data."""
+    actor = actor_for_request(request)
+    person = selectors.person_get(actor=actor, person_id=person_id)
+    return render(
+        request,
+        "enforcement/person_detail.html",
+        {
+            "person": person,
+            "documents": selectors.identity_documents_of(actor=actor, person=person),
+            "duplicates": selectors.person_possible_duplicates(actor=actor, person=person),
+        },
+    )
+
+
+@login_required
+@require_GET
+def screenings_owed(request: HttpRequest) -> HttpResponse:
+    """Persons awaiting an initial trafficking / forced-labour screening, soonest due first."""
+    actor = actor_for_request(request)
+    owed = list(selectors.screenings_owed(actor=actor)[:500])
+    return render(request, "enforcement/screenings_owed.html", {"owed": owed, "now": timezone.now()})
+
+
+@login_required
+@require_POST
+def report_link(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for_request(request)
+    report = selectors.report_get(actor=actor, reference=reference)
+    choices = [
+        (op.pk, op.codename)
+        for op in selectors.operations_open(actor=actor, organisation_id=report.organisation_id)
+    ]
+    form = LinkOperationForm(request.POST, operations=choices)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(_("Choose an operation from the list."))
+        operation = selectors.operation_get(actor=actor, operation_id=form.cleaned_data["operation"])
+        services.report_link_operation(actor=actor, report=report, operation=operation)
+    except ValidationFailed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("enforcement:report", reference=report.reference)

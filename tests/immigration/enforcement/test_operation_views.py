@@ -1,0 +1,171 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from lionrock.core.accounts.access import actor_for_user
+from lionrock.core.accounts.roles import Role
+from lionrock.core.audit.models import AuditEntry
+from lionrock.immigration.enforcement.models import Arrest, IdentityDocument, Operation, Person
+from tests.immigration.enforcement.factories import (
+    arrested_person_make,
+    client_signed_in,
+    department_make,
+    immigration_make,
+    officer_make,
+    operation_make,
+    person_make,
+    report_make,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_an_officer_plans_an_operation_through_the_form():
+    officer = officer_make()
+    colleague = officer_make()
+    client = client_signed_in(officer)
+    response = client.post(
+        "/enforcement/operations/new/",
+        {
+            "codename": "Contribute",
+            "kind": "joint_labour",
+            "planned_start": _local(timezone.now() + timedelta(days=2)),
+            "lead_officer": officer.user.pk,
+            "team": [colleague.user.pk],
+            "publicity": ["leaflets"],
+        },
+    )
+    operation = Operation.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/operations/{operation.pk}/")
+    assert list(operation.team.all()) == [colleague.user]
+
+
+def test_an_officer_records_premises_and_an_arrest_and_sees_the_summary():
+    officer = officer_make()
+    operation = operation_make(officer)
+    client = client_signed_in(officer)
+    base = f"/enforcement/operations/{operation.pk}"
+    client.post(
+        f"{base}/premises/",
+        {
+            "address": "Site A, 303 Cheung Sha Wan Road",
+            "district": "sham_shui_po",
+            "premises_type": "renovation_site",
+        },
+    )
+    premises = operation.premises.get()
+    response = client.post(
+        f"{base}/arrests/",
+        {
+            "name_en": "NGUYEN Van A",
+            "sex": "M",
+            "age_estimate": "34",
+            "nationality": "vnm",
+            "status_category": "illegal_immigrant",
+            "document_kind": "hkid",
+            "document_number": "A123456(4)",
+            "role": "illegal_worker",
+            "work_type": "construction",
+            "premises": premises.pk,
+            "arrested_at": _local(timezone.now() - timedelta(hours=2)),
+            "offences": ["s38aa"],
+        },
+    )
+    assert response.status_code == 302
+    arrest = Arrest.objects.get()
+    assert arrest.person.nationality == "VNM" and arrest.premises == premises
+    assert IdentityDocument.objects.get().format_check == "invalid"
+    assert arrest.screening_owed.reasons == ["illegal_worker", "illegal_immigrant"]
+    page = client.get(f"{base}/").content.decode()
+    assert "One person arrested: one suspected illegal worker (one man aged 34)." in page
+    assert "Offences: s.38AA." in page
+
+
+def test_an_arrest_with_an_offence_not_in_force_stores_neither_person_nor_document():
+    officer = officer_make()
+    operation = operation_make(officer)
+    response = client_signed_in(officer).post(
+        f"/enforcement/operations/{operation.pk}/arrests/",
+        {
+            "name_en": "LEE Director",
+            "sex": "F",
+            "status_category": "resident",
+            "document_kind": "hkid",
+            "document_number": "A123456(3)",
+            "role": "company_officer",
+            "arrested_at": "2020-03-01T10:00",
+            "offences": ["s17i-officer"],
+        },
+    )
+    assert response.status_code == 400 and "Not in force" in response.content.decode()
+    assert Person.objects.count() == 0 and IdentityDocument.objects.count() == 0
+
+
+def test_opening_a_person_is_audited_and_shows_the_document_in_clear_to_the_officer():
+    officer = officer_make()
+    arrest = arrested_person_make(officer, operation_make(officer))
+    from lionrock.immigration.enforcement import services
+
+    services.identity_document_add(actor=officer, person=arrest.person, kind="hkid", number="CA182361(1)")
+    page = client_signed_in(officer).get(f"/enforcement/persons/{arrest.person.pk}/").content.decode()
+    assert "CA182361(1)" in page
+    assert AuditEntry.objects.filter(
+        action="enforcement.person.read", target_id=str(arrest.person.pk)
+    ).exists()
+
+
+def test_other_departments_get_not_found_for_operations_and_persons():
+    officer = officer_make()
+    arrest = arrested_person_make(officer, operation_make(officer))
+    outsider = client_signed_in(officer_make(department_make()))
+    assert outsider.get(f"/enforcement/operations/{arrest.operation.pk}/").status_code == 404
+    assert outsider.get(f"/enforcement/persons/{arrest.person.pk}/").status_code == 404
+    assert (
+        outsider.post(
+            f"/enforcement/operations/{arrest.operation.pk}/status/", {"status": "closed"}
+        ).status_code
+        == 404
+    )
+
+
+def test_the_operations_list_and_an_operation_page_use_a_bounded_number_of_queries(
+    django_assert_max_num_queries,
+):
+    officer = officer_make()
+    operation = None
+    for n in range(5):
+        operation = operation_make(officer, codename=f"Op {n}")
+    for _n in range(8):
+        arrested_person_make(officer, operation, offences=("s41", "s38aa"))
+    client = client_signed_in(officer)
+    with django_assert_max_num_queries(10):
+        assert client.get("/enforcement/operations/").status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(f"/enforcement/operations/{operation.pk}/").status_code == 200
+
+
+def test_screening_staff_and_officers_see_the_list_of_persons_awaiting_screening():
+    officer = officer_make()
+    arrested_person_make(officer, operation_make(officer, codename="Lantern"))
+    page = client_signed_in(officer).get("/enforcement/screening-owed/").content.decode()
+    assert "Lantern" in page and "illegal_worker" in page
+    home = client_signed_in(officer).get("/").content.decode()
+    assert "Persons awaiting an initial screening" in home
+    press = actor_for_user(person_make([Role.PRESS_OFFICER], immigration_make()))
+    assert client_signed_in(press).get("/enforcement/screening-owed/").status_code == 404
+
+
+def test_a_report_is_linked_to_an_operation_from_its_page():
+    officer = officer_make()
+    report = report_make()
+    operation = operation_make(officer)
+    client = client_signed_in(officer)
+    client.post(f"/enforcement/reports/{report.reference}/link/", {"operation": operation.pk})
+    report.refresh_from_db()
+    assert report.operation == operation
+    assert report.reference in client.get(f"/enforcement/operations/{operation.pk}/").content.decode()
