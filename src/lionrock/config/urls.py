@@ -15,6 +15,7 @@ urlpatterns = [
     path("monitoring/", include("lionrock.cyber.monitoring.urls")),
     path("admin/", admin.site.urls),
     path("audit/", include("lionrock.core.audit.urls")),
+    path("intel/", include("lionrock.cyber.intel.urls")),
     path("report/", include(report_urlpatterns)),
     path("enforcement/", include("lionrock.immigration.enforcement.urls")),
     path("", include("lionrock.core.accounts.urls")),

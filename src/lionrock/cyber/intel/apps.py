@@ -6,3 +6,8 @@ class IntelConfig(AppConfig):
     name = "lionrock.cyber.intel"
     label = "intel"
     verbose_name = _("Threat intelligence")
+
+    def ready(self) -> None:
+        from lionrock.cyber.intel import panels
+
+        panels.register()
