@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "lionrock.core.shell",
     "lionrock.cyber.intel",
     "lionrock.cyber.monitoring",
+    "lionrock.cyber.taxii",
     "lionrock.immigration.enforcement",
     "ninja",
 ]

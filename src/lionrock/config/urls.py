@@ -12,6 +12,7 @@ handler500 = "lionrock.core.shell.views.server_error"
 urlpatterns = [
     path("healthz", shell_views.healthz, name="healthz"),
     path("api/", api.urls),
+    path("taxii2/", include("lionrock.cyber.taxii.urls")),
     path("monitoring/", include("lionrock.cyber.monitoring.urls")),
     path("admin/", admin.site.urls),
     path("audit/", include("lionrock.core.audit.urls")),

@@ -1,0 +1,13 @@
+"""Background work of the TAXII server: completing upload statuses."""
+
+from __future__ import annotations
+
+from huey.contrib.djhuey import db_task
+
+from lionrock.cyber.taxii import services
+
+
+@db_task(retries=2, retry_delay=30)  # type: ignore[untyped-decorator]
+def status_complete(status_id: str) -> None:
+    """Stores a posted envelope's objects and completes its status; safe to run twice."""
+    services.status_complete(status_id=status_id)
