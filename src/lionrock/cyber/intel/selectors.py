@@ -261,6 +261,30 @@ def object_summarise(row: StixObject) -> ObjectSummary:
     return ObjectSummary(row, data if isinstance(data, dict) else {})
 
 
+_DEFANGED = (
+    ("[.]", "."),
+    ("(.)", "."),
+    ("{.}", "."),
+    ("[dot]", "."),
+    ("[:]", ":"),
+    ("[@]", "@"),
+    ("[at]", "@"),
+)
+
+
+def value_lookup_normalise(raw: str) -> tuple[str, str] | None:
+    """A value typed or pasted into a search box, defanged forms included (hxxp, [.], [@])."""
+    normal = value_normalise(raw)
+    if normal is not None:
+        return normal
+    text = raw.strip()
+    for defanged, plain in _DEFANGED:
+        text = text.replace(defanged, plain)
+    if text.lower().startswith(("hxxp://", "hxxps://")):
+        text = "http" + text[4:]
+    return value_normalise(text) if text != raw.strip() else None
+
+
 def _date_alternation(first: date, days: int) -> str:
     return "|".join((first + timedelta(days=n)).isoformat() for n in range(days + 1))
 
@@ -289,7 +313,7 @@ def stix_objects_search(
         rows = rows.filter(revoked=False)
     text = value.strip()
     if text:
-        normal = value_normalise(text)
+        normal = value_lookup_normalise(text)
         if normal is not None:
             keys = ObservableValue.objects.filter(key=value_key(*normal)).values("stix_object_id")
             rows = rows.filter(pk__in=keys)

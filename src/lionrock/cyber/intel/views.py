@@ -17,7 +17,6 @@ from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
 from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.cyber.intel import selectors, services
-from lionrock.cyber.intel.correlation import value_normalise
 from lionrock.cyber.intel.forms import (
     CollectionForm,
     GrantForm,
@@ -89,7 +88,9 @@ def objects(request: HttpRequest) -> HttpResponse:
         "page": page,
         "summaries": [selectors.object_summarise(row) for row in page],
         "query": query.urlencode(),
-        "normalised": value_normalise(arguments.get("value", "")) if arguments.get("value") else None,
+        "normalised": selectors.value_lookup_normalise(arguments.get("value", ""))
+        if arguments.get("value")
+        else None,
     }
     template = (
         "intel/partials/objects_table.html" if request.headers.get("HX-Request") else "intel/objects.html"
