@@ -468,3 +468,32 @@ def test_the_home_page_shows_new_and_expiring_intelligence():
     assert "New objects shared with you in the last 7 days" in html
     assert "Indicators expiring within 7 days" in html
     assert 'href="/intel/"' in html
+
+
+def test_the_demo_shares_intelligence_in_every_tlp_and_building_it_twice_adds_nothing(monkeypatch):
+    from lionrock.core import demo
+    from lionrock.core.accounts.access import actor_for_user
+    from lionrock.core.accounts.models import User
+
+    monkeypatch.setenv("LIONROCK_DEMO_PASSWORD", "a demo password for tests")
+    demo.demo_world_build(force=False, quiet=True)
+    count = StixObject.objects.count()
+    assert {tlp for tlp in StixObject.objects.values_list("tlp", flat=True)} == set(Tlp)
+    assert StixObject.objects.filter(type="report").count() == 1
+    assert StixObject.objects.filter(type="sighting").count() == 1
+    demo.demo_world_build(force=False, quiet=True)
+    assert StixObject.objects.count() == count
+
+    def visible(email: str) -> set[str]:
+        actor = actor_for_user(User.objects.get(email=email))
+        return set(selectors.stix_objects_visible(actor=actor).values_list("tlp", flat=True))
+
+    assert visible("soc.victoria@lionrock.test") == set(Tlp)  # RED recipient, directly granted
+    assert Tlp.RED not in visible("soc.kowloon@lionrock.test")
+    assert Tlp.AMBER_STRICT in visible("soc.kowloon@lionrock.test")  # named recipient
+    assert Tlp.AMBER_STRICT not in visible("noc.lantau@lionrock.test")
+    client = client_for(actor_for_user(User.objects.get(email="soc.victoria@lionrock.test")))
+    home = client.get("/").content.decode()
+    assert "Indicators expiring within 7 days" in home
+    for stix_id in StixObject.objects.values_list("stix_id", flat=True):
+        assert client.get(f"/intel/objects/{stix_id}/").status_code == 200
