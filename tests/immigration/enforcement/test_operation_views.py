@@ -153,7 +153,7 @@ def test_screening_staff_and_officers_see_the_list_of_persons_awaiting_screening
     officer = officer_make()
     arrested_person_make(officer, operation_make(officer, codename="Lantern"))
     page = client_signed_in(officer).get("/enforcement/screening-owed/").content.decode()
-    assert "Lantern" in page and "illegal_worker" in page
+    assert "Lantern" in page and "Suspected illegal worker" in page
     home = client_signed_in(officer).get("/").content.decode()
     assert "Persons awaiting an initial screening" in home
     press = actor_for_user(person_make([Role.PRESS_OFFICER], immigration_make()))

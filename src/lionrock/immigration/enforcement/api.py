@@ -12,7 +12,15 @@ from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role, Scope
 from lionrock.immigration.enforcement import selectors, services
 from lionrock.immigration.enforcement.models import Offence, Report
-from lionrock.immigration.enforcement.schemas import OffenceOut, ReportIn, ReportOut
+from lionrock.immigration.enforcement.schemas import (
+    OffenceOut,
+    OperationDetailOut,
+    OperationOut,
+    ReportIn,
+    ReportOut,
+    ScreeningOwedOut,
+)
+from lionrock.immigration.enforcement.summary import operation_summary
 
 router = Router(tags=["enforcement"])
 
@@ -95,3 +103,74 @@ def report_log(request: HttpRequest, payload: ReportIn) -> tuple[int, ReportOut]
         received_at=received_at,
     )
     return 201, _report_out(report)
+
+
+@router.get("/operations", response=list[OperationOut], summary="Operations, latest first")
+def operation_list(request: HttpRequest, status: str = "", limit: int = 100) -> list[OperationOut]:
+    actor = _actor(request)
+    require_scope(actor, Scope.ENFORCEMENT_READ)
+    rows = selectors.operations_list(actor=actor, status=status)[: max(1, min(limit, 500))]
+    return [
+        OperationOut(
+            id=op.pk,
+            codename=op.codename,
+            kind=op.kind,
+            status=op.status,
+            planned_start=op.planned_start,
+            actual_start=op.actual_start,
+            premises=op.premises_count,  # type: ignore[attr-defined]
+            arrests=op.arrests_count,  # type: ignore[attr-defined]
+        )
+        for op in rows
+    ]
+
+
+@router.get(
+    "/operations/{operation_id}", response=OperationDetailOut, summary="One operation and its summary"
+)
+def operation_detail(request: HttpRequest, operation_id: int) -> OperationDetailOut:
+    actor = _actor(request)
+    require_scope(actor, Scope.ENFORCEMENT_READ)
+    operation = selectors.operation_get(actor=actor, operation_id=operation_id)
+    premises = list(operation.premises.all())
+    arrests = selectors.operation_arrests(actor=actor, operation=operation, purpose="api operation summary")
+    return OperationDetailOut(
+        id=operation.pk,
+        codename=operation.codename,
+        kind=operation.kind,
+        status=operation.status,
+        planned_start=operation.planned_start,
+        actual_start=operation.actual_start,
+        premises=len(premises),
+        arrests=len(arrests),
+        summary=operation_summary(operation, premises, arrests),
+    )
+
+
+@router.get(
+    "/screenings-owed",
+    response=list[ScreeningOwedOut],
+    summary="Arrested vulnerable persons awaiting an initial TIP / forced-labour screening",
+)
+def screening_owed_list(request: HttpRequest) -> list[ScreeningOwedOut]:
+    actor = _actor(request)
+    require_scope(actor, Scope.ENFORCEMENT_READ)
+    return [
+        ScreeningOwedOut(
+            id=owed.pk,
+            person_id=owed.person_id,
+            arrest_id=owed.arrest_id,
+            operation=owed.arrest.operation.codename,
+            reasons=owed.reasons,
+            due_at=owed.due_at,
+            arrested_at=owed.arrest.arrested_at,
+        )
+        for owed in selectors.screenings_owed(actor=actor)[:500]
+    ]
+
+
+@router.get("/persons/{person_id}/export", summary="Everything held on one person (subject access); audited")
+def person_export(request: HttpRequest, person_id: int) -> dict[str, object]:
+    actor = _actor(request)
+    require_scope(actor, Scope.ENFORCEMENT_READ)
+    return selectors.person_export(actor=actor, person_id=person_id)

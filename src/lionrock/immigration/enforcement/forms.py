@@ -355,3 +355,13 @@ class LinkOperationForm(forms.Form):
     def __init__(self, *args: Any, operations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["operation"].choices = operations  # type: ignore[attr-defined]
+
+
+class CaseForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Case stage"), choices=Arrest.Stage.choices)
+    plea = forms.ChoiceField(label=_("Plea"), choices=_blank(Arrest.Plea.choices), required=False)
+    fine_hkd = forms.IntegerField(label=_("Fine (HK$)"), required=False, min_value=0, max_value=100_000_000)
+    imprisonment_months = forms.IntegerField(
+        label=_("Imprisonment (months)"), required=False, min_value=0, max_value=1200
+    )
+    suspended = forms.BooleanField(label=_("Sentence suspended"), required=False)

@@ -176,6 +176,7 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    personal_data_removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-received_at"]
@@ -412,6 +413,10 @@ class Arrest(models.Model):
         OTHER = "other", _("Other")
         NOT_APPLICABLE = "", _("Not applicable")
 
+    class Plea(models.TextChoices):
+        GUILTY = "guilty", _("Guilty")
+        NOT_GUILTY = "not_guilty", _("Not guilty")
+
     class Stage(models.TextChoices):
         INVESTIGATION = "investigation", _("Under investigation")
         PROSECUTION = "prosecution", _("Prosecution")
@@ -431,7 +436,7 @@ class Arrest(models.Model):
     stage = models.CharField(
         _("case stage"), max_length=20, choices=Stage.choices, default=Stage.INVESTIGATION
     )
-    plea = models.CharField(_("plea"), max_length=20, blank=True)
+    plea = models.CharField(_("plea"), max_length=20, choices=Plea.choices, blank=True)
     fine_hkd = models.PositiveIntegerField(_("fine (HK$)"), null=True, blank=True)
     imprisonment_months = models.PositiveIntegerField(_("imprisonment (months)"), null=True, blank=True)
     suspended = models.BooleanField(_("sentence suspended"), default=False)
@@ -459,6 +464,12 @@ class ScreeningOwed(models.Model):
     reference (see services.screening_owed_fulfil). `reasons` lists why the person counts as vulnerable.
     """
 
+    class Reason(models.TextChoices):
+        ILLEGAL_WORKER = "illegal_worker", _("Suspected illegal worker")
+        ILLEGAL_IMMIGRANT = "illegal_immigrant", _("Illegal immigrant")
+        FOREIGN_DOMESTIC_HELPER = "foreign_domestic_helper", _("Foreign domestic helper")
+        SEX_WORKER = "sex_worker", _("Sex worker")
+
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="screenings_owed")
     arrest = models.OneToOneField(Arrest, on_delete=models.PROTECT, related_name="screening_owed")
@@ -476,3 +487,6 @@ class ScreeningOwed(models.Model):
 
     def __str__(self) -> str:
         return f"screening owed for arrest {self.arrest_id}"
+
+    def reason_labels(self) -> list[str]:
+        return [str(self.Reason(reason).label) for reason in self.reasons if reason in self.Reason.values]

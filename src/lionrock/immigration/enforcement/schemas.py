@@ -37,6 +37,31 @@ class ReportOut(Schema):
     anonymous: bool
 
 
+class ScreeningOwedOut(Schema):
+    id: int
+    person_id: int
+    arrest_id: int
+    operation: str
+    reasons: list[str]
+    due_at: datetime
+    arrested_at: datetime
+
+
+class OperationOut(Schema):
+    id: int
+    codename: str
+    kind: str
+    status: str
+    planned_start: datetime
+    actual_start: datetime | None
+    premises: int
+    arrests: int
+
+
+class OperationDetailOut(OperationOut):
+    summary: str
+
+
 class ReportIn(Schema):
     channel: str
     category: str

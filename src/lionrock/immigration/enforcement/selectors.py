@@ -263,6 +263,17 @@ def operation_arrests(
     return arrests
 
 
+def arrest_get(*, actor: Actor, arrest_id: int) -> Arrest:
+    arrest = (
+        Arrest.objects.filter(operation__organisation_id__in=_enforcement_organisations(actor), pk=arrest_id)
+        .select_related("operation", "person")
+        .first()
+    )
+    if arrest is None:
+        raise NotFound(arrest_id)
+    return arrest
+
+
 def persons_visible(*, actor: Actor) -> QuerySet[Person]:
     return Person.objects.filter(organisation_id__in=_enforcement_organisations(actor))
 
@@ -336,3 +347,50 @@ def screenings_owed_count(*, actor: Actor) -> int:
         return screenings_owed(actor=actor).count()
     except NotFound:
         return 0
+
+
+def person_export(*, actor: Actor, person_id: int) -> dict[str, object]:
+    """Everything held on one person, for a subject access request; the read is audited as such."""
+    person = person_get(actor=actor, person_id=person_id, purpose="subject access export")
+    return {
+        "person": {
+            "id": person.pk,
+            "name_en": person.name_en,
+            "name_zh": person.name_zh,
+            "sex": person.sex,
+            "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+            "age_estimate": person.age_estimate,
+            "nationality": person.nationality,
+            "status_category": person.status_category,
+            "recorded_at": person.created_at.isoformat(),
+        },
+        "identity_documents": [
+            {
+                "kind": document.kind,
+                "number": document.number,
+                "issuing_country": document.issuing_country,
+                "expiry_date": document.expiry_date.isoformat() if document.expiry_date else None,
+                "format_check": document.format_check,
+                "check_note": document.check_note,
+            }
+            for document in person.documents.all()
+        ],
+        "arrests": [
+            {
+                "operation": arrest.operation.codename,
+                "arrested_at": arrest.arrested_at.isoformat(),
+                "role": arrest.role,
+                "offences": [offence.section for offence in arrest.offences.all()],
+                "stage": arrest.stage,
+                "plea": arrest.plea,
+                "fine_hkd": arrest.fine_hkd,
+                "imprisonment_months": arrest.imprisonment_months,
+                "suspended": arrest.suspended,
+            }
+            for arrest in person.arrests.all()
+        ],
+        "screenings_owed": [
+            {"due_at": owed.due_at.isoformat(), "fulfilled": owed.fulfilled_at is not None}
+            for owed in person.screenings_owed.all()
+        ],
+    }

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +23,7 @@ from lionrock.immigration.enforcement.forms import (
     HONEYPOT_FIELD,
     ArrestForm,
     AssignForm,
+    CaseForm,
     CloseForm,
     DuplicateForm,
     LinkOperationForm,
@@ -41,7 +40,7 @@ from lionrock.immigration.enforcement.forms import (
     submission_key_new,
     uploads_read,
 )
-from lionrock.immigration.enforcement.models import Arrest, Operation, Report
+from lionrock.immigration.enforcement.models import Operation, Report
 from lionrock.immigration.enforcement.summary import operation_summary
 
 logger = logging.getLogger(__name__)
@@ -469,7 +468,29 @@ def arrest_add(request: HttpRequest, operation_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            arrest = _arrest_create(actor, operation, data)
+            arrest = services.arrest_record_with_person(
+                actor=actor,
+                operation=operation,
+                person=services.PersonDetails(
+                    name_en=data["name_en"],
+                    name_zh=data["name_zh"],
+                    sex=data["sex"],
+                    date_of_birth=data.get("date_of_birth"),
+                    age_estimate=data.get("age_estimate"),
+                    nationality=data["nationality"],
+                    status_category=data["status_category"],
+                ),
+                document_kind=data.get("document_kind") or "",
+                document_number=data.get("document_number") or "",
+                check_digit=data.get("check_digit") or "",
+                role=data["role"],
+                arrested_at=data["arrested_at"],
+                offence_codes=data["offences"],
+                premises=operation.premises.filter(pk=data["premises"]).first()
+                if data.get("premises")
+                else None,
+                work_type=data.get("work_type") or "",
+            )
         except ValidationFailed as exc:
             form.add_error(None, str(exc))
         else:
@@ -480,40 +501,6 @@ def arrest_add(request: HttpRequest, operation_id: int) -> HttpResponse:
                 )
             return redirect("enforcement:operation", operation_id=operation.pk)
     return _operation_page(request, operation, arrest_form=form, status=400)
-
-
-@transaction.atomic
-def _arrest_create(actor: Actor, operation: Operation, data: dict[str, Any]) -> Arrest:
-    person = services.person_create(
-        actor=actor,
-        organisation=operation.organisation,
-        name_en=data["name_en"],
-        name_zh=data["name_zh"],
-        sex=data["sex"],
-        date_of_birth=data.get("date_of_birth"),
-        age_estimate=data.get("age_estimate"),
-        nationality=data["nationality"],
-        status_category=data["status_category"],
-    )
-    if data.get("document_kind") and data.get("document_number"):
-        services.identity_document_add(
-            actor=actor,
-            person=person,
-            kind=data["document_kind"],
-            number=data["document_number"],
-            check_digit=data.get("check_digit") or "",
-        )
-    premises = operation.premises.filter(pk=data["premises"]).first() if data.get("premises") else None
-    return services.arrest_record(
-        actor=actor,
-        operation=operation,
-        person=person,
-        role=data["role"],
-        arrested_at=data["arrested_at"],
-        offence_codes=data["offences"],
-        premises=premises,
-        work_type=data.get("work_type") or "",
-    )
 
 
 @login_required
@@ -529,6 +516,22 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": person,
             "documents": selectors.identity_documents_of(actor=actor, person=person),
             "duplicates": selectors.person_possible_duplicates(actor=actor, person=person),
+            "case_forms": [
+                (
+                    arrest,
+                    CaseForm(
+                        initial={
+                            "stage": arrest.stage,
+                            "plea": arrest.plea,
+                            "fine_hkd": arrest.fine_hkd,
+                            "imprisonment_months": arrest.imprisonment_months,
+                            "suspended": arrest.suspended,
+                        },
+                        prefix=f"arrest-{arrest.pk}",
+                    ),
+                )
+                for arrest in person.arrests.all()
+            ],
         },
     )
 
@@ -562,3 +565,32 @@ def report_link(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         messages.success(request, _("Saved."))
     return redirect("enforcement:report", reference=report.reference)
+
+
+@login_required
+@require_POST
+def arrest_case(request: HttpRequest, arrest_id: int) -> HttpResponse:
+    """Records case progress and the court outcome of one arrest."""
+    actor = actor_for_request(request)
+    arrest = selectors.arrest_get(actor=actor, arrest_id=arrest_id)
+    form = CaseForm(request.POST, prefix=f"arrest-{arrest.pk}")
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(
+                _("Check the case details: %(errors)s") % {"errors": form.errors.as_text()}
+            )
+        data = form.cleaned_data
+        services.arrest_case_update(
+            actor=actor,
+            arrest=arrest,
+            stage=data["stage"],
+            plea=data.get("plea") or "",
+            fine_hkd=data.get("fine_hkd"),
+            imprisonment_months=data.get("imprisonment_months"),
+            suspended=data.get("suspended", False),
+        )
+    except ValidationFailed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("enforcement:person", person_id=arrest.person_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -303,16 +304,16 @@ def screening_reasons(*, role: str, status_category: str, work_type: str) -> lis
 
     Vulnerable categories (issue 4): illegal worker, illegal immigrant, sex worker, foreign domestic helper.
     """
-    reasons = []
+    reasons: list[str] = []
     if role in VULNERABLE_ROLES:
-        reasons.append("illegal_worker")
+        reasons.append(ScreeningOwed.Reason.ILLEGAL_WORKER)
     if status_category == Person.StatusCategory.ILLEGAL_IMMIGRANT:
-        reasons.append("illegal_immigrant")
+        reasons.append(ScreeningOwed.Reason.ILLEGAL_IMMIGRANT)
     if status_category == Person.StatusCategory.FOREIGN_DOMESTIC_HELPER:
-        reasons.append("foreign_domestic_helper")
+        reasons.append(ScreeningOwed.Reason.FOREIGN_DOMESTIC_HELPER)
     if work_type in VULNERABLE_WORK:
-        reasons.append("sex_worker")
-    return reasons
+        reasons.append(ScreeningOwed.Reason.SEX_WORKER)
+    return [str(reason) for reason in reasons]
 
 
 def screening_due_hours() -> int:
@@ -413,3 +414,96 @@ def screening_owed_fulfil(*, actor: Actor, owed: ScreeningOwed, reference: str) 
         actor=actor, action="enforcement.screening_owed.fulfil", target=owed, changes={"reference": reference}
     )
     return owed
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    name_en: str = ""
+    name_zh: str = ""
+    sex: str = Person.Sex.UNKNOWN
+    date_of_birth: date | None = None
+    age_estimate: int | None = None
+    nationality: str = ""
+    status_category: str = Person.StatusCategory.OTHER
+
+
+@transaction.atomic
+def arrest_record_with_person(
+    *,
+    actor: Actor,
+    operation: Operation,
+    person: PersonDetails,
+    role: str,
+    arrested_at: datetime,
+    offence_codes: Iterable[str],
+    document_kind: str = "",
+    document_number: str = "",
+    check_digit: str = "",
+    premises: Premises | None = None,
+    work_type: str = "",
+) -> Arrest:
+    """A newly met person, their document (checked, encrypted) and their arrest: all stored or none."""
+    created = person_create(
+        actor=actor,
+        organisation=operation.organisation,
+        name_en=person.name_en,
+        name_zh=person.name_zh,
+        sex=person.sex,
+        date_of_birth=person.date_of_birth,
+        age_estimate=person.age_estimate,
+        nationality=person.nationality,
+        status_category=person.status_category,
+    )
+    if document_kind and document_number:
+        identity_document_add(
+            actor=actor, person=created, kind=document_kind, number=document_number, check_digit=check_digit
+        )
+    return arrest_record(
+        actor=actor,
+        operation=operation,
+        person=created,
+        role=role,
+        arrested_at=arrested_at,
+        offence_codes=offence_codes,
+        premises=premises,
+        work_type=work_type,
+    )
+
+
+@transaction.atomic
+def arrest_case_update(
+    *,
+    actor: Actor,
+    arrest: Arrest,
+    stage: str,
+    plea: str = "",
+    fine_hkd: int | None = None,
+    imprisonment_months: int | None = None,
+    suspended: bool = False,
+) -> Arrest:
+    """Case progress from investigation to court outcome, so statistics can set sentences against maxima."""
+    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=arrest.operation.organisation_id)
+    if stage not in Arrest.Stage.values:
+        raise ValidationFailed(_("Choose a case stage from the list."))
+    if plea not in ("", *Arrest.Plea.values):
+        raise ValidationFailed(_("Choose a plea from the list."))
+    sentenced = fine_hkd is not None or imprisonment_months is not None or suspended
+    if sentenced and stage != Arrest.Stage.CONVICTED:
+        raise ValidationFailed(_("A sentence can only be recorded after a conviction."))
+    if suspended and not imprisonment_months:
+        raise ValidationFailed(_("Only a term of imprisonment can be suspended."))
+    for amount in (fine_hkd, imprisonment_months):
+        if amount is not None and amount < 0:
+            raise ValidationFailed(_("A sentence cannot be negative."))
+    changes = {
+        "stage": stage,
+        "plea": plea,
+        "fine_hkd": fine_hkd,
+        "imprisonment_months": imprisonment_months,
+        "suspended": suspended,
+    }
+    for name, value in changes.items():
+        setattr(arrest, name, value)
+    arrest.save(update_fields=list(changes))
+    audit.record(actor=actor, action="enforcement.arrest.case", target=arrest, changes=changes)
+    return arrest

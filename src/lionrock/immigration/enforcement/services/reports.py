@@ -459,3 +459,48 @@ def report_link_operation(*, actor: Actor, report: Report, operation: Operation)
         actor=actor, action="enforcement.report.link", target=report, changes={"operation": operation.pk}
     )
     return report
+
+
+def report_retention_days() -> int:
+    return int(getattr(settings, "LIONROCK_REPORT_RETENTION_DAYS", 730))
+
+
+@transaction.atomic
+def reports_retention_apply(*, now: datetime | None = None) -> int:
+    """Removes the reporter's details and the attachments of reports closed longer than the retention period.
+
+    The report itself (what was seen, where, the outcome and its history) stays for statistics.
+    Returns how many reports were cleared.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=report_retention_days())
+    due = list(
+        Report.objects.filter(
+            status=Report.Status.CLOSED, closed_at__lt=cutoff, personal_data_removed_at__isnull=True
+        ).prefetch_related("attachments")
+    )
+    for report in due:
+        stored = [attachment.stored_name for attachment in report.attachments.all()]
+        report.attachments.all().delete()
+        report.reporter_name = ""
+        report.reporter_contact = ""
+        report.people_involved = ""
+        report.personal_data_removed_at = now
+        report.save(
+            update_fields=["reporter_name", "reporter_contact", "people_involved", "personal_data_removed_at"]
+        )
+        audit.record(
+            actor=None,
+            actor_label="retention",
+            action="enforcement.report.retention",
+            target=report,
+            changes={"attachments": len(stored), "retention_days": report_retention_days()},
+        )
+        names = list(stored)
+        transaction.on_commit(lambda names=names: _files_remove(names))  # type: ignore[misc]
+    return len(due)
+
+
+def _files_remove(names: list[str]) -> None:
+    for name in names:
+        uploads.file_path(name).unlink(missing_ok=True)
