@@ -63,8 +63,8 @@ class ObjectFilterForm(forms.Form):
     until = forms.DateField(
         label=_("Added to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    expiring = forms.BooleanField(label=_("Expiring within 7 days"), required=False)
-    revoked = forms.BooleanField(label=_("Include revoked"), required=False)
+    expiring = forms.BooleanField(label=_("Expiring within 7 days"), required=False, label_suffix="")
+    revoked = forms.BooleanField(label=_("Include revoked"), required=False, label_suffix="")
 
     def __init__(self, *args: Any, organisations: Choices, collections: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,8 +90,29 @@ class ObjectFilterForm(forms.Form):
         }
 
 
+WIDE_FIELDS = frozenset(
+    {
+        "name",
+        "description",
+        "pattern",
+        "object_refs",
+        "more_refs",
+        "recipient_organisations",
+        "recipient_users",
+    }
+)
+
+
 class _SharingFields(forms.Form):
     """TLP, collection and recipients, shared by the indicator and report forms."""
+
+    SECTIONS: tuple[tuple[Any, tuple[str, ...]], ...] = ()
+
+    def sections(self) -> list[tuple[Any, list[tuple[forms.BoundField, bool]]]]:
+        """The fields in titled groups, for a form that reads top to bottom."""
+        return [
+            (legend, [(self[name], name in WIDE_FIELDS) for name in names]) for legend, names in self.SECTIONS
+        ]
 
     tlp = forms.ChoiceField(
         label=_("TLP"),
@@ -182,6 +203,12 @@ class IndicatorForm(_SharingFields):
         label=_("Confidence (0 to 100)"), min_value=0, max_value=100, required=False
     )
 
+    SECTIONS = (
+        (_("What it is"), ("name", "description")),
+        (_("What to look for"), ("value_type", "value", "pattern")),
+        (_("When and how sure"), ("valid_from", "valid_until", "confidence", "labels")),
+        (_("Who may see it"), ("tlp", "collection", "recipient_organisations", "recipient_users")),
+    )
     field_order = [
         "name",
         "description",
@@ -258,6 +285,11 @@ class ReportForm(_SharingFields):
     )
     labels = forms.CharField(label=_("Labels"), max_length=2000, required=False)
 
+    SECTIONS = (
+        (_("What it is"), ("name", "description", "published", "labels")),
+        (_("What it cites"), ("object_refs", "more_refs")),
+        (_("Who may see it"), ("tlp", "collection", "recipient_organisations", "recipient_users")),
+    )
     field_order = [
         "name",
         "description",

@@ -134,6 +134,7 @@ def object_detail(request: HttpRequest, stix_id: str) -> HttpResponse:
             "cited": [cited[ref] for ref in summary.object_refs if ref in cited],
             "cited_hidden": len([ref for ref in summary.object_refs if ref not in cited]),
             "editable": selectors.object_editable(actor=actor, obj=obj),
+            "can_write": bool(selectors.collection_ids_writable(actor)),
             "recipient_organisations": recipients[0],
             "recipient_users": [_user_label(person) for person in recipients[1]],
         },
