@@ -296,6 +296,9 @@ def demo_world_build(*, force: bool, quiet: bool) -> DemoWorld:
     from lionrock.cyber.intel.demo import intel_demo_build
 
     intel_demo_build(quiet=quiet)
+    from lionrock.cyber.monitoring.demo import monitoring_demo_build
+
+    monitoring_demo_build(quiet=quiet)
     return world
 
 
