@@ -236,6 +236,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_intel(args: argparse.Namespace) -> int:
+    _django_setup()
+    from lionrock.cyber.exchange.command import run
+
+    return run(args)
+
+
 def cmd_manage(rest: Sequence[str]) -> int:
     _django_setup()
     from django.core.management import execute_from_command_line
@@ -322,6 +329,10 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", help="walk the hash chain; exit 1 at the first changed, missing or inserted entry"
     )
     audit.set_defaults(handler=cmd_audit)
+
+    from lionrock.cyber.exchange.command import add_intel_parser
+
+    add_intel_parser(sub).set_defaults(handler=cmd_intel)
 
     sub.add_parser("manage", help="Django's manage.py (arguments passed through)", add_help=False)
     sub.add_parser("match", help="match indicators against log files (no server needed)", add_help=False)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lionrock.core.audit",
     "lionrock.core.shell",
     "lionrock.cyber.intel",
+    "lionrock.cyber.exchange",
     "lionrock.cyber.monitoring",
     "lionrock.cyber.taxii",
     "lionrock.immigration.enforcement",
@@ -179,6 +180,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest intelligence file (STIX, MISP, CSV, list, zipped feed) one import accepts.
+LIONROCK_IMPORT_MAX_BYTES = env_int("LIONROCK_IMPORT_MAX_MB", default=20) * 1024 * 1024
 
 # Monitoring: where watched log directories may live (empty: watching is off), upload cap, alert threshold.
 LIONROCK_WATCH_ROOTS = env_list("LIONROCK_WATCH_ROOTS", default=[])

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("lionrock.core.audit.urls")),
     path("intel/", include("lionrock.cyber.intel.urls")),
+    path("exchange/", include("lionrock.cyber.exchange.urls")),
     path("report/", include(report_urlpatterns)),
     path("enforcement/", include("lionrock.immigration.enforcement.urls")),
     path("", include("lionrock.core.accounts.urls")),

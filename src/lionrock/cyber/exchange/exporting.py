@@ -1,0 +1,83 @@
+"""An export opened for an actor: the rows their TLP allows, the writer, file name and media type."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lionrock.core.accounts import access
+from lionrock.core.accounts.access import Actor
+from lionrock.core.accounts.roles import Scope
+from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.audit import services as audit
+from lionrock.cyber.exchange import selectors, writers
+from lionrock.cyber.exchange.models import ImportRun
+from lionrock.cyber.intel.models import Collection
+
+
+@dataclass
+class ExportJob:
+    chunks: Iterator[str]
+    content_type: str
+    filename: str
+
+
+def export_open(
+    *, actor: Actor, collection: Collection, fmt: str, kind: str = "", category: int = 1, score: int = 100
+) -> ExportJob:
+    """Checks the request, records it in the audit trail, and returns the stream (read lazily)."""
+    access.require_scope(actor, Scope.INTEL_READ)
+    if fmt not in writers.FORMATS:
+        raise ValidationFailed(_("Unknown export format “%(format)s”.") % {"format": fmt})
+    if fmt in ("list", "suricata-dataset") and kind not in (
+        writers.DATASET_KINDS if fmt == "suricata-dataset" else writers.KINDS
+    ):
+        raise ValidationFailed(_("Choose a kind of value for this format."))
+    rows = selectors.export_rows(actor=actor, collection=collection)  # raises NotFound if unreadable
+    first = next(rows, None)
+    chained = _chain(first, rows)
+    audit.record(
+        actor=actor,
+        action="exchange.export",
+        target=collection,
+        changes={"format": fmt, "kind": kind},
+        summary=f"{fmt}{':' + kind if kind else ''}",
+    )
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    suffix = f"-{kind}" if kind else ""
+    extension = writers.EXTENSIONS.get(fmt, "txt")
+    return ExportJob(
+        chunks=writers.write(
+            fmt, chained, kind=kind, title=f"lionrock:{collection.alias}", category=category, score=score
+        ),
+        content_type=writers.CONTENT_TYPES.get(fmt, "text/plain; charset=utf-8"),
+        filename=f"{collection.alias}-{fmt}{suffix}-{stamp}.{extension}",
+    )
+
+
+def _chain(first: writers.Row | None, rest: Iterator[writers.Row]) -> Iterator[writers.Row]:
+    if first is not None:
+        yield first
+        yield from rest
+
+
+def preview_rows(run: ImportRun, *, limit: int) -> list[dict[str, Any]]:
+    """The first objects of a draft, with the flag each indicator carries, for the wizard's table."""
+    flagged = {item["id"]: item["list"] for item in run.flagged}
+    rows = []
+    for obj in json.loads(run.objects_json or "[]")[:limit]:
+        rows.append(
+            {
+                "type": obj.get("type", ""),
+                "id": obj.get("id", ""),
+                "label": writers.describe_row(obj),
+                "pattern": obj.get("pattern", ""),
+                "flag": flagged.get(obj.get("id", ""), ""),
+            }
+        )
+    return rows

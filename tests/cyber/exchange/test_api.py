@@ -1,0 +1,87 @@
+import pytest
+from django.test import Client
+
+from lionrock.cyber.intel.models import StixObject
+from lionrock.cyber.intel.tlp import Tlp
+from tests.cyber.exchange.fixtures import bundle, indicator
+from tests.cyber.intel.test_api import bearer
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(community, actor, data, name="b.json", **fields):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return Client().post(
+        "/api/exchange/imports",
+        {"file": SimpleUploadedFile(name, data), "collection": community.collection.alias, **fields},
+        headers=bearer(actor),
+    )
+
+
+def test_a_file_is_imported_through_the_api_with_its_flags(community):
+    response = _post(community, community.creator, b"8.8.8.8\nevil.example\n", name="l.txt")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["added"] == 2 and body["stored"] is True
+    assert [flag["value"] for flag in body["flagged"]] == ["8.8.8.8"]
+
+
+def test_a_dry_run_previews_and_stores_nothing(community):
+    response = _post(community, community.creator, bundle(indicator()), dry_run="true")
+    assert response.status_code == 200 and response.json()["counts"] == {"indicator": 1}
+    assert not StixObject.objects.exists()
+
+
+def test_a_bad_file_gets_422_naming_the_object_and_nothing_is_stored(community):
+    bad = indicator(pattern="[nope")
+    response = _post(community, community.creator, bundle(indicator(), bad))
+    assert response.status_code == 422
+    assert bad["id"] in response.json()["detail"]
+    assert not StixObject.objects.exists()
+
+
+def test_a_reader_cannot_import(community):
+    assert _post(community, community.group_reader, bundle(indicator())).status_code == 404
+
+
+def test_an_export_streams_only_what_the_token_may_see(community):
+    from lionrock.cyber.intel import services as intel
+
+    intel.objects_add(
+        actor=community.creator,
+        collection=community.collection,
+        objects=[
+            indicator("amber.example", tlp=Tlp.AMBER),
+            indicator("strict.example", tlp=Tlp.AMBER_STRICT),
+        ],
+    )
+    response = Client().get(
+        f"/api/exchange/exports/{community.collection.alias}",
+        {"format": "list", "kind": "domain"},
+        headers=bearer(community.group_reader),
+    )
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).decode() == "amber.example\n"
+
+
+def test_feeds_are_created_and_listed_without_their_secret(community):
+    response = Client().post(
+        "/api/exchange/feeds",
+        {
+            "name": "Partner CERT",
+            "url": "https://taxii.partner.example/api1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/",
+            "collection": community.collection.alias,
+            "auth": "bearer",
+            "secret": "s3cret-token",
+        },
+        content_type="application/json",
+        headers=bearer(community.creator),
+    )
+    assert response.status_code == 201, response.content
+    listing = Client().get("/api/exchange/feeds", headers=bearer(community.creator))
+    assert [feed["name"] for feed in listing.json()] == ["Partner CERT"]
+    assert b"s3cret" not in listing.content
+    from lionrock.cyber.exchange.models import Feed
+
+    assert "s3cret" not in Feed.objects.get().secret_sealed
