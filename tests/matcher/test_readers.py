@@ -185,3 +185,15 @@ def test_bind_dnsmasq_nfdump_and_cef_lines_are_read(tmp_path: Path) -> None:
         table, report = read_all(path)
         assert table is not None and table.num_rows == 1, fmt
         assert report.bad_lines == 0, fmt
+
+
+def test_concatenated_zeek_logs_switch_header_midway_and_keep_line_numbers(tmp_path: Path) -> None:
+    first = zeek_log(tmp_path / "a.log", "conn", CONN, [conn_row()]).read_text()
+    second = zeek_log(
+        tmp_path / "b.log", "dns", ["ts", "query"], [["1704067200", "x.example#frag"]]
+    ).read_text()
+    path = tmp_path / "both.log"
+    path.write_text(first + second)
+    table_batches = list(read_log(str(path), ReadReport()))
+    assert [b.column("line").to_pylist() for b in table_batches] == [[8], [17]]
+    assert table_batches[1].column("query").to_pylist() == ["x.example#frag"]
