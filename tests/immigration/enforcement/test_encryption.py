@@ -46,3 +46,23 @@ def test_the_blind_index_is_stable_keyed_and_empty_for_nothing(settings):
     assert encryption.blind_index("") == ""
     settings.LIONROCK_FIELD_KEY = "another-key"
     assert encryption.blind_index("A1234563") != first
+
+
+def test_rotating_keys_reseals_every_value_so_the_old_key_can_be_dropped(settings):
+    from django.core.management import call_command
+
+    from lionrock.immigration.enforcement import services
+    from lionrock.immigration.enforcement.models import IdentityDocument
+    from tests.immigration.enforcement.factories import immigration_make, officer_make
+
+    settings.LIONROCK_FIELD_KEY = "old-key-0123456789"
+    report = report_make(reporter_contact="9123 4567")
+    officer = officer_make()
+    person = services.person_create(actor=officer, organisation=immigration_make(), name_en="CHAN Tai Man")
+    services.identity_document_add(actor=officer, person=person, kind="hkid", number="A123456(3)")
+    settings.LIONROCK_FIELD_KEY = "new-key-9876543210"
+    settings.LIONROCK_FIELD_KEYS_PREVIOUS = "old-key-0123456789"
+    call_command("enforcement_keys_rotate", stdout=__import__("io").StringIO())
+    settings.LIONROCK_FIELD_KEYS_PREVIOUS = ""
+    assert Report.objects.get(pk=report.pk).reporter_contact == "9123 4567"
+    assert IdentityDocument.objects.get().number == "A123456(3)"

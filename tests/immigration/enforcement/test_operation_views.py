@@ -169,3 +169,26 @@ def test_a_report_is_linked_to_an_operation_from_its_page():
     report.refresh_from_db()
     assert report.operation == operation
     assert report.reference in client.get(f"/enforcement/operations/{operation.pk}/").content.decode()
+
+
+def test_an_officer_adds_a_document_to_a_person_and_a_malformed_number_is_kept_with_a_warning():
+    officer = officer_make()
+    arrest = arrested_person_make(officer, operation_make(officer))
+    client = client_signed_in(officer)
+    url = f"/enforcement/persons/{arrest.person_id}/documents/"
+    response = client.post(
+        url, {"kind": "travel_document", "number": "L898902C3", "check_digit": "5"}, follow=True
+    )
+    assert "not well formed" in response.content.decode()
+    document = IdentityDocument.objects.get()
+    assert document.format_check == "invalid" and document.number == "L898902C3"
+    bad = client.post(url, {"kind": "hkid", "number": "A123456(3)", "issuing_country": "H1K"}, follow=True)
+    assert "three-letter" in bad.content.decode() and IdentityDocument.objects.count() == 1
+
+
+def test_the_list_of_persons_awaiting_screening_is_an_audited_read():
+    officer = officer_make()
+    arrest = arrested_person_make(officer, operation_make(officer))
+    client_signed_in(officer).get("/enforcement/screening-owed/")
+    entry = AuditEntry.objects.get(action="enforcement.person.read", summary="screening list")
+    assert entry.target_id == str(arrest.person_id)

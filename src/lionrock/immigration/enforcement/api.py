@@ -165,7 +165,7 @@ def screening_owed_list(request: HttpRequest) -> list[ScreeningOwedOut]:
             due_at=owed.due_at,
             arrested_at=owed.arrest.arrested_at,
         )
-        for owed in selectors.screenings_owed(actor=actor)[:500]
+        for owed in selectors.screenings_owed_read(actor=actor, purpose="api screening list")
     ]
 
 

@@ -365,3 +365,20 @@ class CaseForm(forms.Form):
         label=_("Imprisonment (months)"), required=False, min_value=0, max_value=1200
     )
     suspended = forms.BooleanField(label=_("Sentence suspended"), required=False)
+
+
+class IdentityDocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=IdentityDocument.Kind.choices)
+    number = forms.CharField(label=_("Number"), max_length=40)
+    check_digit = forms.CharField(
+        label=_("Check digit from the machine-readable zone"),
+        max_length=1,
+        required=False,
+        help_text=_("Travel documents only."),
+    )
+    issuing_country = forms.CharField(
+        label=_("Issuing country"), max_length=3, required=False, help_text=_("Three-letter code, e.g. PHL.")
+    )
+    expiry_date = forms.DateField(
+        label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

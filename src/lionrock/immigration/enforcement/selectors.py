@@ -342,6 +342,21 @@ def screenings_owed(*, actor: Actor, include_fulfilled: bool = False) -> QuerySe
     return owed.order_by("due_at", "pk")
 
 
+def screenings_owed_read(
+    *, actor: Actor, limit: int = 500, purpose: str = "screening list"
+) -> list[ScreeningOwed]:
+    """The list as shown to people: names are personal data, so the read is audited."""
+    owed = list(screenings_owed(actor=actor)[:limit])
+    if owed:
+        audit.record_read(
+            actor=actor,
+            target_type="enforcement.person",
+            target_ids=[item.person_id for item in owed],
+            purpose=purpose,
+        )
+    return owed
+
+
 def screenings_owed_count(*, actor: Actor) -> int:
     try:
         return screenings_owed(actor=actor).count()

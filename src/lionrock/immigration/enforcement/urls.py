@@ -30,6 +30,7 @@ urlpatterns = [
     path("operations/<int:operation_id>/premises/", views.premises_add, name="premises_add"),
     path("operations/<int:operation_id>/arrests/", views.arrest_add, name="arrest_add"),
     path("persons/<int:person_id>/", views.person_detail, name="person"),
+    path("persons/<int:person_id>/documents/", views.identity_document_add, name="document_add"),
     path("arrests/<int:arrest_id>/case/", views.arrest_case, name="arrest_case"),
     path("screening-owed/", views.screenings_owed, name="screenings_owed"),
 ]

@@ -26,6 +26,7 @@ from lionrock.immigration.enforcement.forms import (
     CaseForm,
     CloseForm,
     DuplicateForm,
+    IdentityDocumentForm,
     LinkOperationForm,
     NoteForm,
     OffenceDateForm,
@@ -516,6 +517,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": person,
             "documents": selectors.identity_documents_of(actor=actor, person=person),
             "duplicates": selectors.person_possible_duplicates(actor=actor, person=person),
+            "document_form": IdentityDocumentForm(),
             "case_forms": [
                 (
                     arrest,
@@ -541,7 +543,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 def screenings_owed(request: HttpRequest) -> HttpResponse:
     """Persons awaiting an initial trafficking / forced-labour screening, soonest due first."""
     actor = actor_for_request(request)
-    owed = list(selectors.screenings_owed(actor=actor)[:500])
+    owed = selectors.screenings_owed_read(actor=actor)
     return render(request, "enforcement/screenings_owed.html", {"owed": owed, "now": timezone.now()})
 
 
@@ -594,3 +596,29 @@ def arrest_case(request: HttpRequest, arrest_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Saved."))
     return redirect("enforcement:person", person_id=arrest.person_id)
+
+
+@login_required
+@require_POST
+def identity_document_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Adds a document to a person; a malformed number is kept with the check's verdict (it may be forged)."""
+    actor = actor_for_request(request)
+    person = selectors.person_get(actor=actor, person_id=person_id, purpose="add identity document")
+    form = IdentityDocumentForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(
+                _("Check the document details: %(errors)s") % {"errors": form.errors.as_text()}
+            )
+        document = services.identity_document_add(actor=actor, person=person, **form.cleaned_data)
+    except ValidationFailed as exc:
+        messages.error(request, str(exc))
+    else:
+        if document.format_check == document.Check.INVALID:
+            messages.warning(
+                request,
+                _("Recorded, but the number is not well formed: %(note)s") % {"note": document.check_note},
+            )
+        else:
+            messages.success(request, _("Document recorded."))
+    return redirect("enforcement:person", person_id=person.pk)
