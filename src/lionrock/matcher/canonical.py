@@ -17,6 +17,9 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _HEX = re.compile(r"[0-9a-f]+")
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+# Already canonical (no leading zeros, no spaces): by far the most common address text, kept as is.
+_DOTTED_QUAD = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}\Z")
 _HASH_LENGTHS = {32: "md5", 40: "sha1", 64: "sha256"}
 _UNRESERVED = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNRESERVED_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
@@ -28,6 +31,8 @@ _NAME = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$")
 
 def ip(value: str) -> str | None:
     """Canonical text of an address: IPv6 compressed and lower-case, IPv4-mapped IPv6 folded to IPv4."""
+    if _DOTTED_QUAD.match(value):
+        return value
     parsed = ip_object(value)
     return None if parsed is None else str(parsed)
 

@@ -76,9 +76,10 @@ class CompiledIndex:
 
     def __init__(self, collection: IndicatorCollection) -> None:
         n = len(collection)
-        self._ids = np.zeros((n, 16), dtype=np.uint8)
+        fast_ids = _uuid_bytes(collection.ids)
+        self._ids = np.zeros((n, 16), dtype=np.uint8) if fast_ids is None else fast_ids
         self._odd_ids: dict[int, str] = {}
-        for number, stix_id in enumerate(collection.ids):
+        for number, stix_id in enumerate(collection.ids if fast_ids is None else ()):
             if stix_id.startswith(_PREFIX) and len(stix_id) == 47:
                 try:
                     self._ids[number] = np.frombuffer(uuid.UUID(stix_id[11:]).bytes, dtype=np.uint8)
@@ -110,7 +111,7 @@ class CompiledIndex:
     # -- construction ----------------------------------------------------------------------------------
 
     def _build(self, collection: IndicatorCollection) -> None:
-        v4: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        v4: dict[int, tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))
         strings: dict[str, tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))
         ipport4: tuple[list[int], list[int]] = ([], [])
         for kind, (keys, numbers) in collection.entries.items():
@@ -122,16 +123,17 @@ class CompiledIndex:
                         strings["ip6"][1].append(number)
                     else:
                         table = v4[32]
-                        table[0].append(int(ipaddress.IPv4Address(key)))
+                        table[0].append(key)
                         table[1].append(number)
             elif kind == "cidr":
                 for key, number in zip(keys, numbers, strict=True):
-                    net = ipaddress.ip_network(key)
-                    if net.version == 4:
-                        table = v4[net.prefixlen]
-                        table[0].append(int(net.network_address) >> (32 - net.prefixlen))
+                    if ":" not in key:
+                        address, _, bits = key.partition("/")
+                        table = v4[int(bits)]
+                        table[0].append(address)
                         table[1].append(number)
                     else:
+                        net = ipaddress.ip_network(key)
                         bucket = self._v6_nets.setdefault(net.prefixlen, {})
                         bucket.setdefault(int(net.network_address) >> (128 - net.prefixlen), []).append(
                             number
@@ -148,8 +150,10 @@ class CompiledIndex:
             else:
                 strings[kind][0].extend(keys)
                 strings[kind][1].extend(numbers)
-        for length, (nets, numbers) in v4.items():
-            keys_array = np.array(nets, dtype=np.uint32)
+        for length, (texts, numbers) in v4.items():
+            keys_array = (
+                _v4_keys(texts) >> np.uint32(32 - length) if length else np.zeros(len(texts), np.uint32)
+            )
             order = np.argsort(keys_array, kind="stable")
             self._v4[length] = _V4Table(keys_array[order], np.array(numbers, dtype=np.int32)[order])
             _mark_blocks(self._v4_bitmap, keys_array, length)
@@ -305,6 +309,29 @@ class CompiledIndex:
     def has_kind(self, kind: str) -> bool:
         """Whether any indicator of a string kind is indexed (lets a reader skip work)."""
         return kind in self._strings
+
+
+def _uuid_bytes(ids: list[str]) -> npt.NDArray[np.uint8] | None:
+    """All ids as 16 bytes each in one pass, when every id is `indicator--<uuid>`; else ``None``."""
+    if not ids or not all(len(i) == 47 and i.startswith(_PREFIX) for i in ids):
+        return None
+    try:
+        raw = bytes.fromhex("".join(i[11:] for i in ids).replace("-", ""))
+    except ValueError:
+        return None
+    if len(raw) != 16 * len(ids):
+        return None
+    return np.frombuffer(raw, dtype=np.uint8).reshape(len(ids), 16).copy()
+
+
+def _v4_keys(keys: list[str]) -> npt.NDArray[np.uint32]:
+    """Dotted-quad text to integers, vectorised; anything else through ipaddress."""
+    from lionrock.matcher import ipv4
+
+    addresses, parsed = ipv4.parse(pa.array(keys, type=pa.string()))
+    for position in np.flatnonzero(~parsed).tolist():
+        addresses[position] = int(ipaddress.IPv4Address(keys[position]))
+    return addresses
 
 
 def _v4_text(key: int, length: int) -> str:

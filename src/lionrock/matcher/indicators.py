@@ -8,6 +8,7 @@ on the same list report against the same id.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
@@ -35,6 +36,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _HASH_TEXT = re.compile(r"^[0-9a-fA-F]{32}$|^[0-9a-fA-F]{40}$|^[0-9a-fA-F]{64}$")
 
 
+@functools.lru_cache(maxsize=65536)
 def to_micros(text: str | None) -> int | None:
     """RFC 3339 timestamp to microseconds since the epoch; a time without zone is UTC, as STIX requires."""
     if not text:
