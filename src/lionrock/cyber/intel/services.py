@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
@@ -41,6 +42,8 @@ from lionrock.cyber.intel.tlp import (
 from lionrock.cyber.intel.validation import ObjectError, object_errors, parse_timestamp
 
 ONE_MICROSECOND = timedelta(microseconds=1)
+# Bulk pushes repeat the same created/modified strings; parsing each once keeps ingest off strptime.
+_timestamp = lru_cache(maxsize=8192)(parse_timestamp)
 
 
 class StixRejected(ValidationFailed):
@@ -156,8 +159,8 @@ def objects_add(
                 )
             )
             continue
-        created = parse_timestamp(obj["created"]) if "created" in obj else None
-        modified = parse_timestamp(obj["modified"]) if "modified" in obj else created
+        created = _timestamp(obj["created"]) if "created" in obj else None
+        modified = _timestamp(obj["modified"]) if "modified" in obj else created
         candidates.append((index, obj, level, created or timezone.now(), modified or timezone.now()))
 
     if outcome.failures and all_or_nothing:
@@ -182,6 +185,7 @@ def objects_add(
         if last is not None and stamp <= last:
             stamp = last + ONE_MICROSECOND
         demote: set[str] = set()
+        latest_row: dict[str, StixObject] = {}
         user = actor.user
         org_id = _acting_organisation(actor, collection)
         for index, obj, level, created, modified in candidates:
@@ -205,9 +209,10 @@ def objects_add(
             if is_latest:
                 if obj["id"] in latest:
                     demote.add(obj["id"])
-                for row in rows:
-                    if row.stix_id == obj["id"] and row.is_latest:
-                        row.is_latest = False
+                # Only one row per id is latest at a time: a dict, not a scan of every row so far.
+                superseded = latest_row.get(obj["id"])
+                if superseded is not None:
+                    superseded.is_latest = False
                 latest[obj["id"]] = modified
             rows.append(
                 StixObject(
@@ -227,6 +232,8 @@ def objects_add(
                     raw=raw,
                 )
             )
+            if is_latest:
+                latest_row[obj["id"]] = rows[-1]
             row_values.append(values_of(obj))
             stamp += ONE_MICROSECOND
 
