@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -97,12 +96,14 @@ def envelope_post(*, actor: Actor, collection: Collection, payload: str, objects
 
     from lionrock.cyber.taxii import tasks
 
-    if transaction.get_connection().in_atomic_block and not HUEY.immediate:
-        # A caller's transaction is still open: a separate worker must not look before it commits.
+    if HUEY.immediate:
+        # Tests and benchmarks: the work happens now, on the objects already parsed.
+        return status_complete(status_id=str(status.pk), objects=objects)
+    if transaction.get_connection().in_atomic_block:
+        # A caller's transaction is still open: the worker must not look before it commits.
         transaction.on_commit(lambda: tasks.status_complete(str(status.pk)))
     else:
         tasks.status_complete(str(status.pk))
-    status.refresh_from_db()
     return status
 
 
@@ -120,12 +121,19 @@ def _worker_actor(status: Status) -> Actor | None:
 def _outcome_details(
     objects: list[Any], outcome: intel_services.AddOutcome
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """Per-object successes and failures, in the envelope's order, from objects_add's outcome."""
+    """Per-object successes and failures, in the envelope's order, from objects_add's outcome.
+
+    A stored object and an accepted exact duplicate are both successes; the message tells them apart.
+    Versions are compared as timestamps only for the rare id that was both stored and duplicated.
+    """
     failed: dict[int, list[ObjectError]] = {}
     for error in outcome.failures:
         failed.setdefault(error.index, []).append(error)
-    stored: Counter[tuple[str, datetime]] = Counter((row.stix_id, row.modified) for row in outcome.added)
     stored_ids: Counter[str] = Counter(row.stix_id for row in outcome.added)
+    duplicated = set(outcome.duplicates)
+    stored_versions = Counter(
+        (row.stix_id, row.modified) for row in outcome.added if row.stix_id in duplicated
+    )
     successes: list[dict[str, str]] = []
     failures: list[dict[str, str]] = []
     for index, obj in enumerate(objects):
@@ -136,33 +144,35 @@ def _outcome_details(
             )
             failures.append(_detail(obj, index, message))
             continue
-        key = None
-        version = _version_of(obj)
-        if version:
+        stix_id = _id_of(obj, index)
+        was_stored = stored_ids[stix_id] > 0
+        if was_stored and stix_id in duplicated:
             try:
-                key = (obj["id"], parse_timestamp(version))
-            except (ValueError, KeyError):
+                key = (stix_id, parse_timestamp(_version_of(obj)))
+            except ValueError:
                 key = None
-        if key is not None and stored[key] > 0:
-            stored[key] -= 1
-            stored_ids[key[0]] -= 1
-            successes.append(_detail(obj, index))
-        elif key is None and stored_ids[_id_of(obj, index)] > 0:
-            # Objects without modified/created (SCOs) are versioned by the store itself.
-            stored_ids[_id_of(obj, index)] -= 1
+            was_stored = key is not None and stored_versions[key] > 0
+            if was_stored and key is not None:
+                stored_versions[key] -= 1
+        if was_stored:
+            stored_ids[stix_id] -= 1
             successes.append(_detail(obj, index))
         else:
             successes.append(_detail(obj, index, _("already stored; identical copy accepted")))
     return successes, failures
 
 
-def status_complete(*, status_id: str) -> Status:
-    """Stores a pending status's objects through intel and records each one's fate (run by the worker)."""
+def status_complete(*, status_id: str, objects: list[Any] | None = None) -> Status:
+    """Stores a pending status's objects through intel and records each one's fate (run by the worker).
+
+    `objects` spares a second parse of the envelope when the POST runs the work itself.
+    """
     with transaction.atomic():
         status = Status.objects.select_for_update().select_related("collection").get(pk=status_id)
         if status.status == Status.State.COMPLETE:
             return status
-        objects = json.loads(status.payload)["objects"]
+        if objects is None:
+            objects = json.loads(status.payload)["objects"]
         actor = _worker_actor(status)
         successes: list[dict[str, str]] = []
         failures: list[dict[str, str]] = []
