@@ -21,6 +21,11 @@ _SIMPLE = re.compile(
     r"^\[\s*([a-z0-9-]+):([A-Za-z0-9_.'\-]+)\s*(=|ISSUBSET)\s*'((?:[^'\\]|\\[\\'])*)'\s*\]$",
 )
 
+_IP_PORT = re.compile(
+    r"^\[\s*network-traffic:(dst|src)_ref\.value\s*=\s*'([0-9A-Fa-f.:]+)'\s+AND\s+"
+    r"network-traffic:\1_port\s*=\s*(\d{1,5})\s*\]$"
+)
+
 Value = tuple[str, str]
 """(kind, canonical value): kind is one of ip, cidr, domain, url, hash, email, ipport."""
 
@@ -99,6 +104,11 @@ def analyse(pattern: str) -> Analysis:
             if value is None:
                 raise PatternRefused(f"{object_type}:{path} value {raw!r} is not a valid {kind}")
             return Analysis(fast=(value,), slow=False)
+    pair = _IP_PORT.match(pattern.strip())
+    if pair:
+        key = canonical.ip_port(pair.group(2), pair.group(3))
+        if key is not None:
+            return Analysis(fast=(("ipport", key),), slow=False)
     return _analyse_parsed(pattern)
 
 
