@@ -25,7 +25,7 @@ class _Collection(BaseHTTPRequestHandler):
         [stix_indicator("[ipv4-addr:value = '192.0.2.66']")],
     ]
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_GET(self) -> None:
         _Collection.seen_auth.append(self.headers.get("Authorization", ""))
         if self.path.startswith("/api/collections/c1/objects/"):
             page = 1 if "next=1" in self.path else 0
