@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "lionrock.cyber.monitoring",
     "lionrock.cyber.taxii",
     "lionrock.immigration.enforcement",
+    "lionrock.immigration.screening",
     "ninja",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("exchange/", include("lionrock.cyber.exchange.urls")),
     path("report/", include(report_urlpatterns)),
     path("enforcement/", include("lionrock.immigration.enforcement.urls")),
+    path("screening/", include("lionrock.immigration.screening.urls")),
     path("", include("lionrock.core.accounts.urls")),
     path("", include("lionrock.core.shell.urls")),
 ]

@@ -293,6 +293,9 @@ def demo_world_build(*, force: bool, quiet: bool) -> DemoWorld:
     from lionrock.immigration.enforcement.demo import enforcement_demo_build
 
     enforcement_demo_build(quiet=quiet)
+    from lionrock.immigration.screening.demo import screening_demo_build
+
+    screening_demo_build(quiet=quiet)
     from lionrock.cyber.intel.demo import intel_demo_build
 
     intel_demo_build(quiet=quiet)

@@ -1,0 +1,51 @@
+"""REST endpoints: checklist versions and yearly counts. No personal data is served over the API."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+
+from lionrock.core.accounts.access import Actor, NotFound
+from lionrock.immigration.screening import selectors
+from lionrock.immigration.screening.models import Checklist
+from lionrock.immigration.screening.schemas import (
+    ChecklistDetailOut,
+    ChecklistOut,
+    IndicatorOut,
+    StatisticsOut,
+)
+
+router = Router(tags=["screening"])
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = request.auth  # type: ignore[attr-defined]
+    if not isinstance(actor, Actor) or actor.user is None:
+        raise NotFound
+    return actor
+
+
+def _checklist_out(checklist: Checklist) -> ChecklistOut:
+    return ChecklistOut.model_validate(checklist, from_attributes=True)
+
+
+@router.get("/checklists", response=list[ChecklistOut], summary="Checklist versions, the one in use first")
+def checklist_list(request: HttpRequest) -> list[ChecklistOut]:
+    return [_checklist_out(c) for c in selectors.checklists_list(actor=_actor(request))]
+
+
+@router.get("/checklists/{checklist_id}", response=ChecklistDetailOut, summary="One checklist version")
+def checklist_detail(request: HttpRequest, checklist_id: int) -> ChecklistDetailOut:
+    checklist = selectors.checklist_get(actor=_actor(request), checklist_id=checklist_id)
+    return ChecklistDetailOut(
+        **_checklist_out(checklist).model_dump(),
+        indicators=[IndicatorOut.model_validate(i, from_attributes=True) for i in checklist.indicators.all()],
+    )
+
+
+@router.get(
+    "/statistics/{year}", response=StatisticsOut, summary="Screenings, debriefings, identified victims"
+)
+def statistics(request: HttpRequest, year: int) -> StatisticsOut:
+    stats = selectors.statistics_for_year(actor=_actor(request), year=year)
+    return StatisticsOut(**{key: stats[key] for key in StatisticsOut.model_fields})

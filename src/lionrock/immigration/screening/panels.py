@@ -1,0 +1,49 @@
+"""The screening and support modules' navigation entries and home-page panels."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lionrock.core.accounts.access import Actor
+from lionrock.core.accounts.roles import Module
+from lionrock.core.shell.registry import Attention, NavEntry, Panel, nav_register, panel_register
+from lionrock.immigration.screening import selectors
+
+
+def _screening_panel(actor: Actor) -> Panel | None:
+    counts = selectors.screening_attention_counts(actor=actor)
+    items = []
+    if counts["owed"]:
+        items.append(
+            Attention(_("Initial screenings owed"), counts["owed"], reverse("screening:queue"), "warning")
+        )
+    if counts["debriefings"]:
+        items.append(
+            Attention(_("Debriefings assigned to you"), counts["debriefings"], reverse("screening:queue"))
+        )
+    if counts["review"]:
+        items.append(
+            Attention(_("Decisions awaiting your approval"), counts["review"], reverse("screening:queue"))
+        )
+    return Panel(_("Victim screening"), items, _("No screening work is waiting for you."))
+
+
+def _support_panel(actor: Actor) -> Panel | None:
+    count = selectors.referrals_incoming_count(actor=actor)
+    items = (
+        [Attention(_("New referrals to respond to"), count, reverse("screening:incoming"), "warning")]
+        if count
+        else []
+    )
+    return Panel(_("Support referrals"), items, _("No referral is waiting for you."))
+
+
+def register() -> None:
+    nav_register(NavEntry(Module.SCREENING, _("Screening"), "screening:queue", order=400))
+    nav_register(NavEntry(Module.SCREENING, _("Cases"), "screening:cases", order=410))
+    nav_register(NavEntry(Module.SCREENING, _("Checklists"), "screening:checklists", order=420))
+    nav_register(NavEntry(Module.SCREENING, _("Screening statistics"), "screening:statistics", order=430))
+    nav_register(NavEntry(Module.SUPPORT, _("Referrals"), "screening:incoming", order=450))
+    panel_register(Module.SCREENING, _screening_panel)
+    panel_register(Module.SUPPORT, _support_panel)

@@ -1,0 +1,485 @@
+"""Every read of screening and victim records, scoped to need-to-know roles; reads of people are audited.
+
+Screening officers and supervisors see their department's cases. A support-service provider sees only the
+referrals made to its organisation, and of each only the fields its service needs (models.SERVICE_FIELDS).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from lionrock.core.accounts import access
+from lionrock.core.accounts.access import Actor, NotFound
+from lionrock.core.accounts.models import Organisation, User
+from lionrock.core.accounts.roles import Role
+from lionrock.core.accounts.selectors import users_with_role
+from lionrock.core.audit import services as audit
+from lionrock.immigration.screening.models import (
+    SERVICE_FIELDS,
+    Answer,
+    Case,
+    Checklist,
+    Debriefing,
+    Indicator,
+    InitialScreening,
+    Referral,
+    ServiceOffering,
+)
+
+SCREENERS = (Role.SCREENING_OFFICER, Role.SCREENING_SUPERVISOR)
+
+
+def _screening_organisations(actor: Actor) -> frozenset[int]:
+    organisations = actor.organisations_with(*SCREENERS)
+    if actor.user is None or not organisations:
+        raise NotFound
+    return organisations
+
+
+def name_masked(name: str) -> str:
+    """ "NGUYEN Van Hai" -> "N… V… H…": enough to tell two cases apart on a list, not to identify."""
+    return " ".join(f"{part[0]}…" for part in name.split() if part) or "…"
+
+
+# --- Checklists ------------------------------------------------------------------------------------------
+
+
+def checklists_list(*, actor: Actor) -> QuerySet[Checklist]:
+    _screening_organisations(actor)
+    return Checklist.objects.annotate(indicator_count=Count("indicators")).order_by(
+        "-is_active", "-loaded_at"
+    )
+
+
+def checklist_get(*, actor: Actor, checklist_id: int) -> Checklist:
+    checklist = checklists_list(actor=actor).filter(pk=checklist_id).first()
+    if checklist is None:
+        raise NotFound(checklist_id)
+    return checklist
+
+
+def checklist_active() -> Checklist | None:
+    return Checklist.objects.filter(is_active=True).first()
+
+
+def checklist_is_used(*, checklist: Checklist) -> bool:
+    return (
+        InitialScreening.objects.filter(checklist=checklist).exists()
+        or Debriefing.objects.filter(checklist=checklist).exists()
+    )
+
+
+def indicators_of(*, checklist: Checklist, stage: str) -> list[Indicator]:
+    return list(checklist.indicators.filter(stage=stage).order_by("position"))
+
+
+# --- Cases -----------------------------------------------------------------------------------------------
+
+
+def cases_visible(*, actor: Actor) -> QuerySet[Case]:
+    """The cases of the departments where the actor screens; the only door to them."""
+    return Case.objects.filter(organisation_id__in=_screening_organisations(actor))
+
+
+def _audit_cases(actor: Actor, cases: list[Case], purpose: str) -> None:
+    if cases:
+        audit.record_read(
+            actor=actor, target_type="screening.case", target_ids=[case.pk for case in cases], purpose=purpose
+        )
+
+
+def cases_list(*, actor: Actor, stage: str = "", status: str = "", limit: int = 200) -> list[Case]:
+    cases = cases_visible(actor=actor)
+    if stage:
+        cases = cases.filter(stage=stage)
+    if status:
+        cases = cases.filter(status=status)
+    rows = list(cases.order_by("-created_at", "-pk")[:limit])
+    _audit_cases(actor, rows, "case list")
+    return rows
+
+
+def cases_owed(*, actor: Actor) -> list[Case]:
+    """Initial screenings owed, soonest due first: the list supervisors watch."""
+    rows = list(
+        cases_visible(actor=actor)
+        .filter(stage=Case.Stage.AWAITING_SCREENING)
+        .select_related("owed__arrest__operation")
+        .order_by("due_at", "pk")[:500]
+    )
+    _audit_cases(actor, rows, "screenings owed")
+    return rows
+
+
+def case_get(*, actor: Actor, reference: str, purpose: str = "case record") -> Case:
+    """One case; the read is audited."""
+    case = (
+        cases_visible(actor=actor)
+        .select_related("organisation", "owed__arrest__operation", "created_by")
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None:
+        raise NotFound(reference)
+    _audit_cases(actor, [case], purpose)
+    return case
+
+
+@dataclass(frozen=True)
+class RevealedName:
+    name_en: str
+    name_zh: str
+
+
+def case_name_reveal(*, actor: Actor, case: Case) -> RevealedName:
+    """The hidden name, on a permitted user's request; each reveal is its own audited read."""
+    access.require(actor, *SCREENERS, organisation=case.organisation_id)
+    audit.record_read(
+        actor=actor, target_type="screening.case.name", target_ids=[case.pk], purpose="reveal name"
+    )
+    return RevealedName(name_en=case.name_en, name_zh=case.name_zh)
+
+
+def case_initial_screening(*, actor: Actor, case: Case) -> InitialScreening | None:
+    access.require(actor, *SCREENERS, organisation=case.organisation_id)
+    return (
+        InitialScreening.objects.filter(case=case)
+        .select_related("officer", "checklist")
+        .prefetch_related("answers__indicator")
+        .first()
+    )
+
+
+def case_debriefings(*, actor: Actor, case: Case) -> list[Debriefing]:
+    access.require(actor, *SCREENERS, organisation=case.organisation_id)
+    return list(
+        Debriefing.objects.filter(case=case)
+        .select_related("assigned_to", "officer", "reviewed_by", "checklist")
+        .order_by("-created_at")
+    )
+
+
+def person_screening_status(*, actor: Actor, person_id: int) -> Case | None:
+    """The latest screening case of an enforcement person: its status is the person's status."""
+    return cases_visible(actor=actor).filter(person_id=person_id).order_by("-created_at").first()
+
+
+def screeners_of(*, actor: Actor, organisation_id: int) -> list[User]:
+    access.require(actor, *SCREENERS, organisation=organisation_id)
+    organisation = Organisation.objects.get(pk=organisation_id)
+    users = set(users_with_role(role=Role.SCREENING_OFFICER, organisation=organisation)) | set(
+        users_with_role(role=Role.SCREENING_SUPERVISOR, organisation=organisation)
+    )
+    return sorted(users, key=lambda user: user.full_name or user.email)
+
+
+# --- Debriefings ----------------------------------------------------------------------------------------
+
+
+def debriefing_get(*, actor: Actor, debriefing_id: int) -> Debriefing:
+    debriefing = (
+        Debriefing.objects.filter(case__organisation_id__in=_screening_organisations(actor), pk=debriefing_id)
+        .select_related("case", "checklist", "assigned_to", "officer", "reviewed_by")
+        .first()
+    )
+    if debriefing is None:
+        raise NotFound(debriefing_id)
+    _audit_cases(actor, [debriefing.case], "debriefing")
+    return debriefing
+
+
+def debriefing_answers(*, actor: Actor, debriefing: Debriefing) -> dict[str, Answer]:
+    access.require(actor, *SCREENERS, organisation=debriefing.case.organisation_id)
+    return {answer.indicator.code: answer for answer in debriefing.answers.select_related("indicator")}
+
+
+def debriefings_assigned(*, actor: Actor) -> QuerySet[Debriefing]:
+    return (
+        Debriefing.objects.filter(
+            case__organisation_id__in=_screening_organisations(actor),
+            assigned_to=actor.user,
+            state__in=[Debriefing.State.ASSIGNED, Debriefing.State.RETURNED],
+        )
+        .select_related("case")
+        .order_by("due_at")
+    )
+
+
+def debriefings_for_review(*, actor: Actor) -> QuerySet[Debriefing]:
+    """Submitted decisions a supervisor may review: never their own (four eyes)."""
+    organisations = actor.organisations_with(Role.SCREENING_SUPERVISOR)
+    if actor.user is None or not organisations:
+        return Debriefing.objects.none()
+    return (
+        Debriefing.objects.filter(case__organisation_id__in=organisations, state=Debriefing.State.SUBMITTED)
+        .exclude(officer=actor.user)
+        .select_related("case", "officer")
+        .order_by("submitted_at")
+    )
+
+
+def screening_attention_counts(*, actor: Actor) -> dict[str, int]:
+    try:
+        cases = cases_visible(actor=actor)
+    except NotFound:
+        return {"owed": 0, "debriefings": 0, "review": 0}
+    return {
+        "owed": cases.filter(stage=Case.Stage.AWAITING_SCREENING).count(),
+        "debriefings": debriefings_assigned(actor=actor).count(),
+        "review": debriefings_for_review(actor=actor).count(),
+    }
+
+
+# --- Support services and referrals ---------------------------------------------------------------------
+
+
+def offerings_catalogue(*, actor: Actor) -> QuerySet[ServiceOffering]:
+    _screening_organisations(actor)
+    return (
+        ServiceOffering.objects.filter(is_active=True)
+        .select_related("organisation")
+        .order_by("kind", "organisation__name_en")
+    )
+
+
+def case_referrals(*, actor: Actor, case: Case) -> list[Referral]:
+    access.require(actor, *SCREENERS, organisation=case.organisation_id)
+    return list(case.referrals.select_related("offering", "provider", "sent_by").order_by("-sent_at"))
+
+
+@dataclass(frozen=True)
+class ProviderReferral:
+    """A referral as its provider sees it: only the fields the service needs, the rest is absent."""
+
+    id: int
+    service: str
+    service_label: str
+    state: str
+    state_label: str
+    sent_at: datetime
+    due_at: datetime
+    consent_given: bool
+    provider_note: str
+    fields: dict[str, Any]
+
+
+def _provider_view(referral: Referral) -> ProviderReferral:
+    case = referral.case
+    allowed = SERVICE_FIELDS.get(referral.offering.kind, ("name",))
+    values: dict[str, Any] = {
+        "name": " ".join(part for part in (case.name_en, case.name_zh) if part),
+        "sex": case.get_sex_display(),
+        "age": case.age,
+        "nationality": case.nationality,
+        "preferred_language": case.preferred_language,
+        "needs": referral.needs or case.needs,
+        "contact": case.contact,
+    }
+    return ProviderReferral(
+        id=referral.pk,
+        service=referral.offering.kind,
+        service_label=referral.offering.get_kind_display(),
+        state=referral.state,
+        state_label=referral.get_state_display(),
+        sent_at=referral.sent_at,
+        due_at=referral.due_at,
+        consent_given=referral.consent_given,
+        provider_note=referral.provider_note,
+        fields={name: values[name] for name in allowed},
+    )
+
+
+def _provider_referrals(actor: Actor) -> QuerySet[Referral]:
+    organisations = actor.organisations_with(Role.SERVICE_PROVIDER)
+    if actor.user is None or not organisations:
+        raise NotFound
+    return Referral.objects.filter(provider_id__in=organisations).exclude(state=Referral.State.REVOKED)
+
+
+def referrals_incoming(*, actor: Actor) -> list[ProviderReferral]:
+    """The referrals made to the actor's organisations; reading them is audited."""
+    rows = list(_provider_referrals(actor).select_related("case", "offering").order_by("-sent_at")[:200])
+    if rows:
+        audit.record_read(
+            actor=actor,
+            target_type="screening.referral",
+            target_ids=[r.pk for r in rows],
+            purpose="provider list",
+        )
+    return [_provider_view(referral) for referral in rows]
+
+
+def referral_incoming_get(*, actor: Actor, referral_id: int) -> tuple[Referral, ProviderReferral]:
+    referral = _provider_referrals(actor).select_related("case", "offering").filter(pk=referral_id).first()
+    if referral is None:
+        raise NotFound(referral_id)
+    audit.record_read(
+        actor=actor, target_type="screening.referral", target_ids=[referral.pk], purpose="provider"
+    )
+    return referral, _provider_view(referral)
+
+
+def referral_get(*, actor: Actor, referral_id: int) -> Referral:
+    referral = (
+        Referral.objects.filter(case__organisation_id__in=_screening_organisations(actor), pk=referral_id)
+        .select_related("case", "offering")
+        .first()
+    )
+    if referral is None:
+        raise NotFound(referral_id)
+    return referral
+
+
+def referrals_incoming_count(*, actor: Actor) -> int:
+    try:
+        return _provider_referrals(actor).filter(state=Referral.State.SENT).count()
+    except NotFound:
+        return 0
+
+
+# --- Statistics ------------------------------------------------------------------------------------------
+
+
+def years_available(*, actor: Actor) -> list[int]:
+    cases = cases_visible(actor=actor)
+    return sorted({d.year for d in cases.dates("created_at", "year")}, reverse=True) or [
+        timezone.localdate().year
+    ]
+
+
+def statistics_for_year(*, actor: Actor, year: int) -> dict[str, Any]:
+    """Counts like the published figures: no person is named or identifiable in them."""
+    organisations = _screening_organisations(actor)
+    start = datetime(year, 1, 1, tzinfo=timezone.get_current_timezone())
+    end = datetime(year + 1, 1, 1, tzinfo=timezone.get_current_timezone())
+    screenings = InitialScreening.objects.filter(
+        case__organisation_id__in=organisations, started_at__gte=start, started_at__lt=end
+    )
+    debriefings = Debriefing.objects.filter(
+        case__organisation_id__in=organisations, submitted_at__gte=start, submitted_at__lt=end
+    )
+    approved = debriefings.filter(state=Debriefing.State.APPROVED)
+    identified = Counter(
+        Case.objects.filter(pk__in=approved.values("case"), status=Case.Status.IDENTIFIED).values_list(
+            "victim_type", flat=True
+        )
+    )
+    referrals = (
+        Referral.objects.filter(case__organisation_id__in=organisations, sent_at__gte=start, sent_at__lt=end)
+        .values("offering__kind", "state")
+        .annotate(n=Count("pk"))
+        .order_by("offering__kind", "state")
+    )
+    frequency = (
+        Answer.objects.filter(value=Answer.Value.YES)
+        .filter(
+            Q(screening__in=screenings)
+            | Q(debriefing__in=debriefings.exclude(state=Debriefing.State.RETURNED))
+        )
+        .values("indicator__code", "indicator__text_en", "indicator__text_zh", "indicator__stage")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "indicator__code")
+    )
+    return {
+        "year": year,
+        "screenings": screenings.count(),
+        "screened_out": screenings.filter(outcome=InitialScreening.Outcome.SCREENED_OUT).count(),
+        "debriefings": debriefings.count(),
+        "identified": dict(identified),
+        "identified_total": sum(identified.values()),
+        "referrals": list(referrals),
+        "indicator_frequency": list(frequency[:30]),
+    }
+
+
+def htcds_export(*, actor: Actor, year: int) -> list[dict[str, Any]]:
+    """One anonymised row per decided case, shaped after the IOM Human Trafficking Case Data Standard.
+
+    No name, contact, document, date of birth or free text: only coarse fields (sex, age band, citizenship),
+    the trafficking status, the type of exploitation and the methods of control the indicators evidence.
+    """
+    access.require(actor, Role.SCREENING_SUPERVISOR)
+    organisations = actor.organisations_with(Role.SCREENING_SUPERVISOR)
+    cases = Case.objects.filter(
+        organisation_id__in=organisations, created_at__year=year, stage=Case.Stage.DECIDED
+    ).order_by("pk")
+    rows = []
+    for number, case in enumerate(cases, start=1):
+        debriefing = case.debriefings.filter(state=Debriefing.State.APPROVED).order_by("-reviewed_at").first()
+        yes = set()
+        if debriefing is not None:
+            yes = set(
+                debriefing.answers.filter(value=Answer.Value.YES).values_list("indicator__code", flat=True)
+            )
+        rows.append(
+            {
+                "case_number": f"{year}-{number:05d}",
+                "registration_year": year,
+                "gender": {"M": "male", "F": "female"}.get(case.sex, "unknown"),
+                "age_band": _age_band(case.age),
+                "citizenship": case.nationality or "unknown",
+                "trafficking_status": {
+                    Case.Status.IDENTIFIED: "actual",
+                    Case.Status.POSSIBLE: "possible",
+                    Case.Status.NOT_A_VICTIM: "not a victim",
+                }.get(Case.Status(case.status), "unknown"),
+                "type_of_exploitation": {
+                    Case.VictimType.TRAFFICKING_LABOUR: "forced labour",
+                    Case.VictimType.TRAFFICKING_SEXUAL: "sexual exploitation",
+                    Case.VictimType.FORCED_LABOUR: "forced labour",
+                }.get(Case.VictimType(case.victim_type), ""),
+                "methods_of_control": sorted({m for code in yes for m in HTCDS_CONTROL.get(code, ())}),
+                "referred_services": sorted(set(case.referrals.values_list("offering__kind", flat=True))),
+            }
+        )
+    audit.record(
+        actor=actor,
+        action="screening.export.htcds",
+        target=("screening.case", f"{len(rows)} records"),
+        changes={"year": year, "rows": len(rows)},
+    )
+    return rows
+
+
+def _age_band(age: int | None) -> str:
+    if age is None:
+        return "unknown"
+    for low, high in ((0, 17), (18, 24), (25, 34), (35, 44), (45, 54)):
+        if low <= age <= high:
+            return f"{low}-{high}"
+    return "55+"
+
+
+# Which HTCDS "methods of control" an operational indicator of the default checklist evidences.
+HTCDS_CONTROL: dict[str, tuple[str, ...]] = {
+    "CR-M3": ("debt bondage",),
+    "CD-S2": ("debt bondage",),
+    "CR-M8": ("takes earnings",),
+    "CD-M10": ("takes earnings",),
+    "EC-M7": ("takes earnings",),
+    "CR-S2": ("threats",),
+    "CD-M7": ("threats",),
+    "CD-M5": ("threat of law enforcement",),
+    "CR-M6": ("threat of law enforcement",),
+    "CR-S1": ("physical abuse",),
+    "CD-S4": ("physical abuse",),
+    "DR-S1": ("false promises",),
+    "DR-M7": ("false promises",),
+    "CR-M4": ("restricts movement",),
+    "CD-S3": ("restricts movement",),
+    "EC-S1": ("excessive working hours",),
+    "CR-M2": ("withholds documents",),
+    "CD-S1": ("withholds documents",),
+    "CD-M8": ("psychological abuse",),
+}
+
+
+def owed_overview(*, actor: Actor, now: date | None = None) -> dict[str, int]:
+    cases = cases_visible(actor=actor).filter(stage=Case.Stage.AWAITING_SCREENING)
+    return {"total": cases.count(), "overdue": cases.filter(due_at__lt=timezone.now()).count()}

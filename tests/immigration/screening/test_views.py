@@ -1,0 +1,203 @@
+"""The pages: each renders for its users, refuses others as not found, and keeps to the strict CSP."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from lionrock.immigration.screening import services
+from lionrock.immigration.screening.models import Case, Debriefing, Referral, ServiceKind
+from tests.immigration.enforcement.factories import officer_make
+from tests.immigration.screening.factories import (
+    answers_make,
+    client_signed_in,
+    interview_make,
+    offering_make,
+    owed_case_make,
+    provider_make,
+    screener_make,
+    supervisor_make,
+)
+from tests.immigration.screening.test_services import _identified_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _no_inline_style_or_script(html: str) -> None:
+    assert " style=" not in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert not re.search(r"<[^>]+\son[a-z]+=", html)
+
+
+def _initial_post(**answers: str) -> dict[str, str]:
+    data = {
+        "started_at": "2026-11-24T10:00",
+        "duration_minutes": "35",
+        "breaks_offered": "1",
+        "breaks_taken": "1",
+        "location": "Interview room 2",
+        "language": "Vietnamese",
+        "interpreter": "Contract interpreter",
+        "consent_given": "on",
+        "information_given": "on",
+        "reasons": "",
+    }
+    for n in range(1, 8):
+        data[f"answer_IS-{n}"] = answers.get(f"IS-{n}", "no")
+    return data
+
+
+def test_the_queue_shows_owed_screenings_with_the_name_hidden():
+    case = owed_case_make(name="NGUYEN Van Hai")
+    response = client_signed_in(supervisor_make()).get(reverse("screening:queue"))
+    html = response.content.decode()
+    assert response.status_code == 200 and case.reference in html
+    assert "NGUYEN" not in html
+    _no_inline_style_or_script(html)
+
+
+def test_an_officer_records_an_initial_screening_through_the_form():
+    case = owed_case_make()
+    officer = screener_make()
+    client = client_signed_in(officer)
+    page = client.get(reverse("screening:initial", args=[case.reference]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    _no_inline_style_or_script(html)
+    for field_id in re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html):
+        if "answer_" in field_id:
+            continue  # radio options are labelled individually and grouped under a legend
+        assert f'for="{field_id}"' in html, field_id
+    response = client.post(
+        reverse("screening:initial", args=[case.reference]),
+        _initial_post(**{"IS-2": "yes"}) | {"debriefer": str(officer.user.pk)},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.stage == Case.Stage.DEBRIEFING_DUE
+
+
+def test_a_form_with_a_missing_answer_is_shown_again_and_nothing_is_saved():
+    case = owed_case_make()
+    client = client_signed_in(screener_make())
+    data = _initial_post(**{"IS-1": "yes"})
+    del data["answer_IS-3"]
+    response = client.post(reverse("screening:initial", args=[case.reference]), data)
+    assert response.status_code == 400
+    assert "Answer yes, no or unknown." in response.content.decode()
+    case.refresh_from_db()
+    assert case.stage == Case.Stage.AWAITING_SCREENING
+
+
+def test_the_debriefing_form_groups_the_checklist_by_dimension():
+    case = owed_case_make()
+    officer = screener_make()
+    services.initial_screening_record(
+        actor=officer,
+        case=case,
+        interview=interview_make(),
+        answers=answers_make("initial", {"IS-1"}),
+    )
+    debriefing = Debriefing.objects.get(case=case)
+    html = (
+        client_signed_in(officer).get(reverse("screening:debriefing", args=[debriefing.pk])).content.decode()
+    )
+    for label in (
+        "Deceptive recruitment",
+        "Coercive recruitment",
+        "Exploitative conditions of work",
+        "Coercion at destination",
+    ):
+        assert label in html
+    _no_inline_style_or_script(html)
+
+
+def test_the_decision_page_explains_the_recommendation_and_offers_review_to_another_supervisor():
+    case = _identified_case()
+    debriefing = Debriefing.objects.get(case=case)
+    html = (
+        client_signed_in(supervisor_make())
+        .get(reverse("screening:debriefing", args=[debriefing.pk]))
+        .content.decode()
+    )
+    assert "The trafficking rule is met" in html
+
+
+def test_pages_are_not_found_for_enforcement_officers_and_providers():
+    case = owed_case_make()
+    _org, provider = provider_make("shelter-v")
+    for actor in (officer_make(), provider):
+        client = client_signed_in(actor)
+        assert client.get(reverse("screening:case", args=[case.reference])).status_code == 404
+        assert client.get(reverse("screening:queue")).status_code == 404
+
+
+def test_a_shelter_sees_its_referral_without_the_immigration_history():
+    case = _identified_case()
+    case.preferred_language = "Vietnamese"
+    case.save(update_fields=["preferred_language"])
+    shelter, provider = provider_make("shelter-w")
+    referral = services.referral_create(
+        actor=screener_make(),
+        case=case,
+        offering=offering_make(shelter, ServiceKind.SHELTER, supervisor_make()),
+        needs="A bed; vegetarian meals",
+        consent_given=True,
+    )
+    client = client_signed_in(provider)
+    html = client.get(reverse("screening:incoming_detail", args=[referral.pk])).content.decode()
+    assert case.name_en in html and "Vietnamese" in html and "vegetarian" in html
+    for hidden in (
+        case.reference,
+        "Contribute",
+        "Suspected illegal worker",
+        "Immigration status",
+        case.nationality,
+    ):
+        assert hidden not in html
+    response = client.post(
+        reverse("screening:incoming_detail", args=[referral.pk]), {"state": "accepted", "note": ""}
+    )
+    assert response.status_code == 302
+    assert Referral.objects.get(pk=referral.pk).state == Referral.State.ACCEPTED
+    _other, stranger = provider_make("clinic-x")
+    assert (
+        client_signed_in(stranger).get(reverse("screening:incoming_detail", args=[referral.pk])).status_code
+        == 404
+    )
+
+
+def test_revealing_the_name_returns_a_fragment_for_htmx():
+    case = owed_case_make(name="TRAN Minh Duc")
+    client = client_signed_in(screener_make())
+    response = client.post(reverse("screening:case_reveal", args=[case.reference]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "TRAN Minh Duc" in response.content.decode()
+
+
+def test_statistics_and_checklist_pages_render():
+    _identified_case()
+    client = client_signed_in(supervisor_make())
+    for name in ("screening:statistics", "screening:checklists", "screening:cases"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        _no_inline_style_or_script(response.content.decode())
+    response = client.get(reverse("screening:htcds_export") + "?year=2026")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+
+
+def test_someone_who_was_not_arrested_can_be_screened():
+    client = client_signed_in(screener_make())
+    response = client.post(
+        reverse("screening:case_new"),
+        {
+            "origin": "returned_resident",
+            "name_en": "LAM Wing Yan",
+            "sex": "F",
+            "age": "24",
+            "nationality": "HKG",
+        },
+    )
+    assert response.status_code == 302
+    assert Case.objects.get(origin="returned_resident").name_en == "LAM Wing Yan"
