@@ -479,21 +479,26 @@ def test_the_demo_shares_intelligence_in_every_tlp_and_building_it_twice_adds_no
     demo.demo_world_build(force=False, quiet=True)
     count = StixObject.objects.count()
     assert {tlp for tlp in StixObject.objects.values_list("tlp", flat=True)} == set(Tlp)
-    assert StixObject.objects.filter(type="report").count() == 1
-    assert StixObject.objects.filter(type="sighting").count() == 1
+    assert StixObject.objects.filter(type="report", raw__contains="Harbour Rat botnet").count() == 1
+    assert StixObject.objects.filter(type="sighting", raw__contains="four customer routers").count() == 1
     demo.demo_world_build(force=False, quiet=True)
     assert StixObject.objects.count() == count
 
+    from lionrock.cyber.intel.demo import _id
+
+    strict, red = _id("indicator", "staging-host"), _id("indicator", "ransom-desk")
+
     def visible(email: str) -> set[str]:
         actor = actor_for_user(User.objects.get(email=email))
-        return set(selectors.stix_objects_visible(actor=actor).values_list("tlp", flat=True))
+        rows = selectors.stix_objects_visible(actor=actor).filter(stix_id__in=[strict, red])
+        return set(rows.values_list("stix_id", flat=True))
 
-    assert visible("soc.victoria@lionrock.test") == set(Tlp)  # RED recipient, directly granted
-    assert Tlp.RED not in visible("soc.kowloon@lionrock.test")
-    assert Tlp.AMBER_STRICT in visible("soc.kowloon@lionrock.test")  # named recipient
-    assert Tlp.AMBER_STRICT not in visible("noc.lantau@lionrock.test")
-    client = client_for(actor_for_user(User.objects.get(email="soc.victoria@lionrock.test")))
+    assert visible("soc.victoria@lionrock.test") == {strict, red}  # directly granted, RED recipient
+    assert visible("soc.kowloon@lionrock.test") == {strict}  # named recipient of the AMBER+STRICT one
+    assert visible("noc.lantau@lionrock.test") == set()  # reads through the ISPs group only
+    victoria = actor_for_user(User.objects.get(email="soc.victoria@lionrock.test"))
+    client = client_for(victoria)
     home = client.get("/").content.decode()
     assert "Indicators expiring within 7 days" in home
-    for stix_id in StixObject.objects.values_list("stix_id", flat=True):
+    for stix_id in set(selectors.stix_objects_visible(actor=victoria).values_list("stix_id", flat=True)):
         assert client.get(f"/intel/objects/{stix_id}/").status_code == 200
