@@ -24,10 +24,11 @@ class _Quiet(WSGIRequestHandler):
 class InclusiveStub:
     """Objects as (date_added, object); GET objects/ honours limit and inclusive added_after."""
 
-    def __init__(self, *, always_more: bool = False) -> None:
+    def __init__(self, *, always_more: bool = False, endless_next: bool = False) -> None:
         self.entries: list[tuple[str, dict[str, Any]]] = []
         self.requests: list[dict[str, list[str]]] = []
         self.always_more = always_more
+        self.endless_next = endless_next  # a broken server: the same page and the same `next`, forever
         self.failing = False
         self._server: WSGIServer | None = None
 
@@ -54,7 +55,9 @@ class InclusiveStub:
         rows = [entry for entry in self.entries if not after or entry[0] >= after]  # inclusive!
         page, rest = rows[:limit], rows[limit:]
         body: dict[str, Any] = {"objects": [obj for _, obj in page]}
-        body["more"] = bool(rest) or self.always_more
+        body["more"] = bool(rest) or self.always_more or self.endless_next
+        if self.endless_next:
+            body["next"] = "again"
         headers = [("Content-Type", MEDIA)]
         if page:
             headers += [("X-TAXII-Date-Added-First", page[0][0]), ("X-TAXII-Date-Added-Last", page[-1][0])]

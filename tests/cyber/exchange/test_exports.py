@@ -144,3 +144,16 @@ def test_exports_stream_in_chunks_without_loading_the_collection(community):
     assert next(chunks).startswith('{"type":"bundle"')
     assert sum(1 for _ in chunks) == 31
     assert writers.FORMATS
+
+
+def test_a_misp_export_too_large_for_one_event_is_refused_with_the_alternative(community, monkeypatch):
+    from lionrock.core.accounts.services import ValidationFailed
+
+    monkeypatch.setattr(exporting, "MISP_EXPORT_MAX", 1)
+    intel.objects_add(
+        actor=community.creator,
+        collection=community.collection,
+        objects=[indicator("a.example", tlp=Tlp.GREEN), indicator("b.example", tlp=Tlp.GREEN)],
+    )
+    with pytest.raises(ValidationFailed, match="STIX bundle"):
+        exporting.export_open(actor=community.creator, collection=community.collection, fmt="misp")

@@ -108,10 +108,21 @@ def test_paging_by_added_after_alone_advances_and_stops_when_nothing_new_comes(s
     feed = _feed(community, _target(community), stub.start())
     poll = services.feed_poll(feed=feed, page_size=2)
     assert poll.added == 5
-    assert "did not advance" in poll.message
+    assert "sent nothing new" in poll.message
     # Inclusive paging gives one new object per page after the first; the page of repeats ends it.
     assert [query.get("added_after", [""])[0] for query in stub.requests] == ["", *map(_stamp, range(1, 5))]
     assert poll.pages == 5
+
+
+@pytest.mark.django_db
+def test_a_server_that_pages_forever_without_anything_new_is_left_after_one_repeat(stub):
+    stub.endless_next = True
+    community = community_make()
+    stub.add(_stamp(0), indicator("loop.example", tlp=Tlp.GREEN))
+    feed = _feed(community, _target(community), stub.start())
+    poll = services.feed_poll(feed=feed)
+    assert (poll.outcome, poll.pages, poll.added) == (FeedPoll.Outcome.OK, 2, 1)
+    assert "sent nothing new" in poll.message
 
 
 @pytest.mark.django_db
@@ -173,3 +184,44 @@ def test_a_secret_can_come_from_the_environment_instead_of_being_stored(stub, mo
     monkeypatch.delenv("LIONROCK_FEED_TEST_TOKEN")
     poll = services.feed_poll(feed=feed)
     assert poll.outcome == FeedPoll.Outcome.FAILED and "LIONROCK_FEED_TEST_TOKEN is not set" in poll.message
+
+
+@pytest.fixture
+def medallion_factory(tmp_path):
+    from tests.cyber.exchange.medallion_server import Medallion, medallion_executable
+
+    executable = medallion_executable()
+    if executable is None:
+        pytest.skip("medallion (the OASIS TAXII 2.1 reference server) could not be installed under /tmp")
+    started = []
+
+    def start(entries):
+        server = Medallion(executable, tmp_path, entries)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.mark.django_db
+def test_a_feed_reads_the_oasis_reference_server_page_by_page(medallion_factory):
+    """medallion: exclusive added_after, server-side `next` pages, HTTP Basic."""
+    objects = [indicator(f"medallion{n}.example", tlp=Tlp.GREEN) for n in range(5)]
+    server = medallion_factory([(f"2025-04-01T00:00:0{n}.000000Z", obj) for n, obj in enumerate(objects)])
+    community = community_make()
+    feed = _feed(
+        community,
+        _target(community),
+        server.collection_url,
+        auth=Feed.Auth.BASIC,
+        username="partner",
+        secret="s3cret",
+    )
+    poll = services.feed_poll(feed=feed, page_size=2)
+    assert (poll.outcome, poll.pages, poll.added) == (FeedPoll.Outcome.OK, 3, 5), poll.message
+    feed.refresh_from_db()
+    assert feed.added_after == "2025-04-01T00:00:04.000000Z"
+    again = services.feed_poll(feed=feed, page_size=2)
+    assert (again.outcome, again.received, again.added) == (FeedPoll.Outcome.OK, 0, 0), again.message

@@ -19,6 +19,9 @@ from lionrock.cyber.exchange import selectors, writers
 from lionrock.cyber.exchange.models import ImportRun
 from lionrock.cyber.intel.models import Collection
 
+# A MISP event is converted in memory, whole; larger collections go out as streamed STIX bundles.
+MISP_EXPORT_MAX = 50_000
+
 
 @dataclass
 class ExportJob:
@@ -38,6 +41,11 @@ def export_open(
         writers.DATASET_KINDS if fmt == "suricata-dataset" else writers.KINDS
     ):
         raise ValidationFailed(_("Choose a kind of value for this format."))
+    if fmt == "misp" and selectors.export_count(actor=actor, collection=collection) > MISP_EXPORT_MAX:
+        raise ValidationFailed(
+            _("A MISP event holds at most %(max)s objects; export this collection as a STIX bundle instead.")
+            % {"max": MISP_EXPORT_MAX}
+        )
     rows = selectors.export_rows(actor=actor, collection=collection)  # raises NotFound if unreadable
     first = next(rows, None)
     chained = _chain(first, rows)

@@ -5,8 +5,8 @@
 * A server that says `more` but gives no `next` is followed by moving `added_after` to the page's
   X-TAXII-Date-Added-Last.
 * Servers that treat `added_after` inclusively hand back the last object again: every (id, version) is
-  kept once per poll, and a page that brings nothing new, a repeated `next`, or a cursor that does not
-  advance ends the poll instead of looping.
+  kept once per poll, and a page that brings nothing new, or a cursor that does not advance, ends the
+  poll instead of looping (a page limit bounds the rest).
 * The cursor moves only to a date_added the server reported for objects this poll received.
 """
 
@@ -122,14 +122,14 @@ def pages(
             state.cursor = last
         if not envelope.get("more"):
             return
+        if not fresh:
+            state.stopped = "the server said more but sent nothing new; stopped to avoid a loop"
+            return
         token = str(envelope.get("next") or "")
         if token:
-            if token == next_token:
-                state.stopped = "the server repeated its next token; stopped to avoid a loop"
-                return
-            next_token = token
+            next_token = token  # some servers (medallion) keep one token for the whole paged query
             continue
-        if not fresh or not advanced:
+        if not advanced:
             state.stopped = "the server said more but did not advance; stopped to avoid a loop"
             return
         request_after, next_token = state.cursor, ""

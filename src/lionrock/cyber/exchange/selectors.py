@@ -63,6 +63,12 @@ def feed_for_worker(*, feed_id: int) -> Feed | None:
     return Feed.objects.select_related("collection", "created_by").filter(pk=feed_id, is_active=True).first()
 
 
+def export_count(*, actor: Actor, collection: Collection) -> int:
+    """How many objects an export of the collection would hold for this actor."""
+    visible = intel_selectors.collection_objects_visible(actor=actor, collection=collection)
+    return visible.filter(is_latest=True).count()
+
+
 def export_rows(*, actor: Actor, collection: Collection) -> Iterator[Row]:
     """The newest version of every object in the collection that the actor may see, streamed in chunks.
 
