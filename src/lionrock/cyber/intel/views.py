@@ -88,14 +88,28 @@ def objects(request: HttpRequest) -> HttpResponse:
         "page": page,
         "summaries": [selectors.object_summarise(row) for row in page],
         "query": query.urlencode(),
-        "normalised": selectors.value_lookup_normalise(arguments.get("value", ""))
-        if arguments.get("value")
-        else None,
+        "normalised": _normalised_for_display(arguments.get("value", "")),
     }
     template = (
         "intel/partials/objects_table.html" if request.headers.get("HX-Request") else "intel/objects.html"
     )
     return render(request, template, context)
+
+
+def _normalised_for_display(value: str) -> tuple[str, str] | None:
+    """What a searched value was recognised as, in words, and its normal form."""
+    normal = selectors.value_lookup_normalise(value) if value else None
+    if normal is None:
+        return None
+    kinds = {
+        "ip": _("IP address"),
+        "cidr": _("network"),
+        "domain": _("domain"),
+        "url": _("URL"),
+        "email": _("email address"),
+        "hash": _("file hash"),
+    }
+    return kinds.get(normal[0], normal[0]), normal[1]
 
 
 # --- Object page ---------------------------------------------------------------------------------------
