@@ -5,14 +5,20 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router
 
 from lionrock.core.accounts.access import Actor, NotFound, require_scope
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role, Scope
 from lionrock.immigration.enforcement import selectors, services
+from lionrock.immigration.enforcement.employer_check import EMPLOYER_DUTIES, hkid_check, zone_check
 from lionrock.immigration.enforcement.models import Offence, Report
 from lionrock.immigration.enforcement.schemas import (
+    CheckLineOut,
+    DocumentCheckOut,
+    EmployerCheckIn,
+    EmployerCheckOut,
     OffenceOut,
     OperationDetailOut,
     OperationOut,
@@ -174,3 +180,42 @@ def person_export(request: HttpRequest, person_id: int) -> dict[str, object]:
     actor = _actor(request)
     require_scope(actor, Scope.ENFORCEMENT_READ)
     return selectors.person_export(actor=actor, person_id=person_id)
+
+
+@router.post(
+    "/employer-check",
+    auth=None,
+    response=EmployerCheckOut,
+    summary="Format checks on a job seeker's identity card or travel-document zone; no account, nothing kept",
+)
+def employer_check(request: HttpRequest, payload: EmployerCheckIn) -> EmployerCheckOut:
+    if not (payload.hkid.strip() or payload.zone.strip()):
+        from lionrock.core.accounts.services import ValidationFailed
+
+        raise ValidationFailed("Give hkid, zone or both.")
+    today = timezone.localdate()
+    results = []
+    if payload.hkid.strip():
+        results.append(hkid_check(payload.hkid, today=today))
+    if payload.zone.strip():
+        results.append(zone_check(payload.zone, today=today))
+    return EmployerCheckOut(
+        checked_on=today,
+        documents=[
+            DocumentCheckOut(
+                kind=result.kind,
+                well_formed=result.well_formed,
+                message=result.message,
+                document_type=result.document_type,
+                document_number=result.document_number,
+                issuing_country=result.issuing_country,
+                expiry=result.expiry,
+                expired=result.expired,
+                checks=[
+                    CheckLineOut(label=line.label, ok=line.ok, detail=line.detail) for line in result.lines
+                ],
+            )
+            for result in results
+        ],
+        employer_duties=[str(duty) for duty in EMPLOYER_DUTIES],
+    )

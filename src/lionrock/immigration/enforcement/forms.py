@@ -382,3 +382,30 @@ class IdentityDocumentForm(forms.Form):
     expiry_date = forms.DateField(
         label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class EmployerCheckForm(forms.Form):
+    """What a job seeker showed; either or both. Nothing typed here is stored."""
+
+    hkid = forms.CharField(
+        label=_("Hong Kong identity card number"),
+        max_length=20,
+        required=False,
+        help_text=_("As printed on the card, e.g. A123456(3)."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    zone = forms.CharField(
+        label=_("Machine-readable zone of the travel document"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "The two or three lines of letters, digits and < at the foot of the photo page; type or paste."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("hkid") or data.get("zone")):
+            raise forms.ValidationError(_("Enter an identity card number or a machine-readable zone."))
+        return data

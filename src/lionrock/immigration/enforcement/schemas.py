@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class OffenceOut(Schema):
@@ -60,6 +60,35 @@ class OperationOut(Schema):
 
 class OperationDetailOut(OperationOut):
     summary: str
+
+
+class EmployerCheckIn(Schema):
+    hkid: str = Field("", max_length=20)
+    zone: str = Field("", max_length=200)
+
+
+class CheckLineOut(Schema):
+    label: str
+    ok: bool
+    detail: str
+
+
+class DocumentCheckOut(Schema):
+    kind: str
+    well_formed: bool
+    message: str
+    document_type: str
+    document_number: str
+    issuing_country: str
+    expiry: date | None
+    expired: bool | None
+    checks: list[CheckLineOut]
+
+
+class EmployerCheckOut(Schema):
+    checked_on: date
+    documents: list[DocumentCheckOut]
+    employer_duties: list[str]
 
 
 class ReportIn(Schema):

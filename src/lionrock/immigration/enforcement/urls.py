@@ -35,6 +35,9 @@ urlpatterns = [
     path("screening-owed/", views.screenings_owed, name="screenings_owed"),
 ]
 
+# Mounted at /employer-check/ without a namespace: employers need no account.
+employer_check_urlpatterns = [path("", views.employer_check, name="employer_check")]
+
 # Mounted at /report/ without a namespace: the public pages need no account.
 public_urlpatterns = [
     path("", views.report_form, name="report_form"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
@@ -19,6 +20,7 @@ from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.immigration.enforcement import selectors, services, uploads
+from lionrock.immigration.enforcement.employer_check import EMPLOYER_DUTIES, hkid_check, zone_check
 from lionrock.immigration.enforcement.forms import (
     HONEYPOT_FIELD,
     ArrestForm,
@@ -26,6 +28,7 @@ from lionrock.immigration.enforcement.forms import (
     CaseForm,
     CloseForm,
     DuplicateForm,
+    EmployerCheckForm,
     IdentityDocumentForm,
     LinkOperationForm,
     NoteForm,
@@ -622,3 +625,29 @@ def identity_document_add(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Document recorded."))
     return redirect("enforcement:person", person_id=person.pk)
+
+
+# --- Employers' document check (public) ----------------------------------------------------------------
+
+
+@never_cache
+@sensitive_post_parameters("hkid", "zone")
+@require_http_methods(["GET", "POST"])
+def employer_check(request: HttpRequest) -> HttpResponse:
+    """Format checks on a job seeker's documents and the steps the law still asks; nothing is stored.
+
+    POST, so that numbers never appear in addresses or server logs.
+    """
+    form = EmployerCheckForm(request.POST or None)
+    results = []
+    if request.method == "POST" and form.is_valid():
+        today = timezone.localdate()
+        if form.cleaned_data["hkid"]:
+            results.append(hkid_check(form.cleaned_data["hkid"], today=today))
+        if form.cleaned_data["zone"]:
+            results.append(zone_check(form.cleaned_data["zone"], today=today))
+    return render(
+        request,
+        "enforcement/employer_check.html",
+        {"form": form, "results": results, "duties": EMPLOYER_DUTIES, "checked_at": timezone.localtime()},
+    )
