@@ -22,6 +22,7 @@ urlpatterns = [
     path("report/", include(report_urlpatterns)),
     path("employer-check/", include(employer_check_urlpatterns)),
     path("enforcement/", include("lionrock.immigration.enforcement.urls")),
+    path("screening/", include("lionrock.immigration.screening.urls")),
     path("", include("lionrock.core.accounts.urls")),
     path("", include("lionrock.core.shell.urls")),
 ]
