@@ -17,5 +17,7 @@ def test_the_demo_gives_the_policy_office_a_dashboard_with_an_alert(capsys):
     assert any(row.stakeholders == 2 for row in rows)
     assert Alert.objects.filter(kind=Alert.Kind.SEVERAL_STAKEHOLDERS).exists()
     kowloon = actor_for_user(User.objects.get(email="soc.kowloon@lionrock.test"))
-    own = selectors.sightings_visible(actor=kowloon).filter(stix_object__collection__alias="stakeholder-sightings")
+    own = selectors.sightings_visible(actor=kowloon).filter(
+        stix_object__collection__alias="stakeholder-sightings"
+    )
     assert {s.organisation.slug for s in own} == {"kowloon-telecom"}
