@@ -150,3 +150,23 @@ def test_every_corpus_stix_and_misp_file_imports_with_its_object_count(community
         assert run.added == len(preview.objects), path.name
         assert StixObject.objects.filter(collection=collection).count() == len(preview.objects), path.name
     assert len(paths) >= 20
+
+
+def test_a_draft_refused_at_confirmation_keeps_the_reason_and_stores_nothing(community):
+    run = services.import_draft_create(
+        actor=community.creator,
+        collection=community.collection,
+        data=bundle(indicator("x.example")),
+        name="b.json",
+    )
+    community.collection.max_tlp = Tlp.GREEN  # the collection narrowed while the draft waited
+    community.collection.save()
+    marked = json.loads(run.objects_json)
+    marked[0]["object_marking_refs"] = ["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]
+    run.objects_json = json.dumps(marked)
+    run.save()
+    with pytest.raises(services.ImportFailed, match="TLP:RED"):
+        services.import_confirm(actor=community.creator, run=run)
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED and "TLP:RED" in run.error
+    assert not StixObject.objects.exists()

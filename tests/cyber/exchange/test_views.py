@@ -85,3 +85,57 @@ def test_the_pages_are_labelled_and_free_of_inline_script_and_style(community):
 def test_people_without_an_intel_role_do_not_find_the_pages(community):
     client = client_for(community.no_intel_role)
     assert client.get(reverse("exchange:home")).status_code == 404
+
+
+def test_an_analyst_adds_a_feed_polls_it_now_and_pauses_it(community):
+    from lionrock.cyber.exchange.models import Feed
+
+    client = client_for(community.creator)
+    response = client.post(
+        reverse("exchange:feeds"),
+        {
+            "name": "Partner CERT",
+            "url": "https://taxii.partner.example/api1/collections/abc/",
+            "collection": community.collection.alias,
+            "auth": "bearer",
+            "secret_env": "LIONROCK_FEED_PARTNER_TOKEN",
+            "interval_minutes": 30,
+            "verify_tls": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    feed = Feed.objects.get()
+    assert (feed.secret_env, feed.secret_sealed) == ("LIONROCK_FEED_PARTNER_TOKEN", "")
+    page = client.get(response["Location"]).content.decode()
+    assert "Partner CERT" in page and "LIONROCK_FEED_PARTNER_TOKEN" in page
+    _no_inline_script_or_style(page)
+    client.post(response["Location"], {"action": "pause"})
+    feed.refresh_from_db()
+    assert not feed.is_active
+
+
+def test_a_stakeholder_cannot_add_feeds_to_a_collection_it_does_not_own(community):
+    client = client_for(community.direct_reader)
+    html = client.get(reverse("exchange:feeds")).content.decode()
+    assert "Add a feed" not in html
+
+
+def test_a_finished_import_page_shows_its_outcome(community):
+    client = client_for(community.creator)
+    response = _upload(client, community, b"evil.example\n")
+    client.post(response["Location"], {"action": "confirm"})
+    page = client.get(response["Location"]).content.decode()
+    assert "1 new object version(s)" in page
+
+
+def test_the_polls_table_refreshes_as_an_htmx_partial(community):
+    from lionrock.cyber.exchange import services
+
+    feed = services.feed_create(
+        actor=community.creator, collection=community.collection, name="P", url="https://t.example/c/x/"
+    )
+    client = client_for(community.creator)
+    partial = client.get(
+        reverse("exchange:feed", args=[feed.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "<table>" in partial and "<html" not in partial

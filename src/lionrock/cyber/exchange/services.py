@@ -168,18 +168,20 @@ def import_confirm(*, actor: Actor, run: ImportRun) -> ImportRun:
         raise NotFound
     objects = json.loads(run.objects_json)
     try:
-        outcome = _store(actor, run.collection, objects, run.filename)
+        with transaction.atomic():
+            outcome = _store(actor, run.collection, objects, run.filename)
+            run.status = ImportRun.Status.DONE
+            run.added = len(outcome.added)
+            run.duplicates = len(outcome.duplicates)
+            run.objects_json = ""
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "added", "duplicates", "objects_json", "finished_at"])
     except ImportFailed as error:
+        # Outside the rolled-back transaction, so the refusal itself is kept on the run.
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportRun.Status.FAILED, error=str(error)[:5000], finished_at=timezone.now()
         )
         raise
-    run.status = ImportRun.Status.DONE
-    run.added = len(outcome.added)
-    run.duplicates = len(outcome.duplicates)
-    run.objects_json = ""
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "added", "duplicates", "objects_json", "finished_at"])
     return run
 
 

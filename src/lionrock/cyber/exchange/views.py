@@ -185,8 +185,7 @@ def feed_detail(request: HttpRequest, feed_id: int) -> HttpResponse:
             services.feed_update(actor=actor, feed=feed, is_active=action == "resume")
             messages.success(request, _("Feed resumed.") if action == "resume" else _("Feed paused."))
         return redirect("exchange:feed", feed_id=feed.pk)
-    return render(
-        request,
-        "exchange/feed_detail.html",
-        {"feed": feed, "polls": selectors.feed_polls(actor=actor, feed=feed)},
-    )
+    context = {"feed": feed, "polls": selectors.feed_polls(actor=actor, feed=feed)}
+    if request.headers.get("HX-Request"):
+        return render(request, "exchange/partials/polls_table.html", context)
+    return render(request, "exchange/feed_detail.html", context)
