@@ -525,15 +525,15 @@ def sharing_groups_visible(*, actor: Actor) -> QuerySet[SharingGroup]:
     return SharingGroup.objects.prefetch_related("organisations").order_by("name")
 
 
-def intel_new_shared_count(*, actor: Actor, days: int = 7) -> int:
-    """Visible objects other organisations added in the last days: what was shared with the actor."""
+def intel_new_shared_count(*, actor: Actor, days: int = 7, cap: int = 1000) -> int:
+    """Visible objects other organisations added in the last days (counted up to `cap`)."""
     since = timezone.now() - timedelta(days=days)
-    return (
+    rows = (
         stix_objects_visible(actor=actor)
         .filter(is_latest=True, revoked=False, date_added__gte=since)
         .exclude(created_by_org_id__in=actor.organisation_ids)
-        .count()
     )
+    return rows.order_by()[:cap].count()
 
 
 def indicators_expiring_count(*, actor: Actor, days: int = 7) -> int:

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,6 +33,16 @@ from lionrock.cyber.intel.sharing import INTEL_MANAGE_ROLES
 from lionrock.cyber.intel.tlp import Tlp
 
 PAGE_SIZE = 50
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Counts at most COUNT_CAP matches: on a large store an exact count would scan every row."""
+
+    @cached_property
+    def count(self) -> int:
+        return int(self.object_list.order_by()[: COUNT_CAP + 1].count())  # type: ignore[attr-defined]
+
 
 # Where a refusal from objects_add belongs on the forms.
 _ERROR_FIELDS = {"object_marking_refs": "tlp", "valid_until": "valid_until", "valid_from": "valid_from"}
@@ -80,7 +91,7 @@ def objects(request: HttpRequest) -> HttpResponse:
     rows = selectors.stix_objects_search(actor=actor, **arguments)
     if form.is_bound and not form.is_valid():
         rows = rows.none()  # a filter that cannot be understood finds nothing, and says why
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -88,6 +99,7 @@ def objects(request: HttpRequest) -> HttpResponse:
         "page": page,
         "summaries": [selectors.object_summarise(row) for row in page],
         "query": query.urlencode(),
+        "capped": page.paginator.count > COUNT_CAP,
         "normalised": _normalised_for_display(arguments.get("value", "")),
     }
     template = (
