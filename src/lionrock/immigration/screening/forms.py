@@ -91,7 +91,7 @@ class InterviewForm(forms.Form):
         }
 
     def interview_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.base_fields if name in self.fields]
+        return [self[name] for name in InterviewForm.base_fields]
 
     def indicator_rows(self) -> list[tuple[Indicator, forms.BoundField, forms.BoundField]]:
         return [(i, self[ANSWER_PREFIX + i.code], self[NOTE_PREFIX + i.code]) for i in self.indicators]

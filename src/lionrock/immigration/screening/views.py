@@ -132,6 +132,13 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "screening/case_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _offering_choices(actor: Actor) -> list[tuple[int, str]]:
+    return [
+        (o.pk, f"{o.get_kind_display()} — {o.organisation}")
+        for o in selectors.offerings_catalogue(actor=actor)
+    ]
+
+
 def _case_page(
     request: HttpRequest, case: Case, *, referral_form: ReferralForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -139,10 +146,7 @@ def _case_page(
     language = _language()
     initial = selectors.case_initial_screening(actor=actor, case=case)
     debriefings = selectors.case_debriefings(actor=actor, case=case)
-    offerings = [
-        (o.pk, f"{o.get_kind_display()} — {o.organisation}")
-        for o in selectors.offerings_catalogue(actor=actor)
-    ]
+    offerings = _offering_choices(actor)
     return render(
         request,
         "screening/case_detail.html",
@@ -158,11 +162,12 @@ def _case_page(
             "referrals": selectors.case_referrals(actor=actor, case=case),
             "referral_form": referral_form or ReferralForm(offerings=offerings),
             "support_form": SupportDetailsForm(
+                auto_id="support-%s",
                 initial={
                     "preferred_language": case.preferred_language,
                     "needs": case.needs,
                     "contact": case.contact,
-                }
+                },
             ),
             "revoke_form": ReasonForm(),
             "is_supervisor": actor.has_role(Role.SCREENING_SUPERVISOR, case.organisation_id),
@@ -399,7 +404,7 @@ def referral_new(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_for_request(request)
     case = selectors.case_get(actor=actor, reference=reference, purpose="referral")
     catalogue = {o.pk: o for o in selectors.offerings_catalogue(actor=actor)}
-    form = ReferralForm(request.POST, offerings=[(pk, str(o)) for pk, o in catalogue.items()])
+    form = ReferralForm(request.POST, offerings=_offering_choices(actor))
     if form.is_valid():
         data = form.cleaned_data
         try:
