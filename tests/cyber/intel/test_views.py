@@ -502,3 +502,41 @@ def test_the_demo_shares_intelligence_in_every_tlp_and_building_it_twice_adds_no
     assert "Indicators expiring within 7 days" in home
     for stix_id in set(selectors.stix_objects_visible(actor=victoria).values_list("stix_id", flat=True)):
         assert client.get(f"/intel/objects/{stix_id}/").status_code == 200
+
+
+def test_the_object_page_runs_a_bounded_number_of_queries(django_assert_max_num_queries):
+    community = community_make()
+    target = indicator("hub.example.com", tlp=Tlp.GREEN)
+    client = client_for(community.direct_reader)
+    url = f"/intel/objects/{target['id']}/"
+
+    def grow(start: int, count: int) -> None:
+        others = [indicator("hub.example.com", tlp=Tlp.GREEN, name=f"Copy {n}") for n in range(start, count)]
+        relations = [
+            {
+                "type": "relationship",
+                "spec_version": "2.1",
+                "id": f"relationship--{uuid.uuid4()}",
+                "created": target["created"],
+                "modified": target["modified"],
+                "relationship_type": "related-to",
+                "source_ref": target["id"],
+                "target_ref": other["id"],
+                "object_marking_refs": [MARKING_ID_FOR[Tlp.GREEN]],
+            }
+            for other in others
+        ]
+        versions = [dict(target, modified=f"2025-03-{n + 2:02d}T08:00:00.000Z") for n in range(start, count)]
+        services.objects_add(
+            actor=community.creator, collection=community.collection, objects=[*others, *relations, *versions]
+        )
+
+    services.objects_add(actor=community.creator, collection=community.collection, objects=[target])
+    grow(0, 1)
+    client.get(url)
+    with django_assert_max_num_queries(60) as few:
+        client.get(url)
+    grow(1, 8)
+    with django_assert_max_num_queries(len(few.captured_queries) + 2):  # +2: the session's savepoint
+        html = client.get(url).content.decode()
+    assert html.count("Copy ") >= 16  # each copy in "seen elsewhere" and in the relationships
