@@ -177,8 +177,19 @@ def test_revealing_the_name_returns_a_fragment_for_htmx():
 
 
 def test_statistics_and_checklist_pages_render():
-    _identified_case()
-    client = client_signed_in(supervisor_make())
+    case = _identified_case()
+    supervisor = supervisor_make()
+    shelter, _provider = provider_make("shelter-stats")
+    services.referral_create(
+        actor=supervisor,
+        case=case,
+        offering=offering_make(shelter, ServiceKind.SHELTER, supervisor),
+        needs="A bed",
+        consent_given=True,
+    )
+    client = client_signed_in(supervisor)
+    html = client.get(reverse("screening:statistics")).content.decode()
+    assert "Shelter or temporary accommodation" in html and "Sent" in html
     for name in ("screening:statistics", "screening:checklists", "screening:cases"):
         response = client.get(reverse(name))
         assert response.status_code == 200, name
@@ -201,3 +212,47 @@ def test_someone_who_was_not_arrested_can_be_screened():
     )
     assert response.status_code == 302
     assert Case.objects.get(origin="returned_resident").name_en == "LAM Wing Yan"
+
+
+def test_home_shows_screening_work_and_a_provider_its_new_referrals():
+    owed_case_make()
+    response = client_signed_in(supervisor_make()).get("/")
+    assert response.status_code == 200 and "Initial screenings owed" in response.content.decode()
+    case = _identified_case()
+    shelter, provider = provider_make("shelter-home")
+    services.referral_create(
+        actor=screener_make(),
+        case=case,
+        offering=offering_make(shelter, ServiceKind.SHELTER, supervisor_make()),
+        needs="A bed",
+        consent_given=True,
+    )
+    html = client_signed_in(provider).get("/").content.decode()
+    assert "New referrals to respond to" in html and case.name_en not in html
+
+
+def test_the_api_serves_checklists_and_counts_to_a_token_with_the_screening_scope():
+    from django.test import Client
+
+    from lionrock.core.accounts import services as account_services
+    from lionrock.core.accounts.roles import Scope
+
+    supervisor = supervisor_make()
+
+    def bearer(*scopes: str) -> dict[str, str]:
+        _token, secret = account_services.token_create(
+            actor=supervisor,
+            organisation=supervisor.primary_organisation_id,
+            name="tool",
+            scopes=list(scopes),
+        )
+        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+    response = Client().get("/api/screening/checklists", **bearer(Scope.SCREENING_READ))
+    assert response.status_code == 200 and response.json()[0]["code"] == "lionrock-default"
+    detail = Client().get(
+        f"/api/screening/checklists/{response.json()[0]['id']}", **bearer(Scope.SCREENING_READ)
+    )
+    assert len(detail.json()["indicators"]) == 85
+    assert Client().get("/api/screening/statistics/2026", **bearer(Scope.SCREENING_READ)).status_code == 200
+    assert Client().get("/api/screening/checklists", **bearer(Scope.ACCOUNT_READ)).status_code == 404

@@ -132,5 +132,6 @@ class Scope(models.TextChoices):
     INCIDENTS_WRITE = "incidents:write", _("Report incidents")
     ENFORCEMENT_READ = "enforcement:read", _("Read enforcement records")
     ENFORCEMENT_WRITE = "enforcement:write", _("Write enforcement records")
+    SCREENING_READ = "screening:read", _("Read screening checklists and yearly counts (no personal data)")
     ACCOUNT_READ = "account:read", _("Read one's own account")
     ACCOUNT_MANAGE = "account:manage", _("Revoke one's own tokens")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from lionrock.core.accounts.access import Actor, NotFound
+from lionrock.core.accounts.access import Actor, NotFound, require_scope
+from lionrock.core.accounts.roles import Scope
 from lionrock.immigration.screening import selectors
 from lionrock.immigration.screening.models import Checklist
 from lionrock.immigration.screening.schemas import (
@@ -22,6 +23,7 @@ def _actor(request: HttpRequest) -> Actor:
     actor = request.auth  # type: ignore[attr-defined]
     if not isinstance(actor, Actor) or actor.user is None:
         raise NotFound
+    require_scope(actor, Scope.SCREENING_READ)
     return actor
 
 

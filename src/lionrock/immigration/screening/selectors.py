@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -478,8 +478,3 @@ HTCDS_CONTROL: dict[str, tuple[str, ...]] = {
     "CD-S1": ("withholds documents",),
     "CD-M8": ("psychological abuse",),
 }
-
-
-def owed_overview(*, actor: Actor, now: date | None = None) -> dict[str, int]:
-    cases = cases_visible(actor=actor).filter(stage=Case.Stage.AWAITING_SCREENING)
-    return {"total": cases.count(), "overdue": cases.filter(due_at__lt=timezone.now()).count()}

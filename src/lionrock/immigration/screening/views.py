@@ -32,7 +32,7 @@ from lionrock.immigration.screening.forms import (
     ReviewForm,
     SupportDetailsForm,
 )
-from lionrock.immigration.screening.models import Case, Debriefing, Indicator
+from lionrock.immigration.screening.models import Case, Debriefing, Indicator, Referral, ServiceKind
 
 UPLOAD_SESSION_KEY = "screening.checklist_upload"
 
@@ -625,6 +625,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "year": year,
             "frequency": [(code, text, n, round(100 * n / top) if top else 0) for code, text, n in frequency],
             "identified": [(Case.VictimType(k).label, v) for k, v in stats["identified"].items()],
+            "referrals": [
+                (ServiceKind(row["offering__kind"]).label, Referral.State(row["state"]).label, row["n"])
+                for row in stats["referrals"]
+            ],
             "is_supervisor": actor.has_role(Role.SCREENING_SUPERVISOR),
         },
     )
