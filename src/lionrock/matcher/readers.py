@@ -90,5 +90,5 @@ def read_log(name: str, report: ReadReport, fmt: str = "auto") -> Iterator[pa.Re
                 raise UnknownFormat(f"unknown format {fmt!r}")
             yield from textlogs.read_lines(stream, name, report, formats[fmt])
     finally:
-        if stream is not __import__("sys").stdin.buffer:
+        if name != "-":
             stream.close()

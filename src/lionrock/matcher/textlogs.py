@@ -345,22 +345,8 @@ def read_lines(
             times.append(when)
             lines.append(number)
             for name in names:
-                value = fields.get(name)
-                if (
-                    fmt.roles[name][0] in ("domain", "host")
-                    and isinstance(value, str)
-                    and name.endswith(("rrname", "rdata"))
-                ):
-                    value = [value]
-                values[name].append(value)
+                values[name].append(fields.get(name))
             if len(lines) >= batch_rows:
                 yield flush()
     if lines:
         yield flush()
-
-
-def pa_list_or_string(values: list[Any]) -> pa.Array:
-    """A column of plain strings, or of lists if any value is a list."""
-    if any(isinstance(v, list) for v in values):
-        return pa.array([[v] if isinstance(v, str) else v for v in values], type=pa.list_(pa.string()))
-    return pa.array(values, type=pa.string())
