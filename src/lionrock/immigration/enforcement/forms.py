@@ -409,3 +409,8 @@ class EmployerCheckForm(forms.Form):
         if not (data.get("hkid") or data.get("zone")):
             raise forms.ValidationError(_("Enter an identity card number or a machine-readable zone."))
         return data
+
+
+class StatisticsForm(forms.Form):
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

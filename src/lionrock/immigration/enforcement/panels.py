@@ -48,4 +48,5 @@ def register() -> None:
         NavEntry(Module.ENFORCEMENT, _("Awaiting screening"), "enforcement:screenings_owed", order=320)
     )
     nav_register(NavEntry(Module.ENFORCEMENT, _("Offences"), "enforcement:offences", order=330))
+    nav_register(NavEntry(Module.ENFORCEMENT, _("Statistics"), "enforcement:statistics", order=340))
     panel_register(Module.ENFORCEMENT, _enforcement_panel)

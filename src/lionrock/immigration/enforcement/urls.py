@@ -33,6 +33,7 @@ urlpatterns = [
     path("persons/<int:person_id>/documents/", views.identity_document_add, name="document_add"),
     path("arrests/<int:arrest_id>/case/", views.arrest_case, name="arrest_case"),
     path("screening-owed/", views.screenings_owed, name="screenings_owed"),
+    path("statistics/", views.statistics, name="statistics"),
 ]
 
 # Mounted at /employer-check/ without a namespace: employers need no account.

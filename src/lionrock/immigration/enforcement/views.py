@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import logging
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -41,10 +43,12 @@ from lionrock.immigration.enforcement.forms import (
     PublicReportForm,
     QueueFilterForm,
     ReportStatusForm,
+    StatisticsForm,
     submission_key_new,
     uploads_read,
 )
 from lionrock.immigration.enforcement.models import Operation, Report
+from lionrock.immigration.enforcement.statistics import statistics_compute
 from lionrock.immigration.enforcement.summary import operation_summary
 
 logger = logging.getLogger(__name__)
@@ -651,3 +655,47 @@ def employer_check(request: HttpRequest) -> HttpResponse:
         "enforcement/employer_check.html",
         {"form": form, "results": results, "duties": EMPLOYER_DUTIES, "checked_at": timezone.localtime()},
     )
+
+
+# --- Statistics --------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    """The department's dashboard for a period (default: this year to date), with a CSV export."""
+    actor = actor_for_request(request)
+    _home_organisation(actor)
+    today = timezone.localdate()
+    form = StatisticsForm(
+        request.GET or None, initial={"since": today.replace(month=1, day=1), "until": today}
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    since = data.get("since") or today.replace(month=1, day=1)
+    until = data.get("until") or today
+    if since > until:
+        since, until = until, since
+    stats = statistics_compute(actor=actor, since=since, until=until)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="enforcement-{since}-{until}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["table", "label", "count"])
+        for series in stats.series:
+            for label, count in series.rows:
+                writer.writerow([series.key, _csv_safe(label), count])
+        return response
+    return render(
+        request,
+        "enforcement/statistics.html",
+        {
+            "form": form,
+            "stats": stats,
+            "csv_query": urlencode({"since": since.isoformat(), "until": until.isoformat(), "format": "csv"}),
+        },
+    )
+
+
+def _csv_safe(value: str) -> str:
+    """A cell that a spreadsheet would run as a formula is written as text."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
