@@ -114,3 +114,14 @@ def test_the_htcds_export_is_anonymised_and_audited():
     assert AuditEntry.objects.filter(action="screening.export.htcds").exists()
     with pytest.raises(NotFound):
         selectors.htcds_export(actor=screener_make(), year=2026)
+
+
+def test_reading_a_persons_screening_status_is_audited():
+    case = _identified_case()
+    supervisor = supervisor_make()
+    assert (
+        selectors.person_screening_status(actor=supervisor, person_id=case.person_id).status == "identified"
+    )
+    assert AuditEntry.objects.filter(
+        action="screening.case.read", summary="person status", actor_user_id=supervisor.user.pk
+    ).exists()

@@ -325,3 +325,18 @@ def test_overdue_referrals_are_reminded_once_a_day_without_personal_data(caplog)
         assert services.reminders_send(now=later) == 1
         assert services.reminders_send(now=later + timedelta(hours=1)) == 0
     assert case.name_en not in caplog.text and "A bed" not in caplog.text
+
+
+def test_an_overdue_debriefing_reminds_its_officer_once_a_day(caplog):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    case = owed_case_make(name="NGUYEN Van Hai")
+    debriefing = screened_with_indicator(case, screener_make())
+    later = debriefing.due_at + timedelta(hours=1)
+    with caplog.at_level("INFO"):
+        assert services.reminders_send(now=later) == 1
+        assert services.reminders_send(now=later + timedelta(hours=2)) == 0
+        assert services.reminders_send(now=later + timedelta(days=1, hours=1)) == 1
+    assert "NGUYEN" not in caplog.text and timezone.now() < later

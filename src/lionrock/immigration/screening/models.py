@@ -298,6 +298,7 @@ class Debriefing(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = EncryptedTextField(_("supervisor's note"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-pk"]

@@ -166,8 +166,11 @@ def case_debriefings(*, actor: Actor, case: Case) -> list[Debriefing]:
 
 
 def person_screening_status(*, actor: Actor, person_id: int) -> Case | None:
-    """The latest screening case of an enforcement person: its status is the person's status."""
-    return cases_visible(actor=actor).filter(person_id=person_id).order_by("-created_at").first()
+    """The latest screening case of an enforcement person: its status is the person's status (audited)."""
+    case = cases_visible(actor=actor).filter(person_id=person_id).order_by("-created_at").first()
+    if case is not None:
+        _audit_cases(actor, [case], "person status")
+    return case
 
 
 def screeners_of(*, actor: Actor, organisation_id: int) -> list[User]:

@@ -722,6 +722,8 @@ def referral_revoke(*, actor: Actor, referral: Referral, reason: str) -> Referra
 def reminders_send(*, now: datetime | None = None) -> int:
     """Marks overdue referrals and debriefings as reminded, once a day each; run by the task queue.
 
+    The overdue debriefings also stand out on the officer's queue and home panel.
+
     The reminder carries the record's number only: never a name or a detail of the case.
     """
     now = now or timezone.now()
@@ -735,5 +737,16 @@ def reminders_send(*, now: datetime | None = None) -> int:
         referral.save(update_fields=["reminded_at"])
         audit.record(actor=None, actor_label="system", action="screening.referral.remind", target=referral)
         logger.info("referral %s is overdue; provider reminded", referral.pk)
+        count += 1
+    late = Debriefing.objects.filter(
+        state__in=[Debriefing.State.ASSIGNED, Debriefing.State.RETURNED], due_at__lt=now
+    ).filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=quiet))
+    for debriefing in late.select_for_update():
+        debriefing.reminded_at = now
+        debriefing.save(update_fields=["reminded_at"])
+        audit.record(
+            actor=None, actor_label="system", action="screening.debriefing.remind", target=debriefing
+        )
+        logger.info("debriefing %s is overdue; officer reminded", debriefing.pk)
         count += 1
     return count
