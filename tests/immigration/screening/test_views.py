@@ -256,3 +256,33 @@ def test_the_api_serves_checklists_and_counts_to_a_token_with_the_screening_scop
     assert len(detail.json()["indicators"]) == 85
     assert Client().get("/api/screening/statistics/2026", **bearer(Scope.SCREENING_READ)).status_code == 200
     assert Client().get("/api/screening/checklists", **bearer(Scope.ACCOUNT_READ)).status_code == 404
+
+
+def test_an_officer_referring_without_consent_is_told_why_and_nothing_is_sent():
+    case = _identified_case()
+    shelter, _provider = provider_make("shelter-consent")
+    offering = offering_make(shelter, ServiceKind.SHELTER, supervisor_make())
+    client = client_signed_in(screener_make())
+    response = client.post(
+        reverse("screening:referral_new", args=[case.reference]),
+        {"offering": str(offering.pk), "needs": "A bed"},
+    )
+    assert response.status_code == 400
+    assert "only a supervisor can refer without it" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_a_failure_to_open_a_case_after_an_arrest_is_logged_and_caught_up_later(monkeypatch, caplog):
+    from lionrock.immigration.screening import receivers
+
+    case = owed_case_make()
+    case.delete()
+
+    def broken(**kwargs):
+        raise RuntimeError("database unavailable")
+
+    monkeypatch.setattr(services, "cases_open_for_owed", broken)
+    receivers.case_open_for_owed(sender=None, screening_owed_id=case.owed_id)
+    assert "no screening case opened yet" in caplog.text
+    monkeypatch.undo()
+    assert services.cases_open_for_owed() == 1
