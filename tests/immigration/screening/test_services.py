@@ -340,3 +340,20 @@ def test_an_overdue_debriefing_reminds_its_officer_once_a_day(caplog):
         assert services.reminders_send(now=later + timedelta(hours=2)) == 0
         assert services.reminders_send(now=later + timedelta(days=1, hours=1)) == 1
     assert "NGUYEN" not in caplog.text and timezone.now() < later
+
+
+def test_a_supervisor_reassigns_an_open_debriefing_to_another_screening_officer():
+    from tests.immigration.enforcement.factories import officer_make
+
+    case = owed_case_make()
+    debriefing = screened_with_indicator(case, screener_make())
+    other = screener_make()
+    with pytest.raises(NotFound):
+        services.debriefing_assign(actor=screener_make(), debriefing=debriefing, assignee=other.user)
+    with pytest.raises(ValidationFailed, match="screening officer"):
+        services.debriefing_assign(
+            actor=supervisor_make(), debriefing=debriefing, assignee=officer_make().user
+        )
+    services.debriefing_assign(actor=supervisor_make(), debriefing=debriefing, assignee=other.user)
+    debriefing.refresh_from_db()
+    assert debriefing.assigned_to == other.user

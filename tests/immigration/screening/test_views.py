@@ -286,3 +286,24 @@ def test_a_failure_to_open_a_case_after_an_arrest_is_logged_and_caught_up_later(
     assert "no screening case opened yet" in caplog.text
     monkeypatch.undo()
     assert services.cases_open_for_owed() == 1
+
+
+def test_a_supervisor_reassigns_a_debriefing_from_its_page():
+    case = owed_case_make()
+    officer, other, supervisor = screener_make(), screener_make(), supervisor_make()
+    services.initial_screening_record(
+        actor=officer, case=case, interview=interview_make(), answers=answers_make("initial", {"IS-3"})
+    )
+    debriefing = Debriefing.objects.get(case=case)
+    client = client_signed_in(supervisor)
+    assert "Reassign" in client.get(reverse("screening:debriefing", args=[debriefing.pk])).content.decode()
+    client.post(
+        reverse("screening:debriefing_assign", args=[debriefing.pk]), {"assignee": str(other.user.pk)}
+    )
+    assert Debriefing.objects.get(pk=debriefing.pk).assigned_to == other.user
+    assert (
+        "Reassign"
+        not in client_signed_in(officer)
+        .get(reverse("screening:debriefing", args=[debriefing.pk]))
+        .content.decode()
+    )

@@ -446,6 +446,31 @@ def initial_screening_record(
     return screening
 
 
+@transaction.atomic
+def debriefing_assign(
+    *, actor: Actor, debriefing: Debriefing, assignee: User, due_at: datetime | None = None
+) -> Debriefing:
+    """A supervisor hands an open debriefing to another screening officer, optionally with a new due time."""
+    access.require(actor, Role.SCREENING_SUPERVISOR, organisation=debriefing.case.organisation_id)
+    if debriefing.state not in (Debriefing.State.ASSIGNED, Debriefing.State.RETURNED):
+        raise ValidationFailed(_("Only an open debriefing can be reassigned."))
+    if assignee.pk not in _debriefer_choices(debriefing.case.organisation_id):
+        raise ValidationFailed(_("Assign the debriefing to a screening officer of the department."))
+    if due_at is not None and due_at <= timezone.now():
+        raise ValidationFailed(_("The new due time must be in the future."))
+    debriefing.assigned_to = assignee
+    debriefing.due_at = due_at or debriefing.due_at
+    debriefing.save(update_fields=["assigned_to", "due_at"])
+    audit.record(
+        actor=actor,
+        action="screening.debriefing.assign",
+        target=debriefing,
+        changes={"case": debriefing.case_id, "assigned_to": assignee.pk},
+        summary=debriefing.case.reference,
+    )
+    return debriefing
+
+
 def recommendation_compute(
     *, checklist: Checklist, answers: Mapping[str, str], exploitation: str
 ) -> rules.Recommendation:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/<str:reference>/referrals/", views.referral_new, name="referral_new"),
     path("debriefings/<int:debriefing_id>/", views.debriefing, name="debriefing"),
     path("debriefings/<int:debriefing_id>/review/", views.debriefing_review, name="debriefing_review"),
+    path("debriefings/<int:debriefing_id>/assign/", views.debriefing_assign, name="debriefing_assign"),
     path("referrals/<int:referral_id>/revoke/", views.referral_revoke, name="referral_revoke"),
     path("support/", views.incoming, name="incoming"),
     path("support/<int:referral_id>/", views.incoming_detail, name="incoming_detail"),

@@ -22,6 +22,7 @@ from lionrock.core.accounts.services import ValidationFailed
 from lionrock.immigration.screening import checklists, selectors, services
 from lionrock.immigration.screening.explanation import explanation_sentences
 from lionrock.immigration.screening.forms import (
+    AssignForm,
     CaseForm,
     ChecklistImportForm,
     DebriefingForm,
@@ -365,6 +366,13 @@ def debriefing(request: HttpRequest, debriefing_id: int) -> HttpResponse:
             "explanation": explanation_sentences(item.explanation, indicators_all, language),
             "answers": [(a, a.indicator.text(language)) for a in answers],
             "review_form": ReviewForm(),
+            "assign_form": (
+                AssignForm(
+                    officers=_officer_choices(actor, item.case), initial={"assignee": item.assigned_to_id}
+                )
+                if editable and actor.has_role(Role.SCREENING_SUPERVISOR, item.case.organisation_id)
+                else None
+            ),
             "can_review": (
                 item.state == Debriefing.State.SUBMITTED
                 and actor.has_role(Role.SCREENING_SUPERVISOR, item.case.organisation_id)
@@ -388,6 +396,25 @@ def debriefing_review(request: HttpRequest, debriefing_id: int) -> HttpResponse:
         services.debriefing_review(
             actor=actor, debriefing=item, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"]
         )
+    except ValidationFailed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("screening:debriefing", debriefing_id=item.pk)
+
+
+@login_required
+@require_POST
+def debriefing_assign(request: HttpRequest, debriefing_id: int) -> HttpResponse:
+    actor = actor_for_request(request)
+    item = selectors.debriefing_get(actor=actor, debriefing_id=debriefing_id)
+    officers = selectors.screeners_of(actor=actor, organisation_id=item.case.organisation_id)
+    form = AssignForm(request.POST, officers=[(u.pk, u.full_name or u.email) for u in officers])
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(_("Choose a screening officer from the list."))
+        chosen = next(u for u in officers if u.pk == form.cleaned_data["assignee"])
+        services.debriefing_assign(actor=actor, debriefing=item, assignee=chosen)
     except ValidationFailed as exc:
         messages.error(request, str(exc))
     else:
