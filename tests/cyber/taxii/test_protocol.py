@@ -523,6 +523,15 @@ class TestPost:
         assert not Status.objects.exists()
         assert creator.post(self.url(community), envelope(indicator())).status_code == 202
 
+    def test_envelopes_larger_than_django_form_limits_are_taken_up_to_max_content_length(self, community):
+        """Django refuses form bodies over 5 MB; TAXII's own limit (20 MiB by default) applies instead."""
+        poster = Taxii(token_for(community.creator))
+        big = indicator("big.example", description="x" * (6 * 1024 * 1024))
+        small = indicator("small.example")
+        body = poster.post(self.url(community), envelope(big, small)).json()
+        assert body["total_count"] == 2
+        assert [s["id"] for s in body["successes"]] == [big["id"], small["id"]]
+
     def test_posted_objects_keep_the_collection_rules(self, community):
         """A TLP:RED object to a collection that stops at AMBER+STRICT fails; the rest is stored."""
         strict = community_make(max_tlp=Tlp.AMBER_STRICT)
