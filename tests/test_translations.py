@@ -81,6 +81,12 @@ def _forms(message: Message) -> tuple[str, ...]:
     return (str(message.string or ""),)
 
 
+def _translated(message: Message, form: str) -> bool:
+    """Not empty, and not blank unless the English is blank too (a separator such as " " or "; ")."""
+    msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+    return bool(form) and (bool(form.strip()) or not str(msgid).strip())
+
+
 def _placeholders(text: str) -> tuple[frozenset[str], int, frozenset[str]]:
     """Named printf placeholders, the count of positional ones, and brace placeholders."""
     named, positional = set(), 0
@@ -120,7 +126,7 @@ def test_every_message_is_translated_and_not_fuzzy() -> None:
     messages = list(_messages(catalog))
     assert messages, "the catalog is empty"
     fuzzy = [_label(m) for m in messages if m.fuzzy]
-    untranslated = [_label(m) for m in messages if not all(form.strip() for form in _forms(m))]
+    untranslated = [_label(m) for m in messages if not all(_translated(m, form) for form in _forms(m))]
     wrong_plural_count = [
         _label(m) for m in messages if m.pluralizable and len(_forms(m)) != catalog.num_plurals
     ]
