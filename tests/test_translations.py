@@ -319,3 +319,11 @@ def test_not_found_page_in_chinese(client: Client) -> None:
     page = response.content.decode()
     assert "找不到頁面" in page
     assert "Not found" not in page
+
+
+def test_numbers_in_chinese_are_grouped_by_thousands_as_in_hong_kong():
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils import translation
+
+    with translation.override("zh-hant"):
+        assert intcomma(1234567) == "1,234,567"
