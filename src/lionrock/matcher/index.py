@@ -265,6 +265,12 @@ class CompiledIndex:
                 out.add(int(rows[i]), int(self._ipport_numbers[position]), value, 0, "ipport")
                 position += 1
 
+    def ipport_candidates(self, addresses: U32) -> BOOL:
+        """Which addresses lie in a /24 block used by some IPv4 address-and-port indicator."""
+        if len(self._ipport_keys) == 0:
+            return np.zeros(len(addresses), dtype=np.bool_)
+        return _bitmap_test(self._ipport_bitmap, addresses >> np.uint32(8))
+
     def lookup_v6_networks(self, address: ipaddress.IPv6Address, row: int, out: Pairs) -> None:
         """Every IPv6 block containing one address (IPv6 in logs is rare enough for a per-value loop)."""
         value = int(address)

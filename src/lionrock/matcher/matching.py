@@ -204,23 +204,23 @@ def _match_ports(
     parsed_v4: tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]] | None,
     out: Pairs,
 ) -> None:
-    """Address-and-port indicators on the (address column, port column) pair of each row."""
+    """Address-and-port indicators on the (address column, port column) pair of each row.
+
+    Ports are converted only for the rows whose address falls in a /24 block that some address-and-port
+    indicator uses, which in a conn log is a tiny fraction.
+    """
     if not index.kinds.get("ipport"):
         return
-    try:
-        cast = pc.cast(ports, pa.uint32())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        digits = pc.fill_null(pc.match_substring_regex(ports, r"^\d{1,5}$"), False)
-        cast = pc.cast(pc.if_else(digits, ports, pa.scalar(None, pa.string())), pa.uint32())
-    valid_np = np.asarray(cast.is_valid())
-    numbers = cast.fill_null(0).to_numpy()
     if parsed_v4 is None:
         parsed_v4 = ipv4.parse(addresses)
     v4, ok = parsed_v4
-    rows = np.flatnonzero(ok & valid_np & (numbers <= 65535))
-    index.lookup_ipport_v4(v4[rows], numbers[rows], rows.astype(np.int64), out)
+    rows = np.flatnonzero(ok & index.ipport_candidates(v4))
+    if len(rows):
+        numbers, valid = _port_numbers(ports.take(pa.array(rows)))
+        rows, numbers = rows[valid], numbers[valid]
+        index.lookup_ipport_v4(v4[rows], numbers, rows.astype(np.int64), out)
     if index.has_kind("ipport6"):
-        others = np.flatnonzero(~ok & valid_np)
+        others = np.flatnonzero(~ok & np.asarray(ports.is_valid()))
         keys: dict[str, list[int]] = {}
         texts, port_texts = (
             addresses.take(pa.array(others)).to_pylist(),
@@ -234,6 +234,17 @@ def _match_ports(
             for row in keys[key]:
                 for number in found:
                     out.add(row, number, key, 0, "ipport")
+
+
+def _port_numbers(ports: pa.Array) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
+    """Port text to numbers, with a mask of the values that are valid ports."""
+    try:
+        cast = pc.cast(ports, pa.uint32())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        digits = pc.fill_null(pc.match_substring_regex(ports, r"^\d{1,5}$"), False)
+        cast = pc.cast(pc.if_else(digits, ports, pa.scalar(None, pa.string())), pa.uint32())
+    numbers = cast.fill_null(0).to_numpy().astype(np.uint32)
+    return numbers, np.asarray(cast.is_valid()) & (numbers <= 65535)
 
 
 def _match_canonical(

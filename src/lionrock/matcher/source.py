@@ -134,7 +134,12 @@ def iter_chunks(
             else:
                 pending = data
             continue
-        whole = pending + block[: cut + 1] if pending else block[: cut + 1] if cut + 1 < len(block) else block
+        # One copy at most: the block itself when it ends on a newline, else one join through a view.
+        whole = (
+            block
+            if not pending and cut + 1 == len(block)
+            else b"".join((pending, memoryview(block)[: cut + 1]))
+        )
         pending = block[cut + 1 :]
         count = whole.count(b"\n")
         yield Chunk(line_number, whole, count)
