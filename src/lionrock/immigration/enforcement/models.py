@@ -295,6 +295,9 @@ class Operation(models.Model):
     def __str__(self) -> str:
         return self.codename
 
+    def publicity_labels(self) -> list[str]:
+        return [str(self.Publicity(item).label) for item in self.publicity if item in self.Publicity.values]
+
 
 class Premises(models.Model):
     """A place visited during an operation."""

@@ -13,7 +13,7 @@ from django.contrib.humanize.templatetags.humanize import apnumber
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from lionrock.immigration.enforcement.models import Arrest, Operation, Person, Premises
 
@@ -70,6 +70,11 @@ def _people(arrests: Sequence[Arrest]) -> str:
     return _("%(people)s aged %(low)s to %(high)s") % {"people": text, "low": ages[0], "high": ages[-1]}
 
 
+def _sentences_join(sentences: list[str]) -> str:
+    # Chinese sentences run on without a space; the catalogue says which separator a language uses.
+    return pgettext("between sentences", " ").join(str(capfirst(sentence)) for sentence in sentences)
+
+
 def operation_summary(operation: Operation, premises: Sequence[Premises], arrests: Sequence[Arrest]) -> str:
     """Counts by role, sex and age range, the premises and the offences, in the reader's language."""
     sentences = [_("Operation %(codename)s.") % {"codename": operation.codename}]
@@ -85,7 +90,7 @@ def operation_summary(operation: Operation, premises: Sequence[Premises], arrest
         )
     if not arrests:
         sentences.append(_("No arrests."))
-        return " ".join(str(capfirst(sentence)) for sentence in sentences)
+        return _sentences_join(sentences)
     by_role: dict[str, list[Arrest]] = {}
     for arrest in arrests:
         by_role.setdefault(arrest.role, []).append(arrest)
@@ -93,14 +98,17 @@ def operation_summary(operation: Operation, premises: Sequence[Premises], arrest
     for role in Arrest.Role:
         group = by_role.get(role.value)
         if group:
-            groups.append(f"{_role_phrase(role.value, len(group))} ({_people(group)})")
+            groups.append(
+                _("%(group)s (%(people)s)")
+                % {"group": _role_phrase(role.value, len(group)), "people": _people(group)}
+            )
     sentences.append(
         ngettext(
             "%(count)s person arrested: %(groups)s.", "%(count)s persons arrested: %(groups)s.", len(arrests)
         )
-        % {"count": _count(len(arrests)), "groups": "; ".join(groups)}
+        % {"count": _count(len(arrests)), "groups": pgettext("list of groups", "; ").join(groups)}
     )
     sections = sorted({offence.section for arrest in arrests for offence in arrest.offences.all()})
     if sections:
         sentences.append(_("Offences: %(sections)s.") % {"sections": ", ".join(sections)})
-    return " ".join(str(capfirst(sentence)) for sentence in sentences)
+    return _sentences_join(sentences)
