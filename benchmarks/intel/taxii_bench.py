@@ -14,7 +14,7 @@ measures, as a stakeholder's token with read and write access:
   run from its own virtualenv (--medallion-python), with a per-request timeout.
 
 SQLite by default (one file per size under benchmarks/data/intel/); PostgreSQL when DATABASE_URL is set.
-Writes benchmarks/out/taxii.md and taxii.json, and prints the markdown.
+Writes benchmarks/out/taxii-<database>.md and .json, and prints the markdown.
 
 Usage: python benchmarks/intel/taxii_bench.py [--objects N ...] [--runs 15] [--no-post] [--no-medallion]
        [--medallion-python /tmp/medallion-venv/bin/python] [--medallion-max 100000] [--profile]
@@ -515,7 +515,8 @@ def main() -> None:
 
     results = []
     for objects in args.objects or [100_000]:
-        target = OUT / f"taxii-{objects}.json"
+        vendor = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
+        target = OUT / f"taxii-{objects}-{vendor}.json"
         command = [
             sys.executable,
             __file__,
@@ -543,8 +544,9 @@ def main() -> None:
         "load": " ".join(f"{value:.1f}" for value in os.getloadavg()),
     }
     text = report(results, machine)
-    (OUT / "taxii.md").write_text(text)
-    (OUT / "taxii.json").write_text(json.dumps({"machine": machine, "results": results}, indent=1))
+    vendor = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
+    (OUT / f"taxii-{vendor}.md").write_text(text)
+    (OUT / f"taxii-{vendor}.json").write_text(json.dumps({"machine": machine, "results": results}, indent=1))
     print(text)
 
 

@@ -126,7 +126,9 @@ def _require_root(actor: Actor) -> None:
         raise NotFound
 
 
-def _rights(actor: Actor, collection_id: str, *, read: bool = False, write: bool = False) -> Any:
+def _rights(
+    actor: Actor, collection_id: str, *, read: bool = False, write: bool = False
+) -> selectors.CollectionRights:
     """The collection and the caller's rights; 404 when it is unknown to them, 403 when a right is missing."""
     _require_root(actor)
     try:
