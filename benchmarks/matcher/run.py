@@ -141,6 +141,9 @@ def main() -> None:
     parser.add_argument("--http", type=int, default=200_000)
     parser.add_argument("--profile", action="store_true", help="also profile the conn and dns runs")
     parser.add_argument("--no-grep", action="store_true")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="matcher runs per file; the fastest is reported"
+    )
     args = parser.parse_args()
     data, outdir = args.data, args.out
     outdir.mkdir(parents=True, exist_ok=True)
@@ -193,7 +196,15 @@ def main() -> None:
         grep_tools["rg -F"] = ["rg", "--no-heading", "--no-filename"]
     for name in ("conn.log", "dns.log", "http.log"):
         log = data / name
-        seconds, reads, matches, found = run_matcher(index, log, outdir / f"hits-{name}.jsonl")
+        # Best of several runs: the machine may be shared, and the best run is the least disturbed one.
+        attempts = []
+        for _ in range(args.repeat):
+            load_average = os.getloadavg()[0]
+            attempts.append(
+                (*run_matcher(index, log, outdir / f"hits-{name}.jsonl"), CPU_SECONDS[name], load_average)
+            )
+        seconds, reads, matches, found, cpu_seconds, load_average = min(attempts, key=lambda a: a[0])
+        CPU_SECONDS[name] = cpu_seconds
         wanted_here = {e for e in expected if e[0] == name}
         expected_lines = {line for _, line, _ in wanted_here}
         found_lines = {line for _, line, _ in found}
@@ -204,7 +215,8 @@ def main() -> None:
             "events_per_second": matches.events / seconds,
             "cpu_seconds": CPU_SECONDS[name],
             "events_per_cpu_second": matches.events / CPU_SECONDS[name],
-            "load_average": os.getloadavg()[0],
+            "load_average": load_average,
+            "runs": args.repeat,
             "hits": len(found),
             "expected_hits": len(wanted_here),
             "false_positives": len(found - wanted_here),
@@ -280,7 +292,7 @@ def render(report: dict[str, Any], profiles: dict[str, str]) -> str:
         f"{ind['rss_growth_bytes'] / 1e6:.0f} MB = {ind['rss_growth_per_indicator']:.0f} bytes per indicator; "  # noqa: E501
         f"peak RSS {ind['peak_rss_bytes'] / 1e9:.1f} GB (the JSON bundle is parsed whole)",
         "",
-        "## End to end (read, parse, normalise, match, write JSON lines)",
+        "## End to end (read, parse, normalise, match, write JSON lines; fastest of the repeated runs)",
         "",
         "| log | events | MB | seconds | events/s | CPU s | events per CPU s | load avg | hits | expected "
         "| false positives | misses | near misses planted |",
