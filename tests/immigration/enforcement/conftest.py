@@ -13,7 +13,7 @@ def _files_in_a_fresh_directory(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _no_language_left_active() -> Iterator[None]:
-    """A request in Chinese leaves its language active in the thread; every test starts and ends in English."""
+    """A request in Chinese leaves its language active in the thread; tests start and end in English."""
     translation.deactivate()
     yield
     translation.deactivate()

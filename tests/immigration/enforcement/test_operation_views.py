@@ -192,3 +192,20 @@ def test_the_list_of_persons_awaiting_screening_is_an_audited_read():
     client_signed_in(officer).get("/enforcement/screening-owed/")
     entry = AuditEntry.objects.get(action="enforcement.person.read", summary="screening list")
     assert entry.target_id == str(arrest.person_id)
+
+
+def test_a_person_already_recorded_in_another_operation_is_flagged_on_the_arrest_list():
+    from lionrock.immigration.enforcement import selectors, services
+
+    officer = officer_make()
+    first = arrested_person_make(officer, operation_make(officer, codename="Earlier"))
+    second = arrested_person_make(officer, operation_make(officer, codename="Later"))
+    third = arrested_person_make(officer, operation_make(officer, codename="Later still"))
+    for arrest in (first, second):
+        services.identity_document_add(actor=officer, person=arrest.person, kind="hkid", number="A123456(3)")
+    flagged = selectors.persons_flagged_as_possible_duplicates(
+        actor=officer, persons=[first.person, second.person, third.person]
+    )
+    assert flagged == {first.person_id, second.person_id}
+    page = client_signed_in(officer).get(f"/enforcement/operations/{second.operation_id}/").content.decode()
+    assert "possible duplicate" in page

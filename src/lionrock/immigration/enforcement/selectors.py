@@ -319,6 +319,46 @@ def person_possible_duplicates(*, actor: Actor, person: Person) -> list[Person]:
     )
 
 
+def persons_flagged_as_possible_duplicates(*, actor: Actor, persons: list[Person]) -> set[int]:
+    """Which of these persons may be recorded twice: a shared document, or the same name and birth date
+    (or name and nationality when no birth date is known). A fixed number of queries for any number."""
+    if not persons:
+        return set()
+    visible = persons_visible(actor=actor)
+    ids = [person.pk for person in persons]
+    flagged: set[int] = set()
+    owners: dict[str, set[int]] = {}
+    for index, pid in IdentityDocument.objects.filter(person_id__in=ids).values_list(
+        "number_index", "person_id"
+    ):
+        owners.setdefault(index, set()).add(pid)
+    if owners:
+        elsewhere = set(
+            IdentityDocument.objects.filter(number_index__in=list(owners), person__in=visible)
+            .exclude(person_id__in=ids)
+            .values_list("number_index", flat=True)
+        )
+        for index, pids in owners.items():
+            if len(pids) > 1 or index in elsewhere:
+                flagged |= pids
+    keys = {
+        person.pk: (person.normalised_name, person.date_of_birth, person.nationality) for person in persons
+    }
+    names = {key[0] for key in keys.values() if key[0].strip("|")}
+    others = visible.filter(normalised_name__in=names).values_list(
+        "pk", "normalised_name", "date_of_birth", "nationality"
+    )
+    for other_pk, name, born, nationality in others:
+        for pk, (own_name, own_born, own_nationality) in keys.items():
+            if other_pk == pk or name != own_name:
+                continue
+            if (own_born and own_born == born) or (
+                not own_born and not born and own_nationality == nationality
+            ):
+                flagged.add(pk)
+    return flagged
+
+
 def identity_documents_of(*, actor: Actor, person: Person) -> list[IdentityDocument]:
     access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=person.organisation_id)
     return list(person.documents.all())

@@ -411,6 +411,9 @@ def _operation_page(
             "premises": premises,
             "arrests": arrests,
             "summary": operation_summary(operation, premises, arrests),
+            "possible_duplicates": selectors.persons_flagged_as_possible_duplicates(
+                actor=actor, persons=[arrest.person for arrest in arrests]
+            ),
             "reports": list(operation.reports.all()),
             "premises_form": premises_form or PremisesForm(),
             "arrest_form": arrest_form
