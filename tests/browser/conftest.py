@@ -104,8 +104,14 @@ def page_watch(live_server: Any) -> PageWatch:
 
 
 @pytest.fixture
-def page(chromium: Any, live_server: Any, page_watch: PageWatch) -> Iterator[Any]:
-    """A fresh browser context per test (English, Hong Kong) that refuses to talk to any other host."""
+def page(
+    chromium: Any, live_server: Any, page_watch: PageWatch, django_db_serialized_rollback: None
+) -> Iterator[Any]:
+    """A fresh browser context per test (English, Hong Kong) that refuses to talk to any other host.
+
+    The live server needs a transactional database, emptied after each test; serialized rollback puts
+    back what the migrations stored (the offence catalogue, the screening checklists) for the next one.
+    """
     context = chromium.new_context(locale="en-GB", timezone_id="Asia/Hong_Kong", base_url=live_server.url)
     context.set_default_timeout(15_000)
     watch = page_watch
