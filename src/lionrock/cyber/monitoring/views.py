@@ -69,7 +69,8 @@ def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
     run = selectors.match_run_get(actor=actor, run_id=run_id)
     context = {"run": run, "files": run.files.all(), "finished": run.finished_at is not None}
     if request.headers.get("HX-Request"):
-        return render(request, "monitoring/partials/run_progress.html", context)
+        # A poll: when the run has finished, the page's status region also says so, for screen readers.
+        return render(request, "monitoring/partials/run_progress.html", {**context, "polled": True})
     return render(request, "monitoring/run.html", context)
 
 
