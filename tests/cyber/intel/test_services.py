@@ -186,3 +186,28 @@ def test_a_writer_cannot_delete_another_organisations_object():
             actor=community.direct_reader, collection=community.collection, stix_id=obj["id"]
         )
     assert StixObject.objects.filter(stix_id=obj["id"]).exists()
+
+
+def test_an_object_over_the_size_limit_is_refused_and_nothing_is_stored():
+    community = community_make()
+    huge = indicator(description="x" * (2 * 1024 * 1024 + 1))
+    with pytest.raises(StixRejected) as refused:
+        add(community, [indicator(), huge])
+    assert "larger than" in str(refused.value)
+    assert not StixObject.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "micro"),
+    [
+        ("2025-03-01T08:00:00Z", 0),
+        ("2025-03-01T08:00:00.5Z", 500000),
+        ("2025-03-01T08:00:00.123456789Z", 123456),
+    ],
+)
+def test_timestamps_keep_up_to_microseconds(text, micro):
+    from datetime import UTC, datetime
+
+    from lionrock.cyber.intel.validation import parse_timestamp
+
+    assert parse_timestamp(text) == datetime(2025, 3, 1, 8, 0, 0, micro, tzinfo=UTC)

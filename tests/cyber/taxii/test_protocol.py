@@ -526,11 +526,19 @@ class TestPost:
     def test_envelopes_larger_than_django_form_limits_are_taken_up_to_max_content_length(self, community):
         """Django refuses form bodies over 5 MB; TAXII's own limit (20 MiB by default) applies instead."""
         poster = Taxii(token_for(community.creator))
-        big = indicator("big.example", description="x" * (6 * 1024 * 1024))
+        bigs = [indicator(f"big{n}.example", description="x" * 1_500_000) for n in range(4)]
         small = indicator("small.example")
-        body = poster.post(self.url(community), envelope(big, small)).json()
-        assert body["total_count"] == 2
-        assert [s["id"] for s in body["successes"]] == [big["id"], small["id"]]
+        body = poster.post(self.url(community), envelope(*bigs, small)).json()
+        assert body["total_count"] == 5
+        assert [s["id"] for s in body["successes"]] == [*(big["id"] for big in bigs), small["id"]]
+
+    def test_one_object_over_the_store_limit_fails_alone(self, community):
+        poster = Taxii(token_for(community.creator))
+        huge, small = indicator("huge.example", description="x" * (3 * 1024 * 1024)), indicator("ok.example")
+        body = poster.post(self.url(community), envelope(huge, small)).json()
+        assert [f["id"] for f in body["failures"]] == [huge["id"]]
+        assert "larger than" in body["failures"][0]["message"]
+        assert [s["id"] for s in body["successes"]] == [small["id"]]
 
     def test_posted_objects_keep_the_collection_rules(self, community):
         """A TLP:RED object to a collection that stops at AMBER+STRICT fails; the rest is stored."""

@@ -40,7 +40,7 @@ from lionrock.cyber.intel.tlp import (
     tlp_of_marking_definition,
     tlp_of_object,
 )
-from lionrock.cyber.intel.validation import ObjectError, object_errors, parse_timestamp
+from lionrock.cyber.intel.validation import MAX_OBJECT_BYTES, ObjectError, object_errors, parse_timestamp
 
 ONE_MICROSECOND = timedelta(microseconds=1)
 # Bulk pushes repeat the same created/modified strings; parsing each once keeps ingest off strptime.
@@ -248,6 +248,17 @@ def objects_add(
         org_id = _acting_organisation(actor, collection)
         for index, obj, level, created, modified in candidates:
             raw = _canonical(obj)
+            if len(raw) > MAX_OBJECT_BYTES // 4 and len(raw.encode("utf-8")) > MAX_OBJECT_BYTES:
+                outcome.failures.append(
+                    ObjectError(
+                        index,
+                        obj["id"],
+                        "",
+                        _("the object is larger than %(mb)d MB; split it or move large content out")
+                        % {"mb": MAX_OBJECT_BYTES >> 20},
+                    )
+                )
+                continue
             known = existing.get((obj["id"], modified))
             if known is not None:
                 if json.loads(known) == obj:

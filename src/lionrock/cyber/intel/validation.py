@@ -78,11 +78,16 @@ class ObjectError:
 
 def parse_timestamp(value: str) -> datetime:
     """RFC 3339 in UTC as STIX writes it; sub-microsecond digits are kept to microseconds."""
-    head, _, fraction = value[:-1].partition(".")
-    moment = datetime.strptime(head, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
-    if fraction:
-        moment = moment.replace(microsecond=int(fraction[:6].ljust(6, "0")))
-    return moment
+    if len(value) < 20 or value[4] != "-" or value[10] != "T" or value[-1] != "Z":
+        raise ValueError(f"not an RFC 3339 UTC timestamp: {value!r}")
+    fraction = value[20:-1] if value[19] == "." else ""
+    # Slicing fixed positions is several times faster than strptime on bulk pushes.
+    return datetime(
+        int(value[0:4]), int(value[5:7]), int(value[8:10]),
+        int(value[11:13]), int(value[14:16]), int(value[17:19]),
+        int(fraction[:6].ljust(6, "0")) if fraction else 0,
+        tzinfo=UTC,
+    )  # fmt: skip
 
 
 @lru_cache(maxsize=65536)
