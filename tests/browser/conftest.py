@@ -99,18 +99,31 @@ class PageWatch:
 
 
 @pytest.fixture
+def migration_data(transactional_db: None) -> None:
+    """Reloads what the data migrations store, which a flush by an earlier transactional test removes.
+
+    Serialized rollback cannot do it here: content types recreated after an earlier flush collide with it.
+    Both loaders are idempotent and are the migrations' own functions.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("lionrock.immigration.enforcement.migrations.0002_offence_catalogue").seed(apps, None)
+    import_module("lionrock.immigration.screening.migrations.0002_default_checklist").default_load(apps, None)
+
+
+@pytest.fixture
 def page_watch(live_server: Any) -> PageWatch:
     return PageWatch(live_server.url)
 
 
 @pytest.fixture
-def page(
-    chromium: Any, live_server: Any, page_watch: PageWatch, django_db_serialized_rollback: None
-) -> Iterator[Any]:
+def page(chromium: Any, live_server: Any, page_watch: PageWatch, migration_data: None) -> Iterator[Any]:
     """A fresh browser context per test (English, Hong Kong) that refuses to talk to any other host.
 
-    The live server needs a transactional database, emptied after each test; serialized rollback puts
-    back what the migrations stored (the offence catalogue, the screening checklists) for the next one.
+    The live server needs a transactional database, emptied after each transactional test; the data the
+    migrations stored (the offence catalogue, the screening checklists) is put back first.
     """
     context = chromium.new_context(locale="en-GB", timezone_id="Asia/Hong_Kong", base_url=live_server.url)
     context.set_default_timeout(15_000)
