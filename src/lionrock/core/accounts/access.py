@@ -130,3 +130,13 @@ def actor_for_request(request: object) -> Actor:
         actor = Actor(user=None, ip_address=ip_address)
     request.lionrock_actor = actor  # type: ignore[attr-defined]
     return actor
+
+
+def actor_for_api(request: object, scope: Scope | str | None = None) -> Actor:
+    """The actor django-ninja authenticated for this request, optionally holding a token scope."""
+    actor = getattr(request, "auth", None)
+    if not isinstance(actor, Actor) or actor.user is None:
+        raise NotFound
+    if scope is not None:
+        require_scope(actor, scope)
+    return actor

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from lionrock.core.accounts import selectors, services
-from lionrock.core.accounts.access import Actor, NotFound, require_scope
+from lionrock.core.accounts.access import Actor, actor_for_api, require_scope
 from lionrock.core.accounts.roles import Scope
 from lionrock.core.accounts.schemas import MembershipOut, MeOut, TokenOut
 
@@ -14,10 +14,7 @@ router = Router(tags=["accounts"])
 
 
 def _actor(request: HttpRequest) -> Actor:
-    actor = request.auth  # type: ignore[attr-defined]
-    if not isinstance(actor, Actor) or actor.user is None:
-        raise NotFound
-    return actor
+    return actor_for_api(request)
 
 
 @router.get("/me", response=MeOut, summary="Who the caller is and what it may do")

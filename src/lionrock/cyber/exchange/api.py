@@ -12,7 +12,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
-from lionrock.core.accounts.access import Actor, NotFound, require_scope
+from lionrock.core.accounts.access import Actor, NotFound, actor_for_api
 from lionrock.core.accounts.roles import Scope
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.cyber.exchange import exporting, selectors, services
@@ -25,11 +25,7 @@ REFUSED: dict[int, Any] = {404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 
 
 def _actor(request: HttpRequest, scope: Scope) -> Actor:
-    actor = request.auth  # type: ignore[attr-defined]
-    if not isinstance(actor, Actor) or actor.user is None:
-        raise NotFound
-    require_scope(actor, scope)
-    return actor
+    return actor_for_api(request, scope)
 
 
 def _feed_out(feed: Feed) -> FeedOut:

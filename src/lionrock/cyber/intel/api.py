@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
 
-from lionrock.core.accounts.access import Actor, NotFound, require_scope
+from lionrock.core.accounts.access import Actor, NotFound, actor_for_api
 from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Scope
 from lionrock.core.accounts.services import ValidationFailed
@@ -51,10 +51,7 @@ REFUSED: dict[int, Any] = {404: ErrorOut, 422: RejectedOut}
 
 
 def _actor(request: HttpRequest, scope: Scope) -> Actor:
-    actor = request.auth  # type: ignore[attr-defined]
-    if not isinstance(actor, Actor) or actor.user is None:
-        raise NotFound
-    require_scope(actor, scope)
+    actor = actor_for_api(request, scope)
     if not selectors.intel_organisations(actor, write=scope == Scope.INTEL_WRITE):
         raise NotFound
     return actor

@@ -7,7 +7,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from lionrock.core.accounts import selectors as account_selectors
-from lionrock.core.accounts.access import Actor, NotFound, require_scope
+from lionrock.core.accounts.access import Actor, NotFound, actor_for_api, require_scope
 from lionrock.core.accounts.roles import Scope
 from lionrock.cyber.intel import selectors as intel_selectors
 from lionrock.cyber.monitoring import selectors, services
@@ -18,10 +18,7 @@ router = Router(tags=["monitoring"])
 
 
 def _actor(request: HttpRequest) -> Actor:
-    actor = request.auth  # type: ignore[attr-defined]
-    if not isinstance(actor, Actor) or actor.user is None:
-        raise NotFound
-    return actor
+    return actor_for_api(request)
 
 
 def _run_out(run: MatchRun) -> RunOut:

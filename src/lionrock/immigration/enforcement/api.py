@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
 
-from lionrock.core.accounts.access import Actor, NotFound, require_scope
+from lionrock.core.accounts.access import Actor, NotFound, actor_for_api, require_scope
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role, Scope
 from lionrock.immigration.enforcement import selectors, services
@@ -32,10 +32,7 @@ router = Router(tags=["enforcement"])
 
 
 def _actor(request: HttpRequest) -> Actor:
-    actor = request.auth  # type: ignore[attr-defined]
-    if not isinstance(actor, Actor) or actor.user is None:
-        raise NotFound
-    return actor
+    return actor_for_api(request)
 
 
 def _offence_out(offence: Offence) -> OffenceOut:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from lionrock.core.accounts.access import Actor, NotFound, require_scope
+from lionrock.core.accounts.access import Actor, actor_for_api
 from lionrock.core.accounts.roles import Scope
 from lionrock.immigration.screening import selectors
 from lionrock.immigration.screening.models import Checklist
@@ -20,11 +20,7 @@ router = Router(tags=["screening"])
 
 
 def _actor(request: HttpRequest) -> Actor:
-    actor = request.auth  # type: ignore[attr-defined]
-    if not isinstance(actor, Actor) or actor.user is None:
-        raise NotFound
-    require_scope(actor, Scope.SCREENING_READ)
-    return actor
+    return actor_for_api(request, Scope.SCREENING_READ)
 
 
 def _checklist_out(checklist: Checklist) -> ChecklistOut:
