@@ -66,3 +66,38 @@ def test_rotating_keys_reseals_every_value_so_the_old_key_can_be_dropped(setting
     settings.LIONROCK_FIELD_KEYS_PREVIOUS = ""
     assert Report.objects.get(pk=report.pk).reporter_contact == "9123 4567"
     assert IdentityDocument.objects.get().number == "A123456(3)"
+
+
+def test_rotation_also_reseals_screening_records_which_share_the_keys(settings):
+    from django.core.management import call_command
+
+    from lionrock.immigration.screening.models import Case
+    from tests.immigration.screening.factories import owed_case_make
+
+    settings.LIONROCK_FIELD_KEY = "old-key-0123456789"
+    case = owed_case_make(name="SANTOS Maria")
+    assert Case.objects.get(pk=case.pk).name_en == "SANTOS Maria"
+    settings.LIONROCK_FIELD_KEY = "new-key-9876543210"
+    settings.LIONROCK_FIELD_KEYS_PREVIOUS = "old-key-0123456789"
+    call_command("enforcement_keys_rotate", stdout=__import__("io").StringIO())
+    settings.LIONROCK_FIELD_KEYS_PREVIOUS = ""
+    assert Case.objects.get(pk=case.pk).name_en == "SANTOS Maria"
+
+
+def test_after_rotation_the_same_document_on_two_persons_is_still_found(settings):
+    from django.core.management import call_command
+
+    from lionrock.immigration.enforcement import selectors, services
+    from tests.immigration.enforcement.factories import immigration_make, officer_make
+
+    settings.LIONROCK_FIELD_KEY = "old-key-0123456789"
+    officer = officer_make()
+    first = services.person_create(actor=officer, organisation=immigration_make(), name_en="CHAN Tai Man")
+    services.identity_document_add(actor=officer, person=first, kind="hkid", number="A123456(3)")
+    settings.LIONROCK_FIELD_KEY = "new-key-9876543210"
+    settings.LIONROCK_FIELD_KEYS_PREVIOUS = "old-key-0123456789"
+    call_command("enforcement_keys_rotate", stdout=__import__("io").StringIO())
+    settings.LIONROCK_FIELD_KEYS_PREVIOUS = ""
+    second = services.person_create(actor=officer, organisation=immigration_make(), name_en="Tai Man Chan Jr")
+    services.identity_document_add(actor=officer, person=second, kind="hkid", number="a1234563")
+    assert selectors.person_possible_duplicates(actor=officer, person=second) == [first]

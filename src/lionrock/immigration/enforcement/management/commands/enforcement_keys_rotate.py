@@ -1,4 +1,4 @@
-"""`lionrock manage enforcement_keys_rotate`: re-seal encrypted enforcement data with the current key."""
+"""`lionrock manage enforcement_keys_rotate`: re-seal encrypted personal data with the current key."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from lionrock.immigration.enforcement import services
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypts identity-document numbers and reporters' details with LIONROCK_FIELD_KEY. "
+        "Re-encrypts every encrypted field (identity-document numbers, reporters' details, screening "
+        "records) with LIONROCK_FIELD_KEY and recomputes the document-number indexes. "
         "Keep the old key in LIONROCK_FIELD_KEYS_PREVIOUS until this has run."
     )
 
