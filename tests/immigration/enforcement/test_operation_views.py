@@ -1,4 +1,5 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -169,6 +170,16 @@ def test_a_report_is_linked_to_an_operation_from_its_page():
     report.refresh_from_db()
     assert report.operation == operation
     assert report.reference in client.get(f"/enforcement/operations/{operation.pk}/").content.decode()
+
+
+def test_the_operations_offered_for_a_report_show_their_planned_day_in_hong_kong():
+    """An operation planned for 06:00 on 10 March (22:00 on the 9th in UTC) is listed as 10 March."""
+    officer = officer_make()
+    report = report_make()
+    planned = datetime(2025, 3, 10, 6, 0, tzinfo=ZoneInfo("Asia/Hong_Kong"))
+    operation = operation_make(officer, codename="Dawn", planned_start=planned)
+    page = client_signed_in(officer).get(f"/enforcement/reports/{report.reference}/").content.decode()
+    assert f'<option value="{operation.pk}">Dawn (2025-03-10)</option>' in page
 
 
 def test_an_officer_adds_a_document_to_a_person_and_a_malformed_number_is_kept_with_a_warning():

@@ -188,7 +188,7 @@ def _detail_context(request: HttpRequest, report: Report) -> dict[str, object]:
         "close_form": CloseForm(),
         "link_form": LinkOperationForm(
             operations=[
-                (op.pk, f"{op.codename} ({op.planned_start:%Y-%m-%d})")
+                (op.pk, f"{op.codename} ({timezone.localtime(op.planned_start):%Y-%m-%d})")
                 for op in selectors.operations_open(actor=actor, organisation_id=report.organisation_id)
             ]
         ),
