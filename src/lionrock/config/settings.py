@@ -190,6 +190,16 @@ LIONROCK_WATCH_ROOTS = env_list("LIONROCK_WATCH_ROOTS", default=[])
 LIONROCK_MONITORING_MAX_UPLOAD_MB = env_int("LIONROCK_MONITORING_MAX_UPLOAD_MB", default=512)
 LIONROCK_ALERT_STAKEHOLDERS = env_int("LIONROCK_ALERT_STAKEHOLDERS", default=2)
 
+# Enforcement: the key that seals identity-document numbers, reporters' details and screening records
+# (empty: derived from SECRET_KEY) and the retired keys still read; the department receiving the public
+# form, its rate limit, how long reporters' details are kept, and when an owed screening falls due.
+LIONROCK_FIELD_KEY = os.environ.get("LIONROCK_FIELD_KEY", "")
+LIONROCK_FIELD_KEYS_PREVIOUS = env_list("LIONROCK_FIELD_KEYS_PREVIOUS", default=[])
+LIONROCK_REPORTS_ORGANISATION = os.environ.get("LIONROCK_REPORTS_ORGANISATION", "immigration")
+LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR = env_int("LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR", default=5)
+LIONROCK_REPORT_RETENTION_DAYS = env_int("LIONROCK_REPORT_RETENTION_DAYS", default=730)
+LIONROCK_SCREENING_DUE_HOURS = env_int("LIONROCK_SCREENING_DUE_HOURS", default=24)
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY: dict[str, object] = {
     "name": "lionrock",
