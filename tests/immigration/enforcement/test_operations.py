@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lionrock.core.accounts.access import NotFound, actor_for_user
 from lionrock.core.accounts.roles import Role
@@ -264,6 +264,37 @@ def test_a_report_is_linked_to_the_operation_that_acts_on_it():
     report.refresh_from_db()
     assert (report.status, report.operation) == ("linked", operation)
     assert report.events.filter(kind="linked", detail="Contribute").exists()
+
+
+def _summary_of_contribute(officer):
+    operation = operation_make(officer, codename="Contribute")
+    for district in ("sham_shui_po", "kwai_tsing"):
+        services.premises_add(
+            actor=officer,
+            operation=operation,
+            address=f"1 Street, {district}",
+            district=district,
+            premises_type="renovation_site",
+        )
+    arrested_person_make(officer, operation, age=22, offences=("s38aa",))
+    arrested_person_make(officer, operation, age=41, offences=("s38aa",))
+    arrested_person_make(officer, operation, role="employer", age=52, status="resident", offences=("s17i",))
+    return operation_summary(
+        operation,
+        list(operation.premises.all()),
+        selectors.operation_arrests(actor=officer, operation=operation),
+    )
+
+
+def test_the_summary_in_chinese_counts_with_liang_and_runs_its_sentences_on():
+    officer = officer_make()
+    with translation.override("zh-hant"):
+        text = _summary_of_contribute(officer)
+    assert text == (
+        "行動代號「Contribute」。在深水埗區及葵青區巡查了兩個處所。"
+        "共拘捕三人：兩名涉嫌非法勞工（兩男，年齡介乎22至41歲）；"  # noqa: RUF001 Chinese punctuation
+        "一名涉嫌僱主（一男，年齡52歲）。涉及罪行：s.17I, s.38AA。"  # noqa: RUF001
+    )
 
 
 def test_the_summary_reads_like_the_departments_statement():

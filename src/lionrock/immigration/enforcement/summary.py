@@ -12,16 +12,27 @@ from collections.abc import Sequence
 from django.contrib.humanize.templatetags.humanize import apnumber
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 
 from lionrock.immigration.enforcement.models import Arrest, Operation, Person, Premises
 
 __all__ = ["operation_summary"]
 
 
+# Chinese counts people and places with 兩 (两), never 二, which Django's number words would give.
+_CHINESE_COUNTS = {"zh-hant": "一兩三四五六七八九", "zh-hans": "一两三四五六七八九"}
+
+
+def _chinese() -> bool:
+    return (get_language() or "").lower().startswith("zh")
+
+
 def _count(number: int) -> str:
     """Words for one to nine, as press statements write them; figures from 10."""
+    if _chinese() and 1 <= number <= 9:
+        script = "zh-hans" if (get_language() or "").lower().startswith("zh-hans") else "zh-hant"
+        return _CHINESE_COUNTS[script][number - 1]
     return str(apnumber(number))
 
 
@@ -71,8 +82,10 @@ def _people(arrests: Sequence[Arrest]) -> str:
 
 
 def _sentences_join(sentences: list[str]) -> str:
-    # Chinese sentences run on without a space; the catalogue says which separator a language uses.
-    return pgettext("between sentences", " ").join(str(capfirst(sentence)) for sentence in sentences)
+    # Chinese sentences run on without a space. The catalogue cannot say so: an empty translation there
+    # means "not translated", which gives back the English space.
+    separator = "" if _chinese() else " "
+    return separator.join(str(capfirst(sentence)) for sentence in sentences)
 
 
 def operation_summary(operation: Operation, premises: Sequence[Premises], arrests: Sequence[Arrest]) -> str:
