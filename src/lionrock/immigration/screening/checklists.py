@@ -1,22 +1,27 @@
-"""Checklist definitions as data: parsing and validating a JSON (or YAML) document before it is stored.
+"""Checklist definitions as data: parsing and validating a JSON or YAML document before it is stored.
 
 Pure: takes text, returns a ChecklistDefinition or raises ChecklistInvalid with every problem found, so an
 import either goes in whole or not at all. The shipped default lives in data/default_checklist.json.
+YAML is read into the same plain data as JSON and then passes the same checks.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from django.utils.translation import gettext as _
 
 from lionrock.immigration.screening import rules
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "default_checklist.json"
 MAX_BYTES = 1024 * 1024
+# A checklist is four levels deep (document, indicators, indicator, questions); 20 leaves room.
+MAX_DEPTH = 20
 
 STAGES = ("initial", "debriefing", "forced_labour")
 DIMENSIONS = (
@@ -71,39 +76,175 @@ def _text(value: Any, limit: int) -> str:
     return value.strip()[:limit] if isinstance(value, str) else ""
 
 
+def _code(value: Any, limit: int) -> str:
+    """A code written as a bare whole number (`code: 7` in YAML) is still that code."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)[:limit]
+    return _text(value, limit)
+
+
 def _strings(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value.strip(),) if value.strip() else ()
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        value = [value]
     if isinstance(value, list):
-        return tuple(item.strip() for item in value if isinstance(item, str) and item.strip())
+        items = (_code(item, 1000) for item in value)
+        return tuple(item for item in items if item)
     return ()
 
 
+class _Refused(yaml.YAMLError):
+    """A YAML construct the checklist loader does not accept, with where it was found."""
+
+    def __init__(self, message: str, mark: yaml.Mark | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+def _json_scalar_resolvers(loader: type[yaml.SafeLoader]) -> None:
+    """Plain scalars read as JSON reads them: true/false, null, decimal numbers; everything else is text.
+
+    PyYAML's YAML 1.1 rules would turn an answer such as `no` into False, `on` into True and a version
+    such as `2026-01-01` into a date, and an agency's wording would silently change meaning.
+    """
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+    )
+    loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+        list("-+.0123456789"),
+    )
+
+
+class _ChecklistYamlLoader(yaml.SafeLoader):
+    """yaml.safe_load's loader (no Python objects), with aliases refused and nesting bounded.
+
+    An alias repeats a node, so a file of a few hundred bytes can stand for billions of values (the
+    "billion laughs"); a checklist never needs one. Deep nesting would exhaust the recursive composer.
+    """
+
+    # Its own table, so the resolvers added below leave every other SafeLoader as it was.
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+    _depth = 0
+
+    def _mark(self) -> yaml.Mark:
+        mark: yaml.Mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        return mark
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise _Refused(
+                _("YAML aliases (*name) are not accepted; write each value out in full."), self._mark()
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(_("The file is nested too deeply."), self._mark())
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[tuple[str, str]] = set()
+        for key_node, _value in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    raise _Refused(
+                        _("The key “%(key)s” appears twice in the same object.") % {"key": key_node.value},
+                        key_node.start_mark,
+                    )
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_json_scalar_resolvers(_ChecklistYamlLoader)
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _where(mark: yaml.Mark | None) -> dict[str, int]:
+    return {"line": mark.line + 1, "column": mark.column + 1} if mark else {"line": 0, "column": 0}
+
+
+def _yaml_load(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_ChecklistYamlLoader)  # noqa: S506 - a SafeLoader subclass
+    except _Refused as exc:
+        raise ChecklistInvalid(
+            [
+                _("Line %(line)s, column %(column)s: %(problem)s")
+                % {**_where(exc.mark), "problem": exc.message}
+            ]
+        ) from exc
+    except yaml.MarkedYAMLError as exc:
+        raise ChecklistInvalid(
+            [
+                _("The file is not valid YAML (line %(line)s, column %(column)s).")
+                % _where(exc.problem_mark or exc.context_mark)
+            ]
+        ) from exc
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise ChecklistInvalid([_("The file is not valid YAML.")]) from exc
+
+
+def _json_load(text: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_json_object)
+    except json.JSONDecodeError as exc:
+        raise ChecklistInvalid(
+            [
+                _("The file is not valid JSON (line %(line)s, column %(column)s).")
+                % {"line": exc.lineno, "column": exc.colno}
+            ]
+        ) from exc
+    except _DuplicateKey as exc:
+        raise ChecklistInvalid(
+            [_("The key “%(key)s” appears twice in the same object.") % {"key": exc.args[0]}]
+        ) from exc
+    except RecursionError as exc:
+        raise ChecklistInvalid([_("The file is nested too deeply.")]) from exc
+
+
+def document_format(text: str, filename: str = "") -> str:
+    """ "json" or "yaml": the file's extension when it names one, else what the content starts with."""
+    suffix = Path(filename).suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    if suffix == ".json":
+        return "json"
+    return "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
+
+
 def document_load(text: str | bytes, *, filename: str = "") -> dict[str, Any]:
-    """JSON, or YAML when the file says so and PyYAML is installed."""
+    """A checklist document from JSON or YAML text; the same checks and messages apply to both."""
     if isinstance(text, bytes):
         if len(text) > MAX_BYTES:
             raise ChecklistInvalid([_("The file is larger than 1 MB.")])
         try:
-            text = text.decode("utf-8")
+            text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ChecklistInvalid([_("The file is not UTF-8 text.")]) from exc
-    if filename.lower().endswith((".yaml", ".yml")):
-        try:
-            import yaml
-        except ImportError as exc:
-            raise ChecklistInvalid([_("YAML files cannot be read on this server; upload JSON.")]) from exc
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise ChecklistInvalid([_("The file is not valid YAML.")]) from exc
-    else:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ChecklistInvalid(
-                [_("The file is not valid JSON (line %(line)s).") % {"line": exc.lineno}]
-            ) from exc
+    elif len(text.encode("utf-8")) > MAX_BYTES:
+        raise ChecklistInvalid([_("The file is larger than 1 MB.")])
+    text = text.removeprefix("\ufeff")
+    data = _yaml_load(text) if document_format(text, filename) == "yaml" else _json_load(text)
     if not isinstance(data, dict):
         raise ChecklistInvalid([_("The file must hold one checklist object.")])
     return data
@@ -122,7 +263,9 @@ def _rules_check(data: Any, problems: list[str]) -> dict[str, Any]:
                 not isinstance(alternative, dict)
                 or not alternative
                 or not set(alternative) <= rules.COUNT_KEYS
-                or not all(isinstance(v, int) and v >= 0 for v in alternative.values())
+                or not all(
+                    isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in alternative.values()
+                )
             ):
                 problems.append(
                     _(
@@ -147,11 +290,11 @@ def _rules_check(data: Any, problems: list[str]) -> dict[str, Any]:
                 )
     initial = data.get("initial", {})
     needed = initial.get("debriefing_when_present_at_least", 1) if isinstance(initial, dict) else None
-    if not isinstance(needed, int) or needed < 1:
+    if not isinstance(needed, int) or isinstance(needed, bool) or needed < 1:
         problems.append(_("initial.debriefing_when_present_at_least must be a whole number of at least 1."))
     forced = data.get("forced_labour", {})
     threshold = forced.get("present_at_least", 1) if isinstance(forced, dict) else None
-    if not isinstance(threshold, int) or threshold < 1:
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
         problems.append(_("forced_labour.present_at_least must be a whole number of at least 1."))
     return data
 
@@ -159,11 +302,14 @@ def _rules_check(data: Any, problems: list[str]) -> dict[str, Any]:
 def checklist_parse(data: dict[str, Any]) -> ChecklistDefinition:
     """Validates a whole document; every problem is reported at once."""
     problems: list[str] = []
-    code, version = _text(data.get("code"), 60), _text(data.get("version"), 30)
+    code, version = _code(data.get("code"), 60), _code(data.get("version"), 30)
+    if isinstance(data.get("version"), float):
+        # 2026.10 would be read as 2026.1: a number cannot keep the version the agency wrote.
+        problems.append(_('The version must be text in quotes, such as "2026.1", not a number.'))
+    elif not version:
+        problems.append(_("The checklist needs a version."))
     if not code:
         problems.append(_("The checklist needs a code."))
-    if not version:
-        problems.append(_("The checklist needs a version."))
     title_en = _text(data.get("title_en"), 300)
     if not title_en:
         problems.append(_("The checklist needs an English title (title_en)."))
@@ -178,7 +324,7 @@ def checklist_parse(data: dict[str, Any]) -> ChecklistDefinition:
         if not isinstance(item, dict):
             problems.append(_("Indicator %(n)s is not an object.") % {"n": position})
             continue
-        item_code = _text(item.get("code"), 30)
+        item_code = _code(item.get("code"), 30)
         label = item_code or f"#{position}"
         if not item_code:
             problems.append(_("Indicator %(n)s has no code.") % {"n": position})

@@ -185,7 +185,11 @@ class ProviderUpdateForm(forms.Form):
 
 
 class ChecklistImportForm(forms.Form):
-    file = forms.FileField(label=_("Checklist file (JSON)"), help_text=_("At most 1 MB."))
+    file = forms.FileField(
+        label=_("Checklist file (JSON or YAML)"),
+        help_text=_("At most 1 MB."),
+        widget=forms.FileInput(attrs={"accept": ".json,.yaml,.yml,application/json"}),
+    )
     activate = forms.BooleanField(label=_("Use it for new screenings once loaded"), required=False)
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
