@@ -198,6 +198,8 @@ LIONROCK_FIELD_KEYS_PREVIOUS = env_list("LIONROCK_FIELD_KEYS_PREVIOUS", default=
 LIONROCK_REPORTS_ORGANISATION = os.environ.get("LIONROCK_REPORTS_ORGANISATION", "immigration")
 LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR = env_int("LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR", default=5)
 LIONROCK_REPORT_RETENTION_DAYS = env_int("LIONROCK_REPORT_RETENTION_DAYS", default=730)
+# Days an employer's saved inspection record is kept before the nightly sweep deletes it.
+LIONROCK_EMPLOYER_RECORD_RETENTION_DAYS = env_int("LIONROCK_EMPLOYER_RECORD_RETENTION_DAYS", default=730)
 LIONROCK_SCREENING_DUE_HOURS = env_int("LIONROCK_SCREENING_DUE_HOURS", default=24)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -217,5 +219,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LIONROCK_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "huey": {"level": "INFO"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "huey": {"level": "INFO"},
+        # WeasyPrint logs every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+    },
 }

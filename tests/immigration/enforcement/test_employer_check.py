@@ -36,6 +36,11 @@ def test_a_pasted_zone_with_spaces_lower_case_and_blank_lines_is_read():
     assert zone_check(messy, today=TODAY).well_formed
 
 
+def test_a_zone_pasted_without_its_line_breaks_is_cut_back_into_lines():
+    assert zone_check(SPECIMEN.replace("\n", " "), today=TODAY).well_formed
+    assert zone_check(TD1.replace("\n", ""), today=TODAY).kind == "td1"
+
+
 def test_one_changed_character_fails_the_check_digits_that_cover_it():
     tampered = SPECIMEN.replace("L898902C3", "L898902C4")
     result = zone_check(tampered, today=TODAY)

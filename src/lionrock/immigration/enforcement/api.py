@@ -4,21 +4,39 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
-from ninja import Router
+from ninja import Router, Status
 
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_api, require_scope
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role, Scope
+from lionrock.core.accounts.services import ValidationFailed
 from lionrock.immigration.enforcement import selectors, services
-from lionrock.immigration.enforcement.employer_check import EMPLOYER_DUTIES, hkid_check, zone_check
+from lionrock.immigration.enforcement.employer_check import (
+    EMPLOYER_DUTIES,
+    DocumentCheck,
+    hkid_check,
+    zone_check,
+)
+from lionrock.immigration.enforcement.inspection_record import (
+    InspectionRecord,
+    PdfUnavailable,
+    record_filename,
+    record_make,
+    record_pdf,
+)
+from lionrock.immigration.enforcement.lookups import lookup_failure_count, lookup_refused
 from lionrock.immigration.enforcement.models import Offence, Report
 from lionrock.immigration.enforcement.schemas import (
     CheckLineOut,
     DocumentCheckOut,
     EmployerCheckIn,
     EmployerCheckOut,
+    EmployerRecordCodeIn,
+    EmployerRecordIn,
+    EmployerRecordSavedOut,
+    ErrorOut,
     OffenceOut,
     OperationDetailOut,
     OperationOut,
@@ -179,16 +197,8 @@ def person_export(request: HttpRequest, person_id: int) -> dict[str, object]:
     return selectors.person_export(actor=actor, person_id=person_id)
 
 
-@router.post(
-    "/employer-check",
-    auth=None,
-    response=EmployerCheckOut,
-    summary="Format checks on a job seeker's identity card or travel-document zone; no account, nothing kept",
-)
-def employer_check(request: HttpRequest, payload: EmployerCheckIn) -> EmployerCheckOut:
+def _employer_checks(payload: EmployerCheckIn) -> list[DocumentCheck]:
     if not (payload.hkid.strip() or payload.zone.strip()):
-        from lionrock.core.accounts.services import ValidationFailed
-
         raise ValidationFailed("Give hkid, zone or both.")
     today = timezone.localdate()
     results = []
@@ -196,8 +206,19 @@ def employer_check(request: HttpRequest, payload: EmployerCheckIn) -> EmployerCh
         results.append(hkid_check(payload.hkid, today=today))
     if payload.zone.strip():
         results.append(zone_check(payload.zone, today=today))
+    return results
+
+
+@router.post(
+    "/employer-check",
+    auth=None,
+    response=EmployerCheckOut,
+    summary="Format checks on a job seeker's identity card or travel-document zone; no account, nothing kept",
+)
+def employer_check(request: HttpRequest, payload: EmployerCheckIn) -> EmployerCheckOut:
+    results = _employer_checks(payload)
     return EmployerCheckOut(
-        checked_on=today,
+        checked_on=timezone.localdate(),
         documents=[
             DocumentCheckOut(
                 kind=result.kind,
@@ -216,3 +237,90 @@ def employer_check(request: HttpRequest, payload: EmployerCheckIn) -> EmployerCh
         ],
         employer_duties=[str(duty) for duty in EMPLOYER_DUTIES],
     )
+
+
+_PDF_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "The inspection record (PDF), in the language of the Accept-Language header",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+def _record_from(payload: EmployerRecordIn) -> InspectionRecord:
+    results = _employer_checks(payload)
+    if not all(result.well_formed for result in results):
+        raise ValidationFailed(
+            "No inspection record was made: a number or zone did not pass the format checks "
+            "(POST /api/enforcement/employer-check says which)."
+        )
+    if any(not 0 <= index < len(EMPLOYER_DUTIES) for index in payload.duties_done):
+        raise ValidationFailed(f"duties_done holds positions 0 to {len(EMPLOYER_DUTIES) - 1}.")
+    return record_make(
+        checks=results,
+        checked_at=timezone.now(),
+        duties_done=payload.duties_done,
+        business_name=payload.business_name,
+        job_seeker_name=payload.job_seeker_name,
+        enquiries=payload.enquiries,
+    )
+
+
+def _pdf(request: HttpRequest, record: InspectionRecord) -> HttpResponse:
+    try:
+        pdf = record_pdf(record)
+    except PdfUnavailable:
+        return JsonResponse({"detail": "This server cannot make PDF files at the moment."}, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{record_filename(record)}"'
+    return response
+
+
+@router.post(
+    "/employer-check/record.pdf",
+    auth=None,
+    response={200: None, 422: ErrorOut, 503: ErrorOut},
+    openapi_extra=_PDF_RESPONSE,
+    summary="The employer's dated inspection record as a PDF; nothing kept",
+)
+def employer_check_record(request: HttpRequest, payload: EmployerRecordIn) -> HttpResponse:
+    return _pdf(request, _record_from(payload))
+
+
+@router.post(
+    "/employer-check/records",
+    auth=None,
+    response={201: EmployerRecordSavedOut, 422: ErrorOut},
+    summary="Save the inspection record (encrypted); the retrieval code in the answer is shown only once",
+)
+def employer_record_save(request: HttpRequest, payload: EmployerRecordIn) -> Status[EmployerRecordSavedOut]:
+    _row, code, saved = services.employer_record_save(record=_record_from(payload))
+    assert saved.kept_until is not None
+    return Status(
+        201, EmployerRecordSavedOut(reference=saved.reference, code=code, kept_until=saved.kept_until)
+    )
+
+
+@router.post(
+    "/employer-check/records/{reference}/record.pdf",
+    auth=None,
+    response={200: None, 404: ErrorOut, 429: ErrorOut, 503: ErrorOut},
+    openapi_extra=_PDF_RESPONSE,
+    summary="A saved inspection record again, for its reference and retrieval code (wrong code: 404)",
+)
+def employer_record_download(
+    request: HttpRequest, reference: str, payload: EmployerRecordCodeIn
+) -> HttpResponse:
+    address = request.META.get("REMOTE_ADDR", "")
+    if lookup_refused(scope="employer-record", address=address):
+        return JsonResponse(
+            {"detail": "Too many failed attempts from this address; try again later."}, status=429
+        )
+    try:
+        record = selectors.employer_record_get(reference=reference, code=payload.code)
+    except NotFound:
+        lookup_failure_count(scope="employer-record", address=address)
+        raise
+    return _pdf(request, record)

@@ -114,9 +114,16 @@ def hkid_check(text: str, *, today: date) -> DocumentCheck:
     )
 
 
+# A zone pasted as one run of characters (line breaks lost on the way) is cut back into its lines.
+_SINGLE_RUN_SHAPES = {88: 44, 72: 36, 90: 30}
+
+
 def _zone_lines(text: str) -> list[str]:
     folded = unicodedata.normalize("NFKC", text).upper().replace("«", "<")
-    return [re.sub(r"\s+", "", line) for line in folded.splitlines() if line.strip()]
+    lines = [re.sub(r"\s+", "", line) for line in folded.splitlines() if line.strip()]
+    if len(lines) == 1 and (width := _SINGLE_RUN_SHAPES.get(len(lines[0]))):
+        return [lines[0][start : start + width] for start in range(0, len(lines[0]), width)]
+    return lines
 
 
 def _expiry(yymmdd: str) -> date | None:

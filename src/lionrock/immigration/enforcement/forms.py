@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from lionrock.immigration.enforcement import uploads
+from lionrock.immigration.enforcement.employer_check import EMPLOYER_DUTIES
 from lionrock.immigration.enforcement.models import (
     Arrest,
     District,
@@ -409,6 +410,53 @@ class EmployerCheckForm(forms.Form):
         if not (data.get("hkid") or data.get("zone")):
             raise forms.ValidationError(_("Enter an identity card number or a machine-readable zone."))
         return data
+
+
+class EmployerRecordForm(EmployerCheckForm):
+    """The check again (from hidden fields) and what the employer adds to the inspection record.
+
+    Everything here is optional and printed escaped; it is stored, encrypted, only when they choose to save.
+    """
+
+    business_name = forms.CharField(
+        label=_("Your business or name as employer"), max_length=200, required=False
+    )
+    job_seeker_name = forms.CharField(label=_("Job seeker's name"), max_length=200, required=False)
+    enquiries = forms.CharField(
+        label=_("Enquiries you made and the answers"),
+        max_length=2000,
+        required=False,
+        help_text=_("For example: asked about their conditions of stay; saw their visa label."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    duties_done = forms.TypedMultipleChoiceField(
+        label=_("Tick the steps you have taken"),
+        required=False,
+        coerce=int,
+        choices=[(index, text) for index, text in enumerate(EMPLOYER_DUTIES)],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "record_%s")  # shown below the check form: ids must differ
+        super().__init__(*args, **kwargs)
+        self.fields["hkid"].widget = forms.HiddenInput()
+        self.fields["zone"].widget = forms.HiddenInput()
+
+
+class EmployerRecordLookupForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Record reference"),
+        max_length=30,
+        help_text=_("For example ER-7K3M9-Q2X4P."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    code = forms.CharField(
+        label=_("Retrieval code"),
+        max_length=40,
+        help_text=_("The code shown when you saved the record, e.g. K3M9-Q2X4-P7RT-8ABC."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
 
 class StatisticsForm(forms.Form):

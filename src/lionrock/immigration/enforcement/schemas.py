@@ -67,6 +67,29 @@ class EmployerCheckIn(Schema):
     zone: str = Field("", max_length=200)
 
 
+class EmployerRecordIn(EmployerCheckIn):
+    business_name: str = Field("", max_length=200)
+    job_seeker_name: str = Field("", max_length=200)
+    enquiries: str = Field("", max_length=2000)
+    duties_done: list[int] = Field(
+        default_factory=list, description="Positions (from 0) in employer_duties of the steps already taken"
+    )
+
+
+class EmployerRecordSavedOut(Schema):
+    reference: str
+    code: str = Field(description="Shown once; needed with the reference to download the record again")
+    kept_until: date
+
+
+class EmployerRecordCodeIn(Schema):
+    code: str = Field(max_length=40)
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
 class CheckLineOut(Schema):
     label: str
     ok: bool

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,8 +15,10 @@ from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Role
 from lionrock.core.accounts.selectors import users_with_role
 from lionrock.core.audit import services as audit
+from lionrock.immigration.enforcement.inspection_record import InspectionRecord, RecordDocument, RecordDuty
 from lionrock.immigration.enforcement.models import (
     Arrest,
+    EmployerCheckRecord,
     IdentityDocument,
     Offence,
     Operation,
@@ -25,7 +28,13 @@ from lionrock.immigration.enforcement.models import (
     ReportEvent,
     ScreeningOwed,
 )
-from lionrock.immigration.enforcement.services import reference_normalise
+from lionrock.immigration.enforcement.services import (
+    employer_code_digest,
+    employer_code_normalise,
+    employer_record_kept_until,
+    employer_reference_normalise,
+    reference_normalise,
+)
 
 # --- Offence catalogue (public law: readable by anyone) ---------------------------------------------
 
@@ -449,3 +458,30 @@ def person_export(*, actor: Actor, person_id: int) -> dict[str, object]:
             for owed in person.screenings_owed.all()
         ],
     }
+
+
+# --- Employers' saved inspection records (public, by reference and code) -------------------------------
+
+
+def employer_record_get(*, reference: str, code: str) -> InspectionRecord:
+    """The saved record for its reference and code; a wrong code is NotFound, exactly like no record.
+
+    There is no list and no officer's view: the record is the employer's evidence. Each download is
+    audited (which record, when), without who asked: there is no account.
+    """
+    row = EmployerCheckRecord.objects.filter(reference=employer_reference_normalise(reference)).first()
+    digest = employer_code_digest(employer_code_normalise(code))
+    if row is None or not hmac.compare_digest(row.code_digest, digest):
+        raise NotFound(reference)
+    audit.record(actor=None, actor_label="public", action="enforcement.employer_record.read", target=row)
+    return InspectionRecord(
+        checked_at=row.checked_at,
+        language=row.language,
+        documents=tuple(RecordDocument.from_json(document) for document in row.documents),
+        duties=tuple(RecordDuty(str(duty["text"]), bool(duty["done"])) for duty in row.duties),
+        business_name=row.business_name,
+        job_seeker_name=row.job_seeker_name,
+        enquiries=row.enquiries,
+        reference=row.reference,
+        kept_until=employer_record_kept_until(row.saved_at),
+    )

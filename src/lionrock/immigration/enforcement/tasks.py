@@ -1,4 +1,4 @@
-"""Background work for enforcement: the daily retention sweep."""
+"""Background work for enforcement: the nightly retention sweeps."""
 
 from __future__ import annotations
 
@@ -12,3 +12,9 @@ from lionrock.immigration.enforcement import services
 def reports_retention() -> None:
     """Every night: personal data of long-closed reports is removed (LIONROCK_REPORT_RETENTION_DAYS)."""
     services.reports_retention_apply()
+
+
+@db_periodic_task(crontab(hour="3", minute="20"))  # type: ignore[untyped-decorator]
+def employer_records_retention() -> None:
+    """Every night: saved inspection records past LIONROCK_EMPLOYER_RECORD_RETENTION_DAYS are deleted."""
+    services.employer_records_retention_apply()

@@ -37,7 +37,11 @@ urlpatterns = [
 ]
 
 # Mounted at /employer-check/ without a namespace: employers need no account.
-employer_check_urlpatterns = [path("", views.employer_check, name="employer_check")]
+employer_check_urlpatterns = [
+    path("", views.employer_check, name="employer_check"),
+    path("record/", views.employer_check_record, name="employer_check_record"),
+    path("records/", views.employer_record_download, name="employer_record_download"),
+]
 
 # Mounted at /report/ without a namespace: the public pages need no account.
 public_urlpatterns = [
