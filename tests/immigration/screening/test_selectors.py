@@ -7,8 +7,13 @@ import pytest
 from lionrock.core.accounts.access import NotFound
 from lionrock.core.audit.models import AuditEntry
 from lionrock.immigration.screening import selectors, services
-from lionrock.immigration.screening.models import ServiceKind
-from tests.immigration.enforcement.factories import department_make, officer_make
+from lionrock.immigration.screening.models import Case, ServiceKind
+from tests.immigration.enforcement.factories import (
+    arrested_person_make,
+    department_make,
+    officer_make,
+    operation_make,
+)
 from tests.immigration.screening.factories import (
     offering_make,
     owed_case_make,
@@ -125,3 +130,20 @@ def test_reading_a_persons_screening_status_is_audited():
     assert AuditEntry.objects.filter(
         action="screening.case.read", summary="person status", actor_user_id=supervisor.user.pk
     ).exists()
+
+
+def test_a_persons_screenings_are_withheld_from_whoever_may_not_read_screening_records():
+    case = _identified_case()
+    assert selectors.person_screenings(actor=officer_make(), person=case.person) is None
+    elsewhere = screener_make(organisation=department_make())
+    assert selectors.person_screenings(actor=elsewhere, person=case.person) is None
+    assert not AuditEntry.objects.filter(action="screening.case.read", summary="person status").exists()
+
+
+def test_an_owed_screening_whose_case_is_not_open_yet_still_shows_the_person_as_owed():
+    officer = officer_make()
+    arrest = arrested_person_make(officer, operation_make(officer))
+    screenings = selectors.person_screenings(actor=supervisor_make(), person=arrest.person)
+    assert screenings is not None and len(screenings) == 1
+    assert screenings[0].victim_status == Case.VictimStatus.SCREENING_OWED and screenings[0].case is None
+    assert screenings[0].due_at == arrest.screening_owed.due_at

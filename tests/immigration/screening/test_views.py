@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from lionrock.core.accounts.roles import Role
+from lionrock.core.audit.models import AuditEntry
+from lionrock.immigration.enforcement.models import Arrest
 from lionrock.immigration.screening import services
 from lionrock.immigration.screening.models import Case, Debriefing, Referral, ServiceKind
-from tests.immigration.enforcement.factories import officer_make
+from tests.immigration.enforcement.factories import arrested_person_make, officer_make
 from tests.immigration.screening.factories import (
     answers_make,
     client_signed_in,
@@ -307,3 +312,83 @@ def test_a_supervisor_reassigns_a_debriefing_from_its_page():
         .get(reverse("screening:debriefing", args=[debriefing.pk]))
         .content.decode()
     )
+
+
+# --- The person's victim status on the enforcement person page -------------------------------------------
+
+
+def _person_page(actor, case: Case) -> str:
+    response = client_signed_in(actor).get(reverse("enforcement:person", args=[case.person_id]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    _no_inline_style_or_script(html)
+    return html
+
+
+def test_a_screening_reader_sees_an_identified_victim_on_the_person_page_with_the_record_linked():
+    case = _identified_case()
+    reader = screener_make(Role.ENFORCEMENT_OFFICER, Role.SCREENING_OFFICER)
+    html = _person_page(reader, case)
+    assert "Victim screening" in html
+    assert "Identified victim" in html and "Trafficking for labour exploitation" in html
+    assert f'href="{reverse("screening:case", args=[case.reference])}"' in html
+    assert AuditEntry.objects.filter(
+        action="screening.case.read", summary="person status", actor_user_id=reader.user.pk
+    ).exists()
+
+
+def test_an_enforcement_officer_without_screening_rights_sees_nothing_of_screening_on_the_person_page():
+    case = _identified_case()
+    officer = officer_make()
+    html = _person_page(officer, case)
+    assert "Victim screening" not in html
+    assert "Identified victim" not in html and case.reference not in html
+    assert "screening/cases" not in html
+    assert not AuditEntry.objects.filter(action="screening.case.read", actor_user_id=officer.user.pk).exists()
+
+
+def test_a_person_just_arrested_is_shown_as_owed_a_screening_and_overdue_once_past_due():
+    case = owed_case_make()
+    reader = screener_make(Role.ENFORCEMENT_OFFICER, Role.SCREENING_SUPERVISOR)
+    html = _person_page(reader, case)
+    assert "Screening owed" in html and "overdue" not in html
+    Case.objects.filter(pk=case.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    assert "overdue" in _person_page(reader, case)
+
+
+def test_a_person_screened_out_is_shown_as_screened_out_not_as_a_victim_decision():
+    case = owed_case_make()
+    officer = screener_make(Role.ENFORCEMENT_OFFICER, Role.SCREENING_OFFICER)
+    services.initial_screening_record(
+        actor=officer,
+        case=case,
+        interview=interview_make(),
+        answers=answers_make("initial"),
+        reasons="Works for a relative; free to leave.",
+    )
+    html = _person_page(officer, case)
+    assert "Screened out" in html and "Not a victim" not in html
+
+
+def test_a_possible_victim_awaiting_debriefing_is_shown_as_possible():
+    case = owed_case_make()
+    officer = screener_make(Role.ENFORCEMENT_OFFICER, Role.SCREENING_OFFICER)
+    services.initial_screening_record(
+        actor=officer, case=case, interview=interview_make(), answers=answers_make("initial", {"IS-2"})
+    )
+    assert "Possible victim" in _person_page(officer, case)
+
+
+def test_a_person_never_screened_is_said_to_have_no_screening_to_a_screening_reader_only():
+    case = owed_case_make()
+    arrest = Arrest.objects.get(screening_owed=case.owed)
+    employer = arrested_person_make(
+        officer_make(), arrest.operation, role=Arrest.Role.EMPLOYER, status="resident", offences=("s17i",)
+    )
+    reader = screener_make(Role.ENFORCEMENT_OFFICER, Role.SCREENING_OFFICER)
+    page = client_signed_in(reader).get(reverse("enforcement:person", args=[employer.person_id]))
+    assert "No screening recorded for this person." in page.content.decode()
+    officer_page = client_signed_in(officer_make()).get(
+        reverse("enforcement:person", args=[employer.person_id])
+    )
+    assert "Victim screening" not in officer_page.content.decode()

@@ -64,6 +64,7 @@ from lionrock.immigration.enforcement.inspection_record import (
 )
 from lionrock.immigration.enforcement.lookups import lookup_failure_count, lookup_refused
 from lionrock.immigration.enforcement.models import Operation, Report
+from lionrock.immigration.enforcement.person_sections import person_sections_for
 from lionrock.immigration.enforcement.statistics import statistics_compute
 from lionrock.immigration.enforcement.summary import operation_summary
 
@@ -543,6 +544,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": person,
             "documents": selectors.identity_documents_of(actor=actor, person=person),
             "duplicates": selectors.person_possible_duplicates(actor=actor, person=person),
+            "sections": person_sections_for(actor=actor, person=person),
             "document_form": IdentityDocumentForm(),
             "case_forms": [
                 (

@@ -195,8 +195,34 @@ class Case(models.Model):
         verbose_name_plural = _("screening cases")
         indexes: ClassVar = [models.Index(fields=["organisation", "stage", "due_at"], name="case_queue_idx")]
 
+    class VictimStatus(models.TextChoices):
+        """What others are told of a case: the HTCDS status once screened, or where screening stands.
+
+        `status` alone cannot say it: a person screened out and a person found not to be a victim after a
+        debriefing are both "not a victim" in HTCDS, and one awaiting screening has no status yet.
+        """
+
+        SCREENING_OWED = "screening_owed", _("Screening owed")
+        SCREENED_OUT = "screened_out", _("Screened out")
+        POSSIBLE = "possible", _("Possible victim")
+        IDENTIFIED = "identified", _("Identified victim")
+        NOT_A_VICTIM = "not_a_victim", _("Not a victim")
+
     def __str__(self) -> str:
         return self.reference
+
+    def victim_status(self) -> VictimStatus:
+        if self.stage == self.Stage.AWAITING_SCREENING:
+            return self.VictimStatus.SCREENING_OWED
+        if self.stage == self.Stage.SCREENED_OUT:
+            return self.VictimStatus.SCREENED_OUT
+        if self.stage == self.Stage.DECIDED and self.status in (
+            self.Status.IDENTIFIED,
+            self.Status.NOT_A_VICTIM,
+        ):
+            return self.VictimStatus(self.status)
+        # Debriefing due or a decision awaiting approval: an indicator was present, nothing is decided yet.
+        return self.VictimStatus.POSSIBLE
 
 
 class InterviewFields(models.Model):

@@ -1,4 +1,5 @@
-"""The screening and support modules' navigation entries and home-page panels."""
+"""The screening and support modules' navigation entries, home-page panels and the section they add to the
+enforcement person page (the person's victim status, for those who may read screening records)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from lionrock.core.accounts.access import Actor
 from lionrock.core.accounts.roles import Module
 from lionrock.core.shell.registry import Attention, NavEntry, Panel, nav_register, panel_register
+from lionrock.immigration.enforcement.models import Person
+from lionrock.immigration.enforcement.person_sections import PersonSection, person_section_register
 from lionrock.immigration.screening import selectors
 
 
@@ -39,6 +42,16 @@ def _support_panel(actor: Actor) -> Panel | None:
     return Panel(_("Support referrals"), items, _("No referral is waiting for you."))
 
 
+def _person_status_section(actor: Actor, person: Person) -> PersonSection | None:
+    screenings = selectors.person_screenings(actor=actor, person=person)
+    if screenings is None:
+        return None
+    return PersonSection(
+        "screening/partials/person_status.html",
+        {"current": screenings[0] if screenings else None, "earlier": screenings[1:]},
+    )
+
+
 def register() -> None:
     nav_register(NavEntry(Module.SCREENING, _("Screening"), "screening:queue", order=400))
     nav_register(NavEntry(Module.SCREENING, _("Cases"), "screening:cases", order=410))
@@ -47,3 +60,4 @@ def register() -> None:
     nav_register(NavEntry(Module.SUPPORT, _("Referrals"), "screening:incoming", order=450))
     panel_register(Module.SCREENING, _screening_panel)
     panel_register(Module.SUPPORT, _support_panel)
+    person_section_register(_person_status_section)

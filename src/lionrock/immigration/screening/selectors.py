@@ -20,6 +20,7 @@ from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Role
 from lionrock.core.accounts.selectors import users_with_role
 from lionrock.core.audit import services as audit
+from lionrock.immigration.enforcement.models import Person, ScreeningOwed
 from lionrock.immigration.screening.models import (
     SERVICE_FIELDS,
     Answer,
@@ -171,6 +172,64 @@ def person_screening_status(*, actor: Actor, person_id: int) -> Case | None:
     if case is not None:
         _audit_cases(actor, [case], "person status")
     return case
+
+
+@dataclass(frozen=True)
+class PersonScreening:
+    """One screening of a person as the enforcement person page shows it; `case` is None only while the
+    owed screening's case has not been opened yet (the periodic task opens it)."""
+
+    victim_status: Case.VictimStatus
+    case: Case | None
+    due_at: datetime
+    overdue: bool
+
+    @property
+    def label(self) -> str:
+        return str(self.victim_status.label)
+
+
+def person_screenings(*, actor: Actor, person: Person) -> list[PersonScreening] | None:
+    """A person's screenings, newest first (the first is their status now); the case reads are audited.
+
+    None for anyone who may not read screening records of the person's department: the person page then
+    says nothing about screening, not even that there is none.
+    """
+    organisations = actor.organisations_with(*SCREENERS)
+    if actor.user is None or not organisations:
+        return None
+    cases = list(
+        cases_visible(actor=actor)
+        .filter(person_id=person.pk)
+        .select_related("owed")
+        .order_by("-created_at", "-pk")
+    )
+    if not cases and person.organisation_id not in organisations:
+        return None
+    _audit_cases(actor, cases, "person status")
+    now = timezone.now()
+    rows = [
+        PersonScreening(
+            victim_status=case.victim_status(),
+            case=case,
+            due_at=case.due_at,
+            overdue=case.stage == Case.Stage.AWAITING_SCREENING and case.due_at < now,
+        )
+        for case in cases
+    ]
+    waiting = ScreeningOwed.objects.filter(
+        person_id=person.pk,
+        organisation_id__in=organisations,
+        fulfilled_at__isnull=True,
+        screening_case__isnull=True,
+    ).order_by("-created_at")
+    return [
+        *(
+            PersonScreening(Case.VictimStatus.SCREENING_OWED, None, owed.due_at, owed.due_at < now)
+            for owed in waiting
+        ),
+        *rows,
+    ]
 
 
 def screeners_of(*, actor: Actor, organisation_id: int) -> list[User]:
