@@ -158,6 +158,7 @@ def test_the_record_is_made_by_post_only_and_with_the_pages_csrf_token():
 def test_the_check_page_offers_the_record_once_the_numbers_pass():
     html = Client().post("/employer-check/", {"hkid": "A123456(3)", "zone": SPECIMEN}).content.decode()
     assert 'action="/employer-check/record/"' in html and "Download the inspection record (PDF)" in html
+    assert "Checked on Nov. 25, 2026 at 14:30 (Hong Kong time)." in html
     assert html.count('name="hkid"') == 2  # the check form, and the hidden copy the record form sends back
     failed = Client().post("/employer-check/", {"hkid": "A123456(7)"}).content.decode()
     assert 'action="/employer-check/record/"' not in failed
