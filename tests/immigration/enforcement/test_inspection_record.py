@@ -352,3 +352,18 @@ def test_the_openapi_schema_describes_the_pdf_endpoints():
     operation = schema["paths"]["/api/enforcement/employer-check/record.pdf"]["post"]
     assert "application/pdf" in operation["responses"]["200"]["content"]
     assert "/api/enforcement/employer-check/records/{reference}/record.pdf" in schema["paths"]
+
+
+def test_a_saved_record_still_opens_after_the_field_key_is_rotated(settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.LIONROCK_FIELD_KEY = "old-key-0123456789"
+    reference, code = _save()
+    settings.LIONROCK_FIELD_KEY = "new-key-9876543210"
+    settings.LIONROCK_FIELD_KEYS_PREVIOUS = "old-key-0123456789"
+    call_command("enforcement_keys_rotate", stdout=StringIO())
+    settings.LIONROCK_FIELD_KEYS_PREVIOUS = ""
+    text = pdf_text(_pdf_response(_download(reference, code)), tmp_path)
+    assert "Chan Kee Café" in text and EmployerCheckRecord.objects.get().document_numbers.startswith('["A123')

@@ -3,8 +3,8 @@
 The record is the employer's evidence, kept on paper or in a shared folder long after the check, so the
 document number in it is masked (A123***(3)): enough to match the record to the card or passport the
 employer inspected and copied, not enough for a lost printout to hand a stranger a usable identity number
-(the Privacy Commissioner's code on identity card numbers asks that copies of the number be limited to
-what is needed). The full number is only ever kept encrypted, when the employer chooses to save.
+(the Privacy Commissioner's code of practice on identity card numbers limits when the number may be
+collected and copied). The full number is only ever kept encrypted, when the employer chooses to save.
 
 WeasyPrint is imported when a PDF is asked for, not before: the platform must start, and every other page
 work, on a machine where Pango is missing. It may fetch nothing: every URL is refused, and the template
