@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lionrock.core.accounts.models import Organisation, User
+from lionrock.cyber.intel.columns import LABEL_MAX_LENGTH
 from lionrock.cyber.intel.tlp import Tlp
 
 
@@ -96,6 +97,13 @@ class StixObject(models.Model):
     )
     source = models.CharField(max_length=40, default="api")
     raw = models.TextField()
+    # Copied out of `raw` when stored (intel.columns), so the browse filters and the object page are
+    # index lookups instead of scans of the JSON. NULL where absent: the partial indexes below hold only
+    # rows that have one, and an equality in a query proves "IS NOT NULL" to both databases' planners.
+    valid_until = models.DateTimeField(null=True, blank=True)
+    source_ref = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
+    target_ref = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
+    sighting_of_ref = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         constraints: ClassVar = [
@@ -107,10 +115,37 @@ class StixObject(models.Model):
             models.Index(fields=["collection", "is_latest", "date_added"], name="stix_coll_latest_added"),
             models.Index(fields=["stix_id", "modified"], name="stix_id_modified"),
             models.Index(fields=["tlp", "created_by_org"], name="stix_tlp_org"),
+            # Browsing lists newest first: each filter the page offers leads an index ending in that order.
+            models.Index(fields=["date_added", "id"], name="stix_added"),
+            models.Index(fields=["type", "date_added", "id"], name="stix_type_added"),
+            models.Index(fields=["tlp", "date_added", "id"], name="stix_tlp_added"),
+            models.Index(fields=["created_by_org", "date_added", "id"], name="stix_org_added"),
+            *(
+                models.Index(fields=[column], name=name, condition=Q(**{f"{column}__isnull": False}))
+                for column, name in (
+                    ("valid_until", "stix_valid_until"),
+                    ("source_ref", "stix_source_ref"),
+                    ("target_ref", "stix_target_ref"),
+                    ("sighting_of_ref", "stix_sighting_of"),
+                )
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.stix_id} @ {self.modified.isoformat()}"
+
+
+class ObjectLabel(models.Model):
+    """One label of one stored version, case-folded, so filtering by label is an index lookup."""
+
+    stix_object = models.ForeignKey(StixObject, on_delete=models.CASCADE, related_name="label_rows")
+    label = models.CharField(max_length=LABEL_MAX_LENGTH)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["label", "stix_object"], name="intel_label_object")]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class ObjectRecipient(models.Model):

@@ -1,0 +1,101 @@
+import json
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from lionrock.cyber.intel import selectors
+from lionrock.cyber.intel.models import ObjectLabel, StixObject
+from tests.cyber.intel.factories import analyst_make
+
+BEFORE = [("intel", "0001_initial")]
+STAMP = datetime(2025, 3, 1, 8, tzinfo=UTC)
+
+
+def _old_rows(apps) -> dict[str, str]:
+    """Objects stored by the schema before the browse columns: only their JSON says what they carry."""
+    organisation = apps.get_model("accounts", "Organisation").objects.create(
+        slug="upgraded-cert", name_en="Upgraded CERT", kind="cert"
+    )
+    collection = apps.get_model("intel", "Collection").objects.create(
+        alias="upgraded", title="Upgraded", owner=organisation, default_tlp="green"
+    )
+    ids = {
+        "indicator": "indicator--1b1f1c1e-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
+        "malware": "malware--2c2f2c2e-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
+        "relationship": "relationship--3d3f3d3e-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
+        "sighting": "sighting--4e4f4e4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
+    }
+    common = {
+        "spec_version": "2.1",
+        "created": "2025-03-01T08:00:00.000Z",
+        "modified": "2025-03-01T08:00:00.000Z",
+    }
+    bodies = [
+        {
+            "type": "indicator",
+            "id": ids["indicator"],
+            **common,
+            "name": "Old phishing site",
+            "labels": ["Phishing", "banking", 7],
+            "pattern": "[domain-name:value = 'old.example']",
+            "pattern_type": "stix",
+            "valid_from": "2025-03-01T08:00:00.000Z",
+            "valid_until": "2099-01-01T00:00:00.000Z",
+        },
+        {"type": "malware", "id": ids["malware"], **common, "name": "Kitten", "is_family": True},
+        {
+            "type": "relationship",
+            "id": ids["relationship"],
+            **common,
+            "relationship_type": "indicates",
+            "source_ref": ids["indicator"],
+            "target_ref": ids["malware"],
+        },
+        {"type": "sighting", "id": ids["sighting"], **common, "sighting_of_ref": ids["indicator"]},
+    ]
+    stix_object = apps.get_model("intel", "StixObject")
+    for n, body in enumerate(bodies):
+        stix_object.objects.create(
+            collection=collection,
+            stix_id=body["id"],
+            type=body["type"],
+            created=STAMP,
+            modified=STAMP,
+            date_added=STAMP.replace(microsecond=n),
+            tlp="green",
+            created_by_org=organisation,
+            raw=json.dumps(body, separators=(",", ":")),
+        )
+    return ids
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_copies_labels_expiry_and_references_out_of_objects_already_stored():
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("intel")
+    executor.migrate(BEFORE)
+    try:
+        ids = _old_rows(executor.loader.project_state(BEFORE).apps)
+        executor = MigrationExecutor(connection)
+        executor.migrate(latest)
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+
+    indicator = StixObject.objects.get(stix_id=ids["indicator"])
+    assert indicator.valid_until == datetime(2099, 1, 1, tzinfo=UTC)
+    assert sorted(ObjectLabel.objects.filter(stix_object=indicator).values_list("label", flat=True)) == [
+        "banking",
+        "phishing",
+    ]
+    relationship = StixObject.objects.get(stix_id=ids["relationship"])
+    assert (relationship.source_ref, relationship.target_ref) == (ids["indicator"], ids["malware"])
+    assert StixObject.objects.get(stix_id=ids["sighting"]).sighting_of_ref == ids["indicator"]
+    malware = StixObject.objects.get(stix_id=ids["malware"])
+    assert (malware.valid_until, malware.source_ref, malware.label_rows.count()) == (None, None, 0)
+
+    reader = analyst_make()
+    assert [row.stix_id for row in selectors.stix_objects_search(actor=reader, label="phishing")] == [
+        ids["indicator"]
+    ]
