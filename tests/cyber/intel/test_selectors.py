@@ -107,3 +107,152 @@ def test_stakeholder_role_alone_cannot_create_collections():
         services.collection_create(
             actor=stakeholder, owner=stakeholder.user.memberships.get().organisation, alias="x", title="X"
         )
+
+
+class TestBrowsing:
+    """The browse page's searches: every filter answered from its own column, newest first, by pages."""
+
+    def _found(self, actor, **filters):
+        return {row.stix_id for row in selectors.stix_objects_search(actor=actor, **filters)}
+
+    def test_a_label_is_found_whatever_its_case_and_only_as_a_whole_label(self):
+        community = community_make()
+        tagged = indicator("a.example", tlp=Tlp.GREEN, labels=["Phishing", "banking"])
+        kit = indicator("b.example", tlp=Tlp.GREEN, labels=["phishing-kit"])
+        services.objects_add(actor=community.creator, collection=community.collection, objects=[tagged, kit])
+        reader = community.colleague
+        assert self._found(reader, label="phishing") == {tagged["id"]}
+        assert self._found(reader, label=" PHISHING ") == {tagged["id"]}
+        assert self._found(reader, label="phish") == set()
+        assert self._found(reader, label="phishing-kit") == {kit["id"]}
+
+    def test_a_label_search_never_shows_what_the_tlp_hides(self):
+        community = community_make()
+        green = indicator("g.example", tlp=Tlp.GREEN, labels=["botnet"])
+        amber = indicator("a.example", tlp=Tlp.AMBER, labels=["botnet"])
+        services.objects_add(actor=community.creator, collection=community.collection, objects=[green, amber])
+        assert self._found(community.outsider, label="botnet") == {green["id"]}
+        assert self._found(community.group_reader, label="botnet") == {green["id"], amber["id"]}
+
+    def test_a_new_version_is_found_by_its_own_labels_not_the_old_ones(self):
+        community = community_make()
+        first = indicator("v.example", tlp=Tlp.GREEN, labels=["scanning"])
+        second = first | {"modified": "2025-03-02T08:00:00.000Z", "labels": ["c2"]}
+        services.objects_add(actor=community.creator, collection=community.collection, objects=[first])
+        services.objects_add(actor=community.creator, collection=community.collection, objects=[second])
+        assert self._found(community.colleague, label="scanning") == set()
+        assert self._found(community.colleague, label="c2") == {first["id"]}
+
+    def test_expiring_finds_current_indicators_whose_validity_ends_within_the_days(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        def at(days: float) -> str:
+            return (timezone.now() + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+        community = community_make()
+        soon = indicator("soon.example", tlp=Tlp.GREEN, valid_until=at(3))
+        later = indicator("later.example", tlp=Tlp.GREEN, valid_until=at(20))
+        expired = indicator("gone.example", tlp=Tlp.GREEN, valid_until=at(-1))
+        forever = indicator("forever.example", tlp=Tlp.GREEN)
+        hidden = indicator("hidden.example", tlp=Tlp.RED, valid_until=at(2))
+        services.objects_add(
+            actor=community.creator,
+            collection=community.collection,
+            objects=[soon, later, expired, forever, hidden],
+        )
+        assert self._found(community.outsider, expiring_within_days=7) == {soon["id"]}
+        assert selectors.indicators_expiring_count(actor=community.outsider, days=7) == 1
+        assert selectors.indicators_expiring_count(actor=community.creator, days=7) == 2
+
+    def test_pages_follow_each_other_newest_first_without_gaps_or_repeats(self):
+        community = community_make()
+        objects = [indicator(f"host{n}.example", tlp=Tlp.GREEN) for n in range(7)]
+        services.objects_add(actor=community.creator, collection=community.collection, objects=objects)
+        newest_first = [obj["id"] for obj in reversed(objects)]
+        reader = community.outsider
+
+        def ids(page):
+            return [summary.row.stix_id for summary in page.summaries]
+
+        first = selectors.stix_objects_page(actor=reader, size=3)
+        second = selectors.stix_objects_page(actor=reader, size=3, older=first.older)
+        third = selectors.stix_objects_page(actor=reader, size=3, older=second.older)
+        assert ids(first) + ids(second) + ids(third) == newest_first
+        assert (first.newer, third.older) == ("", "")
+        assert (first.total, first.capped) == (7, False)
+        assert ids(selectors.stix_objects_page(actor=reader, size=3, newer=third.newer)) == ids(second)
+        back = selectors.stix_objects_page(actor=reader, size=3, newer=second.newer)
+        assert ids(back) == ids(first) and back.newer == ""
+
+    def test_the_count_stops_at_its_cap_and_says_so(self):
+        community = community_make()
+        services.objects_add(
+            actor=community.creator,
+            collection=community.collection,
+            objects=[indicator(f"n{n}.example", tlp=Tlp.GREEN) for n in range(5)],
+        )
+        page = selectors.stix_objects_page(actor=community.outsider, size=2, count_cap=3)
+        assert (page.total, page.capped, len(page.summaries)) == (3, True, 2)
+        later = selectors.stix_objects_page(actor=community.outsider, size=2, count_cap=3, older=page.older)
+        assert (later.total, later.capped) == (3, True)
+        page = selectors.stix_objects_page(actor=community.outsider, size=2, count_cap=10)
+        assert (page.total, page.capped) == (5, False)
+
+    def test_a_cursor_that_cannot_be_read_shows_the_newest_page(self):
+        community = community_make()
+        services.objects_add(
+            actor=community.creator, collection=community.collection, objects=[indicator(tlp=Tlp.GREEN)]
+        )
+        for cursor in ("", "nonsense", "1.2.3", "-5.3", "99999999999999999999.1", "999999999999999999.1"):
+            page = selectors.stix_objects_page(actor=community.outsider, older=cursor)
+            assert len(page.summaries) == 1, cursor
+
+    def test_relationships_and_sightings_are_found_by_their_references(self):
+        community = community_make()
+        target = indicator("ref.example", tlp=Tlp.GREEN)
+        malware = {
+            "type": "malware",
+            "spec_version": "2.1",
+            "id": "malware--5f8b4c8e-6f3c-4a59-9d2a-2f1f0c6f4e11",
+            "created": "2025-03-01T08:00:00.000Z",
+            "modified": "2025-03-01T08:00:00.000Z",
+            "name": "Kitten",
+            "is_family": True,
+            "object_marking_refs": [MARKING_ID_FOR[Tlp.GREEN]],
+        }
+        relationship = {
+            "type": "relationship",
+            "spec_version": "2.1",
+            "id": "relationship--0c3f8a2e-8e0b-4d1e-9a77-6b1d1f2e3a44",
+            "created": "2025-03-01T08:00:00.000Z",
+            "modified": "2025-03-01T08:00:00.000Z",
+            "relationship_type": "indicates",
+            "source_ref": target["id"],
+            "target_ref": malware["id"],
+            "object_marking_refs": [MARKING_ID_FOR[Tlp.GREEN]],
+        }
+        sighting = {
+            "type": "sighting",
+            "spec_version": "2.1",
+            "id": "sighting--7d4b2f1a-3c5e-4f6a-8b9c-0d1e2f3a4b5c",
+            "created": "2025-03-01T08:00:00.000Z",
+            "modified": "2025-03-01T08:00:00.000Z",
+            "sighting_of_ref": target["id"],
+            "count": 3,
+            "object_marking_refs": [MARKING_ID_FOR[Tlp.GREEN]],
+        }
+        stored = services.objects_add(
+            actor=community.creator,
+            collection=community.collection,
+            objects=[target, malware, relationship, sighting],
+        ).added
+        reader = community.outsider
+        [(rel, other, way)] = selectors.object_relationships(actor=reader, obj=stored[0])
+        assert (rel.row.stix_id, other.row.stix_id, way) == (relationship["id"], malware["id"], "out")
+        [(_, other, way)] = selectors.object_relationships(actor=reader, obj=stored[1])
+        assert (other.row.stix_id, way) == (target["id"], "in")
+        assert [s.row.stix_id for s in selectors.object_sightings(actor=reader, obj=stored[0])] == [
+            sighting["id"]
+        ]

@@ -6,11 +6,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,15 +31,9 @@ from lionrock.cyber.intel.sharing import INTEL_MANAGE_ROLES
 from lionrock.cyber.intel.tlp import Tlp
 
 PAGE_SIZE = 50
-COUNT_CAP = 10_000
-
-
-class CappedPaginator(Paginator):  # type: ignore[type-arg]
-    """Counts at most COUNT_CAP matches: on a large store an exact count would scan every row."""
-
-    @cached_property
-    def count(self) -> int:
-        return int(self.object_list.order_by()[: COUNT_CAP + 1].count())  # type: ignore[attr-defined]
+# Matches are counted up to this many; past it the page says "more than" (an exact count would read
+# every visible row on every page of a large store).
+COUNT_CAP = 1_000
 
 
 # Where a refusal from objects_add belongs on the forms.
@@ -88,18 +80,26 @@ def objects(request: HttpRequest) -> HttpResponse:
         collections=[(c.alias, c.title) for c in selectors.collections_visible(actor=actor)],
     )
     arguments = form.search_arguments()
-    rows = selectors.stix_objects_search(actor=actor, **arguments)
     if form.is_bound and not form.is_valid():
-        rows = rows.none()  # a filter that cannot be understood finds nothing, and says why
-    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        # A filter that cannot be understood finds nothing, and the form says why.
+        page = selectors.ObjectPage(summaries=[], older="", newer="", total=0, capped=False)
+    else:
+        page = selectors.stix_objects_page(
+            actor=actor,
+            older=request.GET.get("older", ""),
+            newer=request.GET.get("newer", ""),
+            size=PAGE_SIZE,
+            count_cap=COUNT_CAP,
+            **arguments,
+        )
     query = request.GET.copy()
-    query.pop("page", None)
+    for cursor in ("older", "newer", "page"):
+        query.pop(cursor, None)
     context = {
         "form": form,
         "page": page,
-        "summaries": [selectors.object_summarise(row) for row in page],
+        "summaries": page.summaries,
         "query": query.urlencode(),
-        "capped": page.paginator.count > COUNT_CAP,
         "normalised": _normalised_for_display(arguments.get("value", "")),
     }
     template = (
