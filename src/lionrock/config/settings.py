@@ -184,6 +184,9 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest intelligence file (STIX, MISP, CSV, list, zipped feed) one import accepts.
 LIONROCK_IMPORT_MAX_BYTES = env_int("LIONROCK_IMPORT_MAX_MB", default=20) * 1024 * 1024
+# The TAXII servers feeds may poll: names, *.domains, addresses, or * for any public host; https only,
+# private addresses only for hosts named here (cyber/exchange/feed_urls.py).
+LIONROCK_FEED_ALLOWED_HOSTS = env_list("LIONROCK_FEED_ALLOWED_HOSTS", default=["*"])
 
 # Monitoring: where watched log directories may live (empty: watching is off), upload cap, alert threshold.
 LIONROCK_WATCH_ROOTS = env_list("LIONROCK_WATCH_ROOTS", default=[])

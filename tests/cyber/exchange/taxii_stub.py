@@ -30,6 +30,7 @@ class InclusiveStub:
         self.always_more = always_more
         self.endless_next = endless_next  # a broken server: the same page and the same `next`, forever
         self.failing = False
+        self.redirect_to = ""  # answer every request with a redirect there
         self._server: WSGIServer | None = None
 
     def add(self, date_added: str, obj: dict[str, Any]) -> None:
@@ -40,6 +41,9 @@ class InclusiveStub:
         query = parse_qs(environ.get("QUERY_STRING", ""))
         if environ["PATH_INFO"].endswith("/objects/"):
             self.requests.append(query)
+        if self.redirect_to:
+            start_response("302 Found", [("Location", self.redirect_to)])
+            return [b""]
         if self.failing:
             start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
             return [b"down"]

@@ -85,3 +85,18 @@ def test_feeds_are_created_and_listed_without_their_secret(community):
     from lionrock.cyber.exchange.models import Feed
 
     assert "s3cret" not in Feed.objects.get().secret_sealed
+
+
+def test_a_feed_to_a_private_address_is_refused_with_422(community):
+    response = Client().post(
+        "/api/exchange/feeds",
+        {
+            "name": "Inside",
+            "url": "https://10.0.0.8/api1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/",
+            "collection": community.collection.alias,
+        },
+        content_type="application/json",
+        headers=bearer(community.creator),
+    )
+    assert response.status_code == 422
+    assert "private, loopback or link-local" in response.json()["detail"]

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from lionrock.cyber.exchange import services, tasks
+from lionrock.cyber.exchange.feed_urls import FeedUrlRefused
 from lionrock.cyber.exchange.models import Feed, FeedPoll
 from lionrock.cyber.intel import services as intel
 from lionrock.cyber.intel.models import StixObject
@@ -225,3 +226,100 @@ def test_a_feed_reads_the_oasis_reference_server_page_by_page(medallion_factory)
     assert feed.added_after == "2025-04-01T00:00:04.000000Z"
     again = services.feed_poll(feed=feed, page_size=2)
     assert (again.outcome, again.received, again.added) == (FeedPoll.Outcome.OK, 0, 0), again.message
+
+
+# --- which servers a feed may reach (LIONROCK_FEED_ALLOWED_HOSTS) ------------------------------------------
+
+
+def _refusals():
+    from lionrock.core.audit.models import AuditEntry
+
+    return AuditEntry.objects.filter(action="exchange.feed.url_refused", outcome="denied")
+
+
+@pytest.mark.django_db
+def test_a_feed_to_the_cloud_metadata_address_is_refused_audited_and_not_stored():
+    community = community_make()
+    with pytest.raises(FeedUrlRefused, match=r"169\.254\.169\.254"):
+        _feed(community, _target(community), "https://169.254.169.254/latest/meta-data/")
+    assert not Feed.objects.exists()
+    [entry] = _refusals()
+    assert "169.254.169.254" in entry.summary and entry.actor_user_id == community.creator.user.pk
+
+
+@pytest.mark.django_db
+def test_a_feed_to_a_host_off_the_list_is_refused(settings):
+    settings.LIONROCK_FEED_ALLOWED_HOSTS = ["taxii.partner.example"]
+    community = community_make()
+    with pytest.raises(FeedUrlRefused, match="LIONROCK_FEED_ALLOWED_HOSTS"):
+        _feed(community, _target(community), "https://taxii.other.example/api1/collections/x/")
+    assert not Feed.objects.exists() and _refusals().count() == 1
+
+
+@pytest.mark.django_db
+def test_a_poll_is_refused_once_the_operator_takes_the_host_off_the_list(stub, settings):
+    community = community_make()
+    stub.add(_stamp(0), indicator("late.example", tlp=Tlp.GREEN))
+    feed = _feed(community, _target(community), stub.start())
+    settings.LIONROCK_FEED_ALLOWED_HOSTS = ["*"]
+    poll = services.feed_poll(feed=feed)
+    assert poll.outcome == FeedPoll.Outcome.FAILED and "FeedUrlRefused" in poll.message
+    assert stub.requests == [] and not StixObject.objects.filter(collection=feed.collection).exists()
+    assert _refusals().filter(actor_label="feed poller").count() == 1
+    assert "FeedUrlRefused" in feed.last_error
+
+
+@pytest.mark.django_db
+def test_a_name_that_resolves_to_a_private_address_at_poll_time_is_not_contacted(stub, monkeypatch):
+    """The address checked is the address connected to: a name that moves to 127.0.0.1 gains nothing."""
+    from lionrock.cyber.exchange import feed_urls
+
+    community = community_make()
+    stub.add(_stamp(0), indicator("rebound.example", tlp=Tlp.GREEN))
+    port = stub.start().split(":")[2].split("/")[0]
+    feed = _feed(community, _target(community), f"https://taxii.partner.example:{port}/api/collections/stub/")
+    monkeypatch.setattr(
+        feed_urls, "resolve", lambda host, port: [feed_urls.ipaddress.ip_address("127.0.0.1")]
+    )
+    poll = services.feed_poll(feed=feed)
+    assert poll.outcome == FeedPoll.Outcome.FAILED and "private, loopback or link-local" in poll.message
+    assert stub.requests == []
+
+
+@pytest.mark.django_db
+def test_a_redirect_to_an_address_off_the_list_is_not_followed(stub):
+    community = community_make()
+    stub.redirect_to = "http://169.254.169.254/latest/meta-data/"
+    feed = _feed(community, _target(community), stub.start())
+    poll = services.feed_poll(feed=feed)
+    assert poll.outcome == FeedPoll.Outcome.FAILED and "https://" in poll.message
+    assert _refusals().count() == 1
+
+
+@pytest.mark.django_db
+def test_resuming_a_feed_checks_its_url_against_the_list_of_today(settings):
+    community = community_make()
+    feed = _feed(community, _target(community), "https://taxii.partner.example/api1/collections/x/")
+    services.feed_update(actor=community.creator, feed=feed, is_active=False)
+    settings.LIONROCK_FEED_ALLOWED_HOSTS = ["taxii.other.example"]
+    with pytest.raises(FeedUrlRefused):
+        services.feed_update(actor=community.creator, feed=feed, is_active=True)
+    feed.refresh_from_db()
+    assert not feed.is_active and _refusals().count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_url_is_checked_and_starts_reading_from_the_beginning():
+    community = community_make()
+    feed = _feed(community, _target(community), "https://taxii.partner.example/api1/collections/x/")
+    Feed.objects.filter(pk=feed.pk).update(added_after=_stamp(5))
+    feed.refresh_from_db()
+    with pytest.raises(FeedUrlRefused):
+        services.feed_update(actor=community.creator, feed=feed, url="https://10.0.0.8/api1/collections/x/")
+    feed.refresh_from_db()
+    assert feed.url.startswith("https://taxii.partner.example") and feed.added_after == _stamp(5)
+    services.feed_update(
+        actor=community.creator, feed=feed, url="https://taxii2.partner.example/api1/collections/y/"
+    )
+    feed.refresh_from_db()
+    assert (feed.url, feed.added_after) == ("https://taxii2.partner.example/api1/collections/y/", "")

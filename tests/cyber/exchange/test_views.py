@@ -114,6 +114,44 @@ def test_an_analyst_adds_a_feed_polls_it_now_and_pauses_it(community):
     assert not feed.is_active
 
 
+def test_a_feed_url_the_operator_does_not_allow_is_refused_beside_the_field(community, settings):
+    from lionrock.cyber.exchange.models import Feed
+
+    settings.LIONROCK_FEED_ALLOWED_HOSTS = ["taxii.partner.example"]
+    response = client_for(community.creator).post(
+        reverse("exchange:feeds"),
+        {
+            "name": "Somewhere else",
+            "url": "https://taxii.elsewhere.example/api1/collections/abc/",
+            "collection": community.collection.alias,
+            "auth": "none",
+            "interval_minutes": 30,
+        },
+    )
+    assert response.status_code == 400 and not Feed.objects.exists()
+    assert (
+        "taxii.elsewhere.example is not among the TAXII servers" in response.context["form"].errors["url"][0]
+    )
+
+
+def test_resuming_a_feed_the_operator_no_longer_allows_says_why(community, settings):
+    from lionrock.cyber.exchange import services
+
+    feed = services.feed_create(
+        actor=community.creator,
+        collection=community.collection,
+        name="Partner",
+        url="https://taxii.partner.example/api1/collections/abc/",
+    )
+    services.feed_update(actor=community.creator, feed=feed, is_active=False)
+    settings.LIONROCK_FEED_ALLOWED_HOSTS = []
+    client = client_for(community.creator)
+    response = client.post(reverse("exchange:feed", args=[feed.pk]), {"action": "resume"}, follow=True)
+    assert "is not among the TAXII servers" in response.content.decode()
+    feed.refresh_from_db()
+    assert not feed.is_active
+
+
 def test_a_stakeholder_cannot_add_feeds_to_a_collection_it_does_not_own(community):
     client = client_for(community.direct_reader)
     html = client.get(reverse("exchange:feeds")).content.decode()

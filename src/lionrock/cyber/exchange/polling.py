@@ -8,21 +8,89 @@
   kept once per poll, and a page that brings nothing new, or a cursor that does not advance, ends the
   poll instead of looping (a page limit bounds the rest).
 * The cursor moves only to a date_added the server reported for objects this poll received.
+* Every connection goes to an address feed_urls has checked, and every redirect is checked as a URL.
 """
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import requests
+from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
 from taxii2client.common import _HTTPConnection
 from taxii2client.v21 import Collection
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError
+from urllib3.util.connection import create_connection
 
+from lionrock.cyber.exchange import feed_urls
 from lionrock.cyber.exchange.upgrade import object_upgrade
+
+
+def _connect_checked(conn: HTTPConnection) -> socket.socket:
+    """Connects to one of the addresses feed_urls accepted for the host, never to a fresh DNS answer."""
+    port = conn.port or conn.default_port
+    addresses = feed_urls.checked_addresses(conn.host, port)
+    failure: OSError | None = None
+    for address in addresses:
+        try:
+            return create_connection(
+                (str(address), port),
+                conn.timeout,
+                source_address=conn.source_address,
+                socket_options=conn.socket_options,
+            )
+        except OSError as error:
+            failure = error
+    raise NewConnectionError(conn, f"Failed to establish a new connection: {failure}")
+
+
+class _CheckedHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        return _connect_checked(self)
+
+
+class _CheckedHTTPSConnection(HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        return _connect_checked(self)
+
+
+class _CheckedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _CheckedHTTPConnection
+
+
+class _CheckedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _CheckedHTTPSConnection
+
+
+class _CheckedAdapter(HTTPAdapter):
+    """requests' adapter with connection pools whose connections go only to checked addresses."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _CheckedHTTPPool, "https": _CheckedHTTPSPool}
+
+
+def _guard(session: requests.Session) -> None:
+    """Checked connections for every request of the session, and each redirect checked as a new URL."""
+    session.mount("https://", _CheckedAdapter())
+    session.mount("http://", _CheckedAdapter())
+    target_of = session.get_redirect_target
+
+    def checked_target(response: requests.Response) -> str | None:
+        target = target_of(response)
+        if target:
+            feed_urls.url_check(urljoin(response.url, target))
+        return target
+
+    session.get_redirect_target = checked_target  # type: ignore[method-assign, assignment]
 
 
 class _Bearer(AuthBase):
@@ -71,13 +139,18 @@ def version_key(obj: dict[str, Any]) -> tuple[str, str]:
 def connect(
     url: str, *, auth: str, username: str = "", secret: str = "", verify: bool = True, timeout: float = 30
 ) -> tuple[Collection, _RecordingConnection]:
-    """A taxii2-client Collection for the URL, with basic or bearer credentials."""
+    """A taxii2-client Collection for the URL, with basic or bearer credentials.
+
+    The URL is checked against the operator's allow-list first (feed_urls.FeedUrlRefused otherwise).
+    """
+    feed_urls.url_check(url)
     kwargs: dict[str, Any] = {"verify": verify, "version": "2.1"}
     if auth == "basic":
         kwargs.update(user=username, password=secret)
     elif auth == "bearer":
         kwargs["auth"] = _Bearer(secret)
     conn = _RecordingConnection(**kwargs)
+    _guard(conn.session)
     original = conn.session.request
 
     def request_with_timeout(*args: Any, **kw: Any) -> requests.Response:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -22,7 +23,8 @@ from lionrock.core.accounts.access import Actor, NotFound, actor_for_user
 from lionrock.core.accounts.roles import Scope
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
-from lionrock.cyber.exchange import credentials, flags, polling, readers
+from lionrock.cyber.exchange import credentials, feed_urls, flags, polling, readers
+from lionrock.cyber.exchange.feed_urls import FeedUrlRefused
 from lionrock.cyber.exchange.models import Feed, FeedPoll, ImportRun
 from lionrock.cyber.intel import selectors as intel_selectors
 from lionrock.cyber.intel import services as intel
@@ -245,7 +247,34 @@ def _require_feed_manager(actor: Actor, collection: Collection) -> None:
     _require_writable(actor, collection)
 
 
-@transaction.atomic
+def _url_for_audit(url: str) -> str:
+    """The URL without any user name or password someone put in it."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.hostname or ""
+        if parts.port:
+            netloc = f"{netloc}:{parts.port}"
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))[:500]
+    except ValueError:
+        return ""
+
+
+def _feed_url_require(actor: Actor, url: str, *, target: Feed | Collection) -> None:
+    """The operator's allow-list (feed_urls); a refusal is audited before it is raised."""
+    try:
+        feed_urls.feed_url_check(url)
+    except FeedUrlRefused as refusal:
+        audit.record(
+            actor=actor,
+            action="exchange.feed.url_refused",
+            target=target,
+            outcome="denied",
+            changes={"url": _url_for_audit(url)},
+            summary=str(refusal)[:500],
+        )
+        raise
+
+
 def feed_create(
     *,
     actor: Actor,
@@ -259,43 +288,65 @@ def feed_create(
     interval_minutes: int = 60,
     verify_tls: bool = True,
 ) -> Feed:
-    """Subscribes a local collection to a remote TAXII 2.1 collection; the first poll is due at once."""
+    """Subscribes a local collection to a remote TAXII 2.1 collection; the first poll is due at once.
+
+    The URL must be one the operator allows (feed_urls); a refused one is audited and nothing is stored.
+    """
     _require_feed_manager(actor, collection)
     assert actor.user is not None
-    if not url.startswith(("https://", "http://")):
-        raise ValidationFailed(_("The feed URL must start with https:// (or http:// on a trusted network)."))
+    url = url.strip()
+    _feed_url_require(actor, url, target=collection)
     if auth != Feed.Auth.NONE and not (secret or secret_env):
         raise ValidationFailed(_("Give the secret, or the environment variable that holds it."))
     if interval_minutes < 1:
         raise ValidationFailed(_("Poll at most once a minute."))
-    feed = Feed.objects.create(
-        name=name,
-        url=url,
-        collection=collection,
-        created_by=actor.user,
-        auth=auth,
-        username=username,
-        secret_sealed=credentials.seal(secret) if secret and not secret_env else "",
-        secret_env=secret_env,
-        interval_minutes=interval_minutes,
-        verify_tls=verify_tls,
-    )
-    audit.record(
-        actor=actor,
-        action="exchange.feed.create",
-        target=feed,
-        changes={"url": url, "collection": str(collection.pk), "auth": auth},
-        summary=f"{name} -> {collection.alias}",
-    )
+    with transaction.atomic():
+        feed = Feed.objects.create(
+            name=name,
+            url=url,
+            collection=collection,
+            created_by=actor.user,
+            auth=auth,
+            username=username,
+            secret_sealed=credentials.seal(secret) if secret and not secret_env else "",
+            secret_env=secret_env,
+            interval_minutes=interval_minutes,
+            verify_tls=verify_tls,
+        )
+        audit.record(
+            actor=actor,
+            action="exchange.feed.create",
+            target=feed,
+            changes={"url": url, "collection": str(collection.pk), "auth": auth},
+            summary=f"{name} -> {collection.alias}",
+        )
     return feed
 
 
-@transaction.atomic
 def feed_update(
-    *, actor: Actor, feed: Feed, is_active: bool | None = None, interval_minutes: int | None = None
+    *,
+    actor: Actor,
+    feed: Feed,
+    is_active: bool | None = None,
+    interval_minutes: int | None = None,
+    url: str | None = None,
 ) -> Feed:
+    """Pauses, resumes, re-times or re-addresses a feed.
+
+    A new URL, and the URL of a feed being resumed, must be one the operator allows now (the list may
+    have changed since the feed was made); a refusal is audited and changes nothing.
+    """
     _require_feed_manager(actor, feed.collection)
+    new_url = url.strip() if url is not None and url.strip() != feed.url else None
+    if new_url is not None or is_active:
+        _feed_url_require(actor, new_url or feed.url, target=feed)
+    if interval_minutes is not None and interval_minutes < 1:
+        raise ValidationFailed(_("Poll at most once a minute."))
     changes: dict[str, Any] = {}
+    if new_url is not None:
+        feed.url = new_url
+        feed.added_after = ""  # another server's cursor means nothing here: read it from the start
+        changes["url"] = _url_for_audit(new_url)
     if is_active is not None:
         feed.is_active = is_active
         changes["is_active"] = is_active
@@ -303,12 +354,13 @@ def feed_update(
             feed.next_poll_at = timezone.now()
             feed.consecutive_failures = 0
     if interval_minutes is not None:
-        if interval_minutes < 1:
-            raise ValidationFailed(_("Poll at most once a minute."))
         feed.interval_minutes = interval_minutes
         changes["interval_minutes"] = interval_minutes
-    feed.save()
-    audit.record(actor=actor, action="exchange.feed.update", target=feed, changes=changes, summary=feed.name)
+    with transaction.atomic():
+        feed.save()
+        audit.record(
+            actor=actor, action="exchange.feed.update", target=feed, changes=changes, summary=feed.name
+        )
     return feed
 
 
@@ -386,6 +438,17 @@ def feed_poll(*, feed: Feed, page_size: int = FEED_PAGE_SIZE, max_pages: int = F
         failures = feed.consecutive_failures + 1
         now = timezone.now()
         message = f"{type(error).__name__}: {error}"[:2000]
+        if isinstance(error, FeedUrlRefused):
+            # The operator's list changed, or the name now resolves somewhere it may not go.
+            audit.record(
+                actor=None,
+                actor_label="feed poller",
+                action="exchange.feed.url_refused",
+                target=feed,
+                outcome="denied",
+                changes={"url": _url_for_audit(feed.url)},
+                summary=str(error)[:500],
+            )
         Feed.objects.filter(pk=feed.pk).update(
             added_after=state.cursor,
             consecutive_failures=failures,

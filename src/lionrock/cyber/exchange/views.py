@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.cyber.exchange import exporting, flags, selectors, services
+from lionrock.cyber.exchange.feed_urls import FeedUrlRefused
 from lionrock.cyber.exchange.forms import ExportForm, FeedForm, ImportForm
 from lionrock.cyber.exchange.models import ImportRun
 from lionrock.cyber.intel.selectors import intel_organisations
@@ -154,7 +155,7 @@ def feeds(request: HttpRequest) -> HttpResponse:
                     verify_tls=data["verify_tls"],
                 )
             except ValidationFailed as error:
-                form.add_error(None, str(error))
+                form.add_error("url" if isinstance(error, FeedUrlRefused) else None, str(error))
             else:
                 messages.success(request, _("Feed added; its first poll is due now."))
                 return redirect("exchange:feed", feed_id=feed.pk)
@@ -182,8 +183,12 @@ def feed_detail(request: HttpRequest, feed_id: int) -> HttpResponse:
             services.feed_poll_request(actor=actor, feed=feed)
             messages.success(request, _("The feed will be polled within a minute."))
         elif action in ("pause", "resume"):
-            services.feed_update(actor=actor, feed=feed, is_active=action == "resume")
-            messages.success(request, _("Feed resumed.") if action == "resume" else _("Feed paused."))
+            try:
+                services.feed_update(actor=actor, feed=feed, is_active=action == "resume")
+            except ValidationFailed as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Feed resumed.") if action == "resume" else _("Feed paused."))
         return redirect("exchange:feed", feed_id=feed.pk)
     context = {"feed": feed, "polls": selectors.feed_polls(actor=actor, feed=feed)}
     if request.headers.get("HX-Request"):
