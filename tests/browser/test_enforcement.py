@@ -366,8 +366,8 @@ def test_an_officer_triages_reports_and_records_an_operation_with_its_arrests(
     rows.filter(has_text="CHAN Mei-ling").get_by_role("link", name="CHAN Mei-ling").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("CHAN Mei-ling")
     charges = page.locator("main section", has=page.get_by_role("heading", name=re.compile("Lamplight")))
-    expect(charges).to_contain_text("s.17I (max. HK$500000, 120 months)")
-    expect(charges).to_contain_text("s.17J (max. HK$150000, 12 months)")
+    expect(charges).to_contain_text("s.17I (max. HK$500,000 and imprisonment for 10 years)")
+    expect(charges).to_contain_text("s.17J (max. HK$150,000 and imprisonment for 1 year)")
     expect(charges).not_to_contain_text("350000")  # the s.17I maximum before 1 August 2021
     checked("person")
 
@@ -392,7 +392,7 @@ def test_an_officer_triages_reports_and_records_an_operation_with_its_arrests(
     expect(_summary(page, "摘要")).to_have_text(
         "行動代號「Lamplight」。在深水埗區及葵青區巡查了兩個處所。"
         "共拘捕三人：兩名涉嫌非法勞工（兩男，年齡介乎22至41歲）；"
-        "一名涉嫌僱主（一女，年齡35歲）。涉及罪行：s.17I, s.17J, s.38AA。"
+        "一名涉嫌僱主（一女，年齡35歲）。涉及罪行：第17I條、第17J條、第38AA條。"
     )
     checked("operation (zh-Hant)")
 

@@ -67,3 +67,21 @@ def test_the_api_lists_the_rows_in_force_on_a_date():
     rows = client.get("/api/enforcement/offences", {"on": "2021-08-01"}).json()
     s17i = [row for row in rows if row["code"] == "s17i"]
     assert len(s17i) == 1 and s17i[0]["max_fine_hkd"] == 500_000
+
+
+def test_penalties_read_as_the_ordinance_states_them():
+    s17i = selectors.offence_in_force(code="s17i", on=date(2021, 8, 1))
+    s17j = Offence.objects.get(code="s17j")
+    old_s17i = selectors.offence_in_force(code="s17i", on=date(2021, 7, 31))
+    assert s17i.penalty_display() == "HK$500,000 and imprisonment for 10 years"
+    assert s17j.penalty_display() == "HK$150,000 and imprisonment for 1 year"
+    assert old_s17i.penalty_display() == "HK$350,000 and imprisonment for 3 years"
+    assert Offence(max_imprisonment_months=18).penalty_display() == "imprisonment for 18 months"
+    assert Offence(penalty_as_principal=True).penalty_display() == "as for the principal offence"
+
+
+def test_the_catalogue_page_shows_fines_with_separators_and_terms_in_years():
+    response = client_signed_in(officer_make()).get("/enforcement/offences/")
+    assert response.status_code == 200
+    assert "HK$500,000" in response.text and "10 years" in response.text
+    assert "120 months" not in response.text

@@ -293,7 +293,7 @@ def test_the_summary_in_chinese_counts_with_liang_and_runs_its_sentences_on():
     assert text == (
         "行動代號「Contribute」。在深水埗區及葵青區巡查了兩個處所。"
         "共拘捕三人：兩名涉嫌非法勞工（兩男，年齡介乎22至41歲）；"  # noqa: RUF001 Chinese punctuation
-        "一名涉嫌僱主（一男，年齡52歲）。涉及罪行：s.17I, s.38AA。"  # noqa: RUF001
+        "一名涉嫌僱主（一男，年齡52歲）。涉及罪行：第17I條、第38AA條。"  # noqa: RUF001
     )
 
 

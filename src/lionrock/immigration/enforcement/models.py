@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from lionrock.core.accounts.models import Organisation
@@ -93,6 +94,29 @@ class Offence(models.Model):
         if language and language.startswith("zh") and self.title_zh:
             return self.title_zh
         return self.title_en
+
+    def imprisonment_display(self) -> str:
+        """'10 years' where the ordinance says years (whole years), otherwise months."""
+        months = self.max_imprisonment_months
+        if not months:
+            return ""
+        if months % 12 == 0:
+            return ngettext("%(count)d year", "%(count)d years", months // 12) % {"count": months // 12}
+        return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
+
+    def fine_display(self) -> str:
+        return f"HK${self.max_fine_hkd:,}" if self.max_fine_hkd else ""
+
+    def penalty_display(self) -> str:
+        """The maxima as the ordinance states them: 'HK$500,000 and imprisonment for 10 years'."""
+        if self.penalty_as_principal:
+            return gettext("as for the principal offence")
+        fine, term = self.fine_display(), self.imprisonment_display()
+        if fine and term:
+            return gettext("%(fine)s and imprisonment for %(term)s") % {"fine": fine, "term": term}
+        if term:
+            return gettext("imprisonment for %(term)s") % {"term": term}
+        return fine
 
 
 class Report(models.Model):

@@ -6,6 +6,7 @@ illegal workers (four men and two women aged 22 to 41), ..."
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -34,6 +35,21 @@ def _count(number: int) -> str:
         script = "zh-hans" if (get_language() or "").lower().startswith("zh-hans") else "zh-hant"
         return _CHINESE_COUNTS[script][number - 1]
     return str(apnumber(number))
+
+
+_SECTION = re.compile(r"s\.\s*([0-9A-Z]+(?:\([0-9a-z]+\))*)")
+
+
+def _list_join(items: Sequence[str]) -> str:
+    return ("、" if _chinese() else ", ").join(items)
+
+
+def _section(section: str) -> str:
+    """'s.17I' in English, '第17I條' in Chinese, as the ordinance's Chinese text cites its sections."""
+    match = _SECTION.fullmatch(section)
+    if _chinese() and match:
+        return f"第{match.group(1)}條"
+    return section
 
 
 def _role_phrase(role: str, count: int) -> str:
@@ -68,7 +84,7 @@ def _people(arrests: Sequence[Arrest]) -> str:
     if sexes[Person.Sex.UNKNOWN]:
         n = sexes[Person.Sex.UNKNOWN]
         parts.append(ngettext("%(count)s person", "%(count)s persons", n) % {"count": _count(n)})
-    text = _(" and ").join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else parts[0]
+    text = _(" and ").join([_list_join(parts[:-1]), parts[-1]]) if len(parts) > 1 else parts[0]
     ages = sorted(
         age
         for arrest in arrests
@@ -123,5 +139,6 @@ def operation_summary(operation: Operation, premises: Sequence[Premises], arrest
     )
     sections = sorted({offence.section for arrest in arrests for offence in arrest.offences.all()})
     if sections:
-        sentences.append(_("Offences: %(sections)s.") % {"sections": ", ".join(sections)})
+        cited = _list_join([_section(section) for section in sections])
+        sentences.append(_("Offences: %(sections)s.") % {"sections": cited})
     return _sentences_join(sentences)
