@@ -350,6 +350,38 @@ class ArrestForm(forms.Form):
         self.fields["offences"].choices = offences  # type: ignore[attr-defined]
 
 
+class OperationPlanForm(OperationForm):
+    """The plan as it stands, to change while the operation is planned; `version` notices a rival edit."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class OperationRecordForm(forms.Form):
+    """After execution: the actual times, the notes, and closing the operation."""
+
+    actual_start = forms.DateTimeField(
+        label=_("Actual start"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    actual_end = forms.DateTimeField(
+        label=_("Actual end"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    notes = forms.CharField(
+        label=_("Notes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    close = forms.BooleanField(
+        label=_("Close the operation"),
+        required=False,
+        help_text=_("When every arrest is recorded. A closed operation can no longer be changed."),
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class ReportReferenceForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Report reference"), max_length=30, help_text=_("For example IR-7K3M9-Q2X4P.")
+    )
+
+
 class LinkOperationForm(forms.Form):
     operation = forms.TypedChoiceField(label=_("Operation"), coerce=int)
 

@@ -23,6 +23,7 @@ from lionrock.immigration.enforcement.models import (
     Offence,
     Operation,
     Person,
+    Premises,
     Report,
     ReportAttachment,
     ReportEvent,
@@ -371,6 +372,17 @@ def persons_flagged_as_possible_duplicates(*, actor: Actor, persons: list[Person
 def identity_documents_of(*, actor: Actor, person: Person) -> list[IdentityDocument]:
     access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=person.organisation_id)
     return list(person.documents.all())
+
+
+def premises_get(*, actor: Actor, operation: Operation, premises_id: int) -> Premises:
+    """One place of an operation the actor may see; premises of another operation are not found."""
+    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=operation.organisation_id)
+    premises = (
+        Premises.objects.filter(operation=operation, pk=premises_id).select_related("operation").first()
+    )
+    if premises is None:
+        raise NotFound(premises_id)
+    return premises
 
 
 # --- The screening hook ---------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from lionrock.immigration.enforcement import views
+from lionrock.immigration.enforcement import operation_views, views
 
 app_name = "enforcement"
 
@@ -29,6 +29,27 @@ urlpatterns = [
     path("operations/<int:operation_id>/status/", views.operation_status, name="operation_status"),
     path("operations/<int:operation_id>/premises/", views.premises_add, name="premises_add"),
     path("operations/<int:operation_id>/arrests/", views.arrest_add, name="arrest_add"),
+    path("operations/<int:operation_id>/edit/", operation_views.operation_edit, name="operation_edit"),
+    path(
+        "operations/<int:operation_id>/premises/<int:premises_id>/",
+        operation_views.premises_edit,
+        name="premises_edit",
+    ),
+    path(
+        "operations/<int:operation_id>/premises/<int:premises_id>/remove/",
+        operation_views.premises_remove,
+        name="premises_remove",
+    ),
+    path(
+        "operations/<int:operation_id>/reports/",
+        operation_views.operation_report_link,
+        name="operation_report_link",
+    ),
+    path(
+        "operations/<int:operation_id>/reports/<str:reference>/unlink/",
+        operation_views.operation_report_unlink,
+        name="operation_report_unlink",
+    ),
     path("persons/<int:person_id>/", views.person_detail, name="person"),
     path("persons/<int:person_id>/documents/", views.identity_document_add, name="document_add"),
     path("arrests/<int:arrest_id>/case/", views.arrest_case, name="arrest_case"),

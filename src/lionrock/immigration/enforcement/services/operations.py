@@ -1,17 +1,17 @@
-"""Writes to operations, premises, persons, identity documents and arrests, and the screening hook."""
+"""Writes to operations and their premises: planning, changing the plan, execution, closing."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor
@@ -21,24 +21,14 @@ from lionrock.core.accounts.selectors import users_with_role
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
 from lionrock.immigration.enforcement.addresses import address_normalise
-from lionrock.immigration.enforcement.encryption import blind_index
-from lionrock.immigration.enforcement.hkid import (
-    DocumentNumberError,
-    hkid_parse,
-    travel_document_number_check,
-)
 from lionrock.immigration.enforcement.models import (
     Arrest,
     District,
-    IdentityDocument,
     Operation,
-    Person,
     Premises,
     PremisesType,
-    ScreeningOwed,
 )
 from lionrock.immigration.enforcement.services.reports import text_clean as _text
-from lionrock.immigration.enforcement.signals import screening_owed_opened
 
 # --- Operations ----------------------------------------------------------------------------------------
 
@@ -53,6 +43,121 @@ def _officers_check(organisation: Organisation, users: Iterable[User]) -> None:
     if any(user.pk not in allowed for user in users):
         raise ValidationFailed(
             _("The lead officer and the team must be enforcement officers of the department.")
+        )
+
+
+# Operations run from 2000 (the earliest reports the department keeps) and are planned at most two years
+# ahead: a date outside is a typing slip (2062 for 2026), not a plan.
+EARLIEST_OPERATION = date(2000, 1, 1)
+PLANNING_HORIZON_DAYS = 730
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+def _planned_moment_check(moment: datetime, message: str) -> None:
+    latest = timezone.localdate() + timedelta(days=PLANNING_HORIZON_DAYS)
+    if not EARLIEST_OPERATION <= timezone.localtime(moment).date() <= latest:
+        raise ValidationFailed(message)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    values: dict[str, object]
+    team: list[User]
+
+
+def _actual_moment_check(moment: datetime, *, future: str, past: str) -> None:
+    if moment > timezone.now() + CLOCK_TOLERANCE:
+        raise ValidationFailed(future)
+    if timezone.localtime(moment).date() < EARLIEST_OPERATION:
+        raise ValidationFailed(past)
+
+
+def _plan_clean(
+    organisation: Organisation,
+    *,
+    codename: str,
+    kind: str,
+    planned_start: datetime,
+    planned_end: datetime | None,
+    lead_officer: User,
+    team: Iterable[User],
+    publicity: Iterable[str],
+    notes: str,
+) -> _Plan:
+    """The checks a plan passes, on creation and on every change; the values as they are stored."""
+    codename = _text(codename)
+    if not codename or len(codename) > 60:
+        raise ValidationFailed(_("Give the operation a codename of at most 60 characters."))
+    if kind not in Operation.Kind.values:
+        raise ValidationFailed(_("Choose a type of operation from the list."))
+    _planned_moment_check(
+        planned_start, _("The planned start must be between 1 January 2000 and two years from today.")
+    )
+    if planned_end is not None:
+        _planned_moment_check(
+            planned_end, _("The planned end must be between 1 January 2000 and two years from today.")
+        )
+        if planned_end < planned_start:
+            raise ValidationFailed(_("The planned end cannot be before the planned start."))
+    chosen_publicity = sorted(set(publicity))
+    if any(item not in Operation.Publicity.values for item in chosen_publicity):
+        raise ValidationFailed(_("Choose publicity actions from the list."))
+    notes = _text(notes)
+    if len(notes) > 4000:
+        raise ValidationFailed(_("The notes are at most 4000 characters."))
+    members = list(dict.fromkeys(team))
+    _officers_check(organisation, [lead_officer, *members])
+    values: dict[str, object] = {
+        "codename": codename,
+        "kind": kind,
+        "planned_start": planned_start,
+        "planned_end": planned_end,
+        "lead_officer": lead_officer,
+        "publicity": chosen_publicity,
+        "notes": notes,
+    }
+    return _Plan(values=values, team=members)
+
+
+def operation_version(operation: Operation) -> str:
+    """A digest of everything the edit pages change, carried by the form that shows them.
+
+    An edit made from an older digest is refused, so that of two officers editing at once the second
+    learns of the first instead of silently overwriting it. A digest rather than a counter: it needs no
+    column, and it also notices changes made elsewhere (a status change, an arrest that set the actual
+    start).
+    """
+    state = [
+        operation.codename,
+        operation.kind,
+        operation.status,
+        operation.planned_start,
+        operation.planned_end,
+        operation.actual_start,
+        operation.actual_end,
+        operation.lead_officer_id,
+        sorted(user.pk for user in operation.team.all()),
+        operation.publicity,
+        operation.notes,
+    ]
+    text = json.dumps(state, default=lambda value: value.isoformat(), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+class OperationChanged(ValidationFailed):
+    """The operation changed after the officer's form was shown; nothing was saved."""
+
+
+def _operation_lock(operation: Operation, version: str | None) -> None:
+    """Re-reads the operation under a row lock and refuses when it changed since the form was shown."""
+    list(Operation.objects.select_for_update().filter(pk=operation.pk).values_list("pk", flat=True))
+    operation.refresh_from_db()
+    if version is not None and version != operation_version(operation):
+        raise OperationChanged(
+            _(
+                "Someone else changed this operation after you opened it, so nothing was saved. "
+                "The form now shows their changes: make yours again."
+            )
         )
 
 
@@ -71,35 +176,137 @@ def operation_create(
     notes: str = "",
 ) -> Operation:
     access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=organisation)
-    codename = _text(codename)
-    if not codename or len(codename) > 60:
-        raise ValidationFailed(_("Give the operation a codename of at most 60 characters."))
-    if kind not in Operation.Kind.values:
-        raise ValidationFailed(_("Choose a type of operation from the list."))
-    if planned_end is not None and planned_end < planned_start:
-        raise ValidationFailed(_("The planned end cannot be before the planned start."))
-    chosen_publicity = sorted(set(publicity))
-    if any(item not in Operation.Publicity.values for item in chosen_publicity):
-        raise ValidationFailed(_("Choose publicity actions from the list."))
-    members = list(team)
-    _officers_check(organisation, [lead_officer, *members])
-    operation = Operation.objects.create(
-        organisation=organisation,
+    plan = _plan_clean(
+        organisation,
         codename=codename,
         kind=kind,
         planned_start=planned_start,
         planned_end=planned_end,
         lead_officer=lead_officer,
-        publicity=chosen_publicity,
-        notes=_text(notes)[:4000],
+        team=team,
+        publicity=publicity,
+        notes=notes,
     )
-    operation.team.set(members)
+    operation = Operation.objects.create(organisation=organisation, **plan.values)
+    operation.team.set(plan.team)
     audit.record(
         actor=actor,
         action="enforcement.operation.create",
         target=operation,
         changes={"codename": codename, "kind": kind, "lead_officer": lead_officer.pk},
     )
+    return operation
+
+
+@transaction.atomic
+def operation_plan_update(
+    *,
+    actor: Actor,
+    operation: Operation,
+    codename: str,
+    kind: str,
+    planned_start: datetime,
+    lead_officer: User,
+    planned_end: datetime | None = None,
+    team: Iterable[User] = (),
+    publicity: Iterable[str] = (),
+    notes: str = "",
+    version: str | None = None,
+) -> Operation:
+    """Replaces the plan while the operation is still planned; once executed the plan is history.
+
+    `version` is operation_version() as the officer saw it (None for callers with no form to go stale).
+    """
+    _require_operation_officer(actor, operation)
+    _operation_lock(operation, version)
+    if operation.status != Operation.Status.PLANNED:
+        raise ValidationFailed(_("The plan can only be changed while the operation is planned."))
+    plan = _plan_clean(
+        operation.organisation,
+        codename=codename,
+        kind=kind,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        lead_officer=lead_officer,
+        team=team,
+        publicity=publicity,
+        notes=notes,
+    )
+    changes: dict[str, object] = {}
+    for name, value in plan.values.items():
+        before = getattr(operation, name)
+        if before != value:
+            setattr(operation, name, value)
+            changes[name] = value.pk if isinstance(value, User) else value
+    team_before = sorted(user.pk for user in operation.team.all())
+    team_after = sorted(user.pk for user in plan.team)
+    if team_before != team_after:
+        operation.team.set(plan.team)
+        changes["team"] = team_after
+    if not changes:
+        return operation
+    operation.save(update_fields=[name for name in changes if name != "team"])
+    audit.record(actor=actor, action="enforcement.operation.update", target=operation, changes=changes)
+    return operation
+
+
+@transaction.atomic
+def operation_record_update(
+    *,
+    actor: Actor,
+    operation: Operation,
+    actual_start: datetime,
+    actual_end: datetime | None = None,
+    notes: str = "",
+    close: bool = False,
+    version: str | None = None,
+) -> Operation:
+    """After execution: when it really started and ended, the notes, and closing it when the work is done.
+
+    The actual times must cover every arrest recorded, since the statistics and the summary read them.
+    """
+    _require_operation_officer(actor, operation)
+    _operation_lock(operation, version)
+    if operation.status != Operation.Status.EXECUTED:
+        raise ValidationFailed(_("Only the record of an executed operation can be changed."))
+    _actual_moment_check(
+        actual_start,
+        future=_("The actual start cannot be in the future."),
+        past=_("The actual start cannot be before 1 January 2000."),
+    )
+    if actual_end is not None:
+        _actual_moment_check(
+            actual_end,
+            future=_("The actual end cannot be in the future."),
+            past=_("The actual end cannot be before 1 January 2000."),
+        )
+    if actual_end is not None and actual_end < actual_start:
+        raise ValidationFailed(_("The actual end cannot be before the actual start."))
+    arrests = Arrest.objects.filter(operation=operation).order_by("arrested_at")
+    first, last = arrests.first(), arrests.last()
+    if first is not None and first.arrested_at < actual_start:
+        raise ValidationFailed(
+            _("The actual start cannot be after the first arrest, at %(time)s.")
+            % {"time": timezone.localtime(first.arrested_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    if last is not None and actual_end is not None and last.arrested_at > actual_end:
+        raise ValidationFailed(
+            _("The actual end cannot be before the last arrest, at %(time)s.")
+            % {"time": timezone.localtime(last.arrested_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    notes = _text(notes)
+    if len(notes) > 4000:
+        raise ValidationFailed(_("The notes are at most 4000 characters."))
+    changes: dict[str, object] = {}
+    for name, value in (("actual_start", actual_start), ("actual_end", actual_end), ("notes", notes)):
+        if getattr(operation, name) != value:
+            setattr(operation, name, value)
+            changes[name] = value
+    if changes:
+        operation.save(update_fields=list(changes))
+        audit.record(actor=actor, action="enforcement.operation.update", target=operation, changes=changes)
+    if close:
+        operation_status_set(actor=actor, operation=operation, status=Operation.Status.CLOSED)
     return operation
 
 
@@ -151,6 +358,91 @@ def premises_add(
     visited_at: datetime | None = None,
 ) -> Premises:
     _require_operation_officer(actor, operation)
+    _require_not_closed(operation)
+    values = _premises_clean(
+        address=address,
+        district=district,
+        premises_type=premises_type,
+        business_name=business_name,
+        visited_at=visited_at,
+    )
+    premises = Premises.objects.create(operation=operation, **values)
+    audit.record(
+        actor=actor, action="enforcement.premises.add", target=premises, changes={"operation": operation.pk}
+    )
+    return premises
+
+
+@transaction.atomic
+def premises_update(
+    *,
+    actor: Actor,
+    premises: Premises,
+    address: str,
+    district: str,
+    premises_type: str,
+    business_name: str = "",
+    visited_at: datetime | None = None,
+) -> Premises:
+    """Corrects a place of the operation until it is closed; arrests made there stay attached to it."""
+    operation = premises.operation
+    _require_operation_officer(actor, operation)
+    _require_not_closed(operation)
+    values = _premises_clean(
+        address=address,
+        district=district,
+        premises_type=premises_type,
+        business_name=business_name,
+        visited_at=visited_at,
+    )
+    changes = {name: value for name, value in values.items() if getattr(premises, name) != value}
+    if not changes:
+        return premises
+    for name, value in changes.items():
+        setattr(premises, name, value)
+    premises.save(update_fields=list(changes))
+    audit.record(
+        actor=actor,
+        action="enforcement.premises.update",
+        target=premises,
+        changes={"operation": operation.pk, **changes},
+    )
+    return premises
+
+
+@transaction.atomic
+def premises_remove(*, actor: Actor, premises: Premises) -> None:
+    """Removes a place entered by mistake. Where arrests were made it stays: they would lose their place."""
+    operation = premises.operation
+    _require_operation_officer(actor, operation)
+    _require_not_closed(operation)
+    arrests = Arrest.objects.filter(premises=premises).count()
+    if arrests:
+        raise ValidationFailed(
+            ngettext(
+                "These premises cannot be removed: %(count)s arrest was recorded there.",
+                "These premises cannot be removed: %(count)s arrests were recorded there.",
+                arrests,
+            )
+            % {"count": arrests}
+        )
+    audit.record(
+        actor=actor,
+        action="enforcement.premises.remove",
+        target=premises,
+        changes={"operation": operation.pk, "address": premises.address},
+    )
+    premises.delete()
+
+
+def _require_not_closed(operation: Operation) -> None:
+    if operation.status == Operation.Status.CLOSED:
+        raise ValidationFailed(_("This operation is closed."))
+
+
+def _premises_clean(
+    *, address: str, district: str, premises_type: str, business_name: str, visited_at: datetime | None
+) -> dict[str, object]:
     address = _text(address)
     if not address or len(address) > 300:
         raise ValidationFailed(_("Give the address of the premises (at most 300 characters)."))
@@ -158,352 +450,20 @@ def premises_add(
         raise ValidationFailed(_("Choose a district from the list."))
     if premises_type not in PremisesType.values:
         raise ValidationFailed(_("Choose a type of premises from the list."))
-    premises = Premises.objects.create(
-        operation=operation,
-        address=address,
-        district=district,
-        premises_type=premises_type,
-        business_name=_text(business_name)[:200],
-        normalised_address=address_normalise(address),
-        visited_at=visited_at,
-    )
-    audit.record(
-        actor=actor, action="enforcement.premises.add", target=premises, changes={"operation": operation.pk}
-    )
-    return premises
-
-
-# --- Persons and identity documents --------------------------------------------------------------------
-
-
-def person_name_normalise(name_en: str, name_zh: str) -> str:
-    """Name parts in any order and case: "CHAN Tai Man" and "Tai-man Chan" agree."""
-    words = re.split(r"[\s,.\-]+", unicodedata.normalize("NFKC", name_en).casefold())
-    latin = " ".join(sorted(word for word in words if word))
-    chinese = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name_zh))
-    return f"{latin}|{chinese}"[:200]
-
-
-@transaction.atomic
-def person_create(
-    *,
-    actor: Actor,
-    organisation: Organisation,
-    name_en: str = "",
-    name_zh: str = "",
-    sex: str = Person.Sex.UNKNOWN,
-    date_of_birth: date | None = None,
-    age_estimate: int | None = None,
-    nationality: str = "",
-    status_category: str = Person.StatusCategory.OTHER,
-) -> Person:
-    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=organisation)
-    name_en, name_zh = _text(name_en)[:200], _text(name_zh)[:100]
-    if not (name_en or name_zh):
-        raise ValidationFailed(_("Give the person's name in English or Chinese."))
-    if sex not in Person.Sex.values:
-        raise ValidationFailed(_("Choose the sex from the list."))
-    if status_category not in Person.StatusCategory.values:
-        raise ValidationFailed(_("Choose an immigration status from the list."))
-    today = timezone.localdate()
-    if date_of_birth is not None and not (date(today.year - 110, 1, 1) <= date_of_birth <= today):
-        raise ValidationFailed(_("The date of birth must be in the past 110 years."))
-    if age_estimate is not None and not 0 < age_estimate < 110:
-        raise ValidationFailed(_("The age must be between 1 and 109."))
-    nationality = nationality.strip().upper()
-    if nationality and not re.fullmatch(r"[A-Z]{3}", nationality):
-        raise ValidationFailed(_("Give the nationality as a three-letter code, e.g. PHL or IDN."))
-    person = Person.objects.create(
-        organisation=organisation,
-        name_en=name_en,
-        name_zh=name_zh,
-        sex=sex,
-        date_of_birth=date_of_birth,
-        age_estimate=None if date_of_birth else age_estimate,
-        nationality=nationality,
-        status_category=status_category,
-        normalised_name=person_name_normalise(name_en, name_zh),
-    )
-    audit.record(
-        actor=actor, action="enforcement.person.create", target=person, changes={"status": status_category}
-    )
-    return person
-
-
-def identity_document_check(*, kind: str, number: str, check_digit: str = "") -> tuple[str, str, str]:
-    """(normalised number, check result, message). A malformed number is recorded, not refused:
-    a forged card is evidence."""
-    try:
-        if kind == IdentityDocument.Kind.HKID:
-            return hkid_parse(number).formatted, IdentityDocument.Check.VALID, ""
-        if kind == IdentityDocument.Kind.TRAVEL_DOCUMENT:
-            normalised = travel_document_number_check(number, check_digit)
-            note = "" if check_digit else str(_("Number well formed; no check digit given."))
-            return normalised, IdentityDocument.Check.VALID, note
-    except DocumentNumberError as exc:
-        messages = {
-            "format": _("The number is not in the format of this document."),
-            "check": _("The check character does not match the rest of the number."),
-            "characters": _("The number contains characters that cannot appear in it."),
-        }
-        return _text(number).upper(), IdentityDocument.Check.INVALID, str(messages.get(exc.code, str(exc)))
-    return _text(number), IdentityDocument.Check.NOT_CHECKED, ""
-
-
-@transaction.atomic
-def identity_document_add(
-    *,
-    actor: Actor,
-    person: Person,
-    kind: str,
-    number: str,
-    check_digit: str = "",
-    issuing_country: str = "",
-    expiry_date: date | None = None,
-) -> IdentityDocument:
-    """Records a document with the result of its format check; the number is encrypted at rest."""
-    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=person.organisation_id)
-    if kind not in IdentityDocument.Kind.values:
-        raise ValidationFailed(_("Choose the kind of document from the list."))
-    if not _text(number) or len(number) > 40:
-        raise ValidationFailed(_("Give the document number (at most 40 characters)."))
-    issuing_country = issuing_country.strip().upper()
-    if issuing_country and not re.fullmatch(r"[A-Z]{3}", issuing_country):
-        raise ValidationFailed(_("Give the issuing country as a three-letter code, e.g. PHL."))
-    normalised, result, note = identity_document_check(kind=kind, number=number, check_digit=check_digit)
-    document = IdentityDocument.objects.create(
-        person=person,
-        kind=kind,
-        number=normalised,
-        number_index=blind_index(f"{kind}:{normalised}"),
-        issuing_country=issuing_country,
-        expiry_date=expiry_date,
-        format_check=result,
-        check_note=note[:200],
-    )
-    audit.record(
-        actor=actor,
-        action="enforcement.document.add",
-        target=document,
-        changes={"person": person.pk, "kind": kind, "format_check": result},
-    )
-    return document
-
-
-# --- Arrests and the screening hook --------------------------------------------------------------------
-
-VULNERABLE_ROLES = frozenset({Arrest.Role.ILLEGAL_WORKER})
-VULNERABLE_STATUSES = frozenset(
-    {Person.StatusCategory.ILLEGAL_IMMIGRANT, Person.StatusCategory.FOREIGN_DOMESTIC_HELPER}
-)
-VULNERABLE_WORK = frozenset({Arrest.WorkType.SEX_WORK})
-
-
-def screening_reasons(*, role: str, status_category: str, work_type: str) -> list[str]:
-    """Why an arrested person is owed an initial TIP / forced-labour screening; empty when not owed.
-
-    Vulnerable categories (issue 4): illegal worker, illegal immigrant, sex worker, foreign domestic helper.
-    """
-    reasons: list[str] = []
-    if role in VULNERABLE_ROLES:
-        reasons.append(ScreeningOwed.Reason.ILLEGAL_WORKER)
-    if status_category == Person.StatusCategory.ILLEGAL_IMMIGRANT:
-        reasons.append(ScreeningOwed.Reason.ILLEGAL_IMMIGRANT)
-    if status_category == Person.StatusCategory.FOREIGN_DOMESTIC_HELPER:
-        reasons.append(ScreeningOwed.Reason.FOREIGN_DOMESTIC_HELPER)
-    if work_type in VULNERABLE_WORK:
-        reasons.append(ScreeningOwed.Reason.SEX_WORKER)
-    return [str(reason) for reason in reasons]
-
-
-def screening_due_hours() -> int:
-    return int(getattr(settings, "LIONROCK_SCREENING_DUE_HOURS", 24))
-
-
-@transaction.atomic
-def arrest_record(
-    *,
-    actor: Actor,
-    operation: Operation,
-    person: Person,
-    role: str,
-    arrested_at: datetime,
-    offence_codes: Iterable[str],
-    premises: Premises | None = None,
-    work_type: str = "",
-) -> Arrest:
-    """Records an arrest with the offences in force on its date; a vulnerable person is owed a screening."""
-    from lionrock.immigration.enforcement.selectors import offences_in_force
-
-    _require_operation_officer(actor, operation)
-    if person.organisation_id != operation.organisation_id:
-        raise ValidationFailed(_("The person and the operation belong to different departments."))
-    if operation.status == Operation.Status.CLOSED:
-        raise ValidationFailed(_("This operation is closed."))
-    if premises is not None and premises.operation_id != operation.pk:
-        raise ValidationFailed(_("Choose premises visited in this operation."))
-    if role not in Arrest.Role.values:
-        raise ValidationFailed(_("Choose the role from the list."))
-    if work_type not in Arrest.WorkType.values:
-        raise ValidationFailed(_("Choose the kind of work from the list."))
-    if arrested_at > timezone.now() + timedelta(minutes=5):
-        raise ValidationFailed(_("The time of arrest cannot be in the future."))
-    if Arrest.objects.filter(operation=operation, person=person).exists():
-        raise ValidationFailed(_("This person is already recorded as arrested in this operation."))
-    codes = sorted(set(offence_codes))
-    if not codes:
-        raise ValidationFailed(_("Choose at least one offence."))
-    on = timezone.localtime(arrested_at).date()
-    offences = {offence.code: offence for offence in offences_in_force(on=on).filter(code__in=codes)}
-    missing = [code for code in codes if code not in offences]
-    if missing:
-        raise ValidationFailed(
-            _("Not in force on %(date)s: %(codes)s.") % {"date": on.isoformat(), "codes": ", ".join(missing)}
+    business_name = _text(business_name)
+    if len(business_name) > 200:
+        raise ValidationFailed(_("The business name is at most 200 characters."))
+    if visited_at is not None:
+        _actual_moment_check(
+            visited_at,
+            future=_("The time of the visit cannot be in the future."),
+            past=_("The time of the visit cannot be before 1 January 2000."),
         )
-    arrest = Arrest.objects.create(
-        operation=operation,
-        person=person,
-        premises=premises,
-        arrested_at=arrested_at,
-        role=role,
-        work_type=work_type,
-        recorded_by=actor.user,
-    )
-    arrest.offences.set(offences.values())
-    if operation.status == Operation.Status.PLANNED:
-        operation.status = Operation.Status.EXECUTED
-        operation.actual_start = operation.actual_start or arrested_at
-        operation.save(update_fields=["status", "actual_start"])
-    audit.record(
-        actor=actor,
-        action="enforcement.arrest.record",
-        target=arrest,
-        changes={"person": person.pk, "role": role, "offences": [o.pk for o in offences.values()]},
-    )
-    reasons = screening_reasons(role=role, status_category=person.status_category, work_type=work_type)
-    if reasons:
-        owed = ScreeningOwed.objects.create(
-            organisation_id=operation.organisation_id,
-            person=person,
-            arrest=arrest,
-            reasons=reasons,
-            due_at=arrested_at + timedelta(hours=screening_due_hours()),
-        )
-        audit.record(
-            actor=actor, action="enforcement.screening_owed.open", target=owed, changes={"reasons": reasons}
-        )
-        owed_id = owed.pk
-        transaction.on_commit(
-            lambda: screening_owed_opened.send(sender=ScreeningOwed, screening_owed_id=owed_id)
-        )
-    return arrest
-
-
-@transaction.atomic
-def screening_owed_fulfil(*, actor: Actor, owed: ScreeningOwed, reference: str) -> ScreeningOwed:
-    """Called by the screening module when the initial screening is done; `reference` names its record."""
-    access.require(
-        actor, Role.SCREENING_OFFICER, Role.SCREENING_SUPERVISOR, organisation=owed.organisation_id
-    )
-    if owed.fulfilled_at is not None:
-        raise ValidationFailed(_("This screening has already been recorded."))
-    owed.fulfilled_at = timezone.now()
-    owed.fulfilled_reference = reference[:100]
-    owed.save(update_fields=["fulfilled_at", "fulfilled_reference"])
-    audit.record(
-        actor=actor, action="enforcement.screening_owed.fulfil", target=owed, changes={"reference": reference}
-    )
-    return owed
-
-
-@dataclass(frozen=True)
-class PersonDetails:
-    name_en: str = ""
-    name_zh: str = ""
-    sex: str = Person.Sex.UNKNOWN
-    date_of_birth: date | None = None
-    age_estimate: int | None = None
-    nationality: str = ""
-    status_category: str = Person.StatusCategory.OTHER
-
-
-@transaction.atomic
-def arrest_record_with_person(
-    *,
-    actor: Actor,
-    operation: Operation,
-    person: PersonDetails,
-    role: str,
-    arrested_at: datetime,
-    offence_codes: Iterable[str],
-    document_kind: str = "",
-    document_number: str = "",
-    check_digit: str = "",
-    premises: Premises | None = None,
-    work_type: str = "",
-) -> Arrest:
-    """A newly met person, their document (checked, encrypted) and their arrest: all stored or none."""
-    created = person_create(
-        actor=actor,
-        organisation=operation.organisation,
-        name_en=person.name_en,
-        name_zh=person.name_zh,
-        sex=person.sex,
-        date_of_birth=person.date_of_birth,
-        age_estimate=person.age_estimate,
-        nationality=person.nationality,
-        status_category=person.status_category,
-    )
-    if document_kind and document_number:
-        identity_document_add(
-            actor=actor, person=created, kind=document_kind, number=document_number, check_digit=check_digit
-        )
-    return arrest_record(
-        actor=actor,
-        operation=operation,
-        person=created,
-        role=role,
-        arrested_at=arrested_at,
-        offence_codes=offence_codes,
-        premises=premises,
-        work_type=work_type,
-    )
-
-
-@transaction.atomic
-def arrest_case_update(
-    *,
-    actor: Actor,
-    arrest: Arrest,
-    stage: str,
-    plea: str = "",
-    fine_hkd: int | None = None,
-    imprisonment_months: int | None = None,
-    suspended: bool = False,
-) -> Arrest:
-    """Case progress from investigation to court outcome, so statistics can set sentences against maxima."""
-    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=arrest.operation.organisation_id)
-    if stage not in Arrest.Stage.values:
-        raise ValidationFailed(_("Choose a case stage from the list."))
-    if plea not in ("", *Arrest.Plea.values):
-        raise ValidationFailed(_("Choose a plea from the list."))
-    sentenced = fine_hkd is not None or imprisonment_months is not None or suspended
-    if sentenced and stage != Arrest.Stage.CONVICTED:
-        raise ValidationFailed(_("A sentence can only be recorded after a conviction."))
-    if suspended and not imprisonment_months:
-        raise ValidationFailed(_("Only a term of imprisonment can be suspended."))
-    for amount in (fine_hkd, imprisonment_months):
-        if amount is not None and amount < 0:
-            raise ValidationFailed(_("A sentence cannot be negative."))
-    changes = {
-        "stage": stage,
-        "plea": plea,
-        "fine_hkd": fine_hkd,
-        "imprisonment_months": imprisonment_months,
-        "suspended": suspended,
+    return {
+        "address": address,
+        "district": district,
+        "premises_type": premises_type,
+        "business_name": business_name,
+        "normalised_address": address_normalise(address),
+        "visited_at": visited_at,
     }
-    for name, value in changes.items():
-        setattr(arrest, name, value)
-    arrest.save(update_fields=list(changes))
-    audit.record(actor=actor, action="enforcement.arrest.case", target=arrest, changes=changes)
-    return arrest

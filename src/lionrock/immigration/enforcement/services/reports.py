@@ -461,6 +461,32 @@ def report_link_operation(*, actor: Actor, report: Report, operation: Operation)
     return report
 
 
+@transaction.atomic
+def report_unlink_operation(*, actor: Actor, report: Report) -> Report:
+    """Takes a report off an operation that has not yet been carried out, e.g. when it was linked to the
+    wrong one. Once the operation has been executed the link is part of what happened and stays."""
+    _require_officer(actor, report)
+    _require_open(report)
+    operation = report.operation
+    if operation is None:
+        raise ValidationFailed(_("This report is not linked to an operation."))
+    if operation.status != Operation.Status.PLANNED:
+        raise ValidationFailed(_("A report can only be unlinked from an operation that is still planned."))
+    report.operation = None
+    report.status = Report.Status.TRIAGED
+    report.save(update_fields=["operation", "status"])
+    _event(
+        report,
+        ReportEvent.Kind.NOTE,
+        actor=actor,
+        detail=_("Unlinked from operation %(codename)s") % {"codename": operation.codename},
+    )
+    audit.record(
+        actor=actor, action="enforcement.report.unlink", target=report, changes={"operation": operation.pk}
+    )
+    return report
+
+
 def report_retention_days() -> int:
     return int(getattr(settings, "LIONROCK_REPORT_RETENTION_DAYS", 730))
 

@@ -1,0 +1,377 @@
+"""Writes to persons, identity documents and arrests, and the hook that opens an owed screening."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lionrock.core.accounts import access
+from lionrock.core.accounts.access import Actor
+from lionrock.core.accounts.models import Organisation
+from lionrock.core.accounts.roles import Role
+from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.audit import services as audit
+from lionrock.immigration.enforcement.encryption import blind_index
+from lionrock.immigration.enforcement.hkid import (
+    DocumentNumberError,
+    hkid_parse,
+    travel_document_number_check,
+)
+from lionrock.immigration.enforcement.models import (
+    Arrest,
+    IdentityDocument,
+    Operation,
+    Person,
+    Premises,
+    ScreeningOwed,
+)
+from lionrock.immigration.enforcement.services.reports import text_clean as _text
+from lionrock.immigration.enforcement.signals import screening_owed_opened
+
+
+def _require_operation_officer(actor: Actor, operation: Operation) -> None:
+    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=operation.organisation_id)
+
+
+# --- Persons and identity documents --------------------------------------------------------------------
+
+
+def person_name_normalise(name_en: str, name_zh: str) -> str:
+    """Name parts in any order and case: "CHAN Tai Man" and "Tai-man Chan" agree."""
+    words = re.split(r"[\s,.\-]+", unicodedata.normalize("NFKC", name_en).casefold())
+    latin = " ".join(sorted(word for word in words if word))
+    chinese = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name_zh))
+    return f"{latin}|{chinese}"[:200]
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    name_en: str = "",
+    name_zh: str = "",
+    sex: str = Person.Sex.UNKNOWN,
+    date_of_birth: date | None = None,
+    age_estimate: int | None = None,
+    nationality: str = "",
+    status_category: str = Person.StatusCategory.OTHER,
+) -> Person:
+    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=organisation)
+    name_en, name_zh = _text(name_en)[:200], _text(name_zh)[:100]
+    if not (name_en or name_zh):
+        raise ValidationFailed(_("Give the person's name in English or Chinese."))
+    if sex not in Person.Sex.values:
+        raise ValidationFailed(_("Choose the sex from the list."))
+    if status_category not in Person.StatusCategory.values:
+        raise ValidationFailed(_("Choose an immigration status from the list."))
+    today = timezone.localdate()
+    if date_of_birth is not None and not (date(today.year - 110, 1, 1) <= date_of_birth <= today):
+        raise ValidationFailed(_("The date of birth must be in the past 110 years."))
+    if age_estimate is not None and not 0 < age_estimate < 110:
+        raise ValidationFailed(_("The age must be between 1 and 109."))
+    nationality = nationality.strip().upper()
+    if nationality and not re.fullmatch(r"[A-Z]{3}", nationality):
+        raise ValidationFailed(_("Give the nationality as a three-letter code, e.g. PHL or IDN."))
+    person = Person.objects.create(
+        organisation=organisation,
+        name_en=name_en,
+        name_zh=name_zh,
+        sex=sex,
+        date_of_birth=date_of_birth,
+        age_estimate=None if date_of_birth else age_estimate,
+        nationality=nationality,
+        status_category=status_category,
+        normalised_name=person_name_normalise(name_en, name_zh),
+    )
+    audit.record(
+        actor=actor, action="enforcement.person.create", target=person, changes={"status": status_category}
+    )
+    return person
+
+
+def identity_document_check(*, kind: str, number: str, check_digit: str = "") -> tuple[str, str, str]:
+    """(normalised number, check result, message). A malformed number is recorded, not refused:
+    a forged card is evidence."""
+    try:
+        if kind == IdentityDocument.Kind.HKID:
+            return hkid_parse(number).formatted, IdentityDocument.Check.VALID, ""
+        if kind == IdentityDocument.Kind.TRAVEL_DOCUMENT:
+            normalised = travel_document_number_check(number, check_digit)
+            note = "" if check_digit else str(_("Number well formed; no check digit given."))
+            return normalised, IdentityDocument.Check.VALID, note
+    except DocumentNumberError as exc:
+        messages = {
+            "format": _("The number is not in the format of this document."),
+            "check": _("The check character does not match the rest of the number."),
+            "characters": _("The number contains characters that cannot appear in it."),
+        }
+        return _text(number).upper(), IdentityDocument.Check.INVALID, str(messages.get(exc.code, str(exc)))
+    return _text(number), IdentityDocument.Check.NOT_CHECKED, ""
+
+
+@transaction.atomic
+def identity_document_add(
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str,
+    number: str,
+    check_digit: str = "",
+    issuing_country: str = "",
+    expiry_date: date | None = None,
+) -> IdentityDocument:
+    """Records a document with the result of its format check; the number is encrypted at rest."""
+    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=person.organisation_id)
+    if kind not in IdentityDocument.Kind.values:
+        raise ValidationFailed(_("Choose the kind of document from the list."))
+    if not _text(number) or len(number) > 40:
+        raise ValidationFailed(_("Give the document number (at most 40 characters)."))
+    issuing_country = issuing_country.strip().upper()
+    if issuing_country and not re.fullmatch(r"[A-Z]{3}", issuing_country):
+        raise ValidationFailed(_("Give the issuing country as a three-letter code, e.g. PHL."))
+    normalised, result, note = identity_document_check(kind=kind, number=number, check_digit=check_digit)
+    document = IdentityDocument.objects.create(
+        person=person,
+        kind=kind,
+        number=normalised,
+        number_index=blind_index(f"{kind}:{normalised}"),
+        issuing_country=issuing_country,
+        expiry_date=expiry_date,
+        format_check=result,
+        check_note=note[:200],
+    )
+    audit.record(
+        actor=actor,
+        action="enforcement.document.add",
+        target=document,
+        changes={"person": person.pk, "kind": kind, "format_check": result},
+    )
+    return document
+
+
+# --- Arrests and the screening hook --------------------------------------------------------------------
+
+VULNERABLE_ROLES = frozenset({Arrest.Role.ILLEGAL_WORKER})
+VULNERABLE_STATUSES = frozenset(
+    {Person.StatusCategory.ILLEGAL_IMMIGRANT, Person.StatusCategory.FOREIGN_DOMESTIC_HELPER}
+)
+VULNERABLE_WORK = frozenset({Arrest.WorkType.SEX_WORK})
+
+
+def screening_reasons(*, role: str, status_category: str, work_type: str) -> list[str]:
+    """Why an arrested person is owed an initial TIP / forced-labour screening; empty when not owed.
+
+    Vulnerable categories (issue 4): illegal worker, illegal immigrant, sex worker, foreign domestic helper.
+    """
+    reasons: list[str] = []
+    if role in VULNERABLE_ROLES:
+        reasons.append(ScreeningOwed.Reason.ILLEGAL_WORKER)
+    if status_category == Person.StatusCategory.ILLEGAL_IMMIGRANT:
+        reasons.append(ScreeningOwed.Reason.ILLEGAL_IMMIGRANT)
+    if status_category == Person.StatusCategory.FOREIGN_DOMESTIC_HELPER:
+        reasons.append(ScreeningOwed.Reason.FOREIGN_DOMESTIC_HELPER)
+    if work_type in VULNERABLE_WORK:
+        reasons.append(ScreeningOwed.Reason.SEX_WORKER)
+    return [str(reason) for reason in reasons]
+
+
+def screening_due_hours() -> int:
+    return int(getattr(settings, "LIONROCK_SCREENING_DUE_HOURS", 24))
+
+
+@transaction.atomic
+def arrest_record(
+    *,
+    actor: Actor,
+    operation: Operation,
+    person: Person,
+    role: str,
+    arrested_at: datetime,
+    offence_codes: Iterable[str],
+    premises: Premises | None = None,
+    work_type: str = "",
+) -> Arrest:
+    """Records an arrest with the offences in force on its date; a vulnerable person is owed a screening."""
+    from lionrock.immigration.enforcement.selectors import offences_in_force
+
+    _require_operation_officer(actor, operation)
+    if person.organisation_id != operation.organisation_id:
+        raise ValidationFailed(_("The person and the operation belong to different departments."))
+    if operation.status == Operation.Status.CLOSED:
+        raise ValidationFailed(_("This operation is closed."))
+    if premises is not None and premises.operation_id != operation.pk:
+        raise ValidationFailed(_("Choose premises visited in this operation."))
+    if role not in Arrest.Role.values:
+        raise ValidationFailed(_("Choose the role from the list."))
+    if work_type not in Arrest.WorkType.values:
+        raise ValidationFailed(_("Choose the kind of work from the list."))
+    if arrested_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationFailed(_("The time of arrest cannot be in the future."))
+    if Arrest.objects.filter(operation=operation, person=person).exists():
+        raise ValidationFailed(_("This person is already recorded as arrested in this operation."))
+    codes = sorted(set(offence_codes))
+    if not codes:
+        raise ValidationFailed(_("Choose at least one offence."))
+    on = timezone.localtime(arrested_at).date()
+    offences = {offence.code: offence for offence in offences_in_force(on=on).filter(code__in=codes)}
+    missing = [code for code in codes if code not in offences]
+    if missing:
+        raise ValidationFailed(
+            _("Not in force on %(date)s: %(codes)s.") % {"date": on.isoformat(), "codes": ", ".join(missing)}
+        )
+    arrest = Arrest.objects.create(
+        operation=operation,
+        person=person,
+        premises=premises,
+        arrested_at=arrested_at,
+        role=role,
+        work_type=work_type,
+        recorded_by=actor.user,
+    )
+    arrest.offences.set(offences.values())
+    if operation.status == Operation.Status.PLANNED:
+        operation.status = Operation.Status.EXECUTED
+        operation.actual_start = operation.actual_start or arrested_at
+        operation.save(update_fields=["status", "actual_start"])
+    audit.record(
+        actor=actor,
+        action="enforcement.arrest.record",
+        target=arrest,
+        changes={"person": person.pk, "role": role, "offences": [o.pk for o in offences.values()]},
+    )
+    reasons = screening_reasons(role=role, status_category=person.status_category, work_type=work_type)
+    if reasons:
+        owed = ScreeningOwed.objects.create(
+            organisation_id=operation.organisation_id,
+            person=person,
+            arrest=arrest,
+            reasons=reasons,
+            due_at=arrested_at + timedelta(hours=screening_due_hours()),
+        )
+        audit.record(
+            actor=actor, action="enforcement.screening_owed.open", target=owed, changes={"reasons": reasons}
+        )
+        owed_id = owed.pk
+        transaction.on_commit(
+            lambda: screening_owed_opened.send(sender=ScreeningOwed, screening_owed_id=owed_id)
+        )
+    return arrest
+
+
+@transaction.atomic
+def screening_owed_fulfil(*, actor: Actor, owed: ScreeningOwed, reference: str) -> ScreeningOwed:
+    """Called by the screening module when the initial screening is done; `reference` names its record."""
+    access.require(
+        actor, Role.SCREENING_OFFICER, Role.SCREENING_SUPERVISOR, organisation=owed.organisation_id
+    )
+    if owed.fulfilled_at is not None:
+        raise ValidationFailed(_("This screening has already been recorded."))
+    owed.fulfilled_at = timezone.now()
+    owed.fulfilled_reference = reference[:100]
+    owed.save(update_fields=["fulfilled_at", "fulfilled_reference"])
+    audit.record(
+        actor=actor, action="enforcement.screening_owed.fulfil", target=owed, changes={"reference": reference}
+    )
+    return owed
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    name_en: str = ""
+    name_zh: str = ""
+    sex: str = Person.Sex.UNKNOWN
+    date_of_birth: date | None = None
+    age_estimate: int | None = None
+    nationality: str = ""
+    status_category: str = Person.StatusCategory.OTHER
+
+
+@transaction.atomic
+def arrest_record_with_person(
+    *,
+    actor: Actor,
+    operation: Operation,
+    person: PersonDetails,
+    role: str,
+    arrested_at: datetime,
+    offence_codes: Iterable[str],
+    document_kind: str = "",
+    document_number: str = "",
+    check_digit: str = "",
+    premises: Premises | None = None,
+    work_type: str = "",
+) -> Arrest:
+    """A newly met person, their document (checked, encrypted) and their arrest: all stored or none."""
+    created = person_create(
+        actor=actor,
+        organisation=operation.organisation,
+        name_en=person.name_en,
+        name_zh=person.name_zh,
+        sex=person.sex,
+        date_of_birth=person.date_of_birth,
+        age_estimate=person.age_estimate,
+        nationality=person.nationality,
+        status_category=person.status_category,
+    )
+    if document_kind and document_number:
+        identity_document_add(
+            actor=actor, person=created, kind=document_kind, number=document_number, check_digit=check_digit
+        )
+    return arrest_record(
+        actor=actor,
+        operation=operation,
+        person=created,
+        role=role,
+        arrested_at=arrested_at,
+        offence_codes=offence_codes,
+        premises=premises,
+        work_type=work_type,
+    )
+
+
+@transaction.atomic
+def arrest_case_update(
+    *,
+    actor: Actor,
+    arrest: Arrest,
+    stage: str,
+    plea: str = "",
+    fine_hkd: int | None = None,
+    imprisonment_months: int | None = None,
+    suspended: bool = False,
+) -> Arrest:
+    """Case progress from investigation to court outcome, so statistics can set sentences against maxima."""
+    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=arrest.operation.organisation_id)
+    if stage not in Arrest.Stage.values:
+        raise ValidationFailed(_("Choose a case stage from the list."))
+    if plea not in ("", *Arrest.Plea.values):
+        raise ValidationFailed(_("Choose a plea from the list."))
+    sentenced = fine_hkd is not None or imprisonment_months is not None or suspended
+    if sentenced and stage != Arrest.Stage.CONVICTED:
+        raise ValidationFailed(_("A sentence can only be recorded after a conviction."))
+    if suspended and not imprisonment_months:
+        raise ValidationFailed(_("Only a term of imprisonment can be suspended."))
+    for amount in (fine_hkd, imprisonment_months):
+        if amount is not None and amount < 0:
+            raise ValidationFailed(_("A sentence cannot be negative."))
+    changes = {
+        "stage": stage,
+        "plea": plea,
+        "fine_hkd": fine_hkd,
+        "imprisonment_months": imprisonment_months,
+        "suspended": suspended,
+    }
+    for name, value in changes.items():
+        setattr(arrest, name, value)
+    arrest.save(update_fields=list(changes))
+    audit.record(actor=actor, action="enforcement.arrest.case", target=arrest, changes=changes)
+    return arrest
