@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import models
 
-__all__ = ["EncryptedTextField", "blind_index", "decrypt", "encrypt"]
+__all__ = ["EncryptedTextField", "blind_index", "blind_indexes", "decrypt", "encrypt"]
 
 _SALT = b"lionrock.enforcement.fields"
 
@@ -63,7 +63,23 @@ def blind_index(value: str) -> str:
     if not value:
         return ""
     primary, _previous = _secrets()
-    return hmac.new(_derive(primary, b"blind index v1"), value.encode("utf-8"), hashlib.sha256).hexdigest()
+    return _keyed_hash(primary, value)
+
+
+def blind_indexes(value: str) -> list[str]:
+    """The keyed hash under the current key and under each previous one, for lookups.
+
+    Between a key change and the run of `enforcement_keys_rotate`, stored indexes were computed with the
+    previous key; looking up under every configured key still finds them.
+    """
+    if not value:
+        return []
+    primary, previous = _secrets()
+    return [_keyed_hash(secret, value) for secret in (primary, *previous)]
+
+
+def _keyed_hash(secret: str, value: str) -> str:
+    return hmac.new(_derive(secret, b"blind index v1"), value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]

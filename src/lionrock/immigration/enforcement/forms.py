@@ -349,6 +349,12 @@ class ArrestForm(forms.Form):
         self.fields["premises"].choices = [("", _("— not recorded —")), *premises]  # type: ignore[attr-defined]
         self.fields["offences"].choices = offences  # type: ignore[attr-defined]
 
+    NEW_PERSON_FIELDS = ("name_en", "name_zh", "date_of_birth", "age_estimate", "nationality")
+
+    def new_person_given(self) -> bool:
+        """Whether the officer described a new person (a choice of an existing one must then be refused)."""
+        return any(self.cleaned_data.get(name) for name in self.NEW_PERSON_FIELDS)
+
 
 class OperationPlanForm(OperationForm):
     """The plan as it stands, to change while the operation is planned; `version` notices a rival edit."""
@@ -380,6 +386,24 @@ class ReportReferenceForm(forms.Form):
     reference = forms.CharField(
         label=_("Report reference"), max_length=30, help_text=_("For example IR-7K3M9-Q2X4P.")
     )
+
+
+class PersonSearchForm(forms.Form):
+    """Finds a person the department already holds, by name or by the number of a document they hold."""
+
+    find = forms.CharField(
+        label=_("Name or document number"),
+        min_length=2,
+        max_length=100,
+        help_text=_("English name in any order, Chinese name, or an identity card or passport number."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class ExistingPersonForm(forms.Form):
+    """Which existing person an arrest is for; empty when the arrest form describes a new person."""
+
+    existing_person = forms.IntegerField(required=False, min_value=1)
 
 
 class LinkOperationForm(forms.Form):

@@ -1,5 +1,5 @@
-"""Pages that change an operation after it is planned: the plan, the record after execution, premises
-and linked reports.
+"""Pages that change an operation after it is planned: the plan, the record after execution, premises,
+linked reports, and the search for an existing person at an arrest.
 
 Kept apart from views.py, which had passed 800 lines; the operation page itself stays there.
 """
@@ -22,11 +22,16 @@ from lionrock.immigration.enforcement import selectors, services
 from lionrock.immigration.enforcement.forms import (
     OperationPlanForm,
     OperationRecordForm,
+    PersonSearchForm,
     PremisesForm,
     ReportReferenceForm,
 )
 from lionrock.immigration.enforcement.models import Operation
-from lionrock.immigration.enforcement.views import _officer_choices
+from lionrock.immigration.enforcement.views import (
+    _officer_choices,
+    _operation_page,
+    person_matches_context,
+)
 
 
 def _local_input(moment: datetime | None) -> str:
@@ -273,3 +278,31 @@ def premises_remove(request: HttpRequest, operation_id: int, premises_id: int) -
         return redirect("enforcement:premises_edit", operation_id=operation.pk, premises_id=premises.pk)
     messages.success(request, _("Premises removed."))
     return redirect("enforcement:operation", operation_id=operation.pk)
+
+
+@login_required
+@require_POST
+def person_search(request: HttpRequest, operation_id: int) -> HttpResponse:
+    """Finds persons the department already holds, to choose one at an arrest.
+
+    POST, so that a document number typed here never appears in an address, the browser history or a
+    server log. With htmx only the list of matches is replaced, keeping what was typed in the arrest form.
+    """
+    actor = actor_for_request(request)
+    operation = selectors.operation_get(actor=actor, operation_id=operation_id)
+    form = PersonSearchForm(request.POST)
+    matches = (
+        selectors.persons_search(
+            actor=actor, organisation_id=operation.organisation_id, query=form.cleaned_data["find"]
+        )
+        if form.is_valid()
+        else []
+    )
+    if request.headers.get("HX-Request"):
+        context = {
+            **person_matches_context(actor, operation, matches=matches),
+            "search_form": form,
+            "partial": True,
+        }
+        return render(request, "enforcement/partials/person_matches.html", context)
+    return _operation_page(request, operation, search_form=form, matches=matches)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hmac
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +17,7 @@ from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Role
 from lionrock.core.accounts.selectors import users_with_role
 from lionrock.core.audit import services as audit
+from lionrock.immigration.enforcement.encryption import blind_indexes
 from lionrock.immigration.enforcement.inspection_record import InspectionRecord, RecordDocument, RecordDuty
 from lionrock.immigration.enforcement.models import (
     Arrest,
@@ -383,6 +386,76 @@ def premises_get(*, actor: Actor, operation: Operation, premises_id: int) -> Pre
     if premises is None:
         raise NotFound(premises_id)
     return premises
+
+
+PERSON_SEARCH_MIN_LENGTH = 2
+PERSON_SEARCH_LIMIT = 20
+_NAME_SEPARATORS = re.compile(r"[\s,.\-]+")
+
+
+def _document_indexes(query: str) -> list[str]:
+    """The keyed hashes a document number typed in any usual way would be stored under, for every kind.
+
+    A number is stored normalised as its kind's check left it (A123456(3); L898902C3), or as typed in
+    capitals when the check failed; each reading is hashed, so nothing is ever decrypted to search.
+    """
+    from lionrock.immigration.enforcement.services import identity_document_check, text_clean
+
+    typed = text_clean(query)
+    indexes: list[str] = []
+    for kind in IdentityDocument.Kind.values:
+        normalised, _result, _note = identity_document_check(kind=kind, number=typed)
+        for reading in dict.fromkeys((normalised, typed.upper(), typed)):
+            indexes.extend(blind_indexes(f"{kind}:{reading}"))
+    return indexes
+
+
+def persons_search(
+    *, actor: Actor, organisation_id: int, query: str, limit: int = PERSON_SEARCH_LIMIT
+) -> list[Person]:
+    """Persons of the department by name (English words in any order, or Chinese) or by the number of a
+    document they hold, to choose an existing record at an arrest. Showing the matches is an audited read.
+
+    A query shorter than two characters finds nobody, so the list of persons cannot be read by searching
+    for "a".
+    """
+    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=organisation_id)
+    query = unicodedata.normalize("NFKC", query).strip()[:100]
+    if len(query) < PERSON_SEARCH_MIN_LENGTH:
+        return []
+    words = [word for word in _NAME_SEPARATORS.split(query.casefold()) if word]
+    match = Q()
+    if words:
+        by_name = Q()
+        for word in words:
+            by_name &= Q(normalised_name__contains=word)
+        match |= by_name
+    if any(character.isdigit() for character in query):
+        match |= Q(
+            pk__in=IdentityDocument.objects.filter(number_index__in=_document_indexes(query)).values(
+                "person_id"
+            )
+        )
+    found = list(
+        persons_visible(actor=actor)
+        .filter(organisation_id=organisation_id)
+        .filter(match)
+        .prefetch_related(
+            Prefetch(
+                "arrests",
+                queryset=Arrest.objects.select_related("operation").order_by("-arrested_at"),
+            )
+        )
+        .order_by("name_en", "name_zh", "pk")[:limit]
+    )
+    if found:
+        audit.record_read(
+            actor=actor,
+            target_type="enforcement.person",
+            target_ids=[person.pk for person in found],
+            purpose="arrest: choosing an existing person",
+        )
+    return found
 
 
 # --- The screening hook ---------------------------------------------------------------------------------

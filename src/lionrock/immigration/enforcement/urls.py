@@ -50,6 +50,11 @@ urlpatterns = [
         operation_views.operation_report_unlink,
         name="operation_report_unlink",
     ),
+    path(
+        "operations/<int:operation_id>/person-search/",
+        operation_views.person_search,
+        name="person_search",
+    ),
     path("persons/<int:person_id>/", views.person_detail, name="person"),
     path("persons/<int:person_id>/documents/", views.identity_document_add, name="document_add"),
     path("arrests/<int:arrest_id>/case/", views.arrest_case, name="arrest_case"),

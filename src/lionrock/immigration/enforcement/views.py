@@ -39,6 +39,7 @@ from lionrock.immigration.enforcement.forms import (
     EmployerCheckForm,
     EmployerRecordForm,
     EmployerRecordLookupForm,
+    ExistingPersonForm,
     IdentityDocumentForm,
     LinkOperationForm,
     NoteForm,
@@ -46,6 +47,7 @@ from lionrock.immigration.enforcement.forms import (
     OfficerReportForm,
     OperationForm,
     OperationStatusForm,
+    PersonSearchForm,
     PremisesForm,
     PriorityForm,
     PublicReportForm,
@@ -63,7 +65,7 @@ from lionrock.immigration.enforcement.inspection_record import (
     record_pdf,
 )
 from lionrock.immigration.enforcement.lookups import lookup_failure_count, lookup_refused
-from lionrock.immigration.enforcement.models import Operation, Report
+from lionrock.immigration.enforcement.models import Operation, Person, Report
 from lionrock.immigration.enforcement.person_sections import person_sections_for
 from lionrock.immigration.enforcement.statistics import statistics_compute
 from lionrock.immigration.enforcement.summary import operation_summary
@@ -415,6 +417,9 @@ def _operation_page(
     *,
     premises_form: PremisesForm | None = None,
     arrest_form: ArrestForm | None = None,
+    search_form: PersonSearchForm | None = None,
+    matches: list[Person] | None = None,
+    chosen_person: Person | None = None,
     status: int = 200,
 ) -> HttpResponse:
     actor = actor_for_request(request)
@@ -424,6 +429,14 @@ def _operation_page(
         request,
         "enforcement/operation_detail.html",
         {
+            **person_matches_context(
+                actor,
+                operation,
+                matches=matches,
+                chosen_person=chosen_person,
+                arrested_here={arrest.person_id for arrest in arrests},
+            ),
+            "search_form": search_form or PersonSearchForm(),
             "operation": operation,
             "premises": premises,
             "arrests": arrests,
@@ -486,20 +499,64 @@ def premises_add(request: HttpRequest, operation_id: int) -> HttpResponse:
     return _operation_page(request, operation, premises_form=form, status=400)
 
 
+def person_matches_context(
+    actor: Actor,
+    operation: Operation,
+    *,
+    matches: list[Person] | None,
+    chosen_person: Person | None = None,
+    arrested_here: set[int] | None = None,
+) -> dict[str, object]:
+    """What the "who was arrested" choice shows: the persons found (or the one chosen before a refusal),
+    which may be recorded twice, and which are already arrested in this operation."""
+    persons = list(matches or [])
+    if chosen_person is not None and all(person.pk != chosen_person.pk for person in persons):
+        persons.insert(0, chosen_person)
+    if arrested_here is None:
+        arrested_here = set(operation.arrests.values_list("person_id", flat=True))
+    return {
+        "person_matches": persons,
+        "searched": matches is not None,
+        "search_limit": selectors.PERSON_SEARCH_LIMIT,
+        "chosen_person_id": chosen_person.pk if chosen_person else None,
+        "matches_flagged": selectors.persons_flagged_as_possible_duplicates(actor=actor, persons=persons),
+        "arrested_here": arrested_here,
+    }
+
+
 @login_required
 @require_POST
 def arrest_add(request: HttpRequest, operation_id: int) -> HttpResponse:
-    """Creates the person, records their document (checked, encrypted) and the arrest, all or nothing."""
+    """Records the arrest of a new person (created with their document, checked and encrypted) or of a
+    person the department already holds, chosen from a search; all or nothing."""
     actor = actor_for_request(request)
     operation = selectors.operation_get(actor=actor, operation_id=operation_id)
     form = ArrestForm(request.POST, premises=_premises_choices(operation), offences=_offence_choices())
-    if form.is_valid():
+    choice = ExistingPersonForm(request.POST)
+    existing: Person | None = None
+    if choice.is_valid() and choice.cleaned_data["existing_person"]:
+        # Another department's person, or one that does not exist, is "not found": nothing is stored.
+        existing = selectors.person_get(
+            actor=actor, person_id=choice.cleaned_data["existing_person"], purpose="arrest"
+        )
+    if form.is_valid() and not choice.is_valid():
+        form.add_error(None, _("Choose the person again from the search results."))
+    elif form.is_valid() and existing is not None and form.new_person_given():
+        form.add_error(
+            None,
+            _(
+                "You chose an existing person and also described a new one. Clear the new person's "
+                "details, or choose “A new person”."
+            ),
+        )
+    elif form.is_valid():
         data = form.cleaned_data
         try:
             arrest = services.arrest_record_with_person(
                 actor=actor,
                 operation=operation,
-                person=services.PersonDetails(
+                person=existing
+                or services.PersonDetails(
                     name_en=data["name_en"],
                     name_zh=data["name_zh"],
                     sex=data["sex"],
@@ -528,7 +585,7 @@ def arrest_add(request: HttpRequest, operation_id: int) -> HttpResponse:
                     request, _("This person is owed an initial trafficking and forced-labour screening.")
                 )
             return redirect("enforcement:operation", operation_id=operation.pk)
-    return _operation_page(request, operation, arrest_form=form, status=400)
+    return _operation_page(request, operation, arrest_form=form, chosen_person=existing, status=400)
 
 
 @login_required

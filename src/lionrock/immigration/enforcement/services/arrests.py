@@ -295,12 +295,21 @@ class PersonDetails:
     status_category: str = Person.StatusCategory.OTHER
 
 
+def _holds_document(person: Person, kind: str, number: str, check_digit: str) -> bool:
+    """Whether a known person already carries this document: shown again at a later arrest, it is not
+    recorded twice."""
+    if person.pk is None or kind not in IdentityDocument.Kind.values:
+        return False
+    normalised, _result, _note = identity_document_check(kind=kind, number=number, check_digit=check_digit)
+    return person.documents.filter(number_index=blind_index(f"{kind}:{normalised}")).exists()
+
+
 @transaction.atomic
 def arrest_record_with_person(
     *,
     actor: Actor,
     operation: Operation,
-    person: PersonDetails,
+    person: PersonDetails | Person,
     role: str,
     arrested_at: datetime,
     offence_codes: Iterable[str],
@@ -310,26 +319,40 @@ def arrest_record_with_person(
     premises: Premises | None = None,
     work_type: str = "",
 ) -> Arrest:
-    """A newly met person, their document (checked, encrypted) and their arrest: all stored or none."""
-    created = person_create(
-        actor=actor,
-        organisation=operation.organisation,
-        name_en=person.name_en,
-        name_zh=person.name_zh,
-        sex=person.sex,
-        date_of_birth=person.date_of_birth,
-        age_estimate=person.age_estimate,
-        nationality=person.nationality,
-        status_category=person.status_category,
-    )
-    if document_kind and document_number:
+    """The person (newly met, or a record the department already holds), a document they carry (checked,
+    encrypted) and their arrest: all stored or none.
+
+    Choosing the existing record keeps one person's history in one place, instead of a second record
+    that the duplicate check can only flag afterwards.
+    """
+    if isinstance(person, Person):
+        if person.organisation_id != operation.organisation_id:
+            raise ValidationFailed(_("The person and the operation belong to different departments."))
+        arrested = person
+    else:
+        arrested = person_create(
+            actor=actor,
+            organisation=operation.organisation,
+            name_en=person.name_en,
+            name_zh=person.name_zh,
+            sex=person.sex,
+            date_of_birth=person.date_of_birth,
+            age_estimate=person.age_estimate,
+            nationality=person.nationality,
+            status_category=person.status_category,
+        )
+    if (
+        document_kind
+        and document_number
+        and not _holds_document(arrested, document_kind, document_number, check_digit)
+    ):
         identity_document_add(
-            actor=actor, person=created, kind=document_kind, number=document_number, check_digit=check_digit
+            actor=actor, person=arrested, kind=document_kind, number=document_number, check_digit=check_digit
         )
     return arrest_record(
         actor=actor,
         operation=operation,
-        person=created,
+        person=arrested,
         role=role,
         arrested_at=arrested_at,
         offence_codes=offence_codes,
