@@ -259,7 +259,8 @@ def test_dates_and_numbers_are_localised() -> None:
         assert formats.number_format(1234.5, 2) == "1234.50"
         assert formats.localize_input(datetime(2026, 11, 25, 9, 30, tzinfo=UTC)).startswith("2026/11/25")
     with translation.override("en"):
-        assert formats.date_format(day) == "Nov. 25, 2026"
+        assert formats.date_format(day) == "25 November 2026"
+        assert formats.date_format(day, "SHORT_DATE_FORMAT") == "25/11/2026"
 
 
 ENGLISH_ON_SIGN_IN = (

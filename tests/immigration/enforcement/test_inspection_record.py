@@ -70,7 +70,7 @@ def _pdf_response(response) -> bytes:
 def test_the_record_of_a123456_3_is_dated_in_hong_kong_time_with_the_number_masked(tmp_path):
     response = _record(hkid="A123456(3)")
     text = pdf_text(_pdf_response(response), tmp_path)
-    assert "Nov. 25, 2026 14:30" in text and "Hong Kong time" in text
+    assert "25 November 2026 14:30" in text and "Hong Kong time" in text
     assert "A123***(3)" in text and "A123456" not in text
     assert "Identity card check character" in text and "Passed" in text
     assert "A format check does not prove the right to work." in text
@@ -158,7 +158,7 @@ def test_the_record_is_made_by_post_only_and_with_the_pages_csrf_token():
 def test_the_check_page_offers_the_record_once_the_numbers_pass():
     html = Client().post("/employer-check/", {"hkid": "A123456(3)", "zone": SPECIMEN}).content.decode()
     assert 'action="/employer-check/record/"' in html and "Download the inspection record (PDF)" in html
-    assert "Checked on Nov. 25, 2026 at 14:30 (Hong Kong time)." in html
+    assert "Checked on 25 November 2026 at 14:30 (Hong Kong time)." in html
     assert html.count('name="hkid"') == 2  # the check form, and the hidden copy the record form sends back
     failed = Client().post("/employer-check/", {"hkid": "A123456(7)"}).content.decode()
     assert 'action="/employer-check/record/"' not in failed
@@ -233,7 +233,7 @@ def test_a_saved_record_is_downloaded_again_with_its_reference_and_code(tmp_path
     text = pdf_text(_pdf_response(response), tmp_path)
     assert reference in text and "A123***(3)" in text and "L89****C3" in text
     assert "Chan Kee Café" in text and "陳大文" in text and "Saw the visa label" in text
-    assert "Nov. 25, 2026 14:30" in text and "saved in Lionrock until Nov. 24, 2028" in text  # 730 days
+    assert "25 November 2026 14:30" in text and "saved in Lionrock until 24 November 2028" in text  # 730 days
     assert code not in text
 
 
