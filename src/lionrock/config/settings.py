@@ -204,6 +204,10 @@ LIONROCK_REPORT_RETENTION_DAYS = env_int("LIONROCK_REPORT_RETENTION_DAYS", defau
 # Days an employer's saved inspection record is kept before the nightly sweep deletes it.
 LIONROCK_EMPLOYER_RECORD_RETENTION_DAYS = env_int("LIONROCK_EMPLOYER_RECORD_RETENTION_DAYS", default=730)
 LIONROCK_SCREENING_DUE_HOURS = env_int("LIONROCK_SCREENING_DUE_HOURS", default=24)
+# Victim screening: hours from an initial screening with an indicator to its full debriefing, and from a
+# referral to the provider's answer, before each is overdue and reminded.
+LIONROCK_DEBRIEFING_DUE_HOURS = env_int("LIONROCK_DEBRIEFING_DUE_HOURS", default=72)
+LIONROCK_REFERRAL_DUE_HOURS = env_int("LIONROCK_REFERRAL_DUE_HOURS", default=48)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY: dict[str, object] = {
