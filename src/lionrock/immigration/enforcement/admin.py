@@ -1,7 +1,14 @@
+"""The read-only inspection admin shows the offence catalogue only.
+
+Reports, persons, identity documents, arrests, owed screenings and employers' saved records are personal
+data: their pages check the officer's department and audit each read, and the admin does neither. They are
+deliberately not registered here; tests/immigration/enforcement/test_admin.py keeps it so.
+"""
+
 from django.contrib import admin
 
 from lionrock.core.shell.inspection import InspectionAdmin
-from lionrock.immigration.enforcement.models import Offence, Report
+from lionrock.immigration.enforcement.models import Offence
 
 
 @admin.register(Offence)
@@ -14,10 +21,3 @@ class OffenceAdmin(InspectionAdmin):
         "effective_from",
         "effective_until",
     )
-
-
-@admin.register(Report)
-class ReportAdmin(InspectionAdmin):
-    list_display = ("reference", "channel", "category", "status", "priority", "received_at")
-    list_filter = ("channel", "status", "category")
-    exclude = ("reporter_name", "reporter_contact", "submitter_digest", "submission_key")

@@ -1,3 +1,9 @@
+"""The read-only inspection admin shows the checklist versions and the service catalogue: no personal data.
+
+Cases, interviews, answers, debriefings and referrals are never registered here: their pages decide who
+may read them and audit each read, which the admin cannot (tests/immigration/screening/test_admin.py).
+"""
+
 from django.contrib import admin
 
 from lionrock.core.shell.inspection import InspectionAdmin
