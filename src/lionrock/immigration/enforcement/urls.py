@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from lionrock.immigration.enforcement import operation_views, views
+from lionrock.immigration.enforcement import operation_views, person_views, views
 
 app_name = "enforcement"
 
@@ -57,6 +57,7 @@ urlpatterns = [
     ),
     path("persons/<int:person_id>/", views.person_detail, name="person"),
     path("persons/<int:person_id>/documents/", views.identity_document_add, name="document_add"),
+    path("persons/<int:person_id>/export/", person_views.person_export, name="person_export"),
     path("arrests/<int:arrest_id>/case/", views.arrest_case, name="arrest_case"),
     path("screening-owed/", views.screenings_owed, name="screenings_owed"),
     path("statistics/", views.statistics, name="statistics"),
