@@ -401,9 +401,24 @@ class PersonSearchForm(forms.Form):
 
 
 class ExistingPersonForm(forms.Form):
-    """Which existing person an arrest is for; empty when the arrest form describes a new person."""
+    """Which existing person an arrest is for (empty when the arrest form describes a new person), and
+    their immigration status at this arrest when it is no longer the one on record.
+
+    Shown with the search results, outside the arrest form, so its fields name that form.
+    """
 
     existing_person = forms.IntegerField(required=False, min_value=1)
+    status_now = forms.ChoiceField(
+        label=_("Immigration status at this arrest"),
+        required=False,
+        choices=[("", _("Unchanged")), *Person.StatusCategory.choices],
+        help_text=_(
+            "For the person chosen above, when their status has changed since they were last recorded: "
+            "their record is updated, and the status decides with the role and work whether a screening "
+            "is owed."
+        ),
+        widget=forms.Select(attrs={"form": "arrest-form", "aria-describedby": "status-now-help"}),
+    )
 
 
 class LinkOperationForm(forms.Form):

@@ -420,6 +420,7 @@ def _operation_page(
     search_form: PersonSearchForm | None = None,
     matches: list[Person] | None = None,
     chosen_person: Person | None = None,
+    existing_form: ExistingPersonForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     actor = actor_for_request(request)
@@ -435,6 +436,7 @@ def _operation_page(
                 matches=matches,
                 chosen_person=chosen_person,
                 arrested_here={arrest.person_id for arrest in arrests},
+                existing_form=existing_form,
             ),
             "search_form": search_form or PersonSearchForm(),
             "operation": operation,
@@ -506,9 +508,11 @@ def person_matches_context(
     matches: list[Person] | None,
     chosen_person: Person | None = None,
     arrested_here: set[int] | None = None,
+    existing_form: ExistingPersonForm | None = None,
 ) -> dict[str, object]:
     """What the "who was arrested" choice shows: the persons found (or the one chosen before a refusal),
-    which may be recorded twice, and which are already arrested in this operation."""
+    which may be recorded twice, which are already arrested in this operation, and the status at this
+    arrest as last chosen."""
     persons = list(matches or [])
     if chosen_person is not None and all(person.pk != chosen_person.pk for person in persons):
         persons.insert(0, chosen_person)
@@ -521,6 +525,7 @@ def person_matches_context(
         "chosen_person_id": chosen_person.pk if chosen_person else None,
         "matches_flagged": selectors.persons_flagged_as_possible_duplicates(actor=actor, persons=persons),
         "arrested_here": arrested_here,
+        "existing_form": existing_form or ExistingPersonForm(),
     }
 
 
@@ -539,6 +544,7 @@ def arrest_add(request: HttpRequest, operation_id: int) -> HttpResponse:
         existing = selectors.person_get(
             actor=actor, person_id=choice.cleaned_data["existing_person"], purpose="arrest"
         )
+    status_before = existing.status_category if existing is not None else ""
     if form.is_valid() and not choice.is_valid():
         form.add_error(None, _("Choose the person again from the search results."))
     elif form.is_valid() and existing is not None and form.new_person_given():
@@ -575,17 +581,28 @@ def arrest_add(request: HttpRequest, operation_id: int) -> HttpResponse:
                 if data.get("premises")
                 else None,
                 work_type=data.get("work_type") or "",
+                status_now=choice.cleaned_data["status_now"],
             )
         except ValidationFailed as exc:
             form.add_error(None, str(exc))
+            if existing is not None:
+                existing.refresh_from_db(fields=["status_category"])  # the refused arrest changed nothing
         else:
             messages.success(request, _("Arrest recorded."))
+            if existing is not None and choice.cleaned_data["status_now"] not in ("", status_before):
+                messages.info(
+                    request,
+                    _("Immigration status updated to: %(status)s.")
+                    % {"status": existing.get_status_category_display()},
+                )
             if hasattr(arrest, "screening_owed"):
                 messages.info(
                     request, _("This person is owed an initial trafficking and forced-labour screening.")
                 )
             return redirect("enforcement:operation", operation_id=operation.pk)
-    return _operation_page(request, operation, arrest_form=form, chosen_person=existing, status=400)
+    return _operation_page(
+        request, operation, arrest_form=form, chosen_person=existing, existing_form=choice, status=400
+    )
 
 
 @login_required

@@ -98,6 +98,31 @@ def person_create(
     return person
 
 
+@transaction.atomic
+def person_status_update(*, actor: Actor, person: Person, status_category: str) -> Person:
+    """The person's immigration status as it now stands, e.g. a resident met again as an overstayer.
+
+    The status read at an arrest decides whether a screening is owed, so a later arrest must be able to
+    record it instead of inheriting what was true at the first one. The previous value goes into the audit
+    entry's digest, so the change can be proved later without keeping it in clear.
+    """
+    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=person.organisation_id)
+    if status_category not in Person.StatusCategory.values:
+        raise ValidationFailed(_("Choose an immigration status from the list."))
+    previous = person.status_category
+    if status_category == previous:
+        return person
+    person.status_category = status_category
+    person.save(update_fields=["status_category"])
+    audit.record(
+        actor=actor,
+        action="enforcement.person.status",
+        target=person,
+        changes={"status": status_category, "previous": previous},
+    )
+    return person
+
+
 def identity_document_check(*, kind: str, number: str, check_digit: str = "") -> tuple[str, str, str]:
     """(normalised number, check result, message). A malformed number is recorded, not refused:
     a forged card is evidence."""
@@ -318,17 +343,29 @@ def arrest_record_with_person(
     check_digit: str = "",
     premises: Premises | None = None,
     work_type: str = "",
+    status_now: str = "",
 ) -> Arrest:
     """The person (newly met, or a record the department already holds), a document they carry (checked,
     encrypted) and their arrest: all stored or none.
 
     Choosing the existing record keeps one person's history in one place, instead of a second record
-    that the duplicate check can only flag afterwards.
+    that the duplicate check can only flag afterwards. `status_now` is that person's immigration status at
+    this arrest when it has changed since they were recorded; it is stored before the arrest, so the
+    screening hook reads the status as it is now. A new person's status is in their details instead.
     """
     if isinstance(person, Person):
         if person.organisation_id != operation.organisation_id:
             raise ValidationFailed(_("The person and the operation belong to different departments."))
         arrested = person
+        if status_now:
+            person_status_update(actor=actor, person=arrested, status_category=status_now)
+    elif status_now:
+        raise ValidationFailed(
+            _(
+                "The status at this arrest is for a person chosen from the search; give a new person's "
+                "status under Immigration status."
+            )
+        )
     else:
         arrested = person_create(
             actor=actor,
