@@ -64,7 +64,7 @@ NEW_INDEXES = {
         "stix_target_ref",
         "stix_sighting_of",
     ],
-    "intel_objectlabel": ["intel_label_object"],
+    "intel_objectlabel": ["intel_label_added"],
 }
 
 

@@ -85,10 +85,9 @@ def test_upgrading_copies_labels_expiry_and_references_out_of_objects_already_st
 
     indicator = StixObject.objects.get(stix_id=ids["indicator"])
     assert indicator.valid_until == datetime(2099, 1, 1, tzinfo=UTC)
-    assert sorted(ObjectLabel.objects.filter(stix_object=indicator).values_list("label", flat=True)) == [
-        "banking",
-        "phishing",
-    ]
+    labels = ObjectLabel.objects.filter(stix_object=indicator)
+    assert sorted(labels.values_list("label", flat=True)) == ["banking", "phishing"]
+    assert set(labels.values_list("date_added", flat=True)) == {indicator.date_added}
     relationship = StixObject.objects.get(stix_id=ids["relationship"])
     assert (relationship.source_ref, relationship.target_ref) == (ids["indicator"], ids["malware"])
     assert StixObject.objects.get(stix_id=ids["sighting"]).sighting_of_ref == ids["indicator"]

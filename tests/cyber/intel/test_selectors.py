@@ -186,6 +186,32 @@ class TestBrowsing:
         back = selectors.stix_objects_page(actor=reader, size=3, newer=second.newer)
         assert ids(back) == ids(first) and back.newer == ""
 
+    def test_pages_of_one_label_follow_each_other_and_keep_to_what_the_reader_may_see(self):
+        community = community_make()
+        tlps = [Tlp.GREEN, Tlp.AMBER, Tlp.GREEN, Tlp.RED, Tlp.GREEN, Tlp.GREEN, Tlp.CLEAR, Tlp.GREEN]
+        labelled = [indicator(f"l{n}.example", tlp=tlp, labels=["Botnet"]) for n, tlp in enumerate(tlps)]
+        plain = [indicator(f"u{n}.example", tlp=Tlp.GREEN) for n in range(3)]
+        services.objects_add(
+            actor=community.creator, collection=community.collection, objects=[*labelled, *plain]
+        )
+        visible = [
+            obj["id"] for obj in reversed(labelled) if obj is not labelled[1] and obj is not labelled[3]
+        ]
+        reader = community.outsider
+
+        def ids(page):
+            return [summary.row.stix_id for summary in page.summaries]
+
+        first = selectors.stix_objects_page(actor=reader, size=4, label="botnet")
+        second = selectors.stix_objects_page(actor=reader, size=4, label="botnet", older=first.older)
+        assert ids(first) + ids(second) == visible and second.older == ""
+        assert (first.total, second.total) == (6, 6)
+        assert ids(
+            selectors.stix_objects_page(actor=reader, size=4, label="botnet", newer=second.newer)
+        ) == ids(first)
+        only_clear = selectors.stix_objects_page(actor=reader, label="botnet", tlp="clear")
+        assert ids(only_clear) == [labelled[6]["id"]]
+
     def test_the_count_stops_at_its_cap_and_says_so(self):
         community = community_make()
         services.objects_add(

@@ -136,13 +136,20 @@ class StixObject(models.Model):
 
 
 class ObjectLabel(models.Model):
-    """One label of one stored version, case-folded, so filtering by label is an index lookup."""
+    """One label of one stored version, case-folded, so filtering by label is an index lookup.
+
+    date_added repeats the object's, so one index gives a label's objects newest first: a common label's
+    first page is read in order instead of sorting every object that carries it.
+    """
 
     stix_object = models.ForeignKey(StixObject, on_delete=models.CASCADE, related_name="label_rows")
     label = models.CharField(max_length=LABEL_MAX_LENGTH)
+    date_added = models.DateTimeField()
 
     class Meta:
-        indexes: ClassVar = [models.Index(fields=["label", "stix_object"], name="intel_label_object")]
+        indexes: ClassVar = [
+            models.Index(fields=["label", "date_added", "stix_object"], name="intel_label_added"),
+        ]
 
     def __str__(self) -> str:
         return self.label

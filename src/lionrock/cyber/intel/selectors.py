@@ -343,8 +343,7 @@ def stix_objects_search(
     if stix_type:
         rows = rows.filter(type=stix_type)
     if label_normalise(label):
-        labelled = ObjectLabel.objects.filter(label=label_normalise(label)).values("stix_object_id")
-        rows = rows.filter(pk__in=labelled)
+        rows = rows.filter(_labelled(label_normalise(label)))
     # Named by slug and short code, looked up first: an equality on the id lets the planner read the
     # (organisation or collection, date_added) index instead of testing every row against a subquery.
     if organisation:
@@ -405,6 +404,23 @@ def _cursor_parse(text: str) -> tuple[datetime, int] | None:
     return moment, int(match.group(2))
 
 
+def _labelled(label: str) -> Q:
+    return Q(pk__in=ObjectLabel.objects.filter(label=label).values("stix_object_id"))
+
+
+def _in_date_order(others: QuerySet[StixObject], label: str) -> tuple[QuerySet[Any], str]:
+    """Where a page's ids are read in date order: the objects, or for a label that label's rows.
+
+    With a label, its (label, date_added) index is walked newest first and each row's object checked
+    (visibility and the other filters) by primary key, so a label carried by 50,000 objects costs
+    what a rare one does; reading the objects instead would sort all 50,000.
+    """
+    if not label:
+        return others, "pk"
+    candidates = ObjectLabel.objects.filter(label=label)
+    return candidates.filter(Exists(others.filter(pk=OuterRef("stix_object_id")))), "stix_object_id"
+
+
 def stix_objects_page(
     *,
     actor: Actor,
@@ -421,28 +437,32 @@ def stix_objects_page(
     count in one walk of the index), then fetches its rows; later pages read size + 1 ids, the rows,
     and count separately.
     """
-    matches = stix_objects_search(actor=actor, **filters)
-    keyed = matches.order_by("-date_added", "-pk")
+    label = label_normalise(filters.pop("label", "") or "")
+    others = stix_objects_search(actor=actor, **filters)
+    ordered, id_field = _in_date_order(others, label)
+    keyed = ordered.order_by("-date_added", f"-{id_field}")
     after, before = _cursor_parse(older), _cursor_parse(newer)
     if after is not None:
         moment, pk = after
-        keyed = keyed.filter(date_added__lte=moment).exclude(date_added=moment, pk__gte=pk)
+        keyed = keyed.filter(date_added__lte=moment).exclude(date_added=moment, **{f"{id_field}__gte": pk})
     elif before is not None:
         moment, pk = before
         keyed = (
             keyed.filter(date_added__gte=moment)
-            .exclude(date_added=moment, pk__lte=pk)
-            .order_by("date_added", "pk")
+            .exclude(date_added=moment, **{f"{id_field}__lte": pk})
+            .order_by("date_added", id_field)
         )
     first = after is None and before is None
-    keys = list(keyed.values_list("pk", flat=True)[: (max(size, count_cap) if first else size) + 1])
+    keys = list(keyed.values_list(id_field, flat=True)[: (max(size, count_cap) if first else size) + 1])
     more = len(keys) > size
     if before is not None and not more:
         # Back at the newest objects: show the first page whole rather than a short one.
-        return stix_objects_page(actor=actor, size=size, count_cap=count_cap, **filters)
-    total = len(keys) if first else int(matches.order_by()[: count_cap + 1].count())
+        return stix_objects_page(actor=actor, size=size, count_cap=count_cap, label=label, **filters)
+    total = len(keys) if first else int(ordered.order_by()[: count_cap + 1].count())
     keys = keys[:size]
-    by_pk = {row.pk: row for row in matches.filter(pk__in=keys)} if keys else {}
+    # The ids came from `ordered`, label included; `others` checks visibility and the other filters
+    # again, without reading every row of a common label as a label condition here would.
+    by_pk = {row.pk: row for row in others.filter(pk__in=keys)} if keys else {}
     rows = [by_pk[pk] for pk in keys if pk in by_pk]
     if before is not None:
         rows.reverse()

@@ -344,7 +344,7 @@ def objects_add(
         _insert_rows(
             ObjectLabel,
             [
-                ObjectLabel(stix_object_id=row.pk, label=label)
+                ObjectLabel(stix_object_id=row.pk, label=label, date_added=row.date_added)
                 for row, labels in zip(rows, row_labels, strict=True)
                 for label in labels
             ],
