@@ -203,6 +203,9 @@ LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR = env_int("LIONROCK_REPORTS_PER_ADDRESS_PE
 LIONROCK_REPORT_RETENTION_DAYS = env_int("LIONROCK_REPORT_RETENTION_DAYS", default=730)
 # Days an employer's saved inspection record is kept before the nightly sweep deletes it.
 LIONROCK_EMPLOYER_RECORD_RETENTION_DAYS = env_int("LIONROCK_EMPLOYER_RECORD_RETENTION_DAYS", default=730)
+# Days after a person's last case ended (or their last arrest, when no case went further) before the nightly
+# sweep deletes the person with their identity documents and arrests; an open case keeps them.
+LIONROCK_PERSON_RETENTION_DAYS = env_int("LIONROCK_PERSON_RETENTION_DAYS", default=2555)
 LIONROCK_SCREENING_DUE_HOURS = env_int("LIONROCK_SCREENING_DUE_HOURS", default=24)
 # Victim screening: hours from an initial screening with an indicator to its full debriefing, and from a
 # referral to the provider's answer, before each is overdue and reminded.

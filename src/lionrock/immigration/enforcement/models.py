@@ -422,7 +422,11 @@ class IdentityDocument(models.Model):
 
 
 class Arrest(models.Model):
-    """A person arrested in an operation, in a role, charged with offences in force on the arrest date."""
+    """A person arrested in an operation, in a role, charged with offences in force on the arrest date.
+
+    `concluded_at` is when the case's end (a court outcome, or no further action) was last recorded: the
+    retention of the person's record counts from it (services.persons_retention_apply).
+    """
 
     class Role(models.TextChoices):
         ILLEGAL_WORKER = "illegal_worker", _("Suspected illegal worker")
@@ -451,6 +455,11 @@ class Arrest(models.Model):
         ACQUITTED = "acquitted", _("Acquitted")
         NO_FURTHER_ACTION = "nfa", _("No further action")
 
+    # The stages that end a case; a case under investigation or before the court is still open.
+    CONCLUDED_STAGES: ClassVar[frozenset[str]] = frozenset(
+        {Stage.CONVICTED, Stage.ACQUITTED, Stage.NO_FURTHER_ACTION}
+    )
+
     operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="arrests")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="arrests")
     premises = models.ForeignKey(
@@ -467,6 +476,7 @@ class Arrest(models.Model):
     fine_hkd = models.PositiveIntegerField(_("fine (HK$)"), null=True, blank=True)
     imprisonment_months = models.PositiveIntegerField(_("imprisonment (months)"), null=True, blank=True)
     suspended = models.BooleanField(_("sentence suspended"), default=False)
+    concluded_at = models.DateTimeField(_("case concluded"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -8,3 +8,4 @@ from lionrock.immigration.enforcement.services.employer_records import *  # noqa
 from lionrock.immigration.enforcement.services.keys import *  # noqa: F403
 from lionrock.immigration.enforcement.services.operations import *  # noqa: F403
 from lionrock.immigration.enforcement.services.reports import *  # noqa: F403
+from lionrock.immigration.enforcement.services.retention import *  # noqa: F403

@@ -409,7 +409,12 @@ def arrest_case_update(
     imprisonment_months: int | None = None,
     suspended: bool = False,
 ) -> Arrest:
-    """Case progress from investigation to court outcome, so statistics can set sentences against maxima."""
+    """Case progress from investigation to court outcome, so statistics can set sentences against maxima.
+
+    Recording a conclusion (or changing a concluded case's outcome, e.g. on appeal) dates it: the person's
+    record is kept for the retention period from the last conclusion. Moving a case back to investigation or
+    prosecution reopens it, and an open case keeps the person's record however old it is.
+    """
     access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=arrest.operation.organisation_id)
     if stage not in Arrest.Stage.values:
         raise ValidationFailed(_("Choose a case stage from the list."))
@@ -430,8 +435,13 @@ def arrest_case_update(
         "imprisonment_months": imprisonment_months,
         "suspended": suspended,
     }
+    changed = any(getattr(arrest, name) != value for name, value in changes.items())
     for name, value in changes.items():
         setattr(arrest, name, value)
-    arrest.save(update_fields=list(changes))
+    if stage not in Arrest.CONCLUDED_STAGES:
+        arrest.concluded_at = None
+    elif changed or arrest.concluded_at is None:
+        arrest.concluded_at = timezone.now()
+    arrest.save(update_fields=[*changes, "concluded_at"])
     audit.record(actor=actor, action="enforcement.arrest.case", target=arrest, changes=changes)
     return arrest
