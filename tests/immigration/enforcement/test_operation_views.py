@@ -120,6 +120,20 @@ def test_opening_a_person_is_audited_and_shows_the_document_in_clear_to_the_offi
     ).exists()
 
 
+def test_the_possible_duplicates_named_on_a_person_page_are_an_audited_read_of_their_records():
+    from lionrock.immigration.enforcement import services
+
+    officer = officer_make()
+    operation = operation_make(officer)
+    first, second = (arrested_person_make(officer, operation).person for _ in range(2))
+    for person in (first, second):
+        services.identity_document_add(actor=officer, person=person, kind="hkid", number="A123456(3)")
+    page = client_signed_in(officer).get(f"/enforcement/persons/{second.pk}/").content.decode()
+    assert first.name_en in page
+    entry = AuditEntry.objects.get(action="enforcement.person.read", summary="possible duplicates")
+    assert (entry.target_id, entry.actor_user_id) == (str(first.pk), officer.user.pk)
+
+
 def test_other_departments_get_not_found_for_operations_and_persons():
     officer = officer_make()
     arrest = arrested_person_make(officer, operation_make(officer))

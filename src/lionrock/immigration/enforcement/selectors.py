@@ -311,7 +311,11 @@ def person_get(*, actor: Actor, person_id: int, purpose: str = "person record") 
 
 
 def person_possible_duplicates(*, actor: Actor, person: Person) -> list[Person]:
-    """Other persons of the department with the same document, or the same name and date of birth."""
+    """Other persons of the department with the same document, or the same name and date of birth.
+
+    Their names are shown beside the person's record, so listing them is an audited read of their records
+    too, not only of the person whose page is open.
+    """
     indexes = list(person.documents.values_list("number_index", flat=True))
     match = Q(documents__number_index__in=indexes) if indexes else Q()
     if person.normalised_name.strip("|"):
@@ -323,13 +327,21 @@ def person_possible_duplicates(*, actor: Actor, person: Person) -> list[Person]:
         match |= same_name
     if not match:
         return []
-    return list(
+    duplicates = list(
         persons_visible(actor=actor)
         .filter(organisation_id=person.organisation_id)
         .filter(match)
         .exclude(pk=person.pk)
         .distinct()[:10]
     )
+    if duplicates:
+        audit.record_read(
+            actor=actor,
+            target_type="enforcement.person",
+            target_ids=[other.pk for other in duplicates],
+            purpose="possible duplicates",
+        )
+    return duplicates
 
 
 def persons_flagged_as_possible_duplicates(*, actor: Actor, persons: list[Person]) -> set[int]:
