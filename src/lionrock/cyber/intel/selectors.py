@@ -116,17 +116,13 @@ def visibility_q(actor: Actor) -> Q:
 
 
 def stix_objects_visible(*, actor: Actor) -> QuerySet[StixObject]:
-    """Everything this actor may see; the only door to the table."""
-    return StixObject.objects.filter(visibility_q(actor))
+    """Everything this actor may see; the only door to the table.
 
-
-def _visible_row_by_row(actor: Actor) -> QuerySet[StixObject]:
-    """stix_objects_visible's rows, with visibility_q checked on each row rather than used to pick indexes.
-
-    Left bare, visibility_q is an OR of TLP terms that SQLite (without fresh statistics, which nothing
-    keeps) answers by uniting every visible row from the TLP indexes and sorting them all by date:
-    hundreds of milliseconds at 100,000 objects. Wrapped in CASE it is opaque to the planner, which then
-    reads the index of the page's filter in date order and stops once a page is full.
+    visibility_q is checked on each row rather than used to pick indexes. Left bare, it is an OR of TLP
+    terms that SQLite (without fresh statistics, which nothing keeps) answers by uniting every visible
+    row from the TLP indexes and sorting them all: about a second for a TAXII page at 1,000,000 objects.
+    Wrapped in CASE it is opaque to the planner, which then reads the index of the caller's own filter
+    (collection and date_added, stix_id, type...) in order and stops once it has enough rows.
     """
     visible = Case(When(visibility_q(actor), then=Value(True)), default=Value(False))
     return StixObject.objects.alias(visible=visible).filter(visible=True)
@@ -327,7 +323,7 @@ def stix_objects_search(
     Every other filter is an indexed column (labels in their own table), so that under any one filter
     the newest matches come from an index in date order instead of from a sort of every match.
     """
-    rows = _visible_row_by_row(actor).filter(is_latest=True)
+    rows = stix_objects_visible(actor=actor).filter(is_latest=True)
     if not include_revoked:
         rows = rows.filter(revoked=False)
     text = value.strip()
