@@ -95,8 +95,13 @@ def _database() -> dict[str, object]:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock up front so
         # concurrent writers queue on busy_timeout instead of failing with "database is locked".
+        # A 64 MB page cache (allocated as used) and a 40 MB WAL before each checkpoint keep a
+        # 1,000-object TAXII push from spilling and checkpointing its index pages mid-way.
         config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
