@@ -6,6 +6,7 @@ from django.test import Client
 from lionrock.core.accounts import services as account_services
 from lionrock.core.accounts.access import Actor
 from lionrock.core.audit.models import AuditEntry
+from lionrock.cyber.intel import api as intel_api
 from lionrock.cyber.intel import services
 from lionrock.cyber.intel.models import CollectionGrant, StixObject
 from lionrock.cyber.intel.tlp import Tlp
@@ -332,3 +333,19 @@ def test_the_openapi_schema_documents_the_intel_endpoints():
             assert "200" in operation["responses"] or "201" in operation["responses"]
     bundle = paths["/api/intel/collections/{key}/bundle"]["post"]["responses"]
     assert "422" in bundle and "RejectedOut" in str(bundle["422"])
+
+
+def test_the_search_count_stops_at_its_cap_and_says_so(monkeypatch):
+    community = community_make()
+    headers = bearer(community.direct_reader)
+    services.objects_add(
+        actor=community.creator,
+        collection=community.collection,
+        objects=[indicator(f"cap{n}.example.com", tlp=Tlp.GREEN) for n in range(5)],
+    )
+    monkeypatch.setattr(intel_api, "COUNT_CAP", 3)
+    body = Client().get("/api/intel/objects", {"page_size": 2}, headers=headers).json()
+    assert (body["count"], body["count_exact"], body["pages"], len(body["results"])) == (3, False, 2, 2)
+    monkeypatch.setattr(intel_api, "COUNT_CAP", 10)
+    body = Client().get("/api/intel/objects", headers=headers).json()
+    assert (body["count"], body["count_exact"]) == (5, True)

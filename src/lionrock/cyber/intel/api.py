@@ -46,6 +46,7 @@ from lionrock.cyber.intel.tlp import Tlp
 router = Router(tags=["intel"])
 
 MAX_PAGE_SIZE = 500
+COUNT_CAP = 10_000
 NOT_FOUND: dict[int, Any] = {404: ErrorOut}
 REFUSED: dict[int, Any] = {404: ErrorOut, 422: RejectedOut}
 
@@ -118,7 +119,8 @@ def _writable(actor: Actor, key: str) -> Collection:
     response=ObjectPageOut,
     summary="Search the current version of every visible object",
     description="Filters combine. `value` is normalised (case, trailing dots, defanging, IPv6 forms) and "
-    "looked up in the correlation index; other text matches ids, names and descriptions.",
+    "looked up in the correlation index; other text matches ids, names and descriptions. `count` stops at "
+    "10,000 (`count_exact` is then false): narrow the filters to reach older matches.",
 )
 def object_list(
     request: HttpRequest,
@@ -150,12 +152,17 @@ def object_list(
         include_revoked=include_revoked,
     )
     size = max(1, min(page_size, MAX_PAGE_SIZE))
-    count = rows.count()
+    # Counted up to a cap, as the browse page does: an exact count of every visible match is a scan of
+    # the whole store at a million objects, and pages past the cap are better reached by narrowing.
+    count = rows[: COUNT_CAP + 1].count()
+    exact = count <= COUNT_CAP
+    count = min(count, COUNT_CAP)
     pages = max(1, ceil(count / size))
     number = max(1, min(page, pages))
     start = (number - 1) * size
     return ObjectPageOut(
         count=count,
+        count_exact=exact,
         page=number,
         pages=pages,
         results=[_object_out(row) for row in rows[start : start + size]],

@@ -47,6 +47,7 @@ class ObjectOut(Schema):
 
 class ObjectPageOut(Schema):
     count: int
+    count_exact: bool = True
     page: int
     pages: int
     results: list[ObjectOut]
