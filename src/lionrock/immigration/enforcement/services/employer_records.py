@@ -86,6 +86,7 @@ def employer_record_save(*, record: InspectionRecord) -> tuple[EmployerCheckReco
                     reference=f"ER-{_draw(5)}-{_draw(5)}",
                     code_digest=employer_code_digest(code),
                     checked_at=record.checked_at,
+                    saved_at=timezone.now(),
                     language=record.language,
                     documents=[document.as_json() for document in record.documents],
                     document_numbers=json.dumps(list(record.numbers)),
