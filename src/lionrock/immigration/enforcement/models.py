@@ -8,7 +8,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lionrock.core.accounts.models import Organisation
@@ -286,7 +286,7 @@ class Operation(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         EXECUTED = "executed", _("Executed")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("operation status", "Closed")
 
     class Publicity(models.TextChoices):
         LEAFLETS = "leaflets", _("Leaflets")
