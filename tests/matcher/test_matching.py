@@ -84,6 +84,17 @@ def test_an_address_and_port_indicator_needs_both_to_match() -> None:
     ]
 
 
+def test_ports_that_are_not_numbers_leave_their_rows_out_and_the_rest_still_match() -> None:
+    index = index_of_patterns(
+        stix_indicator("[network-traffic:dst_ref.value = '5.6.7.8' AND network-traffic:dst_port = 4444]")
+    )
+    columns = {
+        "id.resp_h": ("ip", ["5.6.7.8", "5.6.7.8", "5.6.7.8", "5.6.7.8"]),
+        "id.resp_p": ("port", ["-", "4444", "99999999999", "http"], "id.resp_h"),
+    }
+    assert [(h["line"], h["observed"]) for h in hits(index, columns)] == [(2, "5.6.7.8:4444")]
+
+
 def test_an_indicator_counts_only_from_valid_from_until_before_valid_until() -> None:
     obj = stix_indicator(
         "[ipv4-addr:value = '1.2.3.4']", valid_from="2024-01-01T00:00:00Z", valid_until="2024-01-02T00:00:00Z"

@@ -241,6 +241,8 @@ def _port_numbers(ports: pa.Array) -> tuple[npt.NDArray[np.uint32], npt.NDArray[
     try:
         cast = pc.cast(ports, pa.uint32())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        # One value that is not a number ("-", "http", "99999999999") fails the whole cast: keep the
+        # digit strings and null the rest, which the mask below then leaves out.
         digits = pc.fill_null(pc.match_substring_regex(ports, r"^\d{1,5}$"), False)
         cast = pc.cast(pc.if_else(digits, ports, pa.scalar(None, pa.string())), pa.uint32())
     numbers = cast.fill_null(0).to_numpy().astype(np.uint32)
