@@ -1,13 +1,16 @@
-"""The OASIS reference TAXII 2.1 server, medallion, run on loopback from a throwaway venv under /tmp.
+"""The OASIS reference TAXII 2.1 server, medallion, run on loopback from a venv of its own.
 
-medallion is not a dependency of Lionrock: the venv is made with uv when first needed (or reused), the
-server gets a memory-backend configuration written here, and it is stopped when the test ends.
+medallion is not a dependency of Lionrock (it pins its own Flask and pymongo). Tests install nothing
+and reach no registry: .ci/run installs it before the suite and names it in LIONROCK_MEDALLION; by hand,
+`uv venv /tmp/lionrock-test-medallion && uv pip install --python /tmp/lionrock-test-medallion/bin/python
+medallion==3.0.0`. The server gets a memory-backend configuration written here and is stopped when the
+test ends.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import socket
 import subprocess
 import time
@@ -21,23 +24,9 @@ MEDIA = "application/stix+json;version=2.1"
 
 
 def medallion_executable() -> Path | None:
-    """The medallion command, installing it into the throwaway venv if need be; None if that fails."""
-    executable = VENV / "bin" / "medallion"
-    if executable.exists():
-        return executable
-    uv = shutil.which("uv")
-    if uv is None:
-        return None
-    try:
-        subprocess.run([uv, "venv", "-q", "--clear", str(VENV)], check=True, timeout=120, capture_output=True)
-        subprocess.run(
-            [uv, "pip", "install", "-q", "--python", str(VENV / "bin" / "python"), "medallion"],
-            check=True,
-            timeout=300,
-            capture_output=True,
-        )
-    except (subprocess.SubprocessError, OSError):
-        return None
+    """The medallion command named by LIONROCK_MEDALLION, or the one in the default venv; None if absent."""
+    named = os.environ.get("LIONROCK_MEDALLION")
+    executable = Path(named) if named else VENV / "bin" / "medallion"
     return executable if executable.exists() else None
 
 
