@@ -27,6 +27,17 @@ pytestmark = pytest.mark.django_db
 CHECKED_AT = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _pdf_renderer():
+    """WeasyPrint loads Pango from the system; where it is missing the PDFs cannot be made here."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"WeasyPrint cannot load Pango: .ci/run installs libpango-1.0-0 ({exc})")
+        pytest.skip(f"WeasyPrint cannot load Pango (apt-get install libpango-1.0-0): {exc}")
+
+
 @pytest.fixture(autouse=True)
 def _fixed_clock_and_fresh_counts(monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: CHECKED_AT)
