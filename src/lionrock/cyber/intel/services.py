@@ -134,30 +134,29 @@ def _insert_rows(model: type[models.Model], objs: list[Any]) -> None:
             row.append(value)
         return row
 
-    if db.vendor == "postgresql" and not keys_back:
-        with (
-            db.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy,
-        ):
-            for obj in objs:
-                copy.write_row(row_of(obj))
-        return
+    def saved(obj: Any, pk: int) -> None:
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = db.alias
+
     if db.vendor == "postgresql":
         # COPY instead of a multi-row INSERT: psycopg would re-parse a 7,000-placeholder statement per
-        # batch and the server plan it, which together cost more than validating the objects.
+        # batch and the server plan it, which together cost more than validating the objects. Keys wanted
+        # back are drawn from the sequence first and written with the rows.
         with db.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(objs)],
-            )
-            pks = [pk for (pk,) in cursor.fetchall()]
-            copy_sql = f"COPY {quote(meta.db_table)} ({quote(meta.pk.column)}, {columns}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
-                for pk, obj in zip(pks, objs, strict=True):
-                    copy.write_row([pk, *row_of(obj)])
-                    obj.pk = pk
-                    obj._state.adding = False
-                    obj._state.db = db.alias
+            pks: list[int] = []
+            if keys_back:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [meta.db_table, meta.pk.column, len(objs)],
+                )
+                pks = [pk for (pk,) in cursor.fetchall()]
+                columns = f"{quote(meta.pk.column)}, {columns}"
+            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for n, obj in enumerate(objs):
+                    copy.write_row([pks[n], *row_of(obj)] if keys_back else row_of(obj))
+        for pk, obj in zip(pks, objs, strict=False):
+            saved(obj, pk)
         return
     head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -170,12 +169,9 @@ def _insert_rows(model: type[models.Model], objs: list[Any]) -> None:
             for obj in chunk:
                 params.extend(row_of(obj))
             cursor.execute(head + ", ".join([row_sql] * len(chunk)) + returning, params)
-            if not keys_back:
-                continue
-            for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
-                obj.pk = pk
-                obj._state.adding = False
-                obj._state.db = db.alias
+            if keys_back:
+                for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                    saved(obj, pk)
 
 
 def _acting_organisation(actor: Actor, collection: Collection) -> int:
