@@ -28,8 +28,8 @@ from lionrock.immigration.enforcement.forms import (
 )
 from lionrock.immigration.enforcement.models import Operation
 from lionrock.immigration.enforcement.views import (
-    _officer_choices,
-    _operation_page,
+    officer_choices,
+    operation_page,
     person_matches_context,
 )
 
@@ -78,7 +78,7 @@ def operation_edit(request: HttpRequest, operation_id: int) -> HttpResponse:
 
 
 def _plan_edit(request: HttpRequest, actor: Actor, operation: Operation) -> HttpResponse:
-    officers = _officer_choices(actor, operation.organisation_id)
+    officers = officer_choices(actor, operation.organisation_id)
     form = OperationPlanForm(request.POST or None, officers=officers, initial=_plan_initial(operation))
     status = 200
     if request.method == "POST":
@@ -305,4 +305,4 @@ def person_search(request: HttpRequest, operation_id: int) -> HttpResponse:
             "partial": True,
         }
         return render(request, "enforcement/partials/person_matches.html", context)
-    return _operation_page(request, operation, search_form=form, matches=matches)
+    return operation_page(request, operation, search_form=form, matches=matches)

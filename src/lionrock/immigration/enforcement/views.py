@@ -334,7 +334,7 @@ def offences(request: HttpRequest) -> HttpResponse:
 # --- Operations, persons, arrests ----------------------------------------------------------------------
 
 
-def _officer_choices(actor: Actor, organisation_id: int) -> list[tuple[int, str]]:
+def officer_choices(actor: Actor, organisation_id: int) -> list[tuple[int, str]]:
     return [
         (user.pk, user.full_name or user.email)
         for user in selectors.enforcement_officers(actor=actor, organisation_id=organisation_id)
@@ -366,7 +366,7 @@ def operations(request: HttpRequest) -> HttpResponse:
 def operation_new(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
     organisation = _home_organisation(actor)
-    officers = _officer_choices(actor, organisation.pk)
+    officers = officer_choices(actor, organisation.pk)
     form = OperationForm(
         request.POST or None,
         officers=officers,
@@ -411,7 +411,7 @@ def _premises_choices(operation: Operation) -> list[tuple[int, str]]:
     return [(item.pk, item.address) for item in operation.premises.all()]
 
 
-def _operation_page(
+def operation_page(
     request: HttpRequest,
     operation: Operation,
     *,
@@ -464,7 +464,7 @@ def _operation_page(
 @require_GET
 def operation_detail(request: HttpRequest, operation_id: int) -> HttpResponse:
     operation = selectors.operation_get(actor=actor_for_request(request), operation_id=operation_id)
-    return _operation_page(request, operation)
+    return operation_page(request, operation)
 
 
 @login_required
@@ -498,7 +498,7 @@ def premises_add(request: HttpRequest, operation_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Premises added."))
             return redirect("enforcement:operation", operation_id=operation.pk)
-    return _operation_page(request, operation, premises_form=form, status=400)
+    return operation_page(request, operation, premises_form=form, status=400)
 
 
 def person_matches_context(
@@ -600,7 +600,7 @@ def arrest_add(request: HttpRequest, operation_id: int) -> HttpResponse:
                     request, _("This person is owed an initial trafficking and forced-labour screening.")
                 )
             return redirect("enforcement:operation", operation_id=operation.pk)
-    return _operation_page(
+    return operation_page(
         request, operation, arrest_form=form, chosen_person=existing, existing_form=choice, status=400
     )
 
