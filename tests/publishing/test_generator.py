@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002, E501
+# ruff: noqa: RUF001, E501
 # (Chinese text uses full-width punctuation and wide characters.)
 """Releases generated from records built here: the numbers, words, ages and penalties in both languages."""
 

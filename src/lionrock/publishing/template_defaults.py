@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002, E501
+# ruff: noqa: RUF001, E501
 # (Chinese text uses full-width punctuation and wide characters.)
 """The wording every agency starts from (version 1 of each template); an agency changes it as data.
 
