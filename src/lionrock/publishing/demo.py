@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, E501
 """Demo publishing: the release the department issued for Operation Contribute, and the policy office's
 special meeting with the Internet Infrastructure Liaison Group (29 July 2025) with its release.
 
