@@ -236,8 +236,8 @@ LIONROCK_PRESS_SCREENING_EN = os.environ.get(
 )
 LIONROCK_PRESS_SCREENING_ZH = os.environ.get(
     "LIONROCK_PRESS_SCREENING_ZH",
-    "入境事務處會按既定審核機制，為每名可能屬易受傷害的被捕人士評估是否人口販運或強迫勞動的受害人；"
-    "如識別為受害人，會轉介支援服務。",
+    "入境事務處會按既定審核機制，為每名可能屬易受傷害的被捕人士評估是否人口販運或強迫勞動的受害人；"  # noqa: RUF001
+    "如識別為受害人，會轉介支援服務。",  # noqa: RUF001
 )
 # Organisations whose press officers issue releases for every agency (the government's information service).
 LIONROCK_PRESS_SERVICE_ORGANISATIONS = env_list(
