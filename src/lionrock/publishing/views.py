@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -222,7 +223,13 @@ def operation_source(request: HttpRequest, operation_id: int) -> HttpResponse:
     return render(
         request,
         "publishing/operation_source.html",
-        {"operation": operation, "record": record, "offences": law.offences, "on": on},
+        {
+            "operation": operation,
+            "record": record,
+            "offences": law.offences,
+            "on": on,
+            "roles": sorted(Counter(row.role for row in record.arrests).items()),
+        },
     )
 
 

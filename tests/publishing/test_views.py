@@ -1,0 +1,127 @@
+# ruff: noqa: RUF001
+"""The press officers' pages and the public's: drafting in the browser, the public page and feed at the
+embargo time, in both languages, without signing in."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from lionrock.publishing import services
+from lionrock.publishing.models import PressRelease
+from tests.immigration.enforcement.factories import client_signed_in
+from tests.publishing.factories import (
+    EMPLOYER,
+    hkt,
+    operation_with_arrests_make,
+    press_officer_make,
+    release_make,
+    workers,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2026, 1, 15)
+
+
+@pytest.fixture
+def operation():  # type: ignore[no-untyped-def]
+    return operation_with_arrests_make(day=DAY, people=[*workers(2), (EMPLOYER, "M", 45, ("s17i",))])
+
+
+def _published(operation, *, release_at=None):  # type: ignore[no-untyped-def]
+    drafter, approver = press_officer_make(), press_officer_make()
+    release = release_make(drafter, operation, release_at=release_at or hkt(DAY))
+    services.release_submit(actor=drafter, release=release)
+    services.release_approve(actor=approver, release=release)
+    return release
+
+
+def test_a_press_officer_drafts_edits_and_submits_in_the_browser(operation) -> None:  # type: ignore[no-untyped-def]
+    press = press_officer_make()
+    client = client_signed_in(press)
+    assert client.get("/publishing/new/").status_code == 200
+    response = client.post(
+        "/publishing/new/",
+        {
+            "source": f"operation:{operation.pk}",
+            "release_at": "2026-01-15T20:30",
+            "place_en": "",
+            "place_zh": "",
+        },
+    )
+    release = PressRelease.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/publishing/releases/{release.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Three persons arrested during anti-illegal worker operation" in page
+    assert f'href="/publishing/operations/{operation.pk}/source/#arrests"' in page
+    edited = client.post(
+        f"/publishing/releases/{release.pk}/edit/",
+        {
+            "title_en": "Three arrested in anti-illegal worker operation",
+            "body_en": release.body_en,
+            "title_zh": release.title_zh,
+            "body_zh": release.body_zh,
+            "release_at": "2026-01-15T20:30",
+        },
+    )
+    assert edited.status_code == 302
+    client.post(f"/publishing/releases/{release.pk}/action/", {"action": "submit"})
+    release.refresh_from_db()
+    assert (
+        release.state == "submitted" and release.title_en == "Three arrested in anti-illegal worker operation"
+    )
+    own = client.post(f"/publishing/releases/{release.pk}/action/", {"action": "approve"}, follow=True)
+    assert "never by its drafter" in own.content.decode()
+    assert PressRelease.objects.get(pk=release.pk).state == "submitted"
+
+
+def test_the_source_page_counts_rows_and_shows_no_name(operation) -> None:  # type: ignore[no-untyped-def]
+    page = client_signed_in(press_officer_make()).get(f"/publishing/operations/{operation.pk}/source/")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="role-illegal_worker"' in html and "s.17I" in html
+    assert "CHAN Tai Man" not in html and "陳大文" not in html and "VNM" not in html
+
+
+def test_the_public_page_and_feed_show_a_release_only_from_its_embargo_time(operation) -> None:  # type: ignore[no-untyped-def]
+    release = _published(operation, release_at=timezone.now() + timedelta(hours=1))
+    public = Client()
+    assert release.reference not in public.get("/press/").content.decode()
+    assert public.get(f"/press/{release.reference}/").status_code == 404
+    assert release.reference not in public.get("/press/feed/en.atom").content.decode()
+    release.versions.update(published_at=timezone.now() - timedelta(minutes=1))  # the embargo has passed
+    assert "Three persons arrested" in public.get("/press/?lang=en").content.decode()
+    assert release.title_zh in public.get("/press/?lang=zh-hant").content.decode()
+    page = public.get(f"/press/{release.reference}/?lang=zh-hant").content.decode()
+    assert '<article lang="zh-Hant-HK">' in page and "拘捕三人" in page
+    feed = public.get("/press/feed/zh-hant.atom")
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    assert "拘捕三人" in feed.content.decode() and 'xml:lang="zh-Hant-HK"' in feed.content.decode()
+    assert "Three persons arrested" in public.get("/press/feed/en.atom").content.decode()
+
+
+def test_a_correction_is_listed_on_the_public_page_with_what_changed(operation) -> None:  # type: ignore[no-untyped-def]
+    release = _published(operation)
+    drafter = press_officer_make()
+    services.release_correction_start(actor=drafter, release=release)
+    services.release_update(
+        actor=drafter,
+        release=release,
+        title_en=release.title_en,
+        title_zh=release.title_zh,
+        body_en=release.body_en + "\n\nCorrected.",
+        body_zh=release.body_zh,
+        change_note_en="Adds a closing line.",
+        change_note_zh="加上結語。",
+    )
+    services.release_submit(actor=drafter, release=release)
+    services.release_approve(actor=press_officer_make(), release=release)
+    page = Client().get(f"/press/{release.reference}/?lang=en").content.decode()
+    assert "Corrected." in page and "Adds a closing line." in page and "Version 2" in page
+
+
+def test_an_unknown_feed_language_is_not_found() -> None:
+    assert Client().get("/press/feed/fr.atom").status_code == 404
