@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001
 """The press officers' pages and the public's: drafting in the browser, the public page and feed at the
 embargo time, in both languages, without signing in."""
 

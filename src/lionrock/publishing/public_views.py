@@ -74,9 +74,14 @@ def press_release_pdf(request: HttpRequest, reference: str, language: str) -> Ht
 
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
+    from lionrock.publishing.configuration import suppression_threshold
     from lionrock.publishing.statistics import public_statistics
 
-    return render(request, "publishing/public/statistics.html", {"tables": public_statistics()})
+    return render(
+        request,
+        "publishing/public/statistics.html",
+        {"tables": public_statistics(), "threshold": suppression_threshold()},
+    )
 
 
 @require_GET
