@@ -22,5 +22,5 @@ class ReleaseTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "created_at",
     )
 
-    def has_add_permission(self, request: object) -> bool:  # type: ignore[override]
+    def has_add_permission(self, request: object) -> bool:
         return False

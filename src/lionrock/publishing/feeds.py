@@ -17,7 +17,7 @@ from lionrock.publishing.models import ReleaseVersion
 class ReleasesFeed(Feed):  # type: ignore[type-arg]
     feed_type = Atom1Feed
 
-    def get_object(self, request: HttpRequest, language: str) -> str:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, language: str) -> str:
         if language not in (wording.ENGLISH, wording.CHINESE):
             raise NotFound(language)
         return language

@@ -35,7 +35,7 @@ class ReleaseNewForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = choices
+        self.fields["source"].choices = choices  # type: ignore[attr-defined]
 
 
 class ReleaseEditForm(forms.Form):

@@ -253,10 +253,10 @@ def _sex_groups(rows: Sequence[ArrestRow], language: str) -> str:
         groups.append((who, wording.age_range(ages, language)))
     if chinese:
         if len(groups) == 1:
-            who, ages = groups[0]
-            return f"{who}，{ages}" if ages else who
-        return "及".join(f"{who}（{ages}）" if ages else who for who, ages in groups)
-    parts = [f"{who}, {ages}" if ages else who for who, ages in groups]
+            who, span = groups[0]
+            return f"{who}，{span}" if span else who
+        return "及".join(f"{who}（{span}）" if span else who for who, span in groups)
+    parts = [f"{who}, {span}" if span else who for who, span in groups]
     if len(parts) == 1:
         return parts[0]
     return ", ".join(parts[:-1]) + ", and " + parts[-1]
@@ -266,7 +266,7 @@ def _people(record: OperationRecord, language: str) -> str:
     """One sentence naming each role's people: 'The suspected illegal workers were six men, aged 22 to
     41; the suspected employer was one man, aged 45.'"""
     chinese = wording.is_chinese(language)
-    clauses = []
+    clauses: list[str] = []
     for role in Arrest.Role:
         rows = record.by_role(role.value)
         if not rows:

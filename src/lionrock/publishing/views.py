@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -60,7 +61,6 @@ def _source_choices(request: HttpRequest) -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def release_new(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
-    selectors.press_organisations(actor=actor).exists() or _refuse()
     choices = _source_choices(request)
     initial = {"release_at": timezone.localtime().replace(second=0, microsecond=0).strftime(_LOCAL_INPUT)}
     if request.GET.get("source"):
@@ -92,10 +92,6 @@ def release_new(request: HttpRequest) -> HttpResponse:
             )
             return redirect("publishing:release", release_id=release.pk)
     return render(request, "publishing/release_new.html", {"form": form})
-
-
-def _refuse() -> bool:
-    raise NotFound
 
 
 @login_required
@@ -211,7 +207,7 @@ def operation_source(request: HttpRequest, operation_id: int) -> HttpResponse:
     )
     on_text = request.GET.get("on", "")
     try:
-        on = timezone.datetime.fromisoformat(on_text).date() if on_text else timezone.localdate()
+        on = date.fromisoformat(on_text) if on_text else timezone.localdate()
     except ValueError:
         on = timezone.localdate()
     from lionrock.publishing.generator import template_current
