@@ -223,7 +223,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY: dict[str, object] = {
     "name": "lionrock",
     "immediate": env_flag("LIONROCK_TASKS_IMMEDIATE", default=False),
-    "consumer": {"workers": env_int("LIONROCK_WORKER_THREADS", default=2), "worker_type": "thread"},
+    # Huey polls an SQLite queue, backing off while idle; its default ceiling of 10 s left a TAXII push
+    # waiting seconds for its status. Half a second costs an idle worker nothing measurable. Redis blocks.
+    "consumer": {
+        "workers": env_int("LIONROCK_WORKER_THREADS", default=2),
+        "worker_type": "thread",
+        "initial_delay": 0.05,
+        "max_delay": 0.5,
+    },
 }
 if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
