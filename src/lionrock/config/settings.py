@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lionrock.core.accounts",
     "lionrock.core.audit",
     "lionrock.core.shell",
+    "lionrock.core.workflow",
     "lionrock.cyber.intel",
     "lionrock.cyber.exchange",
     "lionrock.cyber.monitoring",
