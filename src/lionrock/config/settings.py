@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from lionrock.config.environment import data_dir, env_flag, env_int, env_list, secret_key
+from lionrock.config.environment import data_dir, email_config, env_flag, env_int, env_list, secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir()
@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lionrock.core.audit",
     "lionrock.core.shell",
     "lionrock.core.workflow",
+    "lionrock.core.notifications",
     "lionrock.cyber.intel",
     "lionrock.cyber.exchange",
     "lionrock.cyber.monitoring",
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lionrock.core.shell.context_processors.navigation",
+                "lionrock.core.notifications.context_processors.inbox",
             ],
         },
     },
@@ -219,6 +221,20 @@ LIONROCK_SCREENING_DUE_HOURS = env_int("LIONROCK_SCREENING_DUE_HOURS", default=2
 # referral to the provider's answer, before each is overdue and reminded.
 LIONROCK_DEBRIEFING_DUE_HOURS = env_int("LIONROCK_DEBRIEFING_DUE_HOURS", default=72)
 LIONROCK_REFERRAL_DUE_HOURS = env_int("LIONROCK_REFERRAL_DUE_HOURS", default=48)
+
+# E-mail for notifications (docs/operators/configuration.md, "E-mail"): only a subject line and a link.
+_EMAIL = email_config()
+EMAIL_BACKEND = _EMAIL.backend
+EMAIL_HOST = _EMAIL.host
+EMAIL_PORT = _EMAIL.port
+EMAIL_HOST_USER = _EMAIL.user
+EMAIL_HOST_PASSWORD = _EMAIL.password
+EMAIL_USE_TLS = _EMAIL.use_tls
+EMAIL_USE_SSL = _EMAIL.use_ssl
+EMAIL_TIMEOUT = _EMAIL.timeout
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = _EMAIL.sender
+# Where people reach Lionrock: the start of every link in an e-mail.
+LIONROCK_BASE_URL = _EMAIL.base_url
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY: dict[str, object] = {

@@ -31,7 +31,7 @@ from lionrock.core.workflow import Workflow
 from lionrock.core.workflow.services import transition_record
 from lionrock.immigration.enforcement import services as enforcement
 from lionrock.immigration.enforcement.models import Person, ScreeningOwed
-from lionrock.immigration.screening import checklists, rules
+from lionrock.immigration.screening import checklists, notices, rules
 from lionrock.immigration.screening.models import (
     Answer,
     Case,
@@ -701,6 +701,7 @@ def referral_create(
             "consent": consent_given,
         },
     )
+    notices.referral_sent(actor=actor, referral=referral)
     return referral
 
 
@@ -735,6 +736,7 @@ def referral_update(*, actor: Actor, referral: Referral, state: str, note: str =
         to=state,
         update_fields=["provider_note", "updated_at"],
     )
+    notices.referral_updated(actor=actor, referral=referral)
     return referral
 
 
@@ -760,12 +762,15 @@ def referral_revoke(*, actor: Actor, referral: Referral, reason: str) -> Referra
         # The reason may name the person: only its digest is kept, as before.
         audit_changes={"reason": reason},
     )
+    notices.referral_revoked(actor=actor, referral=referral)
     return referral
 
 
 @transaction.atomic
 def reminders_send(*, now: datetime | None = None) -> int:
-    """Marks overdue referrals and debriefings as reminded, once a day each; run by the task queue.
+    """Reminds providers of overdue referrals and officers of overdue debriefings, once a day each.
+
+    Each reminder reaches the inbox and, by each person's preference, e-mail; run by the task queue.
 
     The overdue debriefings also stand out on the officer's queue and home panel.
 
@@ -781,6 +786,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
         referral.reminded_at = now
         referral.save(update_fields=["reminded_at"])
         audit.record(actor=None, actor_label="system", action="screening.referral.remind", target=referral)
+        notices.referral_overdue(referral=referral)
         logger.info("referral %s is overdue; provider reminded", referral.pk)
         count += 1
     late = Debriefing.objects.filter(
@@ -792,6 +798,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
         audit.record(
             actor=None, actor_label="system", action="screening.debriefing.remind", target=debriefing
         )
+        notices.debriefing_overdue(debriefing=debriefing)
         logger.info("debriefing %s is overdue; officer reminded", debriefing.pk)
         count += 1
     return count
