@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "lionrock.core.shell",
     "lionrock.core.workflow",
     "lionrock.core.notifications",
+    "lionrock.core.crypto",
     "lionrock.cyber.intel",
     "lionrock.cyber.exchange",
     "lionrock.cyber.monitoring",
@@ -208,6 +209,10 @@ LIONROCK_ALERT_STAKEHOLDERS = env_int("LIONROCK_ALERT_STAKEHOLDERS", default=2)
 # form, its rate limit, how long reporters' details are kept, and when an owed screening falls due.
 LIONROCK_FIELD_KEY = os.environ.get("LIONROCK_FIELD_KEY", "")
 LIONROCK_FIELD_KEYS_PREVIOUS = env_list("LIONROCK_FIELD_KEYS_PREVIOUS", default=[])
+# The key that seals intelligence feeds' passwords and tokens (empty: derived from SECRET_KEY), and the
+# retired ones still read until `keys_rotate` has run (lionrock.core.crypto).
+LIONROCK_FEED_KEY = os.environ.get("LIONROCK_FEED_KEY", "")
+LIONROCK_FEED_KEYS_PREVIOUS = env_list("LIONROCK_FEED_KEYS_PREVIOUS", default=[])
 LIONROCK_REPORTS_ORGANISATION = os.environ.get("LIONROCK_REPORTS_ORGANISATION", "immigration")
 LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR = env_int("LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR", default=5)
 LIONROCK_REPORT_RETENTION_DAYS = env_int("LIONROCK_REPORT_RETENTION_DAYS", default=730)
