@@ -19,7 +19,8 @@ class Transition(models.Model):
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
+    # Text, so records with UUID keys have a history too.
+    object_id = models.CharField(max_length=64)
     record = GenericForeignKey("content_type", "object_id")
     field = models.CharField(max_length=50)
     from_state = models.CharField(_("from"), max_length=50)

@@ -16,5 +16,5 @@ def transitions_for(*, record: models.Model) -> QuerySet[Transition]:
     whoever may see the record may see how it got to its state.
     """
     return Transition.objects.filter(
-        content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk)
     ).select_related("actor_user")

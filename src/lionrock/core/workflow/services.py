@@ -48,7 +48,7 @@ def transition_record(
     user = actor.user if actor else None
     return Transition.objects.create(
         content_type=ContentType.objects.get_for_model(record),
-        object_id=record.pk,
+        object_id=str(record.pk),
         field=field,
         from_state=before,
         to_state=after,
