@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lionrock.core.accounts.models import Organisation
+from lionrock.core.workflow.models import Transition
 from lionrock.immigration.enforcement.encryption import EncryptedTextField
 from lionrock.immigration.enforcement.models import Person, ScreeningOwed
 
@@ -438,6 +440,8 @@ class Referral(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     provider_note = EncryptedTextField(_("provider's note"), blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The history of states goes with the record (retention included).
+    transitions = GenericRelation(Transition)
 
     class Meta:
         ordering: ClassVar = ["-sent_at", "-pk"]

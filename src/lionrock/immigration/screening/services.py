@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor
@@ -26,9 +27,11 @@ from lionrock.core.accounts.roles import Role
 from lionrock.core.accounts.selectors import users_with_role
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
+from lionrock.core.workflow import Workflow
+from lionrock.core.workflow.services import transition_record
 from lionrock.immigration.enforcement import services as enforcement
 from lionrock.immigration.enforcement.models import Person, ScreeningOwed
-from lionrock.immigration.screening import checklists, rules
+from lionrock.immigration.screening import checklists, notices, rules
 from lionrock.immigration.screening.models import (
     Answer,
     Case,
@@ -698,54 +701,76 @@ def referral_create(
             "consent": consent_given,
         },
     )
+    notices.referral_sent(actor=actor, referral=referral)
     return referral
 
 
-_PROVIDER_NEXT = {
-    Referral.State.SENT: {Referral.State.ACCEPTED, Referral.State.DECLINED},
-    Referral.State.ACCEPTED: {Referral.State.IN_PROGRESS, Referral.State.COMPLETED},
-    Referral.State.IN_PROGRESS: {Referral.State.COMPLETED},
-}
+REFERRAL_PROVIDER_FLOW = Workflow(
+    action="screening.referral.update",
+    field="state",
+    steps={
+        Referral.State.SENT: {Referral.State.ACCEPTED, Referral.State.DECLINED},
+        Referral.State.ACCEPTED: {Referral.State.IN_PROGRESS, Referral.State.COMPLETED},
+        Referral.State.IN_PROGRESS: {Referral.State.COMPLETED},
+    },
+    refusal=gettext_lazy("A referral cannot go from %(before)s to %(after)s."),
+)
 
 
 @transaction.atomic
 def referral_update(*, actor: Actor, referral: Referral, state: str, note: str = "") -> Referral:
-    """The provider's steps: sent -> accepted or declined -> in progress -> completed."""
+    """The provider's steps: sent -> accepted or declined -> in progress -> completed.
+
+    The note stays encrypted on the referral; the history keeps who and when, not the note.
+    """
     access.require(actor, Role.SERVICE_PROVIDER, organisation=referral.provider_id)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    allowed = _PROVIDER_NEXT.get(Referral.State(referral.state), set())
-    if state not in allowed:
-        raise ValidationFailed(
-            _("A referral cannot go from %(before)s to %(after)s.")
-            % {"before": referral.get_state_display(), "after": state}
-        )
+    REFERRAL_PROVIDER_FLOW.check(referral, state)
     if state == Referral.State.DECLINED and not _text(note):
         raise ValidationFailed(_("Say why the referral is declined."))
-    referral.state = state
     referral.provider_note = _text(note) or referral.provider_note
     referral.updated_at = timezone.now()
-    referral.save(update_fields=["state", "provider_note", "updated_at"])
-    audit.record(actor=actor, action="screening.referral.update", target=referral, changes={"state": state})
+    REFERRAL_PROVIDER_FLOW.move(
+        actor=actor,
+        record=referral,
+        to=state,
+        update_fields=["provider_note", "updated_at"],
+    )
+    notices.referral_updated(actor=actor, referral=referral)
     return referral
 
 
 @transaction.atomic
 def referral_revoke(*, actor: Actor, referral: Referral, reason: str) -> Referral:
+    """The referring officer withdraws a referral that is still open, saying why."""
     access.require(actor, *SCREENERS, organisation=referral.case.organisation_id)
     if referral.state in (Referral.State.DECLINED, Referral.State.COMPLETED, Referral.State.REVOKED):
         raise ValidationFailed(_("This referral is closed."))
     if not _text(reason):
         raise ValidationFailed(_("Say why the referral is revoked."))
+    before = referral.state
     referral.state = Referral.State.REVOKED
     referral.updated_at = timezone.now()
     referral.save(update_fields=["state", "updated_at"])
-    audit.record(actor=actor, action="screening.referral.revoke", target=referral, changes={"reason": reason})
+    transition_record(
+        actor=actor,
+        record=referral,
+        field="state",
+        before=before,
+        after=Referral.State.REVOKED,
+        action="screening.referral.revoke",
+        # The reason may name the person: only its digest is kept, as before.
+        audit_changes={"reason": reason},
+    )
+    notices.referral_revoked(actor=actor, referral=referral)
     return referral
 
 
 @transaction.atomic
 def reminders_send(*, now: datetime | None = None) -> int:
-    """Marks overdue referrals and debriefings as reminded, once a day each; run by the task queue.
+    """Reminds providers of overdue referrals and officers of overdue debriefings, once a day each.
+
+    Each reminder reaches the inbox and, by each person's preference, e-mail; run by the task queue.
 
     The overdue debriefings also stand out on the officer's queue and home panel.
 
@@ -761,6 +786,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
         referral.reminded_at = now
         referral.save(update_fields=["reminded_at"])
         audit.record(actor=None, actor_label="system", action="screening.referral.remind", target=referral)
+        notices.referral_overdue(referral=referral)
         logger.info("referral %s is overdue; provider reminded", referral.pk)
         count += 1
     late = Debriefing.objects.filter(
@@ -772,6 +798,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
         audit.record(
             actor=None, actor_label="system", action="screening.debriefing.remind", target=debriefing
         )
+        notices.debriefing_overdue(debriefing=debriefing)
         logger.info("debriefing %s is overdue; officer reminded", debriefing.pk)
         count += 1
     return count
