@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from lionrock.core.accounts.access import NotFound
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit.models import AuditEntry
+from lionrock.core.errors import ValidationFailed
 from lionrock.publishing import selectors, services
 from lionrock.publishing.models import PressRelease, ReleaseTemplate, ReleaseVersion
 from tests.immigration.enforcement.factories import department_make
@@ -179,3 +179,22 @@ def test_a_press_officer_of_another_department_cannot_see_or_draft_the_operation
         selectors.operation_for_release(actor=outsider, reference=operation.pk)
     with pytest.raises(NotFound):
         release_make(outsider, operation, release_at=hkt(DAY))
+
+
+def test_each_step_is_kept_in_the_history_and_the_approvers_and_drafter_are_told(operation) -> None:  # type: ignore[no-untyped-def]
+    from django.test import TestCase
+
+    from lionrock.core.notifications.models import Notification
+    from lionrock.core.workflow.models import Transition
+
+    drafter, colleague, approver = press_officer_make(), press_officer_make(), press_officer_make()
+    release = release_make(drafter, operation, release_at=hkt(DAY))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.release_submit(actor=drafter, release=release)
+    told = set(Notification.objects.values_list("recipient_id", flat=True))
+    assert told == {colleague.user.pk, approver.user.pk}  # type: ignore[union-attr]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.release_approve(actor=approver, release=release)
+    assert Notification.objects.filter(recipient=drafter.user).count() == 1
+    steps = list(Transition.objects.filter(object_id=str(release.pk)).values_list("from_state", "to_state"))
+    assert steps == [("draft", "submitted"), ("submitted", "published")]

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q
 
 from lionrock.core.accounts.models import Organisation
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement.models import Operation
 from lionrock.publishing import wording
 from lionrock.publishing.meeting_facts import (

@@ -10,13 +10,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
+from lionrock.core.errors import ValidationFailed
+from lionrock.core.workflow import Workflow
 from lionrock.immigration.enforcement.models import Operation
-from lionrock.publishing import selectors
+from lionrock.publishing import notices, selectors
 from lionrock.publishing.generator import draft_generate, language_clean, template_validate
 from lionrock.publishing.models import Meeting, PressRelease, ReleaseTemplate, ReleaseVersion, SourceKind
 from lionrock.publishing.operation_facts import personal_terms
@@ -37,6 +39,19 @@ __all__ = [
 ]
 
 _TITLE_MAX = 300
+
+S = PressRelease.State
+RELEASE_FLOW = Workflow(
+    action="publishing.release.state",
+    field="state",
+    steps={
+        S.DRAFT: {S.SUBMITTED},
+        S.SUBMITTED: {S.DRAFT, S.SCHEDULED, S.PUBLISHED},
+        S.SCHEDULED: {S.PUBLISHED, S.DRAFT},
+        S.PUBLISHED: {S.DRAFT},
+    },
+    refusal=gettext_lazy("A release cannot go from %(before)s to %(after)s."),
+)
 
 
 def _require_press(actor: Actor, organisation_id: int) -> None:
@@ -206,11 +221,16 @@ def release_submit(*, actor: Actor, release: PressRelease) -> PressRelease:
             _("A correction says what it changes, in both languages, before it is submitted.")
         )
     assert actor.user is not None
-    release.state = PressRelease.State.SUBMITTED
     release.submitted_by = actor.user
     release.updated_at = timezone.now()
-    release.save(update_fields=["state", "submitted_by", "updated_at"])
-    audit.record(actor=actor, action="publishing.release.submit", target=release)
+    RELEASE_FLOW.move(
+        actor=actor,
+        record=release,
+        to=S.SUBMITTED,
+        update_fields=["submitted_by", "updated_at"],
+        action="publishing.release.submit",
+    )
+    transaction.on_commit(lambda: notices.release_submitted(actor=actor, release=release))
     return release
 
 
@@ -224,10 +244,16 @@ def release_return(*, actor: Actor, release: PressRelease, reason: str) -> Press
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(_("Say why the release goes back to its drafter."))
-    release.state = PressRelease.State.DRAFT
     release.updated_at = timezone.now()
-    release.save(update_fields=["state", "updated_at"])
-    audit.record(actor=actor, action="publishing.release.return", target=release, changes={"reason": reason})
+    RELEASE_FLOW.move(
+        actor=actor,
+        record=release,
+        to=S.DRAFT,
+        reason=reason,
+        update_fields=["updated_at"],
+        action="publishing.release.return",
+    )
+    transaction.on_commit(lambda: notices.release_decided(actor=actor, release=release, approved=False))
     return release
 
 
@@ -259,19 +285,18 @@ def release_approve(*, actor: Actor, release: PressRelease) -> ReleaseVersion:
         published_at=max(release.release_at, now),
         approved_by=actor.user,
     )
-    release.state = (
-        PressRelease.State.PUBLISHED if version.published_at <= now else PressRelease.State.SCHEDULED
-    )
     release.approved_by = actor.user
     release.approved_at = now
     release.updated_at = now
-    release.save(update_fields=["state", "approved_by", "approved_at", "updated_at"])
-    audit.record(
+    RELEASE_FLOW.move(
         actor=actor,
+        record=release,
+        to=S.PUBLISHED if version.published_at <= now else S.SCHEDULED,
+        reason=f"version {number}",
+        update_fields=["approved_by", "approved_at", "updated_at"],
         action="publishing.release.approve",
-        target=release,
-        changes={"version": number, "published_at": version.published_at.isoformat()},
     )
+    transaction.on_commit(lambda: notices.release_decided(actor=actor, release=release, approved=True))
     return version
 
 
@@ -285,11 +310,14 @@ def release_publish_now(*, actor: Actor, release: PressRelease) -> ReleaseVersio
     assert version is not None
     now = timezone.now()
     ReleaseVersion.objects.filter(pk=version.pk).update(published_at=now)
-    release.state = PressRelease.State.PUBLISHED
     release.updated_at = now
-    release.save(update_fields=["state", "updated_at"])
-    audit.record(
-        actor=actor, action="publishing.release.publish", target=release, changes={"version": version.number}
+    RELEASE_FLOW.move(
+        actor=actor,
+        record=release,
+        to=S.PUBLISHED,
+        reason=f"version {version.number}, embargo lifted",
+        update_fields=["updated_at"],
+        action="publishing.release.publish",
     )
     version.refresh_from_db()
     return version
@@ -305,10 +333,16 @@ def release_publish_due(*, now: datetime | None = None) -> int:
         .distinct()
     )
     for release in due:
-        release.state = PressRelease.State.PUBLISHED
         release.updated_at = now
-        release.save(update_fields=["state", "updated_at"])
-        audit.record(actor=None, actor_label="scheduler", action="publishing.release.publish", target=release)
+        RELEASE_FLOW.move(
+            actor=None,
+            record=release,
+            to=S.PUBLISHED,
+            reason="release time reached",
+            update_fields=["updated_at"],
+            action="publishing.release.publish",
+            actor_label="scheduler",
+        )
     return len(due)
 
 
@@ -323,12 +357,17 @@ def release_correction_start(*, actor: Actor, release: PressRelease) -> PressRel
         PressRelease.State.SCHEDULED,
         message=_("Only a published or scheduled release can be corrected."),
     )
-    release.state = PressRelease.State.DRAFT
     release.change_note_en = release.change_note_zh = ""
     release.submitted_by = None
     release.updated_at = timezone.now()
-    release.save(update_fields=["state", "change_note_en", "change_note_zh", "submitted_by", "updated_at"])
-    audit.record(actor=actor, action="publishing.release.correction", target=release)
+    RELEASE_FLOW.move(
+        actor=actor,
+        record=release,
+        to=S.DRAFT,
+        reason="correction",
+        update_fields=["change_note_en", "change_note_zh", "submitted_by", "updated_at"],
+        action="publishing.release.correction",
+    )
     return release
 
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lionrock.core.accounts.access import NotFound, actor_for_request
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
+from lionrock.core.errors import ValidationFailed
 from lionrock.publishing import selectors, services
 from lionrock.publishing.forms import ReleaseEditForm, ReleaseNewForm, ReturnForm, TemplateForm
 from lionrock.publishing.law import law_paragraph
