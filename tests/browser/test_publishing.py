@@ -9,11 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date, timedelta
-from importlib import import_module
 from typing import Any
 
-import pytest
-from django.apps import apps
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
@@ -26,12 +23,6 @@ from lionrock.publishing.models import PressRelease, ReleaseVersion
 from tests.browser import factories
 from tests.browser.pages import accessibility_problems, page_hygiene_problems, sign_in
 from tests.publishing.factories import EMPLOYER, operation_with_arrests_make, workers
-
-
-@pytest.fixture
-def templates(migration_data: None) -> None:
-    """The default release templates, put back after an earlier transactional test emptied the tables."""
-    import_module("lionrock.publishing.migrations.0002_default_templates").seed(apps, None)
 
 
 class Checked:
@@ -92,7 +83,7 @@ def _chinese(page: Any) -> None:
 
 
 def test_a_release_goes_from_draft_to_the_public_page_and_feed_at_its_embargo_time(
-    page: Any, page_watch: Any, templates: None
+    page: Any, page_watch: Any
 ) -> None:
     drafter, approver, officer = _press_office()
     operation = operation_with_arrests_make(
