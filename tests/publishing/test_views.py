@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001
 """The press officers' pages and the public's: drafting in the browser, the public page and feed at the
 embargo time, in both languages, without signing in."""
 
@@ -124,3 +125,53 @@ def test_a_correction_is_listed_on_the_public_page_with_what_changed(operation) 
 
 def test_an_unknown_feed_language_is_not_found() -> None:
     assert Client().get("/press/feed/fr.atom").status_code == 404
+
+
+def test_a_press_officer_records_a_meeting_with_a_quote_and_drafts_its_release() -> None:
+    from tests.immigration.enforcement.factories import department_make
+
+    policy_office = department_make("policy-office")
+    press = press_officer_make(policy_office)
+    client = client_signed_in(press)
+    assert client.get("/publishing/meetings/new/").status_code == 200
+    response = client.post(
+        "/publishing/meetings/new/",
+        {
+            "organisation": str(policy_office.pk),
+            "held_on": "2025-07-29",
+            "name_en": "a special meeting with the Internet Infrastructure Liaison Group",
+            "name_zh": "互聯網基建聯絡小組特別會議",
+            "convened_by_en": "The Commissioner for Digital Policy",
+            "convened_by_zh": "數字政策專員",
+            "attendees_en": "members of the Group",
+            "attendees_zh": "小組成員",
+            "topics_en": "members discussed routing security.",
+            "topics_zh": "與會者討論路由保安。",
+            "speaker_en_1": "The Commissioner",
+            "speaker_zh_1": "專員",
+            "quote_en_1": "We share quickly.",
+            "quote_zh_1": "我們迅速分享。",
+        },
+    )
+    assert response.status_code == 302
+    from lionrock.publishing.models import Meeting
+
+    meeting = Meeting.objects.get()
+    assert meeting.quotes == [
+        {
+            "speaker_en": "The Commissioner",
+            "speaker_zh": "專員",
+            "quote_en": "We share quickly.",
+            "quote_zh": "我們迅速分享。",
+        }
+    ]
+    release = services.release_draft_create(
+        actor=press, meeting=meeting, release_at=hkt(date(2025, 7, 29), 19, 0)
+    )
+    assert (
+        release.title_en
+        == f"{policy_office.name_en} holds a special meeting with the Internet Infrastructure Liaison Group"
+    )
+    assert 'The Commissioner said, "We share quickly."' in release.body_en
+    assert "專員表示：「我們迅速分享。」" in release.body_zh
+    assert "today (July 29)" in release.body_en

@@ -72,3 +72,55 @@ class TemplateForm(forms.Form):
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise forms.ValidationError(_("The phrases must map names to text."))
         return {str(k): v for k, v in value.items()}
+
+
+class MeetingForm(forms.Form):
+    organisation = forms.ChoiceField(label=_("Convening organisation"))
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    name_en = forms.CharField(label=_("Meeting (English)"), max_length=300)
+    name_zh = forms.CharField(label=_("Meeting (Chinese)"), max_length=300)
+    convened_by_en = forms.CharField(label=_("Convened by (English)"), max_length=300)
+    convened_by_zh = forms.CharField(label=_("Convened by (Chinese)"), max_length=300)
+    attendees = forms.MultipleChoiceField(
+        label=_("Organisations attending"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    attendees_en = forms.CharField(
+        label=_("Attending, as the release says it (English)"), required=False, max_length=300
+    )
+    attendees_zh = forms.CharField(
+        label=_("Attending, as the release says it (Chinese)"), required=False, max_length=300
+    )
+    topics_en = forms.CharField(label=_("Topics (English)"), widget=forms.Textarea(attrs={"rows": 3}))
+    topics_zh = forms.CharField(label=_("Topics (Chinese)"), widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up_en = forms.CharField(
+        label=_("Follow-up measures (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    follow_up_zh = forms.CharField(
+        label=_("Follow-up measures (Chinese)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, organisations: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(str(org.pk), str(org)) for org in organisations]  # type: ignore[attr-defined]
+        from lionrock.core.accounts.models import Organisation
+
+        self.fields["attendees"].choices = [  # type: ignore[attr-defined]
+            (str(org.pk), str(org)) for org in Organisation.objects.filter(is_active=True).order_by("name_en")
+        ]
+        for n in (1, 2):
+            self.fields[f"speaker_en_{n}"] = forms.CharField(
+                label=_("Quote %(n)s: speaker (English)") % {"n": n}, required=False, max_length=200
+            )
+            self.fields[f"speaker_zh_{n}"] = forms.CharField(
+                label=_("Quote %(n)s: speaker (Chinese)") % {"n": n}, required=False, max_length=200
+            )
+            self.fields[f"quote_en_{n}"] = forms.CharField(
+                label=_("Quote %(n)s: words (English)") % {"n": n},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"quote_zh_{n}"] = forms.CharField(
+                label=_("Quote %(n)s: words (Chinese)") % {"n": n},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )

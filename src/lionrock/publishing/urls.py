@@ -12,6 +12,7 @@ urlpatterns = [
     path("releases/<int:release_id>/action/", views.release_action, name="release_action"),
     path("operations/<int:operation_id>/source/", views.operation_source, name="operation_source"),
     path("meetings/", views.meetings, name="meetings"),
+    path("meetings/new/", views.meeting_new, name="meeting_new"),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting"),
     path("templates/", views.templates, name="templates"),
     path("templates/<int:template_id>/", views.template_edit, name="template"),

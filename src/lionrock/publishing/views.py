@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lionrock.core.accounts.access import NotFound, actor_for_request
+from lionrock.core.accounts.models import Organisation
 from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
 from lionrock.publishing import selectors, services
-from lionrock.publishing.forms import ReleaseEditForm, ReleaseNewForm, ReturnForm, TemplateForm
+from lionrock.publishing.forms import MeetingForm, ReleaseEditForm, ReleaseNewForm, ReturnForm, TemplateForm
 from lionrock.publishing.law import law_paragraph
 from lionrock.publishing.models import PressRelease
 from lionrock.publishing.operation_facts import law_codes, operation_record_read
@@ -31,7 +32,14 @@ _LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 def releases(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
     rows = selectors.releases_visible(actor=actor).select_related("organisation", "drafted_by")
-    return render(request, "publishing/releases.html", {"releases": rows[:200]})
+    state = request.GET.get("state", "")
+    if state in PressRelease.State.values:
+        rows = rows.filter(state=state)
+    return render(
+        request,
+        "publishing/releases.html",
+        {"releases": rows[:200], "state": state, "states": PressRelease.State.choices},
+    )
 
 
 def _source_choices(request: HttpRequest) -> list[tuple[str, str]]:
@@ -234,6 +242,51 @@ def operation_source(request: HttpRequest, operation_id: int) -> HttpResponse:
 def meetings(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
     return render(request, "publishing/meetings.html", {"meetings": selectors.meetings_visible(actor=actor)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    """The press officer records a meeting, with quotes they wrote, to draft its release from."""
+    actor = actor_for_request(request)
+    organisations = list(selectors.press_organisations(actor=actor))
+    if not organisations:
+        raise NotFound
+    form = MeetingForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        quotes = [
+            {key: data[f"{key}_{n}"] for key in ("speaker_en", "speaker_zh", "quote_en", "quote_zh")}
+            for n in (1, 2)
+            if any(data[f"{key}_{n}"] for key in ("speaker_en", "speaker_zh", "quote_en", "quote_zh"))
+        ]
+        organisation = next(org for org in organisations if org.pk == int(data["organisation"]))
+        try:
+            meeting = services.meeting_create(
+                actor=actor,
+                organisation=organisation,
+                details=services.MeetingDetails(
+                    held_on=data["held_on"],
+                    name_en=data["name_en"],
+                    name_zh=data["name_zh"],
+                    convened_by_en=data["convened_by_en"],
+                    convened_by_zh=data["convened_by_zh"],
+                    attendees_en=data["attendees_en"],
+                    attendees_zh=data["attendees_zh"],
+                    topics_en=data["topics_en"],
+                    topics_zh=data["topics_zh"],
+                    follow_up_en=data["follow_up_en"],
+                    follow_up_zh=data["follow_up_zh"],
+                    quotes=tuple(quotes),
+                ),
+                attendees=[org for org in Organisation.objects.filter(pk__in=data["attendees"])],
+            )
+        except ValidationFailed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Meeting recorded: you can now draft its release."))
+            return redirect("publishing:meeting", meeting_id=meeting.pk)
+    return render(request, "publishing/meeting_new.html", {"form": form})
 
 
 @login_required
