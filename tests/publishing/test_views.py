@@ -175,3 +175,13 @@ def test_a_press_officer_records_a_meeting_with_a_quote_and_drafts_its_release()
     assert 'The Commissioner said, "We share quickly."' in release.body_en
     assert "專員表示：「我們迅速分享。」" in release.body_zh
     assert "today (July 29)" in release.body_en
+
+
+def test_the_home_page_tells_a_press_officer_what_awaits_them(operation) -> None:  # type: ignore[no-untyped-def]
+    drafter, approver = press_officer_make(), press_officer_make()
+    assert "Operations not yet announced" in client_signed_in(approver).get("/").content.decode()
+    release = release_make(drafter, operation, release_at=hkt(DAY))
+    services.release_submit(actor=drafter, release=release)
+    home = client_signed_in(approver).get("/").content.decode()
+    assert "Releases awaiting your approval" in home and "Operations not yet announced" not in home
+    assert "Releases awaiting your approval" not in client_signed_in(drafter).get("/").content.decode()

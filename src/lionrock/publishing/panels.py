@@ -46,10 +46,14 @@ def _publishing_panel(actor: Actor) -> Panel | None:
                 f"{url}?{urlencode({'state': 'scheduled'})}",
             )
         )
-    operations = selectors.operations_for_release(actor=actor).count()
-    if operations and not releases.exists():
+    operations = (
+        selectors.operations_for_release(actor=actor)
+        .exclude(pk__in=releases.filter(operation__isnull=False).values("operation_id"))
+        .count()
+    )
+    if operations:
         items.append(
-            Attention(_("Operations you can announce"), operations, reverse("publishing:release_new"))
+            Attention(_("Operations not yet announced"), operations, reverse("publishing:release_new"))
         )
     return Panel(_("Press releases"), items, _("No release is waiting for you."))
 

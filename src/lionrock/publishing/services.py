@@ -98,6 +98,8 @@ def release_draft_create(
 ) -> PressRelease:
     """Generates the draft in English and Chinese from an operation or a meeting, dated `release_at`
     (the embargo: the law in force and "today" are told from that date)."""
+    if timezone.is_naive(release_at):
+        release_at = timezone.make_aware(release_at)  # Hong Kong time, as the forms and the command take it
     source: Operation | Meeting | None = operation or meeting
     if source is None or (operation is not None and meeting is not None):
         raise ValidationFailed(_("Choose one operation or one meeting to announce."))
