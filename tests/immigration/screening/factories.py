@@ -87,7 +87,11 @@ def answers_make(
     return {
         i.code: (
             i.answer_for(
-                Presence.PRESENT if i.code in present else Presence.UNKNOWN if i.code in unknown else Presence.ABSENT
+                Presence.PRESENT
+                if i.code in present
+                else Presence.UNKNOWN
+                if i.code in unknown
+                else Presence.ABSENT
             ),
             "note" if i.code in present else "",
         )
