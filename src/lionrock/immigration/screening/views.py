@@ -458,9 +458,8 @@ def debriefing_draft(request: HttpRequest, debriefing_id: int) -> HttpResponse:
         )
     except ValidationFailed as exc:
         if request.headers.get("HX-Request"):
-            return render(
-                request, "screening/partials/draft_status.html", {"item": item, "error": str(exc)}, status=400
-            )
+            # Shown in the page's status line (htmx swaps only successful responses).
+            return render(request, "screening/partials/draft_status.html", {"item": item, "error": str(exc)})
         messages.error(request, str(exc))
     else:
         if request.headers.get("HX-Request"):
