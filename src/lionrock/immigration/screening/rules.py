@@ -4,7 +4,7 @@ The rules never see the answer to a question: they see whether each indicator is
 unknown, derived from the answer through the indicator's polarity (`indicated_by` in the checklist), so a
 No to "Can you leave when you want?" counts as present and a Yes as absent.
 
-A checklist's rules are data (see data/default_checklist.json and docs/users/screening.md):
+A checklist's rules are data (see data/default_checklist_2026_2.json and docs/users/screening.md):
 
 * ``initial.debriefing_when_present_at_least``: how many initial-form indicators present require a
   full debriefing (the default, 1, is the published Hong Kong rule: any indicator).
