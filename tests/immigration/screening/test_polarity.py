@@ -164,3 +164,29 @@ def test_stored_answers_are_converted_under_their_old_meaning_and_each_record_is
     assert entries.count() == before + 1
     assert entries.last().target_id == str(screening.pk)
     assert Debriefing.objects.filter(pk=debriefing.pk).exists()
+
+
+def test_the_case_page_shows_what_each_initial_answer_meant_and_the_answer_given():
+    officer = screener_make()
+    case = owed_case_make()
+    services.initial_screening_record(
+        actor=officer, case=case, interview=interview_make(), answers=_initial_answers(IS_4="no")
+    )
+    html = client_signed_in(officer).get(reverse("screening:case", args=[case.reference])).content.decode()
+    assert (
+        "Not free to leave work or accommodation; watched or isolated: <strong>Indicator present</strong>"
+        in html
+    )
+    assert "(answer to the question: No)" in html
+
+
+def test_the_checklist_page_states_which_answer_means_each_indicator_is_present():
+    html = (
+        client_signed_in(screener_make())
+        .get(reverse("screening:checklist", args=[checklist().pk]))
+        .content.decode()
+    )
+    assert "Answer that means the indicator is present" in html
+    row = html[html.index("<td>IS-4</td>") :]
+    row = row[: row.index("</tr>")]
+    assert "<td>No</td>" in row
