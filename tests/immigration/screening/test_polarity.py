@@ -190,3 +190,22 @@ def test_the_checklist_page_states_which_answer_means_each_indicator_is_present(
     row = html[html.index("<td>IS-4</td>") :]
     row = row[: row.index("</tr>")]
     assert "<td>No</td>" in row
+
+
+def test_a_debriefing_not_yet_started_on_2026_1_moves_to_the_version_that_states_polarity():
+    migration = importlib.import_module("lionrock.immigration.screening.migrations.0005_answers_by_polarity")
+    old = Checklist.objects.get(code="lionrock-default", version="2026.1")
+    debriefing = screened_with_indicator(owed_case_make(), screener_make())
+    answered = screened_with_indicator(owed_case_make(), screener_make(), code="IS-3")
+    Debriefing.objects.filter(pk__in=[debriefing.pk, answered.pk]).update(checklist=old)
+    Answer.objects.create(
+        debriefing=answered,
+        indicator=old.indicators.get(code="CD-S2"),
+        value="yes",
+        presence=Answer.Presence.PRESENT,
+    )
+    migration.forwards(apps, None)
+    assert Debriefing.objects.get(pk=debriefing.pk).checklist == checklist()
+    assert Debriefing.objects.get(pk=answered.pk).checklist == old
+    moved = AuditEntry.objects.filter(action="screening.debriefing.checklist_update")
+    assert [entry.target_id for entry in moved] == [str(debriefing.pk)]
