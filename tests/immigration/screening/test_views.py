@@ -260,6 +260,8 @@ def test_the_api_serves_checklists_and_counts_to_a_token_with_the_screening_scop
         f"/api/screening/checklists/{response.json()[0]['id']}", **bearer(Scope.SCREENING_READ)
     )
     assert len(detail.json()["indicators"]) == 85
+    polarity = {item["code"]: item["indicated_by"] for item in detail.json()["indicators"]}
+    assert (polarity["IS-4"], polarity["IS-3"], polarity["FL-07"]) == ("no", "yes", "")
     assert Client().get("/api/screening/statistics/2026", **bearer(Scope.SCREENING_READ)).status_code == 200
     assert Client().get("/api/screening/checklists", **bearer(Scope.ACCOUNT_READ)).status_code == 404
 
