@@ -67,6 +67,12 @@ def _interview(page: Any, minutes: str) -> None:
     page.get_by_label("The person was told their rights and the support available").check()
 
 
+def _drafts_saved(page: Any) -> None:
+    """Waits until the debriefing's saves-as-you-go have all come back (htmx marks the form meanwhile),
+    so that the next navigation does not race them."""
+    expect(page.locator("#debriefing-form.htmx-request")).to_have_count(0)
+
+
 def _answer(page: Any, stage: str, present: set[str]) -> None:
     """Answers each question as asked so that only the `present` indicators are present."""
     for indicator in Indicator.objects.filter(checklist__is_active=True, stage=stage):
@@ -120,6 +126,7 @@ def test_an_arrested_worker_is_screened_identified_and_referred_to_a_shelter(
     _interview(page, "110")
     page.get_by_label("Labour exploitation").check()
     _answer(page, "debriefing", TRAFFICKED)
+    _drafts_saved(page)
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved. Nothing is submitted")).to_be_visible()
     page.reload()  # as after a timeout: everything entered is still there
@@ -129,6 +136,8 @@ def test_an_arrested_worker_is_screened_identified_and_referred_to_a_shelter(
     page.get_by_label("Reasons for the decision").fill(
         "Recruited for factory work; passport kept; cannot leave."
     )
+    page.get_by_label("Reasons for the decision").blur()  # the change that is saved as you go
+    _drafts_saved(page)
     page.get_by_role("button", name="Submit for approval").click()
     expect(page.get_by_role("heading", level=2, name=re.compile("Recommendation"))).to_contain_text(
         "Victim of trafficking for labour exploitation"

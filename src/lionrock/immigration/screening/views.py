@@ -330,9 +330,7 @@ DRAFT_DETAILS = (
 )
 
 
-def _debriefing_form(
-    request: HttpRequest, actor: Actor, item: Debriefing, data: Any = None
-) -> DebriefingForm:
+def _debriefing_form(actor: Actor, item: Debriefing, data: Any = None) -> DebriefingForm:
     """The debriefing form filled with the saved draft, and with what the initial screening established
     for the indicators not yet answered (marked on the page)."""
     indicators = selectors.indicators_of(checklist=item.checklist, stage=Indicator.Stage.DEBRIEFING)
@@ -370,7 +368,7 @@ def debriefing(request: HttpRequest, debriefing_id: int) -> HttpResponse:
     editable = item.state in (Debriefing.State.ASSIGNED, Debriefing.State.RETURNED)
     form = None
     if editable:
-        form = _debriefing_form(request, actor, item, request.POST or None)
+        form = _debriefing_form(actor, item, request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -444,7 +442,7 @@ def debriefing_draft(request: HttpRequest, debriefing_id: int) -> HttpResponse:
     item = selectors.debriefing_get(actor=actor, debriefing_id=debriefing_id)
     if item.state not in (Debriefing.State.ASSIGNED, Debriefing.State.RETURNED):
         raise NotFound
-    form = _debriefing_form(request, actor, item, request.POST)
+    form = _debriefing_form(actor, item, request.POST)
     form.is_valid()
     data = form.cleaned_data
     answers = {
