@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "lionrock.core.workflow",
     "lionrock.core.notifications",
     "lionrock.core.crypto",
+    "lionrock.core.files",
     "lionrock.cyber.intel",
     "lionrock.cyber.exchange",
     "lionrock.cyber.monitoring",

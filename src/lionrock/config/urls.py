@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("lionrock.core.audit.urls")),
     path("notifications/", include("lionrock.core.notifications.urls")),
+    path("files/", include("lionrock.core.files.urls")),
     path("intel/", include("lionrock.cyber.intel.urls")),
     path("exchange/", include("lionrock.cyber.exchange.urls")),
     path("report/", include(report_urlpatterns)),
