@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "lionrock.core.notifications",
     "lionrock.core.crypto",
     "lionrock.core.files",
+    "lionrock.core.documents",
     "lionrock.cyber.intel",
     "lionrock.cyber.exchange",
     "lionrock.cyber.monitoring",
