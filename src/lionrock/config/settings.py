@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "lionrock.core.crypto",
     "lionrock.core.files",
     "lionrock.core.documents",
+    "lionrock.core.jobs",
     "lionrock.cyber.intel",
     "lionrock.cyber.exchange",
     "lionrock.cyber.monitoring",

@@ -11,6 +11,7 @@ from huey.contrib.djhuey import HUEY, periodic_task
 
 @periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
 def worker_heartbeat() -> None:
+    """Every minute: the worker says it is alive, for /healthz."""
     HUEY.put("lionrock:worker-heartbeat", str(time.time()))
 
 
