@@ -19,6 +19,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("lionrock.core.audit.urls")),
     path("notifications/", include("lionrock.core.notifications.urls")),
+    path("files/", include("lionrock.core.files.urls")),
+    path("jobs/", include("lionrock.core.jobs.urls")),
     path("intel/", include("lionrock.cyber.intel.urls")),
     path("exchange/", include("lionrock.cyber.exchange.urls")),
     path("report/", include(report_urlpatterns)),
