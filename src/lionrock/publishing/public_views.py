@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lionrock.core.accounts.access import NotFound
@@ -64,9 +65,17 @@ def press_release_pdf(request: HttpRequest, reference: str, language: str) -> Ht
     if language not in (wording.ENGLISH, wording.CHINESE):
         raise NotFound(language)
     version, _versions = selectors.release_public_get(reference=reference)
+    from lionrock.core.documents import PdfUnavailable
     from lionrock.publishing.pdf import release_pdf
 
-    pdf = release_pdf(version=version, language=language)
+    try:
+        pdf = release_pdf(version=version, language=language)
+    except PdfUnavailable:
+        return HttpResponse(
+            _("The PDF cannot be made on this server; the page itself holds the full text."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{reference}-{language}.pdf"'
     return response
