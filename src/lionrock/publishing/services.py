@@ -329,10 +329,14 @@ def release_publish_now(*, actor: Actor, release: PressRelease) -> ReleaseVersio
 def release_publish_due(*, now: datetime | None = None) -> int:
     """Marks as published the scheduled releases whose time has come (the public already sees them)."""
     now = now or timezone.now()
+    # Ids first: PostgreSQL refuses FOR UPDATE together with the DISTINCT a join to the versions needs.
+    ids = set(
+        ReleaseVersion.objects.filter(
+            published_at__lte=now, release__state=PressRelease.State.SCHEDULED
+        ).values_list("release_id", flat=True)
+    )
     due = list(
-        PressRelease.objects.select_for_update()
-        .filter(state=PressRelease.State.SCHEDULED, versions__published_at__lte=now)
-        .distinct()
+        PressRelease.objects.select_for_update().filter(pk__in=ids, state=PressRelease.State.SCHEDULED)
     )
     for release in due:
         release.updated_at = now
