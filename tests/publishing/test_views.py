@@ -185,3 +185,28 @@ def test_the_home_page_tells_a_press_officer_what_awaits_them(operation) -> None
     home = client_signed_in(approver).get("/").content.decode()
     assert "Releases awaiting your approval" in home and "Operations not yet announced" not in home
     assert "Releases awaiting your approval" not in client_signed_in(drafter).get("/").content.decode()
+
+
+def test_a_template_saved_in_the_browser_becomes_the_next_version_and_a_bad_one_is_shown_its_error() -> None:
+    from lionrock.publishing.models import ReleaseTemplate
+
+    press = press_officer_make()
+    client = client_signed_in(press)
+    current = ReleaseTemplate.objects.get(kind="operation", language="en", organisation__isnull=True)
+    page = client.get(f"/publishing/templates/{current.pk}/")
+    assert page.status_code == 200 and "{persons_arrested}" in page.content.decode()
+    import json
+
+    form = {
+        "title": current.title,
+        "body": current.body + "\n\nThey came from {nationality}.",
+        "phrases": json.dumps(current.phrases),
+        "note": "Adds the nationality",
+    }
+    refused = client.post(f"/publishing/templates/{current.pk}/", form)
+    assert refused.status_code == 200 and "Unknown placeholder {nationality}" in refused.content.decode()
+    assert ReleaseTemplate.objects.count() == 4
+    form["body"] = current.body.replace("mounted", "carried out")
+    saved = client.post(f"/publishing/templates/{current.pk}/", form)
+    assert saved.status_code == 302
+    assert ReleaseTemplate.objects.get(organisation__isnull=False).version == 2
