@@ -21,6 +21,7 @@ from lionrock.core.errors import ValidationFailed
 from lionrock.publishing import selectors, services
 from lionrock.publishing.forms import MeetingForm, ReleaseEditForm, ReleaseNewForm, ReturnForm, TemplateForm
 from lionrock.publishing.law import law_paragraph
+from lionrock.immigration.enforcement.models import Arrest, Person
 from lionrock.publishing.models import PressRelease
 from lionrock.publishing.operation_facts import law_codes, operation_record_read
 
@@ -232,7 +233,14 @@ def operation_source(request: HttpRequest, operation_id: int) -> HttpResponse:
             "record": record,
             "offences": law.offences,
             "on": on,
-            "roles": sorted(Counter(row.role for row in record.arrests).items()),
+            "roles": [
+                (role, Arrest.Role(role).label, count)
+                for role, count in sorted(Counter(row.role for row in record.arrests).items())
+            ],
+            "rows": [
+                (row, Arrest.Role(row.role).label, Person.Sex(row.sex).label, Arrest.Stage(row.stage).label)
+                for row in record.arrests
+            ],
         },
     )
 
