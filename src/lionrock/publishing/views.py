@@ -18,10 +18,10 @@ from lionrock.core.accounts.access import NotFound, actor_for_request
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
+from lionrock.immigration.enforcement.models import Arrest, Person
 from lionrock.publishing import selectors, services
 from lionrock.publishing.forms import MeetingForm, ReleaseEditForm, ReleaseNewForm, ReturnForm, TemplateForm
 from lionrock.publishing.law import law_paragraph
-from lionrock.immigration.enforcement.models import Arrest, Person
 from lionrock.publishing.models import PressRelease
 from lionrock.publishing.operation_facts import law_codes, operation_record_read
 
