@@ -114,12 +114,16 @@ def public_statistics(*, today: date | None = None) -> list[Table]:
     when = Coalesce("actual_start", "planned_start", output_field=DateTimeField())
 
     operations: dict[str, Counter[str]] = {}
+    operations_year: dict[str, Counter[str]] = {}
     for row in (
         Operation.objects.exclude(status=Operation.Status.PLANNED)
         .annotate(month=TruncMonth(when))
         .values_list("month", flat=True)
     ):
-        if row is not None and row.date() >= first_month:
+        if row is None:
+            continue
+        operations_year.setdefault(str(row.year), Counter())["operations"] += 1
+        if row.date() >= first_month:
             operations.setdefault(_month(row.date()), Counter())["operations"] += 1
 
     roles = [role.value for role in Arrest.Role]
@@ -154,6 +158,15 @@ def public_statistics(*, today: date | None = None) -> list[Table]:
             _("Month"),
             [_("Operations")],
             operations,
+            ["operations"],
+            threshold,
+        ),
+        _table(
+            "operations-by-year",
+            _("Operations by year"),
+            _("Year"),
+            [_("Operations")],
+            operations_year,
             ["operations"],
             threshold,
         ),
