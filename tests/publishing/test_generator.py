@@ -166,3 +166,13 @@ def test_nothing_personal_appears_and_every_figure_has_its_source() -> None:
     source_page = f"/publishing/operations/{operation.pk}/source/"
     assert all(s["source"].startswith((source_page, "setting:")) for s in en.sources)
     assert f'href="{source_page}#arrests"' in en.body_html
+
+
+def test_an_operation_without_premises_recorded_says_no_raid() -> None:
+    from lionrock.immigration.enforcement.models import Premises
+
+    operation = operation_with_arrests_make(day=DAY, people=workers(1))
+    Premises.objects.filter(operation=operation).delete()
+    en, zh = _texts(operation)
+    assert 'codenamed "Contribute" today (January 15).' in en.body and "raided" not in en.body
+    assert "展開代號「Contribute」的打擊非法勞工行動。" in zh.body and "搜查" not in zh.body

@@ -59,6 +59,7 @@ OPERATION_PLACEHOLDERS = (
 )
 OPERATION_REQUIRED = ("law", "channels", "end_block")
 OPERATION_CONDITIONS = (
+    "premises",
     "arrests",
     "workers",
     "employers",
@@ -412,6 +413,7 @@ def operation_facts(
         "end_block": Fact(wording.end_block(release_local, language)),
     }
     conditions = {
+        "premises": bool(record.premises),
         "arrests": total > 0,
         "workers": bool(workers),
         "employers": bool(employers),

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 OPERATION_EN_TITLE = "{persons_arrested} arrested during anti-illegal worker operation"
 OPERATION_EN_BODY = """\
-The {agency} mounted an anti-illegal worker operation codenamed "{codename}" {operation_date}. Officers \
-raided {place} in the {district}.
+[if premises] The {agency} mounted an anti-illegal worker operation codenamed "{codename}" {operation_date}. \
+Officers raided {place} in the {district}.
+
+[if not premises] The {agency} mounted an anti-illegal worker operation codenamed "{codename}" \
+{operation_date}.
 
 [if arrests] A total of {arrested_roles} {were} arrested. {people}
 
@@ -70,7 +73,9 @@ OPERATION_EN_PHRASES = {
 
 OPERATION_ZH_TITLE = "{agency}打擊非法勞工拘捕{persons_arrested}"
 OPERATION_ZH_BODY = """\
-{agency}{operation_date}展開代號「{codename}」的打擊非法勞工行動，搜查{district}{place}。
+[if premises] {agency}{operation_date}展開代號「{codename}」的打擊非法勞工行動，搜查{district}{place}。
+
+[if not premises] {agency}{operation_date}展開代號「{codename}」的打擊非法勞工行動。
 
 [if arrests] 行動中共拘捕{arrested_roles}。{people}
 
