@@ -176,3 +176,10 @@ def test_an_operation_without_premises_recorded_says_no_raid() -> None:
     en, zh = _texts(operation)
     assert 'codenamed "Contribute" today (January 15).' in en.body and "raided" not in en.body
     assert "展開代號「Contribute」的打擊非法勞工行動。" in zh.body and "搜查" not in zh.body
+
+
+def test_an_operation_with_no_arrest_has_a_title_that_counts_nothing() -> None:
+    operation = operation_with_arrests_make(day=DAY, people=[])
+    en, zh = _texts(operation)
+    assert en.title.endswith("mounts anti-illegal worker operation") and "No one was arrested." in en.body
+    assert zh.title.endswith("採取打擊非法勞工行動") and "行動中沒有人被捕。" in zh.body

@@ -129,7 +129,11 @@ def draft_generate(
         )
     else:
         facts, conditions = meeting_facts(source, language=language, release_at=release_at, phrases=phrases)
+    # A title that counts arrests has nothing to count when there were none: the template may say otherwise.
+    title = template.title
+    if not conditions.get("arrests", True) and phrases.get("title:no_arrests"):
+        title = phrases["title:no_arrests"]
     rendered = template_render(
-        title=template.title, body=template.body, facts=facts, conditions=conditions, separator="\n\n"
+        title=title, body=template.body, facts=facts, conditions=conditions, separator="\n\n"
     )
     return Draft(language=language, template=template, rendered=rendered)

@@ -72,6 +72,7 @@ OPERATION_CONDITIONS = (
 OPERATION_PHRASE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "law:": ("section", "ordinance", "fine", "imprisonment", "previous", "title", "since"),
     "channel:": ("value",),
+    "title:": OPERATION_PLACEHOLDERS,
 }
 
 

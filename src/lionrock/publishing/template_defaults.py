@@ -39,6 +39,7 @@ Members of the public may report suspected illegal employment {channels}.
 {end_block}"""
 
 OPERATION_EN_PHRASES = {
+    "title:no_arrests": "{agency} mounts anti-illegal worker operation",
     "law:codes": "s41 s38aa s17i s17i-officer aiding-abetting s17j",
     "law:s41": "A visitor may not take employment, paid or unpaid, without the permission of the Director of "
     "Immigration: breach of a condition of stay is an offence under {section} of the {ordinance}, with a "
@@ -97,6 +98,7 @@ OPERATION_ZH_BODY = """\
 {end_block}"""
 
 OPERATION_ZH_PHRASES = {
+    "title:no_arrests": "{agency}採取打擊非法勞工行動",
     "law:codes": "s41 s38aa s17i s17i-officer aiding-abetting s17j",
     "law:s41": "根據{ordinance}{section}，旅客未經入境事務處處長批准，不得接受有薪或無薪的僱傭工作；違反逗留條件"
     "最高可被判罰款{fine}及監禁{imprisonment}。",
