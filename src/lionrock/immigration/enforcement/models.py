@@ -8,7 +8,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lionrock.core.accounts.models import Organisation
@@ -62,6 +62,7 @@ class Offence(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     ordinance = models.CharField(_("ordinance"), max_length=120)
     section = models.CharField(_("section"), max_length=60)
+    section_zh = models.CharField(_("section (Chinese)"), max_length=60, blank=True)
     title_en = models.CharField(_("offence (English)"), max_length=300)
     title_zh = models.CharField(_("offence (Chinese)"), max_length=300)
     max_fine_hkd = models.PositiveIntegerField(_("maximum fine (HK$)"), null=True, blank=True)
@@ -94,6 +95,20 @@ class Offence(models.Model):
         if language and language.startswith("zh") and self.title_zh:
             return self.title_zh
         return self.title_en
+
+    def section_in(self, language: str | None = None) -> str:
+        """'s.17I (officers)' in English, the Chinese catalogue's own wording in Chinese."""
+        if language and language.startswith("zh") and self.section_zh:
+            return self.section_zh
+        return self.section
+
+    def title_display(self) -> str:
+        """The offence in the reader's language."""
+        return self.title(get_language())
+
+    def section_display(self) -> str:
+        """The section in the reader's language."""
+        return self.section_in(get_language())
 
     def imprisonment_display(self) -> str:
         """'10 years' where the ordinance says years (whole years), otherwise months."""
@@ -454,6 +469,10 @@ class Arrest(models.Model):
         CONVICTED = "convicted", _("Convicted")
         ACQUITTED = "acquitted", _("Acquitted")
         NO_FURTHER_ACTION = "nfa", _("No further action")
+
+    # Offences that only a person in one role can commit: s.17I (officers) is the director, manager,
+    # secretary or partner of the employing company, never the employer as a person or the worker.
+    OFFENCE_ROLES: ClassVar[dict[str, str]] = {"s17i-officer": Role.COMPANY_OFFICER}
 
     # The stages that end a case; a case under investigation or before the court is still open.
     CONCLUDED_STAGES: ClassVar[frozenset[str]] = frozenset(

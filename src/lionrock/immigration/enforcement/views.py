@@ -421,6 +421,7 @@ def operation_page(
     matches: list[Person] | None = None,
     chosen_person: Person | None = None,
     existing_form: ExistingPersonForm | None = None,
+    status_form: OperationStatusForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     actor = actor_for_request(request)
@@ -454,7 +455,7 @@ def operation_page(
                 offences=_offence_choices(),
                 initial={"arrested_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
             ),
-            "status_form": OperationStatusForm(),
+            "status_form": status_form or OperationStatusForm(operation=operation),
         },
         status=status,
     )
@@ -472,15 +473,24 @@ def operation_detail(request: HttpRequest, operation_id: int) -> HttpResponse:
 def operation_status(request: HttpRequest, operation_id: int) -> HttpResponse:
     actor = actor_for_request(request)
     operation = selectors.operation_get(actor=actor, operation_id=operation_id)
-    form = OperationStatusForm(request.POST)
+    form = OperationStatusForm(request.POST, operation=operation)
+    if not form.is_valid():
+        return operation_page(request, operation, status_form=form, status=400)
+    if form.cleaned_data["status"] == operation.status:
+        messages.info(request, _("The status is unchanged."))
+        return redirect("enforcement:operation", operation_id=operation.pk)
     try:
-        if not form.is_valid():
-            raise ValidationFailed(_("Choose a status from the list."))
-        services.operation_status_set(actor=actor, operation=operation, status=form.cleaned_data["status"])
+        services.operation_status_set(
+            actor=actor,
+            operation=operation,
+            status=form.cleaned_data["status"],
+            before_planned_start_confirmed=bool(form.cleaned_data.get("started_early")),
+        )
     except ValidationFailed as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Saved."))
+        operation.refresh_from_db()
+        form.add_error(None, str(exc))
+        return operation_page(request, operation, status_form=form, status=400)
+    messages.success(request, _("Saved."))
     return redirect("enforcement:operation", operation_id=operation.pk)
 
 

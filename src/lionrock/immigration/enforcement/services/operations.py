@@ -317,6 +317,12 @@ _OPERATION_NEXT = {
 }
 
 
+def operation_statuses_next(operation: Operation) -> list[str]:
+    """The statuses an operation may move to from the one it has, in the order of its life."""
+    allowed = _OPERATION_NEXT[Operation.Status(operation.status)]
+    return [status.value for status in Operation.Status if status in allowed]
+
+
 @transaction.atomic
 def operation_status_set(
     *,
@@ -325,24 +331,43 @@ def operation_status_set(
     status: str,
     actual_start: datetime | None = None,
     actual_end: datetime | None = None,
+    before_planned_start_confirmed: bool = False,
 ) -> Operation:
-    """Planned -> executed (with the actual times) -> closed; a planned operation may also be called off."""
+    """Planned -> executed (with the actual times) -> closed; a planned operation may also be called off.
+
+    Executing before the planned start is usually a slip (the wrong operation, or the plan's date is
+    wrong), so it needs the officer's confirmation and the audit trail records that it was early.
+    """
     _require_operation_officer(actor, operation)
     if status not in _OPERATION_NEXT[Operation.Status(operation.status)]:
         raise ValidationFailed(
             _("An operation cannot go from %(before)s to %(after)s.")
-            % {"before": operation.get_status_display(), "after": status}
+            % {"before": operation.get_status_display(), "after": Operation.Status(status).label}
+            if status in Operation.Status.values
+            else _("Choose a status from the list.")
         )
+    changes: dict[str, object] = {"status": status}
     if status == Operation.Status.EXECUTED:
         operation.actual_start = actual_start or operation.actual_start or timezone.now()
         operation.actual_end = actual_end
         if operation.actual_end and operation.actual_end < operation.actual_start:
             raise ValidationFailed(_("The actual end cannot be before the actual start."))
+        if operation.actual_start < operation.planned_start:
+            if not before_planned_start_confirmed:
+                raise ValidationFailed(
+                    _(
+                        "Operation %(codename)s is planned to start at %(time)s. To record it as executed "
+                        "before then, confirm that it started early."
+                    )
+                    % {
+                        "codename": operation.codename,
+                        "time": timezone.localtime(operation.planned_start).strftime("%Y-%m-%d %H:%M"),
+                    }
+                )
+            changes["before_planned_start"] = True
     operation.status = status
     operation.save(update_fields=["status", "actual_start", "actual_end"])
-    audit.record(
-        actor=actor, action="enforcement.operation.status", target=operation, changes={"status": status}
-    )
+    audit.record(actor=actor, action="enforcement.operation.status", target=operation, changes=changes)
     return operation
 
 
