@@ -772,7 +772,7 @@ def _employer_check_page(
     record_form: EmployerRecordForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    recordable = bool(results) and all(result.well_formed for result in results)
+    recordable = bool(results) and all(result.usable for result in results)
     if recordable and record_form is None:
         record_form = EmployerRecordForm(
             initial={"hkid": form.data.get("hkid"), "zone": form.data.get("zone")}
@@ -784,6 +784,7 @@ def _employer_check_page(
             "form": form,
             "results": results,
             "duties": EMPLOYER_DUTIES,
+            "penalties": selectors.offences_for_employers(on=timezone.localdate()),
             "checked_at": timezone.localtime(),
             "record_form": record_form if recordable else None,
         },
@@ -829,6 +830,15 @@ def employer_check_record(request: HttpRequest) -> HttpResponse:
             _(
                 "No inspection record was made: a number or zone did not pass the format checks. "
                 "Correct it first."
+            ),
+        )
+        return _employer_check_page(request, form, results, status=400)
+    if not all(result.usable for result in results):
+        messages.error(
+            request,
+            _(
+                "No inspection record was made: the travel document has expired. Inspect a valid "
+                "travel document."
             ),
         )
         return _employer_check_page(request, form, results, status=400)
