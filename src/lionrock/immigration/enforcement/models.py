@@ -8,10 +8,11 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, ngettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lionrock.core.accounts.models import Organisation
+from lionrock.immigration.enforcement.countries import country_name
 from lionrock.immigration.enforcement.encryption import EncryptedTextField
 
 
@@ -50,6 +51,10 @@ class PremisesType(models.TextChoices):
     MASSAGE_OR_ENTERTAINMENT = "entertainment", _("Massage or entertainment venue")
     MARKET = "market", _("Market or street stall")
     OTHER = "other", _("Other")
+
+
+# The ordinances the offence catalogue cites, marked so that their names are translated.
+ORDINANCE_NAMES = (gettext_noop("Immigration Ordinance (Cap. 115)"),)
 
 
 class Offence(models.Model):
@@ -101,6 +106,10 @@ class Offence(models.Model):
         if language and language.startswith("zh") and self.section_zh:
             return self.section_zh
         return self.section
+
+    def ordinance_display(self) -> str:
+        """The ordinance's name in the reader's language (the catalogue knows the one it cites)."""
+        return gettext(self.ordinance) if self.ordinance else ""
 
     def title_display(self) -> str:
         """The offence in the reader's language."""
@@ -398,6 +407,10 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"P{self.pk}"
+
+    def nationality_display(self) -> str:
+        """The nationality as the reader names the country ('越南' for VNM in Chinese), or the code."""
+        return country_name(self.nationality)
 
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth:

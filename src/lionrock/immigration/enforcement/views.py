@@ -403,7 +403,11 @@ def _offence_choices() -> list[tuple[str, str]]:
     """One choice per offence code; the row in force on the arrest date is chosen by the service."""
     seen: dict[str, str] = {}
     for offence in selectors.offences_catalogue():
-        seen[offence.code] = f"{offence.section}: {offence.title(get_language())}"
+        language = get_language()
+        seen[offence.code] = _("%(section)s: %(offence)s") % {
+            "section": offence.section_in(language),
+            "offence": offence.title(language),
+        }
     return list(seen.items())
 
 
