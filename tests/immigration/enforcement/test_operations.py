@@ -263,7 +263,7 @@ def test_a_report_is_linked_to_the_operation_that_acts_on_it():
     services.report_link_operation(actor=officer, report=report, operation=operation)
     report.refresh_from_db()
     assert (report.status, report.operation) == ("linked", operation)
-    assert report.events.filter(kind="linked", detail="Contribute").exists()
+    assert report.events.get(kind="linked").detail_display() == "Contribute"
 
 
 def _summary_of_contribute(officer):

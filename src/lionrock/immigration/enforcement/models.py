@@ -270,7 +270,12 @@ class ReportAttachment(models.Model):
 
 
 class ReportEvent(models.Model):
-    """One step in a report's history: received, assigned, prioritised, noted, linked, closed."""
+    """One step in a report's history: received, assigned, prioritised, noted, linked, closed.
+
+    `data` keeps what happened as facts (codes, references, names), never as sentences, so the history
+    reads in the language of whoever opens it; `detail` holds only what an officer typed (a note, or the
+    note given when closing).
+    """
 
     class Kind(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -289,12 +294,42 @@ class ReportEvent(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     detail = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering: ClassVar = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.kind}"
+
+    def detail_display(self) -> str:
+        """What happened, in the reader's language, followed by what the officer typed."""
+        facts = self._facts()
+        if facts and self.detail:
+            return gettext("%(event)s: %(note)s") % {"event": facts, "note": self.detail}
+        return facts or self.detail
+
+    def _facts(self) -> str:
+        data = self.data or {}
+        try:
+            if "channel" in data:
+                return str(Report.Channel(data["channel"]).label)
+            if "before" in data and "after" in data:
+                return gettext("%(before)s → %(after)s") % {
+                    "before": Report.Priority(data["before"]).label,
+                    "after": Report.Priority(data["after"]).label,
+                }
+            if "outcome" in data:
+                return str(Report.Outcome(data["outcome"]).label)
+        except ValueError:
+            return ""
+        if "assignee" in data:
+            return str(data.get("name") or gettext("nobody"))
+        if "merged" in data:
+            return gettext("%(ref)s merged into this report") % {"ref": data["merged"]}
+        if "unlinked" in data:
+            return gettext("Unlinked from operation %(codename)s") % {"codename": data["unlinked"]}
+        return str(data.get("original") or data.get("operation") or "")
 
 
 class Operation(models.Model):
