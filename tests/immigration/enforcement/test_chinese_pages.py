@@ -135,3 +135,21 @@ def test_history_entries_stored_as_sentences_are_moved_to_facts_in_either_langua
     assert events[4].detail == "the address does not exist" and events[6].detail == "Seen on site at 6 am"
     with translation.override("zh-hant"):
         assert [event.detail_display() for event in events[:4]] == ["熱線", "一般 → 高", "一般 → 高", "無人"]
+
+
+def test_chinese_pages_put_full_width_colons_after_labels_and_never_double_punctuation():
+    import re
+
+    officer = officer_make()
+    operation = operation_make(officer, publicity=["leaflets"])
+    arrested_person_make(officer, operation)
+    client = _in_chinese(client_signed_in(officer))
+    pages = [
+        client.get(f"/enforcement/operations/{operation.pk}/").content.decode(),
+        client.get("/report/").content.decode(),
+        client.post("/report/", {}).content.decode(),
+    ]
+    for page in pages:
+        text = re.sub(r"<[^>]+>", "", page.split("<main", 1)[1])
+        assert not re.search(r"[\u3400-\u9fff]: ", text)
+        assert not re.search("[，。：；？！][，。：；？！]", text)  # noqa: RUF001

@@ -112,7 +112,7 @@ def test_in_traditional_chinese_the_record_is_in_chinese_and_mixed_scripts_survi
         HTTP_ACCEPT_LANGUAGE="zh-hant",
     )
     text = pdf_text(_pdf_response(response), tmp_path)
-    assert "香港身份證" in text and "護照" in text and "2026年11月25日 14:30" in text
+    assert "香港身分證" in text and "護照" in text and "2026年11月25日 14:30" in text
     assert "陳記茶餐廳 Chan Kee Café" in text and "陳大文 CHAN Tai-man" in text
 
 
@@ -253,7 +253,7 @@ def test_a_saved_record_is_downloaded_again_with_its_reference_and_code(tmp_path
 def test_a_record_saved_in_chinese_comes_back_in_chinese(tmp_path):
     reference, code = _save(HTTP_ACCEPT_LANGUAGE="zh-hant")
     text = pdf_text(_pdf_response(_download(reference, code)), tmp_path)
-    assert "香港身份證" in text and "2026年11月25日 14:30" in text
+    assert "香港身分證" in text and "2026年11月25日 14:30" in text
 
 
 def test_what_the_employer_typed_and_the_document_numbers_are_encrypted_in_the_database():
@@ -337,7 +337,7 @@ def test_the_api_gives_the_record_as_a_pdf_in_the_language_asked_for(tmp_path):
         HTTP_ACCEPT_LANGUAGE="zh-hant",
     )
     text = pdf_text(_pdf_response(response), tmp_path)
-    assert "香港身份證" in text and "A123***(3)" in text and "<script>x</script>" in text
+    assert "香港身分證" in text and "A123***(3)" in text and "<script>x</script>" in text
     assert EmployerCheckRecord.objects.count() == 0
 
 

@@ -20,6 +20,7 @@ from mrz.checker.td1 import TD1CodeChecker
 from mrz.checker.td2 import TD2CodeChecker
 from mrz.checker.td3 import TD3CodeChecker
 
+from lionrock.immigration.enforcement.countries import country_name
 from lionrock.immigration.enforcement.hkid import DocumentNumberError, hkid_parse
 
 __all__ = [
@@ -94,6 +95,11 @@ class DocumentCheck:
     @property
     def expired(self) -> bool | None:
         return None if self.expiry is None else self.expiry < self.checked_on
+
+    @property
+    def issuing_country_name(self) -> str:
+        """The issuing state as the reader names it ('越南' for VNM), or the code as the zone gives it."""
+        return country_name(self.issuing_country) if self.issuing_country else ""
 
     @property
     def usable(self) -> bool:
