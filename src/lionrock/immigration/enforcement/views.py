@@ -73,7 +73,19 @@ from lionrock.immigration.enforcement.summary import operation_summary
 logger = logging.getLogger(__name__)
 
 # The department's published channels, shown on the public form (reference: hk-immigration-offences.md).
-PUBLISHED_CHANNELS = {"hotline": "3861 5000", "fax": "2824 1166", "email": "anti_crime@immd.gov.hk"}
+# The hotline is also given as a tel: address (E.164, Hong Kong +852) so a phone dials it with one tap.
+PUBLISHED_CHANNELS = {
+    "hotline": "3861 5000",
+    "hotline_tel": "tel:+85238615000",
+    "fax": "2824 1166",
+    "email": "anti_crime@immd.gov.hk",
+}
+
+
+@require_GET
+def public_home(request: HttpRequest) -> HttpResponse:
+    """Where the public starts: the services open to anyone, and how else to reach the department."""
+    return render(request, "enforcement/public_home.html", {"channels": PUBLISHED_CHANNELS})
 
 
 # --- Public: report form and status ------------------------------------------------------------------
@@ -84,8 +96,11 @@ PUBLISHED_CHANNELS = {"hotline": "3861 5000", "fax": "2824 1166", "email": "anti
 def report_form(request: HttpRequest) -> HttpResponse:
     """Anyone may report, without an account; anonymous reports are welcome."""
     organisation = selectors.reporting_organisation()
+    posted = request.method == "POST"
     form = PublicReportForm(
-        request.POST or None, request.FILES or None, initial={"submission": submission_key_new()}
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial={"submission": submission_key_new()},
     )
     status = 200
     if request.method == "POST" and organisation is not None and form.is_valid():
@@ -751,7 +766,7 @@ def employer_check(request: HttpRequest) -> HttpResponse:
 
     POST, so that numbers never appear in addresses or server logs.
     """
-    form = EmployerCheckForm(request.POST or None)
+    form = EmployerCheckForm(request.POST if request.method == "POST" else None)
     results: list[DocumentCheck] = []
     if request.method == "POST" and form.is_valid():
         results = _employer_checks(form.cleaned_data)
