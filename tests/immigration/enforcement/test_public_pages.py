@@ -20,8 +20,9 @@ def _brand(html: str) -> str:
     return re.search(r'<a class="brand"[^>]*>.*?</a>', html, re.S).group(0)
 
 
-def test_the_hotline_is_a_telephone_link():
-    html = Client().get("/report/").content.decode()
+@pytest.mark.parametrize("url", ["/public/", "/report/", "/report/status/"])
+def test_the_hotline_is_a_telephone_link(url):
+    html = Client().get(url).content.decode()
     assert '<a href="tel:+85238615000">3861 5000</a>' in html
 
 
