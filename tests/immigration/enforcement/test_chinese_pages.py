@@ -140,16 +140,24 @@ def test_history_entries_stored_as_sentences_are_moved_to_facts_in_either_langua
 def test_chinese_pages_put_full_width_colons_after_labels_and_never_double_punctuation():
     import re
 
-    officer = officer_make()
-    operation = operation_make(officer, publicity=["leaflets"])
-    arrested_person_make(officer, operation)
+    organisation = immigration_make()
+    officer = officer_make(organisation)
+    operation = operation_make(officer, publicity=["leaflets", "talks"])
+    arrest = arrested_person_make(officer, operation)
+    report = report_make(organisation)
+    services.report_prioritise(actor=officer, report=report, priority=3)
     client = _in_chinese(client_signed_in(officer))
     pages = [
         client.get(f"/enforcement/operations/{operation.pk}/").content.decode(),
+        client.get(f"/enforcement/persons/{arrest.person.pk}/").content.decode(),
+        client.get(f"/enforcement/reports/{report.reference}/").content.decode(),
+        client.get("/enforcement/offences/").content.decode(),
         client.get("/report/").content.decode(),
         client.post("/report/", {}).content.decode(),
+        client.post("/employer-check/", {"zone": "L898902C3"}).content.decode(),
+        client.post("/employer-check/records/", {"reference": "", "code": ""}).content.decode(),
     ]
     for page in pages:
         text = re.sub(r"<[^>]+>", "", page.split("<main", 1)[1])
-        assert not re.search(r"[\u3400-\u9fff]: ", text)
+        assert not re.search(r"[\u3400-\u9fff][:,] ", text)
         assert not re.search("[，。：；？！][，。：；？！]", text)  # noqa: RUF001
