@@ -325,6 +325,26 @@ def test_the_summary_reads_like_the_departments_statement():
     )
 
 
+def test_each_status_change_is_kept_in_the_operations_history_and_shown_on_its_page():
+    from lionrock.core.workflow.models import Transition
+    from lionrock.core.workflow.selectors import transitions_for
+    from tests.immigration.enforcement.factories import client_signed_in
+
+    officer = officer_make()
+    operation = operation_make(officer)
+    services.operation_status_set(actor=officer, operation=operation, status="executed")
+    services.operation_status_set(
+        actor=officer, operation=operation, status="closed", reason="all premises visited"
+    )
+
+    steps = [(t.from_state, t.to_state, t.reason) for t in transitions_for(record=operation)]
+    assert steps == [("planned", "executed", ""), ("executed", "closed", "all premises visited")]
+    page = client_signed_in(officer).get(f"/enforcement/operations/{operation.pk}/")
+    assert "all premises visited" in page.content.decode()
+    Operation.objects.filter(pk=operation.pk).delete()
+    assert not Transition.objects.exists()
+
+
 def test_executing_an_operation_before_its_planned_start_is_refused_without_confirmation():
     officer = officer_make()
     operation = operation_make(officer, planned_start=timezone.now() + timedelta(days=2))
@@ -340,9 +360,12 @@ def test_an_early_execution_once_confirmed_is_recorded_with_the_warning():
     services.operation_status_set(
         actor=officer, operation=operation, status="executed", before_planned_start_confirmed=True
     )
+    from lionrock.core.workflow.selectors import transitions_for
+
     entry = AuditEntry.objects.filter(action="enforcement.operation.status").get()
-    assert operation.status == "executed"
-    assert entry.fields == ["before_planned_start", "status"]
+    assert operation.status == "executed" and "reason" in entry.fields
+    [step] = transitions_for(record=operation)
+    assert (step.to_state, step.reason) == ("executed", "Executed before its planned start")
 
 
 def test_an_arrest_before_the_planned_start_executes_the_operation_with_the_warning():

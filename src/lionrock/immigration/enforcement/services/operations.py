@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor
@@ -20,6 +20,7 @@ from lionrock.core.accounts.roles import Role
 from lionrock.core.accounts.selectors import users_with_role
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
+from lionrock.core.workflow import Workflow
 from lionrock.immigration.enforcement.addresses import address_normalise
 from lionrock.immigration.enforcement.models import (
     Arrest,
@@ -310,16 +311,21 @@ def operation_record_update(
     return operation
 
 
-_OPERATION_NEXT = {
-    Operation.Status.PLANNED: {Operation.Status.EXECUTED, Operation.Status.CLOSED},
-    Operation.Status.EXECUTED: {Operation.Status.CLOSED},
-    Operation.Status.CLOSED: set(),
-}
+OPERATION_FLOW = Workflow(
+    action="enforcement.operation.status",
+    field="status",
+    steps={
+        Operation.Status.PLANNED: {Operation.Status.EXECUTED, Operation.Status.CLOSED},
+        Operation.Status.EXECUTED: {Operation.Status.CLOSED},
+        Operation.Status.CLOSED: set(),
+    },
+    refusal=gettext_lazy("An operation cannot go from %(before)s to %(after)s."),
+)
 
 
 def operation_statuses_next(operation: Operation) -> list[str]:
     """The statuses an operation may move to from the one it has, in the order of its life."""
-    allowed = _OPERATION_NEXT[Operation.Status(operation.status)]
+    allowed = OPERATION_FLOW.allowed(operation.status)
     return [status.value for status in Operation.Status if status in allowed]
 
 
@@ -332,21 +338,16 @@ def operation_status_set(
     actual_start: datetime | None = None,
     actual_end: datetime | None = None,
     before_planned_start_confirmed: bool = False,
+    reason: str = "",
 ) -> Operation:
     """Planned -> executed (with the actual times) -> closed; a planned operation may also be called off.
 
-    Executing before the planned start is usually a slip (the wrong operation, or the plan's date is
-    wrong), so it needs the officer's confirmation and the audit trail records that it was early.
+    Each step is audited and kept in the operation's history with ``reason``. Executing before the
+    planned start is usually a slip (the wrong operation, or the plan's date is wrong), so it needs the
+    officer's confirmation, and the step's reason then says that it was early.
     """
     _require_operation_officer(actor, operation)
-    if status not in _OPERATION_NEXT[Operation.Status(operation.status)]:
-        raise ValidationFailed(
-            _("An operation cannot go from %(before)s to %(after)s.")
-            % {"before": operation.get_status_display(), "after": Operation.Status(status).label}
-            if status in Operation.Status.values
-            else _("Choose a status from the list.")
-        )
-    changes: dict[str, object] = {"status": status}
+    OPERATION_FLOW.check(operation, status)
     if status == Operation.Status.EXECUTED:
         operation.actual_start = actual_start or operation.actual_start or timezone.now()
         operation.actual_end = actual_end
@@ -364,10 +365,11 @@ def operation_status_set(
                         "time": timezone.localtime(operation.planned_start).strftime("%Y-%m-%d %H:%M"),
                     }
                 )
-            changes["before_planned_start"] = True
-    operation.status = status
-    operation.save(update_fields=["status", "actual_start", "actual_end"])
-    audit.record(actor=actor, action="enforcement.operation.status", target=operation, changes=changes)
+            early = _("Executed before its planned start")
+            reason = f"{early}: {reason}" if reason.strip() else early
+    OPERATION_FLOW.move(
+        actor=actor, record=operation, to=status, reason=reason, update_fields=["actual_start", "actual_end"]
+    )
     return operation
 
 
