@@ -60,7 +60,7 @@ def test_a_token_without_the_intel_scope_is_refused():
     obj = indicator(tlp=Tlp.CLEAR)
     services.objects_add(actor=community.creator, collection=community.collection, objects=[obj])
     headers = bearer(community.creator, ("account:read",))
-    assert Client().get(f"/api/intel/objects/{obj['id']}", headers=headers).status_code == 404
+    assert Client().get(f"/api/intel/objects/{obj['id']}", headers=headers).status_code == 403
     read_only = bearer(community.creator, ("intel:read",))
     assert Client().get(f"/api/intel/objects/{obj['id']}", headers=read_only).status_code == 200
     response = Client().post(
@@ -69,7 +69,7 @@ def test_a_token_without_the_intel_scope_is_refused():
         content_type="application/json",
         headers=read_only,
     )
-    assert response.status_code == 404 and StixObject.objects.count() == 1
+    assert response.status_code == 403 and StixObject.objects.count() == 1
 
 
 def test_an_object_comes_with_its_visible_versions():

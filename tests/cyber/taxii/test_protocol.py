@@ -106,6 +106,15 @@ class TestAuthentication:
         browser.force_login(community.direct_reader.user)
         assert_error(Taxii(client=browser).get(ROOT), 401)
 
+    def test_a_browser_session_with_a_one_time_password_is_refused_until_it_is_changed(self, signed_in):
+        from lionrock.core.accounts.roles import Role
+        from tests.core.conftest import session_after_password_reset
+
+        browser = session_after_password_reset(signed_in([Role.INTEL_STAKEHOLDER]))
+        response = Taxii(client=browser).get(ROOT)
+        assert_error(response, 403)
+        assert "one-time password" in response.json()["description"]
+
     def test_a_browser_session_cannot_write(self, community, signed_in):
         from lionrock.core.accounts.roles import Role
 

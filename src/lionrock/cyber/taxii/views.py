@@ -19,8 +19,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
-from lionrock.core.accounts.authentication import TokenBasic, TokenBearer
+from lionrock.core.accounts.access import Actor, NotFound
+from lionrock.core.accounts.authentication import (
+    PasswordChangeRequired,
+    TokenBasic,
+    TokenBearer,
+    session_actor,
+)
 from lionrock.cyber.intel import services as intel_services
 from lionrock.cyber.taxii import selectors, services
 from lionrock.cyber.taxii.protocol import (
@@ -73,8 +78,11 @@ def _authenticate(request: HttpRequest) -> Actor:
             )
         return actor
     if request.method == "GET":
-        actor = actor_for_request(request)
-        if actor.user is not None:
+        try:
+            actor = session_actor(request)
+        except PasswordChangeRequired as refused:
+            raise TaxiiError(403, _("Password change required"), refused.message) from refused
+        if actor is not None and actor.user is not None:
             return actor
     raise TaxiiError(
         401,

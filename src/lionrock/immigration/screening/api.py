@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
 
 from lionrock.core.accounts.access import Actor, actor_for_api
+from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.roles import Scope
 from lionrock.immigration.screening import selectors
 from lionrock.immigration.screening.models import Checklist
@@ -16,11 +16,11 @@ from lionrock.immigration.screening.schemas import (
     StatisticsOut,
 )
 
-router = Router(tags=["screening"])
+router = ScopedRouter(read=Scope.SCREENING_READ, write=None, tags=["screening"])
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_for_api(request, Scope.SCREENING_READ)
+    return actor_for_api(request)
 
 
 def _checklist_out(checklist: Checklist) -> ChecklistOut:
