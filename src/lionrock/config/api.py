@@ -8,6 +8,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from lionrock.core.accounts.access import NotFound
 from lionrock.core.accounts.api import router as accounts_router
@@ -18,11 +19,19 @@ from lionrock.core.accounts.authentication import (
     security_with_scopes,
 )
 from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.boundedjson import json_loads_bounded
 from lionrock.cyber.exchange.api import router as exchange_router
 from lionrock.cyber.intel.api import router as intel_router
 from lionrock.cyber.monitoring.api import router as monitoring_router
 from lionrock.immigration.enforcement.api import router as enforcement_router
 from lionrock.immigration.screening.api import router as screening_router
+
+
+class BoundedJsonParser(Parser):
+    """Request bodies are read with a limit on nesting; a deeper one is a 400, not a RecursionError."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json_loads_bounded(request.body)
 
 
 class LionrockAPI(NinjaAPI):
@@ -38,6 +47,7 @@ api = LionrockAPI(
     description="Threat-intelligence sharing, monitoring and case work. Authenticate with an API token "
     "as `Authorization: Bearer <token>`.",
     auth=API_AUTH,
+    parser=BoundedJsonParser(),
     urls_namespace="api",
     docs_url="/docs",
 )

@@ -515,6 +515,12 @@ class TestPost:
         reader = Taxii(token_for(community.direct_reader, ("intel:read",)))
         assert_error(reader.post(self.url(community), envelope(indicator())), 403)
 
+    def test_an_envelope_nested_100000_deep_is_a_taxii_400(self, community, creator):
+        body = '{"objects": [' + "[" * 100_000 + "]" * 100_000 + "]}"
+        response = creator.post(collection_url(community.collection, "objects/"), body)
+        assert_error(response, 400)
+        assert "nested" in response.json()["description"]
+
     def test_malformed_json_is_400_and_stores_nothing(self, community, creator):
         assert_error(creator.post(self.url(community), '{"objects": ['), 400)
         assert_error(creator.post(self.url(community), b"\xff\xfe"), 400)

@@ -9,7 +9,7 @@ from lionrock.core.accounts import selectors, services
 from lionrock.core.accounts.access import Actor, actor_for_api
 from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.roles import Scope
-from lionrock.core.accounts.schemas import MembershipOut, MeOut, TokenOut
+from lionrock.core.accounts.schemas import MembershipOut, MeOut, RowId, TokenOut
 
 router = ScopedRouter(read=Scope.ACCOUNT_READ, write=Scope.ACCOUNT_MANAGE, tags=["accounts"])
 
@@ -61,7 +61,7 @@ def token_list(request: HttpRequest) -> list[TokenOut]:
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke one of the caller's tokens")
-def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
+def token_revoke(request: HttpRequest, token_id: RowId) -> Status[None]:
     actor = _actor(request)
     token = selectors.token_get(actor=actor, token_id=token_id)
     services.token_revoke(actor=actor, token=token)

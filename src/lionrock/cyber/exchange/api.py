@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_api
 from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.roles import Scope
+from lionrock.core.accounts.schemas import RowId
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.cyber.exchange import exporting, selectors, services
 from lionrock.cyber.exchange.models import Feed
@@ -158,7 +159,7 @@ def feed_create(request: HttpRequest, payload: FeedIn) -> tuple[int, FeedOut]:
 @router.post(
     "/feeds/{feed_id}/poll", response={202: FeedOut, 404: ErrorOut}, summary="Make a feed due for polling now"
 )
-def feed_poll(request: HttpRequest, feed_id: int) -> tuple[int, FeedOut]:
+def feed_poll(request: HttpRequest, feed_id: RowId) -> tuple[int, FeedOut]:
     actor = _actor(request)
     feed = services.feed_poll_request(actor=actor, feed=selectors.feed_get(actor=actor, feed_id=feed_id))
     return 202, _feed_out(feed)
@@ -169,7 +170,7 @@ def feed_poll(request: HttpRequest, feed_id: int) -> tuple[int, FeedOut]:
     response={200: list[FeedPollOut], 404: ErrorOut},
     summary="A feed's recent polls",
 )
-def feed_polls(request: HttpRequest, feed_id: int) -> list[FeedPollOut]:
+def feed_polls(request: HttpRequest, feed_id: RowId) -> list[FeedPollOut]:
     actor = _actor(request)
     feed = selectors.feed_get(actor=actor, feed_id=feed_id)
     return [

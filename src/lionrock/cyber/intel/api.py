@@ -6,18 +6,19 @@ Tokens need the intel:read scope to read and intel:write to write, on top of the
 
 from __future__ import annotations
 
-from datetime import date
 from math import ceil
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Status
+from pydantic import Field
 
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_api
 from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Scope
+from lionrock.core.accounts.schemas import IsoDate
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.cyber.intel import selectors, services
 from lionrock.cyber.intel.models import Collection, StixObject
@@ -47,6 +48,7 @@ from lionrock.cyber.intel.tlp import Tlp
 router = ScopedRouter(read=Scope.INTEL_READ, write=Scope.INTEL_WRITE, tags=["intel"])
 
 MAX_PAGE_SIZE = 500
+MAX_EXPIRING_DAYS = 3660
 COUNT_CAP = 10_000
 NOT_FOUND: dict[int, Any] = {404: ErrorOut}
 REFUSED: dict[int, Any] = {404: ErrorOut, 422: RejectedOut}
@@ -131,9 +133,9 @@ def object_list(
     organisation: str = "",
     collection: str = "",
     tlp: str = "",
-    added_since: date | None = None,
-    added_until: date | None = None,
-    expiring_within_days: int | None = None,
+    added_since: IsoDate | None = None,
+    added_until: IsoDate | None = None,
+    expiring_within_days: Annotated[int, Field(ge=0, le=MAX_EXPIRING_DAYS)] | None = None,
     include_revoked: bool = False,
     page: int = 1,
     page_size: int = 100,

@@ -26,6 +26,7 @@ from lionrock.core.accounts.authentication import (
     TokenBearer,
     session_actor,
 )
+from lionrock.core.boundedjson import json_loads_bounded
 from lionrock.cyber.intel import services as intel_services
 from lionrock.cyber.taxii import selectors, services
 from lionrock.cyber.taxii.protocol import (
@@ -318,7 +319,7 @@ def _objects_post(request: HttpRequest, actor: Actor, collection_id: str) -> Htt
         raise too_big
     try:
         payload = data.decode("utf-8")
-        envelope = json.loads(payload)
+        envelope = json_loads_bounded(payload)
     except (UnicodeDecodeError, ValueError) as exc:
         raise TaxiiError(
             400, _("Malformed request"), _("the body is not UTF-8 JSON: %(why)s") % {"why": exc}

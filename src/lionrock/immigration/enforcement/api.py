@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja import Status
@@ -12,6 +10,7 @@ from lionrock.core.accounts.access import Actor, NotFound, actor_for_api
 from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role, Scope
+from lionrock.core.accounts.schemas import IsoDate, RowId
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.immigration.enforcement import selectors, services
 from lionrock.immigration.enforcement.employer_check import (
@@ -82,7 +81,7 @@ def _report_out(report: Report) -> ReportOut:
 @router.get(
     "/offences", response=list[OffenceOut], summary="The offence catalogue, or the rows in force on a date"
 )
-def offence_list(request: HttpRequest, on: date | None = None) -> list[OffenceOut]:
+def offence_list(request: HttpRequest, on: IsoDate | None = None) -> list[OffenceOut]:
     _actor(request)
     rows = selectors.offences_in_force(on=on) if on else selectors.offences_catalogue()
     return [_offence_out(offence) for offence in rows]
@@ -146,7 +145,7 @@ def operation_list(request: HttpRequest, status: str = "", limit: int = 100) -> 
 @router.get(
     "/operations/{operation_id}", response=OperationDetailOut, summary="One operation and its summary"
 )
-def operation_detail(request: HttpRequest, operation_id: int) -> OperationDetailOut:
+def operation_detail(request: HttpRequest, operation_id: RowId) -> OperationDetailOut:
     actor = _actor(request)
     operation = selectors.operation_get(actor=actor, operation_id=operation_id)
     premises = list(operation.premises.all())
@@ -186,7 +185,7 @@ def screening_owed_list(request: HttpRequest) -> list[ScreeningOwedOut]:
 
 
 @router.get("/persons/{person_id}/export", summary="Everything held on one person (subject access); audited")
-def person_export(request: HttpRequest, person_id: int) -> dict[str, object]:
+def person_export(request: HttpRequest, person_id: RowId) -> dict[str, object]:
     actor = _actor(request)
     return selectors.person_export(actor=actor, person_id=person_id)
 
