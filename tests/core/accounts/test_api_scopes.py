@@ -1,5 +1,6 @@
 """Every REST route needs a token scope, declared once on its router and shown in the OpenAPI schema."""
 
+import json
 import re
 
 import pytest
@@ -20,7 +21,7 @@ PUBLIC = {
     ("post", "/api/enforcement/employer-check/records"),
     ("post", "/api/enforcement/employer-check/records/{reference}/record.pdf"),
 }
-SCHEMA = api.get_openapi_schema()
+SCHEMA = json.loads(json.dumps(api.get_openapi_schema()))  # as served: status codes are strings
 OPERATIONS = [
     (method, path, operation)
     for path, operations in SCHEMA["paths"].items()
@@ -83,3 +84,35 @@ def test_match_runs_are_listed_for_a_token_with_the_monitoring_read_scope():
     response = Client().get("/api/monitoring/runs", headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 200
     assert response.json() == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "operation"), OPERATIONS, ids=[f"{m} {p}" for m, p, _ in OPERATIONS]
+)
+def test_every_route_declares_the_refusals_it_can_give(method, path, operation):
+    responses = operation["responses"]
+    assert {"404", "422"} <= set(responses)
+    if (method, path) not in PUBLIC:
+        assert {"401", "403"} <= set(responses)
+    if method in ("post", "put", "patch"):
+        assert {"400", "413"} <= set(responses)
+    shapes = responses["422"]["content"]["application/json"]["schema"]["anyOf"]
+    assert {"$ref": "#/components/schemas/RequestInvalidOut"} in shapes
+
+
+def test_a_request_that_does_not_fit_the_schema_gets_the_declared_422_shape():
+    invalid = SCHEMA["components"]["schemas"]["RequestInvalidOut"]
+    assert invalid["properties"]["detail"]["type"] == "array"
+    membership = member_make([Role.INTEL_ANALYST])
+    _, secret = services.token_create(
+        actor=actor_for_user(membership.user),
+        organisation=membership.organisation,
+        name="t",
+        scopes=[Scope.INTEL_READ],
+    )
+    response = Client().get(
+        "/api/intel/objects", {"page": "first"}, headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert response.status_code == 422
+    (issue,) = response.json()["detail"]
+    assert set(issue) >= {"type", "loc", "msg"}
