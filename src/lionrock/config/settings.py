@@ -132,6 +132,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "lionrock.core.accounts.lockout.AccountThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -153,10 +154,16 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "lionrock.core.shell.views.csrf_failure"
 
-# Lock-out after repeated failures, per account, for a cool-off period.
+# Lock-out (the policy is in core/accounts/lockout.py): per account *and* address after a few failures,
+# and per account from every address after many more within a longer window. Counts are in the database.
 AXES_FAILURE_LIMIT = env_int("LIONROCK_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LIONROCK_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+LIONROCK_ACCOUNT_FAILURE_LIMIT = env_int("LIONROCK_ACCOUNT_FAILURE_LIMIT", default=20)
+LIONROCK_ACCOUNT_FAILURE_WINDOW_MINUTES = env_int("LIONROCK_ACCOUNT_FAILURE_WINDOW_MINUTES", default=60)
 # The sign-in view passes the address as authenticate(username=...); the client address is REMOTE_ADDR,
 # which ClientAddressMiddleware sets from the proxy's X-Forwarded-For only when behind a trusted proxy.
 AXES_USERNAME_FORM_FIELD = "username"
