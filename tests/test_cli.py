@@ -23,7 +23,7 @@ from tests.core.accounts.factories import member_make
 
 def test_every_subcommand_has_help(capsys):
     parser = build_parser()
-    for command in ("serve", "worker", "demo", "createadmin", "token", "audit"):
+    for command in ("serve", "worker", "demo", "createadmin", "token", "unlock", "audit"):
         with pytest.raises(SystemExit) as exit_info:
             parser.parse_args([command, "--help"])
         assert exit_info.value.code == 0

@@ -60,7 +60,7 @@ def test_a_token_without_the_intel_scope_is_refused():
     obj = indicator(tlp=Tlp.CLEAR)
     services.objects_add(actor=community.creator, collection=community.collection, objects=[obj])
     headers = bearer(community.creator, ("account:read",))
-    assert Client().get(f"/api/intel/objects/{obj['id']}", headers=headers).status_code == 404
+    assert Client().get(f"/api/intel/objects/{obj['id']}", headers=headers).status_code == 403
     read_only = bearer(community.creator, ("intel:read",))
     assert Client().get(f"/api/intel/objects/{obj['id']}", headers=read_only).status_code == 200
     response = Client().post(
@@ -69,7 +69,7 @@ def test_a_token_without_the_intel_scope_is_refused():
         content_type="application/json",
         headers=read_only,
     )
-    assert response.status_code == 404 and StixObject.objects.count() == 1
+    assert response.status_code == 403 and StixObject.objects.count() == 1
 
 
 def test_an_object_comes_with_its_visible_versions():
@@ -349,3 +349,58 @@ def test_the_search_count_stops_at_its_cap_and_says_so(monkeypatch):
     monkeypatch.setattr(intel_api, "COUNT_CAP", 10)
     body = Client().get("/api/intel/objects", headers=headers).json()
     assert (body["count"], body["count_exact"]) == (5, True)
+
+
+def _deep(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ({"expiring_within_days": "3000000"}, 422),
+        ({"expiring_within_days": "-1"}, 422),
+        ({"added_since": "0"}, 422),
+        ({"added_since": "0001-01-01"}, 200),
+        ({"added_until": "9999-12-31"}, 200),
+        ({"added_since": "0001-01-01", "added_until": "9999-12-31", "expiring_within_days": "3650"}, 200),
+    ],
+)
+def test_search_bounds_are_answered_in_json_never_with_a_server_error(query, status):
+    community = community_make()
+    services.objects_add(
+        actor=community.creator, collection=community.collection, objects=[indicator(tlp=Tlp.GREEN)]
+    )
+    response = Client().get("/api/intel/objects", query, headers=bearer(community.creator))
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    if status == 200:
+        assert response.json()["count"] == (0 if "expiring_within_days" in query else 1)
+
+
+@pytest.mark.parametrize("depth", [100, 100_000])
+def test_a_bundle_nested_too_deep_is_a_json_400_and_stores_nothing(depth):
+    community = community_make()
+    body = '{"type": "bundle", "id": "bundle--1", "objects": [' + _deep(depth) + "]}"
+    response = Client().post(
+        f"/api/intel/collections/{community.collection.alias}/bundle",
+        body,
+        content_type="application/json",
+        headers=bearer(community.creator),
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json") and response.json()["detail"]
+    assert not StixObject.objects.exists()
+
+
+def test_a_bundle_larger_than_the_server_takes_is_a_json_413(settings):
+    community = community_make()
+    body = '{"type": "bundle", "objects": [], "padding": "' + "x" * (25 * 1024 * 1024) + '"}'
+    response = Client().post(
+        f"/api/intel/collections/{community.collection.alias}/bundle",
+        body,
+        content_type="application/json",
+        headers=bearer(community.creator),
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json") and response.json()["detail"]

@@ -178,6 +178,15 @@ def test_search_filters_by_type_label_tlp_organisation_collection_and_date():
     assert found(q="192.0.2.7") == {address["id"]}
 
 
+def test_search_dates_at_the_ends_of_the_calendar_are_no_bound_rather_than_an_error():
+    community = community_make()
+    obj = indicator("calendar.example.com", tlp=Tlp.GREEN)
+    services.objects_add(actor=community.creator, collection=community.collection, objects=[obj])
+    response = client_for(community.colleague).get("/intel/", {"since": "0001-01-01", "until": "9999-12-31"})
+    assert response.status_code == 200
+    assert obj["id"] in response.content.decode()
+
+
 def test_the_list_page_runs_the_same_number_of_queries_for_one_object_and_for_thirty():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -106,6 +106,15 @@ class TestAuthentication:
         browser.force_login(community.direct_reader.user)
         assert_error(Taxii(client=browser).get(ROOT), 401)
 
+    def test_a_browser_session_with_a_one_time_password_is_refused_until_it_is_changed(self, signed_in):
+        from lionrock.core.accounts.roles import Role
+        from tests.core.conftest import session_after_password_reset
+
+        browser = session_after_password_reset(signed_in([Role.INTEL_STAKEHOLDER]))
+        response = Taxii(client=browser).get(ROOT)
+        assert_error(response, 403)
+        assert "one-time password" in response.json()["description"]
+
     def test_a_browser_session_cannot_write(self, community, signed_in):
         from lionrock.core.accounts.roles import Role
 
@@ -505,6 +514,12 @@ class TestPost:
     def test_a_token_without_the_write_scope_is_403(self, community):
         reader = Taxii(token_for(community.direct_reader, ("intel:read",)))
         assert_error(reader.post(self.url(community), envelope(indicator())), 403)
+
+    def test_an_envelope_nested_100000_deep_is_a_taxii_400(self, community, creator):
+        body = '{"objects": [' + "[" * 100_000 + "]" * 100_000 + "]}"
+        response = creator.post(collection_url(community.collection, "objects/"), body)
+        assert_error(response, 400)
+        assert "nested" in response.json()["description"]
 
     def test_malformed_json_is_400_and_stores_nothing(self, community, creator):
         assert_error(creator.post(self.url(community), '{"objects": ['), 400)

@@ -350,19 +350,46 @@ def stix_objects_search(
         rows = rows.filter(collection_id=collection_id) if collection_id is not None else rows.none()
     if tlp:
         rows = rows.filter(tlp=tlp)
-    if added_since:
-        rows = rows.filter(date_added__gte=_day_start(added_since))
-    if added_until:
-        rows = rows.filter(date_added__lt=_day_start(added_until + timedelta(days=1)))
+    # A bound at the ends of the calendar (0001-01-01, 9999-12-31) is no bound: the moment cannot be
+    # written in UTC, and every object lies within it anyway.
+    start = _day_start(added_since) if added_since else None
+    if start is not None:
+        rows = rows.filter(date_added__gte=start)
+    end = _day_after(added_until) if added_until else None
+    if end is not None:
+        rows = rows.filter(date_added__lt=end)
     if expiring_within_days is not None:
         now = timezone.now()
+        horizon = _later(now, days=expiring_within_days)
         # Only indicators carry valid_until (intel.columns).
-        rows = rows.filter(valid_until__gte=now, valid_until__lte=now + timedelta(days=expiring_within_days))
+        rows = rows.filter(valid_until__gte=now)
+        if horizon is not None:
+            rows = rows.filter(valid_until__lte=horizon)
     return rows.select_related("collection", "created_by_org").order_by("-date_added", "-pk")
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+def _day_start(day: date) -> datetime | None:
+    """Midnight of `day` here, or None when that moment is outside what a UTC timestamp can hold."""
+    try:
+        moment = timezone.make_aware(datetime.combine(day, time.min))
+        moment.astimezone(UTC)
+    except OverflowError:
+        return None
+    return moment
+
+
+def _day_after(day: date) -> datetime | None:
+    try:
+        return _day_start(day + timedelta(days=1))
+    except OverflowError:
+        return None
+
+
+def _later(moment: datetime, *, days: int) -> datetime | None:
+    try:
+        return moment + timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 @dataclass(frozen=True)

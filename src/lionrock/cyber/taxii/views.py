@@ -19,8 +19,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
-from lionrock.core.accounts.authentication import TokenBasic, TokenBearer
+from lionrock.core.accounts.access import Actor, NotFound
+from lionrock.core.accounts.authentication import (
+    PasswordChangeRequired,
+    TokenBasic,
+    TokenBearer,
+    session_actor,
+)
+from lionrock.core.boundedjson import json_loads_bounded
 from lionrock.cyber.intel import services as intel_services
 from lionrock.cyber.taxii import selectors, services
 from lionrock.cyber.taxii.protocol import (
@@ -73,8 +79,11 @@ def _authenticate(request: HttpRequest) -> Actor:
             )
         return actor
     if request.method == "GET":
-        actor = actor_for_request(request)
-        if actor.user is not None:
+        try:
+            actor = session_actor(request)
+        except PasswordChangeRequired as refused:
+            raise TaxiiError(403, _("Password change required"), refused.message) from refused
+        if actor is not None and actor.user is not None:
             return actor
     raise TaxiiError(
         401,
@@ -310,7 +319,7 @@ def _objects_post(request: HttpRequest, actor: Actor, collection_id: str) -> Htt
         raise too_big
     try:
         payload = data.decode("utf-8")
-        envelope = json.loads(payload)
+        envelope = json_loads_bounded(payload)
     except (UnicodeDecodeError, ValueError) as exc:
         raise TaxiiError(
             400, _("Malformed request"), _("the body is not UTF-8 JSON: %(why)s") % {"why": exc}
