@@ -39,12 +39,12 @@ def test_the_api_returns_the_draft_with_the_source_of_every_figure() -> None:
     assert any(s["placeholder"] == "people" and str(operation.pk) in s["source"] for s in body["sources"])
 
 
-def test_the_api_refuses_a_token_without_the_scope_and_an_outsider_alike() -> None:
+def test_the_api_refuses_a_token_without_the_scope_and_finds_nothing_for_an_outsider() -> None:
     operation_with_arrests_make(day=DAY, people=workers(1), codename="Harvest")
     press = press_officer_make()
     outsider = press_officer_make(department_make())
     url = "/api/publishing/operations/Harvest/draft"
-    assert Client().get(url, **_bearer(press, Scope.ENFORCEMENT_READ)).status_code == 404
+    assert Client().get(url, **_bearer(press, Scope.ENFORCEMENT_READ)).status_code == 403
     assert Client().get(url, **_bearer(outsider, Scope.PUBLISHING_READ)).status_code == 404
 
 

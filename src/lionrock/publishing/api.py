@@ -5,23 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router
 
 from lionrock.core.accounts.access import Actor, actor_for_api
+from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.roles import Scope
 from lionrock.publishing import selectors, services
 from lionrock.publishing.drafting import draft_for_operation
 from lionrock.publishing.models import PressRelease, ReleaseVersion
 from lionrock.publishing.schemas import (
     DraftOut,
-    ErrorOut,
     PublishedOut,
     ReleaseEditIn,
     ReleaseIn,
     ReleaseOut,
 )
 
-router = Router(tags=["publishing"])
+router = ScopedRouter(read=Scope.PUBLISHING_READ, write=Scope.PUBLISHING_WRITE, tags=["publishing"])
 
 
 def _release_out(release: PressRelease) -> ReleaseOut:
@@ -54,14 +53,14 @@ def _published_out(version: ReleaseVersion) -> PublishedOut:
 
 
 def _reader(request: HttpRequest) -> Actor:
-    return actor_for_api(request, Scope.PUBLISHING_READ)
+    return actor_for_api(request)
 
 
 def _writer(request: HttpRequest) -> Actor:
-    return actor_for_api(request, Scope.PUBLISHING_WRITE)
+    return actor_for_api(request)
 
 
-@router.get("/operations/{reference}/draft", response={200: DraftOut, 404: ErrorOut, 422: ErrorOut})
+@router.get("/operations/{reference}/draft", response=DraftOut)
 def operation_draft(
     request: HttpRequest,
     reference: str,
@@ -87,7 +86,7 @@ def releases(request: HttpRequest, state: str = "") -> list[ReleaseOut]:
     return [_release_out(release) for release in rows[:200]]
 
 
-@router.post("/releases", response={201: ReleaseOut, 404: ErrorOut, 422: ErrorOut})
+@router.post("/releases", response={201: ReleaseOut})
 def release_create(request: HttpRequest, payload: ReleaseIn) -> tuple[int, ReleaseOut]:
     actor = _writer(request)
     if payload.operation is not None:
@@ -105,26 +104,26 @@ def release_create(request: HttpRequest, payload: ReleaseIn) -> tuple[int, Relea
     return 201, _release_out(release)
 
 
-@router.get("/releases/{release_id}", response={200: ReleaseOut, 404: ErrorOut})
+@router.get("/releases/{release_id}", response=ReleaseOut)
 def release_detail(request: HttpRequest, release_id: int) -> ReleaseOut:
     return _release_out(selectors.release_get(actor=_reader(request), release_id=release_id))
 
 
-@router.put("/releases/{release_id}", response={200: ReleaseOut, 404: ErrorOut, 422: ErrorOut})
+@router.put("/releases/{release_id}", response=ReleaseOut)
 def release_edit(request: HttpRequest, release_id: int, payload: ReleaseEditIn) -> ReleaseOut:
     actor = _writer(request)
     release = selectors.release_get(actor=actor, release_id=release_id)
     return _release_out(services.release_update(actor=actor, release=release, **payload.model_dump()))
 
 
-@router.post("/releases/{release_id}/submit", response={200: ReleaseOut, 404: ErrorOut, 422: ErrorOut})
+@router.post("/releases/{release_id}/submit", response=ReleaseOut)
 def release_submit(request: HttpRequest, release_id: int) -> ReleaseOut:
     actor = _writer(request)
     release = selectors.release_get(actor=actor, release_id=release_id)
     return _release_out(services.release_submit(actor=actor, release=release))
 
 
-@router.post("/releases/{release_id}/approve", response={200: PublishedOut, 404: ErrorOut, 422: ErrorOut})
+@router.post("/releases/{release_id}/approve", response=PublishedOut)
 def release_approve(request: HttpRequest, release_id: int) -> PublishedOut:
     actor = _writer(request)
     release = selectors.release_get(actor=actor, release_id=release_id)
