@@ -116,14 +116,15 @@ def templates_visible(*, actor: Actor) -> QuerySet[ReleaseTemplate]:
 
 
 def releases_public(*, now: datetime | None = None) -> QuerySet[ReleaseVersion]:
-    """The newest published version of each release whose publication time has come, newest first."""
+    """The newest published version of each release whose publication time has come, the latest release
+    first (a correction does not move its release up the list)."""
     now = now or timezone.now()
     visible = ReleaseVersion.objects.filter(published_at__lte=now)
     latest = visible.filter(release=OuterRef("release")).order_by("-number").values("number")[:1]
     return (
         visible.filter(number=Subquery(latest))
         .select_related("release", "release__organisation")
-        .order_by("-published_at", "-release_id")
+        .order_by("-release__release_at", "-release_id")
     )
 
 

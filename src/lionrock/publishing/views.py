@@ -21,6 +21,7 @@ from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement.models import Arrest, Person
 from lionrock.publishing import selectors, services
 from lionrock.publishing.forms import MeetingForm, ReleaseEditForm, ReleaseNewForm, ReturnForm, TemplateForm
+from lionrock.publishing.generator import template_current
 from lionrock.publishing.law import law_paragraph
 from lionrock.publishing.models import PressRelease
 from lionrock.publishing.operation_facts import law_codes, operation_record_read
@@ -219,8 +220,6 @@ def operation_source(request: HttpRequest, operation_id: int) -> HttpResponse:
         on = date.fromisoformat(on_text) if on_text else timezone.localdate()
     except ValueError:
         on = timezone.localdate()
-    from lionrock.publishing.generator import template_current
-
     template = template_current(kind="operation", language="en", organisation=operation.organisation)
     law = law_paragraph(
         codes=law_codes(record, template.phrases or {}), on=on, language="en", phrases=template.phrases or {}
