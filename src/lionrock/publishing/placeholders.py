@@ -44,6 +44,11 @@ class Fact:
             return mark_safe("")
         if not self.source:
             return escape(self.value)
+        if self.source.startswith("setting:"):
+            # Configuration has no page to open: the setting's name is shown on hover and read aloud.
+            return format_html(
+                '<span class="fact" title="{}">{}</span>', self.source.removeprefix("setting:"), self.value
+            )
         return format_html(
             '<a class="fact" href="{}" title="{}">{}</a>', self.source, self.label or self.source, self.value
         )
