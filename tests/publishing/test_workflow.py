@@ -198,3 +198,22 @@ def test_each_step_is_kept_in_the_history_and_the_approvers_and_drafter_are_told
     assert Notification.objects.filter(recipient=drafter.user).count() == 1
     steps = list(Transition.objects.filter(object_id=str(release.pk)).values_list("from_state", "to_state"))
     assert steps == [("draft", "submitted"), ("submitted", "published")]
+
+
+def test_a_returned_release_goes_back_to_its_drafter_with_the_reason_in_its_history(operation) -> None:  # type: ignore[no-untyped-def]
+    from lionrock.core.workflow.models import Transition
+
+    drafter, approver = press_officer_make(), press_officer_make()
+    release = release_make(drafter, operation, release_at=hkt(DAY))
+    services.release_submit(actor=drafter, release=release)
+    with pytest.raises(ValidationFailed, match="Say why"):
+        services.release_return(actor=approver, release=release, reason=" ")
+    services.release_return(actor=approver, release=release, reason="Give the district in the title.")
+    assert PressRelease.objects.get(pk=release.pk).state == PressRelease.State.DRAFT
+    last = Transition.objects.filter(object_id=str(release.pk)).order_by("-pk").first()
+    assert last is not None and last.reason == "Give the district in the title." and last.to_state == "draft"
+    _edit(drafter, release, title_en="Three persons arrested in North District operation")
+    assert (
+        PressRelease.objects.get(pk=release.pk).title_en
+        == "Three persons arrested in North District operation"
+    )
