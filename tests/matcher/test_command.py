@@ -159,3 +159,34 @@ def test_warninglisted_indicators_are_suppressed_by_default(
     assert "suppressed by warninglists: 1" in captured.err
     assert main(["--indicators", str(feed), str(log), "--no-warninglists"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 1
+
+
+HTTP = ["ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "host", "uri", "referrer"]
+
+
+def http_log(tmp_path: Path) -> Path:
+    row = ["1704067200.25", "C1", "10.0.0.1", "5000", "198.51.100.7", "80", "evil.example", "/login", "-"]
+    return zeek_log(tmp_path / "http.log", "http", HTTP, [row])
+
+
+def test_a_zeek_http_request_is_plaintext_http_so_only_http_and_scheme_less_url_indicators_hit_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "feed.txt"
+    feed.write_text("https://evil.example/login\nhttp://evil.example/login\nevil.example/login\n")
+    status = main(["--indicators", str(feed), str(http_log(tmp_path)), "--no-warninglists"])
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert status == 0
+    assert sorted(r["value"] for r in records) == ["evil.example/login", "http://evil.example/login"]
+    assert {r["observed"] for r in records} == {"http://evil.example/login"}
+
+
+def test_a_pattern_on_the_url_scheme_finds_zeek_http_requests(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "feed.json"
+    feed.write_text(bundle(stix_indicator("[url:value MATCHES '^http://evil\\\\.example/']")))
+    status = main(["--indicators", str(feed), str(http_log(tmp_path)), "--no-warninglists"])
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert status == 0
+    assert [(r["field"], r["line"]) for r in records] == [("(pattern)", 8)]

@@ -135,7 +135,13 @@ class IndicatorCollection:
 
 
 def list_id(kind: str, value: str) -> str:
-    """A stable STIX id for a list entry: the same value always reports against the same indicator."""
+    """A stable STIX id for a list entry: the same value always reports against the same indicator.
+
+    URLs were once kept without their scheme; an `http://` URL keeps the id it had then (so a feed
+    imported again updates its indicators instead of adding new ones), other schemes get their own.
+    """
+    if kind == "url" and value.startswith("http://"):
+        value = value[len("http://") :]
     return f"indicator--{uuid.uuid5(LIST_NAMESPACE, f'{kind}:{value}')}"
 
 
