@@ -1,8 +1,8 @@
 """`lionrock match`: a stakeholder's own check of its logs against the indicators shared with it.
 
-Runs with no server and no database. Exit status: 0 when every input was read (with or without hits),
-1 when the run could not start (no usable indicators, an unwritable output), 2 for a usage error,
-3 when some log could not be read (or only partly): the hits of everything else are still written.
+Runs with no server and no database. Exit status, as grep's: 0 hits found, 1 no hits, 2 the run could
+not start or finish (usage error, no usable indicators, an unreadable indicator source, an unwritable
+output), 3 some log could not be read (or only partly): the hits of everything else are still written.
 """
 
 from __future__ import annotations
@@ -13,19 +13,21 @@ import sys
 import time
 from collections import Counter
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from lionrock.matcher import taxii
 from lionrock.matcher.index import CompiledIndex, compile_indicators
-from lionrock.matcher.indicators import IndicatorCollection, load_path
+from lionrock.matcher.indicators import IndicatorCollection, NotIndicators, load_path
 from lionrock.matcher.matching import MatchReport, match_batches
 from lionrock.matcher.output import SightingTally, sightings_bundle, write_jsonl
 from lionrock.matcher.readers import FORMATS, UnknownFormat, read_log
-from lionrock.matcher.source import ReadReport, expand_paths
+from lionrock.matcher.source import Problem, ReadReport, expand_paths
 
-EXIT_OK = 0
-EXIT_FAILED = 1
+EXIT_HITS = 0
+EXIT_NO_HITS = 1
+EXIT_FAILED = 2
 EXIT_PARTIAL = 3
 _SHOWN = 10
 
@@ -35,16 +37,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lionrock match",
         description="Find shared indicators in your own logs and write hits and STIX sightings.",
-        epilog="Exit status: 0 all inputs read (with or without hits), 1 could not run, 2 usage error, "
-        "3 some log unreadable or truncated (hits from the rest are still written).",
+        epilog="Exit status (as grep's): 0 hits found; 1 no hits; 2 could not run (usage error, no usable "
+        "indicators, an indicator source unreadable, an output not writable); 3 some log unreadable or "
+        "truncated (hits from the rest are still written). Sources that hold no indicators are skipped "
+        "and listed in the summary.",
     )
     parser.add_argument(
         "--indicators",
         action="append",
         required=True,
         metavar="SOURCE",
-        help="STIX bundle, TAXII envelope, Zeek Intel file or plain list; or a TAXII 2.1 collection URL "
-        f"(token from ${taxii.TOKEN_VARIABLE}). Repeatable.",
+        help="STIX bundle, TAXII envelope, Zeek Intel file or plain list, or a directory of them; or a "
+        f"TAXII 2.1 collection URL (token from ${taxii.TOKEN_VARIABLE}). Repeatable.",
     )
     parser.add_argument("logs", nargs="+", metavar="LOG", help="log file, directory of logs, or - for stdin")
     parser.add_argument("--format", choices=FORMATS, default="auto", help="log format (default: detect)")
@@ -59,29 +63,51 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(sources: list[str], err: IO[str]) -> IndicatorCollection | None:
+@dataclass(slots=True)
+class Loaded:
+    """The indicators of every source, and the sources skipped because they hold none."""
+
+    collection: IndicatorCollection
+    skipped: list[Problem]
+
+
+def _load(sources: list[str], err: IO[str]) -> Loaded | None:
+    """Every source in turn (a directory stands for the files inside it); `None` if one is unreadable."""
     merged = IndicatorCollection()
+    skipped: list[Problem] = []
     for source in sources:
-        try:
-            url = taxii.is_collection_url(source)
-            collection = taxii.fetch(source) if url else load_path(Path(source))
-        except (OSError, ValueError, RuntimeError) as error:
-            print(f"lionrock match: cannot load indicators from {source}: {error}", file=err)
-            return None
-        except Exception as error:  # noqa: BLE001 - TAXII client errors come in many types
-            print(f"lionrock match: cannot load indicators from {source}: {error}", file=err)
-            return None
-        merged.extend(collection)
-    return merged
+        url = taxii.is_collection_url(source)
+        for name in [source] if url else expand_paths([source]):
+            try:
+                collection = taxii.fetch(name) if url else load_path(Path(name))
+            except NotIndicators as error:
+                skipped.append(Problem(name, 0, str(error)))
+                continue
+            except (OSError, ValueError, RuntimeError) as error:
+                print(f"lionrock match: cannot load indicators from {name}: {error}", file=err)
+                return None
+            except Exception as error:  # noqa: BLE001 - TAXII client errors come in many types
+                print(f"lionrock match: cannot load indicators from {name}: {error}", file=err)
+                return None
+            merged.extend(collection)
+    return Loaded(merged, skipped)
 
 
-def _describe_index(index: CompiledIndex, err: IO[str]) -> None:
+def _describe_index(index: CompiledIndex, loaded: Loaded, err: IO[str]) -> None:
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(index.kinds.items()))
     print(
         f"indicators: {len(index)} loaded, {index.indexed} indexed ({kinds or 'none'}), "
         f"{len(index.slow)} on the slow path, {len(index.refused)} refused, {index.revoked} revoked",
         file=err,
     )
+    others = loaded.collection.other_objects
+    if others:
+        listed = ", ".join(f"{kind} {count}" for kind, count in sorted(others.items()))
+        print(f"  objects that are not indicators, skipped: {listed}", file=err)
+    for problem in loaded.skipped[:_SHOWN]:
+        print(f"  skipped source: {problem}", file=err)
+    if len(loaded.skipped) > _SHOWN:
+        print(f"  skipped source: ... and {len(loaded.skipped) - _SHOWN} more", file=err)
     reasons = Counter(slow.reason for slow in index.slow)
     for reason, count in reasons.most_common():
         print(f"  slow path: {count} x {reason}", file=err)
@@ -132,15 +158,15 @@ def main(argv: list[str] | None = None) -> int:
     """Runs `lionrock match`; returns the exit status."""
     args = build_parser().parse_args(argv)
     err = sys.stderr
-    collection = _load(args.indicators, err)
-    if collection is None:
+    loaded = _load(args.indicators, err)
+    if loaded is None:
         return EXIT_FAILED
-    index = compile_indicators(collection)
+    index = compile_indicators(loaded.collection)
     if not args.no_warninglists and len(index):
         from lionrock.matcher import warninglists
 
         index.flag_warninglisted(warninglists.screen(index))
-    _describe_index(index, err)
+    _describe_index(index, loaded, err)
     if index.indexed == 0 and not index.slow:
         print("lionrock match: no usable indicators", file=err)
         return EXIT_FAILED
@@ -192,7 +218,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"lionrock match: cannot write {args.sightings}: {error}", file=err)
             return EXIT_FAILED
     _summary(reads, matches, index, time.monotonic() - started, err)
-    return EXIT_PARTIAL if reads.errors else EXIT_OK
+    if reads.errors:
+        return EXIT_PARTIAL
+    return EXIT_HITS if sum(matches.hits.values()) else EXIT_NO_HITS
 
 
 if __name__ == "__main__":

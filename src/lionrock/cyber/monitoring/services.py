@@ -218,7 +218,8 @@ def match_run_execute(run_id: str) -> MatchRun:
             log.exit_code = completed.returncode
             log.hits = sum(1 for _ in hits_path.open(encoding="utf-8")) if hits_path.exists() else 0
             log.save(update_fields=["exit_code", "hits"])
-            partial = partial or completed.returncode != 0
+            # The matcher exits as grep does: 0 hits, 1 none, 2 could not run, 3 a log partly unreadable.
+            partial = partial or completed.returncode >= 2
             summaries.append(
                 f"== {log.name} (exit {completed.returncode})\n{completed.stderr.strip()[-4000:]}"
             )
