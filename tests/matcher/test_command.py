@@ -156,7 +156,7 @@ def test_warninglisted_indicators_are_suppressed_by_default(
     assert main(["--indicators", str(feed), str(log)]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "suppressed by warninglists: 1" in captured.err
+    assert "suppressed by warninglists: 1 hits, 1 indicators" in captured.err
     assert main(["--indicators", str(feed), str(log), "--no-warninglists"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 1
 
@@ -260,3 +260,23 @@ def test_an_output_that_cannot_be_written_stops_the_run_with_status_two(
 ) -> None:
     out = tmp_path / "missing-folder" / "hits.jsonl"
     assert main(["--indicators", str(feed[0]), str(conn(tmp_path)), "--jsonl", str(out)]) == 2
+
+
+def test_the_summary_and_the_json_report_list_each_suppressed_indicator_under_its_warninglist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "feed.txt"
+    feed.write_text("8.8.8.8\n8.8.4.4\n")
+    report = tmp_path / "report.json"
+    status = main(["--indicators", str(feed), str(conn(tmp_path, resp="8.8.8.8")), "--report", str(report)])
+    err = capsys.readouterr().err
+    document = json.loads(report.read_text())
+    assert status == 1
+    lists = document["suppressed"]["warninglists"]
+    (resolvers,) = [e for e in lists if any(i["value"] == "8.8.8.8" for i in e["indicators"])]
+    listed = {(item["value"], item["hits"]) for item in resolvers["indicators"]}
+    assert listed == {("8.8.8.8", 1), ("8.8.4.4", 0)}
+    assert resolvers["indicators"][0]["indicator"].startswith("indicator--")
+    assert f"{resolvers['name']}: 2 indicators, 1 hits" in err
+    assert "8.8.8.8  indicator--" in err
+    assert document["exit_status"] == 1 and document["hits"]["total"] == 0

@@ -160,10 +160,11 @@ def test_set_valued_fields_match_each_member_and_report_it() -> None:
 
 def test_warninglisted_indicators_are_suppressed_and_counted_unless_switched_off() -> None:
     index = index_of("8.8.8.8")
-    index.flag_warninglisted({0: "public resolvers"})
+    index.flag_warninglisted({0: ("public resolvers", "8.8.8.8")})
     report = MatchReport()
     assert match_batch(index, batch({"h": ("ip", ["8.8.8.8"])}), report).num_rows == 0
     assert report.suppressed == {"public resolvers": 1}
+    assert report.suppressed_indicators == {0: 1}
     assert match_batch(index, batch({"h": ("ip", ["8.8.8.8"])}), warninglists=False).num_rows == 1
 
 

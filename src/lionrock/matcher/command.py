@@ -23,6 +23,7 @@ from lionrock.matcher.indicators import IndicatorCollection, NotIndicators, load
 from lionrock.matcher.matching import MatchReport, match_batches
 from lionrock.matcher.output import SightingTally, sightings_bundle, write_jsonl
 from lionrock.matcher.readers import FORMATS, UnknownFormat, read_log
+from lionrock.matcher.report import run_report, suppressions
 from lionrock.matcher.source import Problem, ReadReport, expand_paths
 
 EXIT_HITS = 0
@@ -54,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=FORMATS, default="auto", help="log format (default: detect)")
     parser.add_argument("--jsonl", metavar="FILE", help="write one JSON line per hit to FILE (- for stdout)")
     parser.add_argument("--sightings", metavar="FILE", help="write a STIX 2.1 bundle of Sightings to FILE")
+    parser.add_argument(
+        "--report",
+        metavar="FILE",
+        help="write the run's report as JSON to FILE: counts, problems, and every warninglisted indicator "
+        "by list",
+    )
     parser.add_argument(
         "--identity", metavar="NAME", default="Unnamed stakeholder", help="who saw it (where_sighted_refs)"
     )
@@ -138,9 +145,16 @@ def _summary(
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(matches.hits.items()))
     print(f"  hits: {total}" + (f" ({kinds})" if kinds else ""), file=err)
     suppressed = sum(matches.suppressed.values())
-    print(f"  suppressed by warninglists: {suppressed}", file=err)
-    for name, count in matches.suppressed.most_common(_SHOWN):
-        print(f"    {count} x {name}", file=err)
+    lists = suppressions(index, matches)
+    muted = sum(len(entry.indicators) for entry in lists)
+    print(f"  suppressed by warninglists: {suppressed} hits, {muted} indicators", file=err)
+    for entry in lists:
+        print(f"    {entry.name}: {len(entry.indicators)} indicators, {entry.hits} hits", file=err)
+        shown = sorted(entry.indicators, key=lambda item: -item.hits)[:_SHOWN]
+        for item in shown:
+            print(f"      {item.value}  {item.indicator}  {item.hits} hits", file=err)
+        if len(entry.indicators) > _SHOWN:
+            print(f"      ... and {len(entry.indicators) - _SHOWN} more", file=err)
     if matches.outside_validity:
         print(
             f"  matches outside the indicator's validity (not reported): {matches.outside_validity}", file=err
@@ -217,10 +231,26 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as error:
             print(f"lionrock match: cannot write {args.sightings}: {error}", file=err)
             return EXIT_FAILED
-    _summary(reads, matches, index, time.monotonic() - started, err)
-    if reads.errors:
-        return EXIT_PARTIAL
-    return EXIT_HITS if sum(matches.hits.values()) else EXIT_NO_HITS
+    seconds = time.monotonic() - started
+    _summary(reads, matches, index, seconds, err)
+    status = EXIT_HITS if sum(matches.hits.values()) else EXIT_NO_HITS
+    status = EXIT_PARTIAL if reads.errors else status
+    if args.report:
+        document = run_report(
+            index=index,
+            skipped=loaded.skipped,
+            other_objects=dict(loaded.collection.other_objects),
+            reads=reads,
+            matches=matches,
+            seconds=seconds,
+            exit_status=status,
+        )
+        try:
+            Path(args.report).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        except OSError as error:
+            print(f"lionrock match: cannot write {args.report}: {error}", file=err)
+            return EXIT_FAILED
+    return status
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ipaddress
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -95,6 +95,7 @@ class CompiledIndex:
         )
         self.warninglisted = np.zeros(n, dtype=np.bool_)
         self.warninglist_names: dict[int, str] = {}
+        self.warninglist_values: dict[int, str] = {}
         self.slow: list[SlowIndicator] = list(collection.slow)
         self.refused: list[Refusal] = list(collection.refused)
         self.revoked = collection.revoked
@@ -166,9 +167,13 @@ class CompiledIndex:
         for kind, (keys, numbers) in strings.items():
             self._strings[kind] = (pa.array(keys, type=pa.string()), np.array(numbers, dtype=np.int32))
 
-    def flag_warninglisted(self, flags: dict[int, str]) -> None:
-        """Marks indicators whose value is on a warninglist; their hits are suppressed, not alerted."""
-        self.warninglist_names = dict(flags)
+    def flag_warninglisted(self, flags: Mapping[int, tuple[str, str]]) -> None:
+        """Marks indicators whose value is on a warninglist; their hits are suppressed, not alerted.
+
+        `flags` maps an indicator number to (the list's name, the value the list names).
+        """
+        self.warninglist_names = {number: name for number, (name, _) in flags.items()}
+        self.warninglist_values = {number: value for number, (_, value) in flags.items()}
         self.warninglisted[:] = False
         if flags:
             self.warninglisted[np.fromiter(flags, dtype=np.int64)] = True
@@ -236,7 +241,7 @@ class CompiledIndex:
             for i in found.tolist():
                 position = int(positions[i])
                 key = int(table.keys[position])
-                value = _v4_text(key, length)
+                value = v4_text(key, length)
                 while position < len(table.keys) and int(table.keys[position]) == key:
                     out.add(
                         int(rows[i]),
@@ -340,7 +345,7 @@ def _v4_keys(keys: list[str]) -> npt.NDArray[np.uint32]:
     return addresses
 
 
-def _v4_text(key: int, length: int) -> str:
+def v4_text(key: int, length: int) -> str:
     """The indicator value of an IPv4 table entry: the address, or the block in CIDR notation."""
     if length == 32:
         return str(ipaddress.IPv4Address(key))

@@ -47,6 +47,7 @@ class MatchReport:
     events: int = 0
     hits: Counter[str] = field(default_factory=Counter)
     suppressed: Counter[str] = field(default_factory=Counter)
+    suppressed_indicators: Counter[int] = field(default_factory=Counter)
     outside_validity: int = 0
     slow_candidates: int = 0
     slow_hits: int = 0
@@ -434,6 +435,7 @@ def _hits_table(
             kind = pairs.kinds[i]
             if warninglists and index.warninglisted[number]:
                 report.suppressed[index.warninglist_names.get(number, "warninglist")] += 1
+                report.suppressed_indicators[number] += 1
                 continue
             report.hits[kind] += 1
             position = int(positions[i])

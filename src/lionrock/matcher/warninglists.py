@@ -14,17 +14,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lionrock.matcher.index import CompiledIndex
+from lionrock.matcher.index import CompiledIndex, v4_text
 
 _STRING_KINDS = ("domain", "url", "hash", "email", "ip6")
 
 
-def screen(index: CompiledIndex) -> dict[int, str]:
-    """Indicator number -> name of the first warninglist that lists its value."""
+def screen(index: CompiledIndex) -> dict[int, tuple[str, str]]:
+    """Indicator number -> (name of the first warninglist that lists its value, that value)."""
     from pymispwarninglists.api import WarningLists
 
     lists = WarningLists(slow_search=False)
-    flagged: dict[int, str] = {}
+    flagged: dict[int, tuple[str, str]] = {}
     for warninglist in lists.warninglists.values():
         entries = [str(e).strip().lower().rstrip(".") for e in warninglist.list if str(e).strip()]
         if not entries:
@@ -37,14 +37,18 @@ def screen(index: CompiledIndex) -> dict[int, str]:
                 if keys is None or numbers is None:
                     continue
                 mask = np.asarray(pc.is_in(keys, value_set=value_set))
-                for number in numbers[mask].tolist():
-                    flagged.setdefault(int(number), warninglist.name)
+                positions = np.flatnonzero(mask)
+                values = keys.take(pa.array(positions)).to_pylist()
+                for number, value in zip(numbers[positions].tolist(), values, strict=True):
+                    flagged.setdefault(int(number), (warninglist.name, str(value)))
         elif warninglist.type == "cidr":
             _screen_cidr(index, entries, warninglist.name, flagged)
     return flagged
 
 
-def _screen_cidr(index: CompiledIndex, entries: list[str], name: str, flagged: dict[int, str]) -> None:
+def _screen_cidr(
+    index: CompiledIndex, entries: list[str], name: str, flagged: dict[int, tuple[str, str]]
+) -> None:
     """IPv4 indicators inside a listed block (addresses, and blocks that are subsets of it)."""
     starts: list[int] = []
     stops: list[int] = []
@@ -66,5 +70,5 @@ def _screen_cidr(index: CompiledIndex, entries: list[str], name: str, flagged: d
         last = first + (1 << (32 - length)) - 1
         position = np.searchsorted(start_array, first, side="right") - 1
         inside = (position >= 0) & (stop_array[np.maximum(position, 0)] >= last)
-        for number in numbers[inside].tolist():
-            flagged.setdefault(int(number), name)
+        for key, number in zip(keys[inside].tolist(), numbers[inside].tolist(), strict=True):
+            flagged.setdefault(int(number), (name, v4_text(int(key), length)))
