@@ -13,18 +13,17 @@ import sys
 import time
 from collections import Counter
 from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from lionrock.matcher import taxii
-from lionrock.matcher.index import CompiledIndex, compile_indicators
-from lionrock.matcher.indicators import IndicatorCollection, NotIndicators, load_path
+from lionrock.matcher import cache, taxii
+from lionrock.matcher.index import CompiledIndex
+from lionrock.matcher.loading import Prepared, prepare
 from lionrock.matcher.matching import MatchReport, match_batches
 from lionrock.matcher.output import SightingTally, sightings_bundle, write_jsonl
 from lionrock.matcher.readers import FORMATS, UnknownFormat, read_log
 from lionrock.matcher.report import run_report, suppressions
-from lionrock.matcher.source import Problem, ReadReport, expand_paths
+from lionrock.matcher.source import ReadReport, expand_paths
 
 EXIT_HITS = 0
 EXIT_NO_HITS = 1
@@ -65,56 +64,38 @@ def build_parser() -> argparse.ArgumentParser:
         "--identity", metavar="NAME", default="Unnamed stakeholder", help="who saw it (where_sighted_refs)"
     )
     parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where compiled indicators and warninglists are kept between runs (default "
+        "$LIONROCK_MATCH_CACHE, else ~/.cache/lionrock/match)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="compile indicators and warninglists afresh, store nothing"
+    )
+    parser.add_argument(
         "--no-warninglists", action="store_true", help="alert on warninglisted values too (default: suppress)"
     )
     return parser
 
 
-@dataclass(slots=True)
-class Loaded:
-    """The indicators of every source, and the sources skipped because they hold none."""
-
-    collection: IndicatorCollection
-    skipped: list[Problem]
-
-
-def _load(sources: list[str], err: IO[str]) -> Loaded | None:
-    """Every source in turn (a directory stands for the files inside it); `None` if one is unreadable."""
-    merged = IndicatorCollection()
-    skipped: list[Problem] = []
-    for source in sources:
-        url = taxii.is_collection_url(source)
-        for name in [source] if url else expand_paths([source]):
-            try:
-                collection = taxii.fetch(name) if url else load_path(Path(name))
-            except NotIndicators as error:
-                skipped.append(Problem(name, 0, str(error)))
-                continue
-            except (OSError, ValueError, RuntimeError) as error:
-                print(f"lionrock match: cannot load indicators from {name}: {error}", file=err)
-                return None
-            except Exception as error:  # noqa: BLE001 - TAXII client errors come in many types
-                print(f"lionrock match: cannot load indicators from {name}: {error}", file=err)
-                return None
-            merged.extend(collection)
-    return Loaded(merged, skipped)
-
-
-def _describe_index(index: CompiledIndex, loaded: Loaded, err: IO[str]) -> None:
+def _describe_index(prepared: Prepared, err: IO[str]) -> None:
+    index = prepared.index
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(index.kinds.items()))
     print(
         f"indicators: {len(index)} loaded, {index.indexed} indexed ({kinds or 'none'}), "
         f"{len(index.slow)} on the slow path, {len(index.refused)} refused, {index.revoked} revoked",
         file=err,
     )
-    others = loaded.collection.other_objects
+    if prepared.cached:
+        print("  (compiled index read from the cache: the indicator files have not changed)", file=err)
+    others = prepared.other_objects
     if others:
         listed = ", ".join(f"{kind} {count}" for kind, count in sorted(others.items()))
         print(f"  objects that are not indicators, skipped: {listed}", file=err)
-    for problem in loaded.skipped[:_SHOWN]:
+    for problem in prepared.skipped[:_SHOWN]:
         print(f"  skipped source: {problem}", file=err)
-    if len(loaded.skipped) > _SHOWN:
-        print(f"  skipped source: ... and {len(loaded.skipped) - _SHOWN} more", file=err)
+    if len(prepared.skipped) > _SHOWN:
+        print(f"  skipped source: ... and {len(prepared.skipped) - _SHOWN} more", file=err)
     reasons = Counter(slow.reason for slow in index.slow)
     for reason, count in reasons.most_common():
         print(f"  slow path: {count} x {reason}", file=err)
@@ -172,15 +153,16 @@ def main(argv: list[str] | None = None) -> int:
     """Runs `lionrock match`; returns the exit status."""
     args = build_parser().parse_args(argv)
     err = sys.stderr
-    loaded = _load(args.indicators, err)
-    if loaded is None:
+    cache_dir = (
+        None if args.no_cache else Path(args.cache_dir) if args.cache_dir else cache.default_directory()
+    )
+    prepared = prepare(
+        args.indicators, cache_dir=cache_dir, screen_warninglists=not args.no_warninglists, err=err
+    )
+    if prepared is None:
         return EXIT_FAILED
-    index = compile_indicators(loaded.collection)
-    if not args.no_warninglists and len(index):
-        from lionrock.matcher import warninglists
-
-        index.flag_warninglisted(warninglists.screen(index))
-    _describe_index(index, loaded, err)
+    index = prepared.index
+    _describe_index(prepared, err)
     if index.indexed == 0 and not index.slow:
         print("lionrock match: no usable indicators", file=err)
         return EXIT_FAILED
@@ -238,8 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         document = run_report(
             index=index,
-            skipped=loaded.skipped,
-            other_objects=dict(loaded.collection.other_objects),
+            skipped=prepared.skipped,
+            other_objects=prepared.other_objects,
             reads=reads,
             matches=matches,
             seconds=seconds,

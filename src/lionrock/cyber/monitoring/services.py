@@ -187,6 +187,8 @@ def match_run_execute(run_id: str) -> MatchRun:
     summaries: list[str] = []
     partial = False
     identity_name = run.organisation.name_en
+    # Compiled warninglists (and each run's compiled indicators, reused for its later files) live here.
+    match_cache = Path(settings.DATA_DIR) / "cache" / "match"
     with tempfile.TemporaryDirectory(prefix="lionrock-run-") as scratch:
         work = Path(scratch)
         indicators = work / "indicators.json"
@@ -211,7 +213,7 @@ def match_run_execute(run_id: str) -> MatchRun:
                 ],
                 capture_output=True,
                 text=True,
-                env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+                env={**os.environ, "PYTHONIOENCODING": "utf-8", "LIONROCK_MATCH_CACHE": str(match_cache)},
                 check=False,
                 timeout=getattr(settings, "LIONROCK_MONITORING_RUN_TIMEOUT", 3600),
             )
