@@ -54,6 +54,21 @@ def test_an_uploaded_log_is_matched_and_its_sightings_reach_the_owner(django_cap
     assert not selectors.indicators_sighted(actor=community.group_reader)
 
 
+def test_a_log_without_hits_is_read_in_full_and_the_run_is_done_not_partial(
+    django_capture_on_commit_callbacks,
+):
+    community = community_make()
+    bad = indicator("evil.example", tlp=Tlp.GREEN)
+    intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[bad])
+    operator = operator_make(org_of(community.direct_reader))
+    log = zeek_dns_log(["good.example"])
+
+    run = run_upload(operator, community, [("dns.log", log)], django_capture_on_commit_callbacks)
+
+    assert run.status == MatchRun.Status.DONE, run.summary
+    assert (run.hits, run.files.get().exit_code) == (0, 1)
+
+
 def test_only_indicators_the_operator_may_see_are_used(django_capture_on_commit_callbacks):
     community = community_make()
     hidden = indicator("secret.example", tlp=Tlp.RED)

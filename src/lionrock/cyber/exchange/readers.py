@@ -306,7 +306,8 @@ def pattern_for(kind: str, value: str, original: str = "") -> str:
         return f"[domain-name:value = '{_quote(value)}']"
     if kind == "url":
         live = refang(original) if original else ""
-        return f"[url:value = '{_quote(live if '://' in live else 'http://' + value)}']"
+        written = live if "://" in live else value if "://" in value else "http://" + value
+        return f"[url:value = '{_quote(written)}']"
     if kind == "email":
         return f"[email-addr:value = '{_quote(value)}']"
     if kind == "hash":

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from lionrock.matcher.canonical import without_scheme
 from lionrock.matcher.patterns import PatternRefused, analyse
 
 FORMATS = ("stix", "misp", "csv", "zeek", "suricata-dataset", "suricata-iprep", "list")
@@ -165,7 +166,9 @@ def zeek_intel(values: Iterable[Value], *, source: str) -> Iterator[str]:
         if intel_type is None:
             continue
         desc = f"{item.name} [TLP:{item.tlp.upper()}] {item.stix_id}"
-        yield f"{item.value}\t{intel_type}\t{_zeek_cell(source)}\t{_zeek_cell(desc)}\t-\n"
+        # Zeek's Intel::URL is written without the scheme (its http.log matching has none).
+        value = without_scheme(item.value) if item.kind == "url" else item.value
+        yield f"{value}\t{intel_type}\t{_zeek_cell(source)}\t{_zeek_cell(desc)}\t-\n"
 
 
 def suricata_dataset(values: Iterable[Value], *, kind: str) -> Iterator[str]:
@@ -174,7 +177,8 @@ def suricata_dataset(values: Iterable[Value], *, kind: str) -> Iterator[str]:
         if item.kind != kind:
             continue
         if kind in ("domain", "url"):
-            yield base64.b64encode(item.value.encode("utf-8")).decode("ascii") + "\n"
+            value = without_scheme(item.value) if kind == "url" else item.value
+            yield base64.b64encode(value.encode("utf-8")).decode("ascii") + "\n"
         else:
             yield item.value + "\n"
 

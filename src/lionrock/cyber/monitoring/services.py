@@ -191,6 +191,8 @@ def match_run_execute(run_id: str) -> MatchRun:
     summaries: list[str] = []
     partial = False
     identity_name = run.organisation.name_en
+    # Compiled warninglists (and each run's compiled indicators, reused for its later files) live here.
+    match_cache = Path(settings.DATA_DIR) / "cache" / "match"
     with tempfile.TemporaryDirectory(prefix="lionrock-run-") as scratch:
         work = Path(scratch)
         indicators = work / "indicators.json"
@@ -215,14 +217,15 @@ def match_run_execute(run_id: str) -> MatchRun:
                 ],
                 capture_output=True,
                 text=True,
-                env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+                env={**os.environ, "PYTHONIOENCODING": "utf-8", "LIONROCK_MATCH_CACHE": str(match_cache)},
                 check=False,
                 timeout=getattr(settings, "LIONROCK_MONITORING_RUN_TIMEOUT", 3600),
             )
             log.exit_code = completed.returncode
             log.hits = sum(1 for _ in hits_path.open(encoding="utf-8")) if hits_path.exists() else 0
             log.save(update_fields=["exit_code", "hits"])
-            partial = partial or completed.returncode != 0
+            # The matcher exits as grep does: 0 hits, 1 none, 2 could not run, 3 a log partly unreadable.
+            partial = partial or completed.returncode >= 2
             summaries.append(
                 f"== {log.name} (exit {completed.returncode})\n{completed.stderr.strip()[-4000:]}"
             )
