@@ -8,6 +8,12 @@ The rules (docs/users/intel-sharing.md says the same in plain words):
   (not through a group), and organisations named as recipients on the object.
 * TLP:RED: the person who created it, people named as recipients on the object, and the collection's
   named RED recipients. Nobody else, platform administrators included.
+
+And one rule over all of them: an object that names another stored object (a sighting's sighting_of_ref,
+a relationship's source_ref and target_ref) is visible only to readers who may also see some version of
+every object it names. A TLP:GREEN sighting of a TLP:RED indicator is thus seen by the indicator's
+readers only: its own TLP can narrow its audience, never widen it. A reference to an object that is not
+stored here reveals nothing held here, and does not hide the object naming it.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Scope
-from lionrock.cyber.intel.columns import label_normalise
+from lionrock.cyber.intel.columns import REF_COLUMNS, label_normalise
 from lionrock.cyber.intel.correlation import value_key, value_normalise
 from lionrock.cyber.intel.models import (
     Collection,
@@ -89,7 +95,24 @@ def collection_ids_writable(actor: Actor) -> set[Any]:
 
 
 def visibility_q(actor: Actor) -> Q:
-    """The single filter behind every read path: UI, REST, TAXII and exports."""
+    """The single filter behind every read path: UI, REST, TAXII, exports and monitoring.
+
+    An object's own TLP terms, and for an object naming others (REF_COLUMNS) that each named object is
+    either not stored here or visible under the same terms. Each reference costs two lookups on the
+    (stix_id, modified) index, made only for rows that carry one.
+    """
+    if not intel_organisations(actor) or actor.user is None:
+        return Q(pk__in=[])
+    own = _own_visibility_q(actor)
+    refs_visible = Q()
+    for column in REF_COLUMNS:
+        named = StixObject.objects.filter(stix_id=OuterRef(column))
+        refs_visible &= Q(**{f"{column}__isnull": True}) | Q(Exists(named.filter(own))) | ~Q(Exists(named))
+    return own & refs_visible
+
+
+def _own_visibility_q(actor: Actor) -> Q:
+    """The object's own TLP terms under the collection grants, ignoring what it references."""
     orgs = intel_organisations(actor)
     if not orgs or actor.user is None:
         return Q(pk__in=[])
