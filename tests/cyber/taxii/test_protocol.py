@@ -616,6 +616,7 @@ class TestDelete:
         url = collection_url(community.collection, f"objects/{obj['id']}/")
         response = creator.delete(url)
         assert response.status_code == 200
+        assert response["Content-Type"] == TAXII_MEDIA_TYPE
         assert_error(creator.get(url), 404)
         assert_error(creator.delete(url), 404)
 
@@ -653,6 +654,22 @@ class TestDelete:
         creator.delete(collection_url(community.collection, f"objects/{objects[2]['id']}/"))
         rest = creator.get(url, {"limit": 2, "next": first["next"]}).json()
         assert ids_of_body(rest) == [objects[3]["id"]]
+
+
+def test_an_unknown_taxii_url_answers_as_taxii(community, creator):
+    assert_error(creator.get("/taxii2/api/no-such-endpoint/"), 404)
+    assert_error(creator.delete(collection_url(community.collection, "objects/x/versions/extra/")), 404)
+
+
+def test_a_server_failure_answers_as_taxii(community, creator, monkeypatch):
+    from lionrock.cyber.taxii import selectors as taxii_selectors
+
+    def broken(**_kwargs):
+        raise RuntimeError("database went away")
+
+    # A stand-in for a failure this machine cannot otherwise provoke on demand.
+    monkeypatch.setattr(taxii_selectors, "collections_listed", broken)
+    assert_error(creator.get("/taxii2/api/collections/"), 500)
 
 
 def test_error_bodies_have_title_and_matching_http_status(community):
