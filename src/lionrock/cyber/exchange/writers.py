@@ -8,8 +8,6 @@ pattern the matcher can answer from values alone, so that a SIEM never receives 
 from __future__ import annotations
 
 import base64
-import csv
-import io
 import json
 import uuid
 from collections.abc import Iterable, Iterator
@@ -17,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from lionrock.core.csvsafe import cell_neutralise, csv_line
 from lionrock.matcher.patterns import PatternRefused, analyse
 
 FORMATS = ("stix", "misp", "csv", "zeek", "suricata-dataset", "suricata-iprep", "list")
@@ -138,23 +137,18 @@ def misp_event(rows: Iterable[Row], *, title: str) -> Iterator[str]:
     yield "\n"
 
 
-def _csv_line(cells: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(cells)
-    return buffer.getvalue()
-
-
 def csv_rows(values: Iterable[Value]) -> Iterator[str]:
-    yield _csv_line(["kind", "value", "stix_id", "tlp", "name", "valid_from", "valid_until"])
+    yield csv_line(["kind", "value", "stix_id", "tlp", "name", "valid_from", "valid_until"])
     for item in values:
-        yield _csv_line(
+        yield csv_line(
             [item.kind, item.value, item.stix_id, item.tlp, item.name, item.valid_from, item.valid_until]
         )
 
 
 def _zeek_cell(text: str) -> str:
+    """A free-text field: one line without tabs, and never a formula when the file is opened as a sheet."""
     cleaned = text.replace("\t", " ").replace("\n", " ").replace("\r", " ").strip()
-    return cleaned or "-"
+    return str(cell_neutralise(cleaned)) or "-"
 
 
 def zeek_intel(values: Iterable[Value], *, source: str) -> Iterator[str]:
@@ -164,7 +158,7 @@ def zeek_intel(values: Iterable[Value], *, source: str) -> Iterator[str]:
         intel_type = _ZEEK_TYPE.get(item.kind)
         if intel_type is None:
             continue
-        desc = f"{item.name} [TLP:{item.tlp.upper()}] {item.stix_id}"
+        desc = f"{item.name} [TLP:{item.tlp.upper()}] {item.stix_id}".strip()
         yield f"{item.value}\t{intel_type}\t{_zeek_cell(source)}\t{_zeek_cell(desc)}\t-\n"
 
 
