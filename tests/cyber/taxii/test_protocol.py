@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import uuid
 from datetime import UTC
 
 import pytest
@@ -12,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lionrock.cyber.intel import services as intel_services
-from lionrock.cyber.intel.tlp import Tlp
+from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp
 from lionrock.cyber.taxii.models import Status
 from lionrock.cyber.taxii.protocol import STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE
 from tests.cyber.intel.factories import community_make, indicator, sco
@@ -454,6 +455,24 @@ class TestPost:
         assert failure["version"] == bad["modified"]
         assert "pattern" in failure["message"]
         assert ids_of_body(creator.get(self.url(community)).json()) == [good["id"]]
+
+    def test_an_unmarked_object_is_stored_with_the_default_marking_and_the_status_says_so(
+        self, community, creator
+    ):
+        unmarked = indicator("unmarked.example")
+        body = creator.post(self.url(community), envelope(unmarked)).json()
+        (success,) = body["successes"]
+        assert "TLP:AMBER" in success["message"] and "default" in success["message"]
+        (served,) = creator.get(self.url(community)).json()["objects"]
+        assert served["object_marking_refs"] == [MARKING_ID_FOR[Tlp.AMBER]]
+        assert creator.post(self.url(community), envelope(unmarked)).json()["success_count"] == 1
+
+    def test_an_object_marked_only_by_an_unknown_definition_is_refused(self, community, creator):
+        strange = indicator("strange.example", object_marking_refs=[f"marking-definition--{uuid.uuid4()}"])
+        body = creator.post(self.url(community), envelope(strange)).json()
+        (failure,) = body["failures"]
+        assert "not a marking definition known here" in failure["message"]
+        assert "objects" not in creator.get(self.url(community)).json()
 
     def test_exact_duplicates_are_successes_and_stored_once(self, community, creator):
         obj = indicator("twice.example")

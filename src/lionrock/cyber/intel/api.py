@@ -32,6 +32,7 @@ from lionrock.cyber.intel.schemas import (
     IndicatorUpdateIn,
     ObjectDetailOut,
     ObjectErrorOut,
+    ObjectNoteOut,
     ObjectOut,
     ObjectPageOut,
     RejectedOut,
@@ -394,7 +395,14 @@ def bundle_add(request: HttpRequest, key: str, payload: BundleIn) -> Status[Any]
         )
     except StixRejected as exc:
         return Status(422, _rejected(exc))
-    return Status(201, BundleOut(added=[row.stix_id for row in outcome.added], duplicates=outcome.duplicates))
+    notes = [
+        ObjectNoteOut(id=str(payload.objects[index].get("id", "")), message=message)
+        for index, message in sorted(outcome.notes.items())
+    ]
+    return Status(
+        201,
+        BundleOut(added=[row.stix_id for row in outcome.added], duplicates=outcome.duplicates, notes=notes),
+    )
 
 
 def _grants_out(actor: Actor, collection: Collection) -> list[GrantOut]:
