@@ -170,3 +170,46 @@ def test_a_formula_in_an_indicator_name_reaches_csv_and_zeek_as_text(community):
     assert [row["name"] for row in rows] == ["'" + name]
     zeek = _text(community.creator, community.collection, "zeek").splitlines()
     assert zeek[1].split("\t")[3].startswith("'=HYPERLINK(")
+
+
+@pytest.mark.parametrize(("fmt", "kind"), [("zeek", ""), ("suricata-iprep", ""), ("list", "ip")])
+def test_blocking_exports_leave_out_warninglisted_values_unless_asked(community, fmt, kind):
+    intel.objects_add(
+        actor=community.creator,
+        collection=community.collection,
+        objects=[
+            indicator(pattern="[ipv4-addr:value = '8.8.8.8']", tlp=Tlp.GREEN),
+            indicator(pattern="[ipv4-addr:value = '91.240.118.172']", tlp=Tlp.GREEN),
+        ],
+    )
+    job = exporting.export_open(actor=community.creator, collection=community.collection, fmt=fmt, kind=kind)
+    text = "".join(job.chunks)
+    assert "91.240.118.172" in text and "8.8.8.8" not in text
+    assert job.warninglisted == 1
+    everything = exporting.export_open(
+        actor=community.creator,
+        collection=community.collection,
+        fmt=fmt,
+        kind=kind,
+        include_warninglisted=True,
+    )
+    assert "8.8.8.8" in "".join(everything.chunks) and everything.warninglisted == 0
+
+
+def test_the_export_api_says_how_many_warninglisted_values_it_left_out(community):
+    from django.test import Client
+
+    from tests.cyber.intel.test_api import bearer
+
+    intel.objects_add(
+        actor=community.creator,
+        collection=community.collection,
+        objects=[indicator(pattern="[ipv4-addr:value = '8.8.8.8']", tlp=Tlp.GREEN)],
+    )
+    response = Client().get(
+        f"/api/exchange/exports/{community.collection.alias}",
+        {"format": "suricata-iprep"},
+        headers=bearer(community.creator),
+    )
+    assert response["X-Lionrock-Warninglisted"] == "1"
+    assert b"".join(response.streaming_content) == b""

@@ -19,6 +19,9 @@ from lionrock.core.csvsafe import cell_neutralise, csv_line
 from lionrock.matcher.patterns import PatternRefused, analyse
 
 FORMATS = ("stix", "misp", "csv", "zeek", "suricata-dataset", "suricata-iprep", "list")
+# Formats that feed blocking and alerting tools: values on MISP warninglists (known-benign: public
+# resolvers, CDNs, top sites) are left out of them unless asked for, since blocking one breaks the network.
+BLOCKING_FORMATS = ("zeek", "suricata-dataset", "suricata-iprep", "list")
 KINDS = ("ip", "cidr", "domain", "url", "email", "md5", "sha1", "sha256", "ipport")
 DATASET_KINDS = ("ip", "domain", "url", "md5", "sha256")
 CONTENT_TYPES = {
@@ -200,14 +203,22 @@ def unique(values: Iterable[Value]) -> Iterator[Value]:
 
 
 def write(
-    fmt: str, rows: Iterable[Row], *, kind: str = "", title: str = "", category: int = 1, score: int = 100
+    fmt: str,
+    rows: Iterable[Row],
+    *,
+    kind: str = "",
+    title: str = "",
+    category: int = 1,
+    score: int = 100,
+    values: Iterable[Value] | None = None,
 ) -> Iterator[str]:
-    """The chunks of an export in the given format."""
+    """The chunks of an export in the given format; `values`, when given, replaces the rows' own values."""
     if fmt == "stix":
         return stix_bundle(rows)
     if fmt == "misp":
         return misp_event(rows, title=title)
-    values = unique(indicator_values(rows))
+    if values is None:
+        values = unique(indicator_values(rows))
     if fmt == "csv":
         return csv_rows(values)
     if fmt == "zeek":
