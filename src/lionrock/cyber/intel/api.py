@@ -89,14 +89,7 @@ def _rejected(exc: StixRejected) -> RejectedOut:
 
 
 def _recipients(actor: Actor, slugs: list[str], emails: list[str]) -> tuple[list[Organisation], list[User]]:
-    organisations = list(selectors.sharing_organisations(actor=actor).filter(slug__in=slugs)) if slugs else []
-    people = list(selectors.intel_people(actor=actor).filter(email__in=emails)) if emails else []
-    unknown = sorted(set(slugs) - {org.slug for org in organisations}) + sorted(
-        set(emails) - {person.email for person in people}
-    )
-    if unknown:
-        raise ValidationFailed("unknown recipients: " + ", ".join(unknown))
-    return organisations, people
+    return selectors.recipients_resolve(actor=actor, organisations=slugs, people_emails=emails)
 
 
 def _pattern(pattern: str | None, value: str | None, value_type: str | None) -> str:

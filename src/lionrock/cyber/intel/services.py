@@ -614,15 +614,21 @@ _HASH_LENGTHS = {"file:md5": 32, "file:sha1": 40, "file:sha256": 64}
 
 
 def pattern_for_value(*, value_type: str, value: str) -> str:
-    """A one-comparison STIX pattern for a single observable, e.g. [ipv4-addr:value = '192.0.2.1']."""
+    """A one-comparison STIX pattern for a single observable, e.g. [ipv4-addr:value = '192.0.2.1'].
+
+    A defanged value is refanged first, as imports and search do.
+    """
     from ipaddress import IPv4Network, IPv6Network, ip_network
 
     from lionrock.matcher.patterns import classify_value
+    from lionrock.matcher.refang import refang
 
     if value_type not in VALUE_TYPES:
         raise ValidationFailed(_("Choose the kind of value from the list."))
     path, kind = VALUE_TYPES[value_type]
-    text = value.strip()
+    # Pasted from a report or feed, a value is often defanged (203.0.113[.]77, hxxps://x[.]example):
+    # stored live, as search and import store it, or the indicator would never match.
+    text = refang(value)
     valid = bool(text) and classify_value(kind, text) is not None
     if valid and kind == "address":
         try:
