@@ -16,8 +16,13 @@ ALL_FORMATS = [("stix", ""), ("misp", ""), ("csv", ""), ("zeek", ""), ("suricata
                ("suricata-iprep", ""), ("list", "domain")]  # fmt: skip
 
 
-def _text(actor, collection, fmt, kind=""):
-    return "".join(exporting.export_open(actor=actor, collection=collection, fmt=fmt, kind=kind).chunks)
+def _text(actor, collection, fmt, kind="", *, include_warninglisted=True):
+    """The export as text. The addresses here are documentation ranges, which MISP warninglists name:
+    tests of TLP and of formats keep them; the warninglist tests below ask for the default."""
+    job = exporting.export_open(
+        actor=actor, collection=collection, fmt=fmt, kind=kind, include_warninglisted=include_warninglisted
+    )
+    return "".join(job.chunks)
 
 
 def _seed_one_per_tlp(community):
