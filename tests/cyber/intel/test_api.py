@@ -241,7 +241,7 @@ def test_a_bundle_is_stored_whole_or_refused_with_every_error():
     accepted = Client().post(url, {"objects": [good]}, content_type="application/json", headers=headers)
     assert accepted.status_code == 201 and accepted.json()["added"] == [good["id"]]
     again = Client().post(url, {"objects": [good]}, content_type="application/json", headers=headers)
-    assert again.json() == {"added": [], "duplicates": [good["id"]]}
+    assert again.json() == {"added": [], "duplicates": [good["id"]], "notes": []}
 
 
 def test_a_reader_cannot_post_a_bundle_to_a_collection_it_may_only_read():
@@ -368,7 +368,8 @@ def test_an_unmarked_object_in_a_bundle_is_stored_with_the_default_marking_and_t
     assert json.loads(StixObject.objects.get(stix_id=unmarked["id"]).raw)["object_marking_refs"] == [
         MARKING_ID_FOR[Tlp.AMBER]
     ]
-    assert served["tlp"] == "amber"
+    assert served["summary"]["tlp"] == "amber"
+    assert served["stix"]["object_marking_refs"] == [MARKING_ID_FOR[Tlp.AMBER]]
 
 
 def test_a_bundle_with_an_object_marked_only_by_an_unknown_definition_is_refused():

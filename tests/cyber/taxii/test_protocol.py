@@ -41,6 +41,8 @@ def add(community, *objects, actor=None):
 
 
 def stored(community, count, **extra):
+    """Objects stored as sent (marked: an unmarked one gets the collection's default marking added)."""
+    extra.setdefault("tlp", Tlp.AMBER)
     objects = [indicator(f"host{n}.example", **extra) for n in range(count)]
     add(community, *objects)
     return objects
@@ -571,7 +573,7 @@ class TestPost:
 
 class TestOneObject:
     def test_the_latest_version_by_default_with_date_added_headers(self, community, creator):
-        v1 = indicator("one.example")
+        v1 = indicator("one.example", tlp=Tlp.AMBER)
         v2 = {**v1, "modified": "2025-04-01T00:00:00.000Z"}
         add(community, v1)
         add(community, v2)
@@ -585,7 +587,7 @@ class TestOneObject:
         assert creator.get(url, {"match[version]": "first"}).json()["objects"] == [v1]
 
     def test_paging_through_the_versions_of_one_object(self, community, creator):
-        v1 = indicator("one.example")
+        v1 = indicator("one.example", tlp=Tlp.AMBER)
         versions = [v1] + [{**v1, "modified": f"2025-04-0{n}T00:00:00.000Z"} for n in range(1, 4)]
         for version in versions:
             add(community, version)
@@ -609,7 +611,7 @@ class TestOneObject:
         assert_error(creator.get(url, {"match[type]": "indicator"}), 400)
 
     def test_versions_lists_timestamps_oldest_added_first(self, community, creator):
-        v1 = indicator("one.example")
+        v1 = indicator("one.example", tlp=Tlp.AMBER)
         v2 = {**v1, "modified": "2025-04-01T00:00:00.000Z"}
         add(community, v1)
         add(community, v2)
@@ -640,7 +642,7 @@ class TestDelete:
         assert_error(creator.delete(url), 404)
 
     def test_deleting_one_version_keeps_the_others(self, community, creator):
-        v1 = indicator("one.example")
+        v1 = indicator("one.example", tlp=Tlp.AMBER)
         v2 = {**v1, "modified": "2025-04-01T00:00:00.000Z"}
         add(community, v1)
         add(community, v2)
