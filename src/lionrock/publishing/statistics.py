@@ -7,7 +7,6 @@ be worked out from the others.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from lionrock.core.csvsafe import csv_writer
 from lionrock.immigration.enforcement.models import Arrest, Operation
 from lionrock.immigration.screening.models import Case, InitialScreening
 from lionrock.publishing.configuration import suppression_threshold
@@ -217,7 +217,7 @@ def _months_back(today: date) -> date:
 def table_csv(table: Table) -> str:
     """The table as CSV, with withheld counts written as in the table ("<3")."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow([str(table.row_heading), *[str(column) for column in table.columns]])
     for label, cells in table.rows:
         writer.writerow([label, *[cell.display for cell in cells]])
