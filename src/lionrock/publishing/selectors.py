@@ -82,7 +82,9 @@ def operation_for_release(*, actor: Actor | None, reference: str | int) -> Opera
     """By id or codename (the newest with that codename). `actor` None: the command line, which runs with
     the server's own rights."""
     operations = (
-        Operation.objects.all() if actor is None else operations_for_release(actor=actor)
+        Operation.objects.exclude(status=Operation.Status.PLANNED)
+        if actor is None
+        else operations_for_release(actor=actor)
     ).select_related("organisation")
     text = str(reference).strip()
     found = (
