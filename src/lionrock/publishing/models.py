@@ -121,7 +121,7 @@ class PressRelease(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(_("reference"), max_length=20, unique=True)
-    kind = models.CharField(_("from"), max_length=20, choices=SourceKind.choices)
+    kind = models.CharField(_("drawn from"), max_length=20, choices=SourceKind.choices)
     operation = models.ForeignKey(
         "enforcement.Operation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
