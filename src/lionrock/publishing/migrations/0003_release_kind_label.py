@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('publishing', '0002_default_templates'),
+        ("publishing", "0002_default_templates"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='pressrelease',
-            name='kind',
-            field=models.CharField(choices=[('operation', 'Enforcement operation'), ('meeting', 'Meeting')], max_length=20, verbose_name='drawn from'),
+            model_name="pressrelease",
+            name="kind",
+            field=models.CharField(
+                choices=[("operation", "Enforcement operation"), ("meeting", "Meeting")],
+                max_length=20,
+                verbose_name="drawn from",
+            ),
         ),
     ]
