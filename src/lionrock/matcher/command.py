@@ -56,6 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-warninglists", action="store_true", help="alert on warninglisted values too (default: suppress)"
     )
+    parser.add_argument(
+        "--engine",
+        choices=("local", "spark"),
+        default="local",
+        help="local: this machine; spark: Apache Spark (pip install 'lionrock[spark]', Java 17)",
+    )
+    parser.add_argument(
+        "--spark-master", metavar="URL", default="local[*]", help="Spark master for --engine spark"
+    )
     return parser
 
 
@@ -132,6 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     """Runs `lionrock match`; returns the exit status."""
     args = build_parser().parse_args(argv)
     err = sys.stderr
+    if args.engine == "spark":
+        from lionrock.matcher import spark_engine
+
+        if (problem := spark_engine.missing()) is not None:
+            print(f"lionrock match: {problem}", file=err)
+            return EXIT_FAILED
     collection = _load(args.indicators, err)
     if collection is None:
         return EXIT_FAILED
@@ -144,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     if index.indexed == 0 and not index.slow:
         print("lionrock match: no usable indicators", file=err)
         return EXIT_FAILED
+    if args.engine == "spark":
+        return spark_engine.command(args, index, err)
     reads, matches, tally = ReadReport(), MatchReport(), SightingTally()
     progress = err.isatty()
     started = last_shown = time.monotonic()
