@@ -63,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="local: this machine; spark: Apache Spark (pip install 'lionrock[spark]', Java 17)",
     )
     parser.add_argument(
-        "--spark-master", metavar="URL", default="local[*]", help="Spark master for --engine spark"
+        "--spark-master",
+        metavar="URL",
+        help="Spark master for --engine spark (default: spark-submit's --master, else local[*])",
     )
     return parser
 

@@ -88,21 +88,25 @@ def missing(environ: Mapping[str, str] | None = None) -> str | None:
     return None
 
 
-def session(master: str = DEFAULT_MASTER) -> SparkSession:
+def session(master: str | None = DEFAULT_MASTER) -> SparkSession:
     """The Spark session of a run: offline, UTC, and in local mode bound to 127.0.0.1 only.
 
-    An already active session (spark-submit's, a notebook's) is used as it is.
+    With no master, spark-submit's `--master` when run under it, else `local[*]`. An already active
+    session (a notebook's, a test's) is used as it is.
     """
     from pyspark.sql import SparkSession
 
+    if master is None and "PYSPARK_GATEWAY_PORT" not in os.environ:  # not started by spark-submit
+        master = DEFAULT_MASTER
+    builder = SparkSession.builder.appName("lionrock match")
+    if master is not None:
+        builder = builder.master(master)
     builder = (
-        SparkSession.builder.appName("lionrock match")
-        .master(master)
-        .config("spark.sql.session.timeZone", "UTC")
+        builder.config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", "65536")
         .config("spark.ui.showConsoleProgress", "false")
     )
-    if master.startswith("local"):
+    if master is not None and master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         builder = (
             builder.config("spark.driver.host", "127.0.0.1")
