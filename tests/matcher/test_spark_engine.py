@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +39,7 @@ def spark() -> Iterator[Any]:
     session = spark_engine.session("local[2]")
     yield session
     session.stop()
+    logging.getLogger("py4j").setLevel(logging.WARNING)  # its goodbye would land on a closed stream
 
 
 def indicators(path: Path) -> dict[str, str]:
