@@ -9,14 +9,13 @@ under CI, which installs it).
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from tests.redis_server import redis_url
+
+__all__ = ["redis_url"]
 
 COUNT = """
 import django
@@ -33,40 +32,6 @@ from lionrock.immigration.enforcement import lookups
 print(settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1])
 print(lookups.lookup_refused(scope="employer-record", address="198.51.100.7"))
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    server = shutil.which("redis-server")
-    if server is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is missing: .ci/run installs redis-server")
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = _free_port()
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            if "Ready to accept connections" in line:
-                break
-        else:
-            pytest.fail(f"redis-server did not start (exit status {process.wait()})")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _processes_share_the_limit(data_dir: Path, redis: str | None) -> list[str]:
