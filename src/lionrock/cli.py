@@ -36,6 +36,7 @@ def _prepare_database_and_static() -> None:
     from lionrock.core.shell.static_collection import static_collect_if_changed
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
     static_collect_if_changed()
     planner_statistics_refresh()
 
@@ -122,6 +123,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from lionrock.core import demo
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
     try:
         world = demo.demo_world_build(force=args.force, quiet=False)
     except demo.DemoRefused as exc:
@@ -141,6 +143,7 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
     from lionrock.core.accounts import services
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
     password = os.environ.get("LIONROCK_ADMIN_PASSWORD") or ""
     if not password:
         if not sys.stdin.isatty():

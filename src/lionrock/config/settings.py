@@ -303,6 +303,14 @@ HUEY: dict[str, object] = {
         "max_delay": 0.5,
     },
 }
+# One cache for every process (web and worker, on every machine): counters such as the employer-record
+# look-up limit must not be counted per process. Redis in production; else a table in the database.
+CACHE_TABLE = "lionrock_cache"
+CACHES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+}
 if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
 else:

@@ -75,6 +75,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-warninglists", action="store_true", help="alert on warninglisted values too (default: suppress)"
     )
+    parser.add_argument(
+        "--engine",
+        choices=("local", "spark"),
+        default="local",
+        help="local: this machine; spark: Apache Spark (pip install 'lionrock[spark]', Java 17)",
+    )
+    parser.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="Spark master for --engine spark (default: spark-submit's --master, else local[*])",
+    )
     return parser
 
 
@@ -153,6 +164,12 @@ def main(argv: list[str] | None = None) -> int:
     """Runs `lionrock match`; returns the exit status."""
     args = build_parser().parse_args(argv)
     err = sys.stderr
+    if args.engine == "spark":
+        from lionrock.matcher import spark_engine
+
+        if (problem := spark_engine.missing()) is not None:
+            print(f"lionrock match: {problem}", file=err)
+            return EXIT_FAILED
     cache_dir = (
         None if args.no_cache else Path(args.cache_dir) if args.cache_dir else cache.default_directory()
     )
@@ -166,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     if index.indexed == 0 and not index.slow:
         print("lionrock match: no usable indicators", file=err)
         return EXIT_FAILED
+    if args.engine == "spark":
+        return spark_engine.command(args, prepared, err)
     reads, matches, tally = ReadReport(), MatchReport(), SightingTally()
     progress = err.isatty()
     started = last_shown = time.monotonic()
@@ -213,13 +232,24 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as error:
             print(f"lionrock match: cannot write {args.sightings}: {error}", file=err)
             return EXIT_FAILED
-    seconds = time.monotonic() - started
-    _summary(reads, matches, index, seconds, err)
+    return finish(args, prepared, reads, matches, time.monotonic() - started, err)
+
+
+def finish(
+    args: argparse.Namespace,
+    prepared: Prepared,
+    reads: ReadReport,
+    matches: MatchReport,
+    seconds: float,
+    err: IO[str],
+) -> int:
+    """The summary, the --report file and the exit status: the same for every engine."""
+    _summary(reads, matches, prepared.index, seconds, err)
     status = EXIT_HITS if sum(matches.hits.values()) else EXIT_NO_HITS
     status = EXIT_PARTIAL if reads.errors else status
     if args.report:
         document = run_report(
-            index=index,
+            index=prepared.index,
             skipped=prepared.skipped,
             other_objects=prepared.other_objects,
             reads=reads,
