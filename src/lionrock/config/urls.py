@@ -19,6 +19,8 @@ urlpatterns = [
     path("audit/", include("lionrock.core.audit.urls")),
     path("intel/", include("lionrock.cyber.intel.urls")),
     path("exchange/", include("lionrock.cyber.exchange.urls")),
+    path("incidents/", include("lionrock.cyber.incidents.urls")),
+    path("events/", include("lionrock.cyber.events.urls")),
     path("report/", include(report_urlpatterns)),
     path("employer-check/", include(employer_check_urlpatterns)),
     path("enforcement/", include("lionrock.immigration.enforcement.urls")),

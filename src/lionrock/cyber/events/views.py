@@ -1,0 +1,12 @@
+"""Pages of major events."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "events/list.html", {"events": []})
