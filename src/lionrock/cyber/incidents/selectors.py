@@ -353,3 +353,8 @@ def share_candidates(*, actor: Actor, incident: Incident) -> QuerySet[Organisati
     return Organisation.objects.filter(is_active=True).exclude(
         pk__in=[incident.reporting_organisation_id, incident.handling_organisation_id]
     )
+
+
+def incident_ids_naming(keys: list[str]) -> QuerySet[Observable]:
+    """Ids (as a subquery) of incidents with an observable of these correlation keys; filter by visibility."""
+    return Observable.objects.filter(key__in=keys).values("incident_id")
