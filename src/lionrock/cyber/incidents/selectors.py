@@ -355,6 +355,6 @@ def share_candidates(*, actor: Actor, incident: Incident) -> QuerySet[Organisati
     )
 
 
-def incident_ids_naming(keys: list[str]) -> QuerySet[Observable]:
+def incident_ids_naming(keys: list[str]) -> QuerySet[Observable, Any]:
     """Ids (as a subquery) of incidents with an observable of these correlation keys; filter by visibility."""
     return Observable.objects.filter(key__in=keys).values("incident_id")
