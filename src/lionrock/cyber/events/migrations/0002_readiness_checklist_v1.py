@@ -48,7 +48,7 @@ ITEMS = (
 )
 
 
-def forwards(apps, schema_editor):
+def checklist_load(apps, schema_editor):
     ReadinessItem = apps.get_model("events", "ReadinessItem")
     for order, (code, title_en, title_zh, guidance, days) in enumerate(ITEMS):
         ReadinessItem.objects.get_or_create(
@@ -70,4 +70,4 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("events", "0001_initial")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [migrations.RunPython(checklist_load, backwards)]
