@@ -29,9 +29,7 @@ def test_a_stakeholder_reports_and_govcert_triages_and_shares_its_indicators(
     page.locator("main").get_by_role("link", name="Report an incident").click()
     audit.check("incidents: report form")
     page.get_by_label(re.compile(r"^Title")).fill("Credential stuffing against the customer portal")
-    page.get_by_label(re.compile(r"^Classification")).select_option(
-        'rsit:intrusion-attempts="brute-force"'
-    )
+    page.get_by_label(re.compile(r"^Classification")).select_option('rsit:intrusion-attempts="brute-force"')
     page.get_by_label(re.compile(r"^Detected at")).fill("2026-11-30T09:00")
     page.get_by_label(re.compile(r"^Became aware at")).fill("2026-11-30T09:30")
     page.get_by_label(re.compile(r"^Indicators of compromise")).fill("45.151.167.10\nlogin-check.example.net")

@@ -97,3 +97,13 @@ def test_the_platform_administrator_adds_a_clock_rule_from_a_date():
     assert response.status_code == 302
     assert desk.regime.clocks.filter(serious=True).count() == 2
     assert client_for(desk.handler).get("/incidents/clocks/").status_code == 404
+
+
+def test_handling_times_per_sector_are_for_the_handling_cert():
+    desk = desk_make()
+    incident = desk.report()
+    from lionrock.cyber.incidents import services
+
+    services.incident_acknowledge(actor=desk.handler, incident=incident)
+    assert client_for(desk.handler).get("/incidents/times/").status_code == 200
+    assert client_for(desk.reporter).get("/incidents/times/").status_code == 404

@@ -61,7 +61,12 @@ class AssetIndex:
     def matches(self, kind: str, value: str) -> bool:
         """True when an address lies in a registered range, or a name is a registered domain or below one."""
         if kind == "ip":
+            if not self.networks:
+                return False
             try:
+                if "/" not in value:
+                    single = ipaddress.ip_address(value)
+                    return any(single in network for network in self.networks)
                 address = ipaddress.ip_network(value, strict=False)
             except ValueError:
                 return False

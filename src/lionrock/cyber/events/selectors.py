@@ -273,45 +273,65 @@ def situation_board(
         .order_by("-date_added")[:limit]
     )
 
-    recent = list(
+    window = (
         monitoring_selectors.sightings_visible(actor=actor)
         .filter(last_seen__gte=start, last_seen__lt=end)
-        .select_related("organisation")
-        .order_by("-last_seen")[:scan]
+        .order_by("-last_seen")
+        .values_list("indicator_id", "organisation_id", "count", "last_seen")
     )
-    indicator_ids = {s.indicator_id for s in recent}
-    values: dict[str, list[tuple[str, str]]] = {}
-    for stix_id, kind, value in ObservableValue.objects.filter(
-        stix_object__stix_id__in=indicator_ids, stix_object__type="indicator"
-    ).values_list("stix_object__stix_id", "kind", "value"):
-        values.setdefault(stix_id, []).append((kind, value))
-    on_asset = {stix_id for stix_id, pairs in values.items() if any(index.matches(k, v) for k, v in pairs)}
-    on_asset |= {obj.stix_id for obj in situation.indicators}
-    names = _indicator_names(actor, indicator_ids)
-    for sighting in recent:
-        if sighting.indicator_id in on_asset:
-            reason = "asset"
-        elif sighting.organisation_id in participants:
-            reason = "participant"
-        else:
-            continue
-        situation.sightings.append(
-            SightingRow(
-                indicator_id=sighting.indicator_id,
-                indicator_name=names.get(sighting.indicator_id, sighting.indicator_id),
-                organisation=str(sighting.organisation),
-                count=sighting.count,
-                last_seen=sighting.last_seen,
-                reason=reason,
-            )
-        )
-        if len(situation.sightings) >= limit:
+    # Plain tuples, read a chunk at a time until the board is full: most boards fill from the first.
+    on_asset = {obj.stix_id for obj in situation.indicators}
+    judged: set[str] = set(on_asset)
+    kept: list[tuple[str, int, int, datetime, str]] = []
+    for offset in range(0, scan, _CHUNK):
+        chunk = list(window[offset : offset + _CHUNK])
+        fresh = {row[0] for row in chunk} - judged
+        if fresh:
+            on_asset |= _indicators_on_assets(fresh, index)
+            judged |= fresh
+        for indicator_id, organisation_id, count, last_seen in chunk:
+            if indicator_id in on_asset:
+                kept.append((indicator_id, organisation_id, count, last_seen, "asset"))
+            elif organisation_id in participants:
+                kept.append((indicator_id, organisation_id, count, last_seen, "participant"))
+        if len(kept) >= limit or len(chunk) < _CHUNK:
             break
+    kept = kept[:limit]
+    names = _indicator_names(actor, {row[0] for row in kept})
+    org_names = {org.pk: str(org) for org in Organisation.objects.filter(pk__in={row[1] for row in kept})}
+    situation.sightings = [
+        SightingRow(
+            indicator_id=indicator_id,
+            indicator_name=names.get(indicator_id, indicator_id),
+            organisation=org_names.get(organisation_id, ""),
+            count=count,
+            last_seen=last_seen,
+            reason=reason,
+        )
+        for indicator_id, organisation_id, count, last_seen, reason in kept
+    ]
     relevant = {row.indicator_id for row in situation.sightings} | on_asset
     situation.alerts = [
         a for a in monitoring_selectors.alerts_open(actor=actor) if a.indicator_id in relevant
     ]
     return situation
+
+
+_CHUNK = 250
+
+
+def _indicators_on_assets(indicator_ids: set[str], index: AssetIndex) -> set[str]:
+    """The indicators among these whose values fall on a registered asset (one indexed query)."""
+    from lionrock.cyber.intel.models import ObservableValue
+
+    found: set[str] = set()
+    rows = ObservableValue.objects.filter(
+        stix_object__stix_id__in=list(indicator_ids), stix_object__type="indicator"
+    ).values_list("stix_object__stix_id", "kind", "value")
+    for stix_id, kind, value in rows:
+        if stix_id not in found and index.matches(kind, value):
+            found.add(stix_id)
+    return found
 
 
 def _indicator_names(actor: Actor, ids: set[str]) -> dict[str, str]:

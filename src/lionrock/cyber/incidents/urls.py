@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.incident_list, name="list"),
     path("report/", views.incident_report, name="report"),
     path("clocks/", views.clocks, name="clocks"),
+    path("times/", views.handling_times, name="times"),
     path("<int:pk>/", views.incident_detail, name="detail"),
     path("<int:pk>/edit/", views.incident_edit, name="edit"),
     path("<int:pk>/act/<str:action>/", views.incident_act, name="act"),

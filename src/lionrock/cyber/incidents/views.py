@@ -71,12 +71,19 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "filters": filters,
         "statuses": Incident.Status.choices,
-        "times": selectors.handling_times_by_sector(actor=actor)
-        if selectors.handler_organisations(actor)
-        else [],
+        "may_see_times": bool(selectors.handler_organisations(actor)),
         "may_report": bool(selectors.incident_organisations(actor, write=True)),
     }
     return render(request, "incidents/list.html", context)
+
+
+@login_required
+def handling_times(request: HttpRequest) -> HttpResponse:
+    """Time to acknowledge, contain and resolve, per reporting sector: the handling CERT's own measure."""
+    actor = _actor(request)
+    if not selectors.handler_organisations(actor):
+        raise NotFound
+    return render(request, "incidents/times.html", {"times": selectors.handling_times_by_sector(actor=actor)})
 
 
 @login_required
