@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Body, Router, Status
 
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_api
 from lionrock.core.accounts.roles import Scope
@@ -113,6 +113,24 @@ def incident_create(request: HttpRequest, payload: IncidentIn) -> Status[Any]:
             written_report_by=incident.written_report_by,
         ),
     )
+
+
+@router.post(
+    "/stix",
+    response={201: IncidentListOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Report incidents sent as a STIX 2.1 bundle (incident core extension)",
+    description="Every `incident` object becomes a report of the token's organisation, with the observables "
+    "its extension refers to; one bad object refuses the bundle, naming it, and nothing is stored.",
+)
+def incident_import(request: HttpRequest, payload: Body[dict[str, Any]]) -> Status[Any]:
+    from lionrock.cyber.incidents.importing import incidents_import_stix
+
+    actor = _actor(request, Scope.INCIDENTS_WRITE)
+    try:
+        stored = incidents_import_stix(actor=actor, bundle=payload)
+    except IncidentInvalid as exc:
+        return Status(422, ErrorOut(detail=exc.message, field=exc.field))
+    return Status(201, IncidentListOut(results=[_out(incident) for incident in stored]))
 
 
 @router.get("/", response=IncidentListOut, summary="Incidents the token may see, newest first")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from lionrock.core.accounts.access import Actor, actor_for_user
 from lionrock.core.accounts.models import Organisation, User
 from lionrock.cyber.incidents import services
+from lionrock.cyber.incidents.clocks import incident_deadlines
 from lionrock.cyber.incidents.models import Incident
 from lionrock.cyber.incidents.services import IncidentDraft, ObservableIn
 
@@ -174,7 +175,7 @@ def incidents_demo_build(*, quiet: bool) -> int:
 
 def _backdate(incident: Incident, submitted: datetime) -> None:
     """The demo tells a story in November 2025: the report was made then, not today."""
-    clock = services.clocks.incident_deadlines(incident)
+    clock = incident_deadlines(incident)
     Incident.objects.filter(pk=incident.pk).update(
         reference=services._next_reference(submitted),
         created_at=submitted,
