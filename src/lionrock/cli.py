@@ -32,8 +32,12 @@ def _demo_environment() -> None:
 def _prepare_database_and_static() -> None:
     from django.core.management import call_command
 
+    from lionrock.core.shell.planner import planner_statistics_refresh
+    from lionrock.core.shell.static_collection import static_collect_if_changed
+
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    static_collect_if_changed()
+    planner_statistics_refresh()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

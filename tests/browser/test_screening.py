@@ -13,7 +13,14 @@ from playwright.sync_api import expect
 
 from lionrock.core import demo
 from lionrock.core.accounts.models import User
-from lionrock.immigration.screening.models import Case, Debriefing, Indicator, Referral, ServiceOffering
+from lionrock.immigration.screening.models import (
+    Case,
+    Debriefing,
+    Indicator,
+    Presence,
+    Referral,
+    ServiceOffering,
+)
 from tests.browser import factories
 from tests.browser.pages import accessibility_problems, page_hygiene_problems, sign_in
 
@@ -60,9 +67,16 @@ def _interview(page: Any, minutes: str) -> None:
     page.get_by_label("The person was told their rights and the support available").check()
 
 
-def _answer(page: Any, stage: str, yes: set[str]) -> None:
+def _drafts_saved(page: Any) -> None:
+    """Waits until the debriefing's saves-as-you-go have all come back (htmx marks the form meanwhile),
+    so that the next navigation does not race them."""
+    expect(page.locator("#debriefing-form.htmx-request")).to_have_count(0)
+
+
+def _answer(page: Any, stage: str, present: set[str]) -> None:
+    """Answers each question as asked so that only the `present` indicators are present."""
     for indicator in Indicator.objects.filter(checklist__is_active=True, stage=stage):
-        value = "yes" if indicator.code in yes else "no"
+        value = indicator.answer_for(Presence.PRESENT if indicator.code in present else Presence.ABSENT)
         page.locator(f'input[name="answer_{indicator.code}"][value="{value}"]').check()
 
 
@@ -90,6 +104,11 @@ def test_an_arrested_worker_is_screened_identified_and_referred_to_a_shelter(
 
     page.get_by_role("link", name="Record the initial screening").click()
     _clean(page, problems, "initial screening form")
+    # The question as asked, with what each answer means for the indicator beside it.
+    leave = page.locator("#indicator-IS-4")
+    expect(leave).to_contain_text("Can you leave your workplace or where you live when you want?")
+    expect(leave.get_by_label("No — indicator present")).to_be_visible()
+    expect(leave.get_by_label("Yes — indicator absent")).to_be_visible()
     _interview(page, "35")
     _answer(page, "initial", {"IS-2"})
     page.get_by_role("button", name="Record the screening").click()
@@ -98,13 +117,27 @@ def test_an_arrested_worker_is_screened_identified_and_referred_to_a_shelter(
     debriefing = Debriefing.objects.get(case=case)
     page.get_by_role("link", name=f"Debriefing {debriefing.pk}").click()
     _clean(page, problems, "debriefing form")
+    # What the initial screening established (documents kept) is filled in and marked as such.
+    expect(page.locator("#indicator-CD-S1")).to_contain_text("From the initial screening")
+    expect(page.locator('input[name="answer_CD-S1"][value="yes"]')).to_be_checked()
+    # Saved as the officer goes: one answer is kept on the server without any button.
+    page.locator('input[name="answer_DR-S1"][value="no"]').check()
+    expect(page.locator("#draft-status")).to_contain_text("Draft saved")
     _interview(page, "110")
     page.get_by_label("Labour exploitation").check()
     _answer(page, "debriefing", TRAFFICKED)
+    _drafts_saved(page)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved. Nothing is submitted")).to_be_visible()
+    page.reload()  # as after a timeout: everything entered is still there
+    expect(page.locator('input[name="answer_DR-S1"][value="no"]')).to_be_checked()
+    expect(page.get_by_label("Interpreter (name or service)")).to_have_value("Contract interpreter")
     page.get_by_label("Your decision").select_option("trafficking_labour")
     page.get_by_label("Reasons for the decision").fill(
         "Recruited for factory work; passport kept; cannot leave."
     )
+    page.get_by_label("Reasons for the decision").blur()  # the change that is saved as you go
+    _drafts_saved(page)
     page.get_by_role("button", name="Submit for approval").click()
     expect(page.get_by_role("heading", level=2, name=re.compile("Recommendation"))).to_contain_text(
         "Victim of trafficking for labour exploitation"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -68,3 +69,48 @@ def secret_key(directory: Path) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(key)
     return key
+
+
+EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "none": "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    """How Lionrock sends e-mail (notifications): Django's e-mail backend settings, from the environment."""
+
+    backend: str
+    host: str
+    port: int
+    user: str
+    password: str
+    use_tls: bool
+    use_ssl: bool
+    timeout: int
+    sender: str
+    base_url: str
+
+
+def email_config() -> EmailConfig:
+    """``LIONROCK_EMAIL_BACKEND`` is smtp, console or none; by default smtp when ``LIONROCK_SMTP_HOST`` is
+    set, else the console (the demo: e-mails appear in the server's output)."""
+    host = os.environ.get("LIONROCK_SMTP_HOST", "").strip()
+    choice = os.environ.get("LIONROCK_EMAIL_BACKEND", "").strip().lower() or ("smtp" if host else "console")
+    if choice not in EMAIL_BACKENDS:
+        raise ValueError(f"LIONROCK_EMAIL_BACKEND={choice!r}: expected one of {', '.join(EMAIL_BACKENDS)}")
+    use_ssl = env_flag("LIONROCK_SMTP_SSL", default=False)
+    return EmailConfig(
+        backend=EMAIL_BACKENDS[choice],
+        host=host or "localhost",
+        port=env_int("LIONROCK_SMTP_PORT", default=465 if use_ssl else 587),
+        user=os.environ.get("LIONROCK_SMTP_USER", ""),
+        password=os.environ.get("LIONROCK_SMTP_PASSWORD", ""),
+        use_tls=env_flag("LIONROCK_SMTP_STARTTLS", default=not use_ssl),
+        use_ssl=use_ssl,
+        timeout=env_int("LIONROCK_SMTP_TIMEOUT", default=30),
+        sender=os.environ.get("LIONROCK_EMAIL_FROM", "lionrock@localhost"),
+        base_url=os.environ.get("LIONROCK_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+    )

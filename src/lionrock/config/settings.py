@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from lionrock.config.environment import data_dir, env_flag, env_int, env_list, secret_key
+from lionrock.config.environment import data_dir, email_config, env_flag, env_int, env_list, secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir()
@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "lionrock.core.accounts",
     "lionrock.core.audit",
     "lionrock.core.shell",
+    "lionrock.core.workflow",
+    "lionrock.core.notifications",
+    "lionrock.core.crypto",
     "lionrock.cyber.intel",
     "lionrock.cyber.exchange",
     "lionrock.cyber.monitoring",
@@ -82,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lionrock.core.shell.context_processors.navigation",
+                "lionrock.core.notifications.context_processors.inbox",
             ],
         },
     },
@@ -207,6 +211,10 @@ LIONROCK_ALERT_STAKEHOLDERS = env_int("LIONROCK_ALERT_STAKEHOLDERS", default=2)
 # form, its rate limit, how long reporters' details are kept, and when an owed screening falls due.
 LIONROCK_FIELD_KEY = os.environ.get("LIONROCK_FIELD_KEY", "")
 LIONROCK_FIELD_KEYS_PREVIOUS = env_list("LIONROCK_FIELD_KEYS_PREVIOUS", default=[])
+# The key that seals intelligence feeds' passwords and tokens (empty: derived from SECRET_KEY), and the
+# retired ones still read until `keys_rotate` has run (lionrock.core.crypto).
+LIONROCK_FEED_KEY = os.environ.get("LIONROCK_FEED_KEY", "")
+LIONROCK_FEED_KEYS_PREVIOUS = env_list("LIONROCK_FEED_KEYS_PREVIOUS", default=[])
 LIONROCK_REPORTS_ORGANISATION = os.environ.get("LIONROCK_REPORTS_ORGANISATION", "immigration")
 LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR = env_int("LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR", default=5)
 LIONROCK_REPORT_RETENTION_DAYS = env_int("LIONROCK_REPORT_RETENTION_DAYS", default=730)
@@ -221,11 +229,32 @@ LIONROCK_SCREENING_DUE_HOURS = env_int("LIONROCK_SCREENING_DUE_HOURS", default=2
 LIONROCK_DEBRIEFING_DUE_HOURS = env_int("LIONROCK_DEBRIEFING_DUE_HOURS", default=72)
 LIONROCK_REFERRAL_DUE_HOURS = env_int("LIONROCK_REFERRAL_DUE_HOURS", default=48)
 
+# E-mail for notifications (docs/operators/configuration.md, "E-mail"): only a subject line and a link.
+_EMAIL = email_config()
+EMAIL_BACKEND = _EMAIL.backend
+EMAIL_HOST = _EMAIL.host
+EMAIL_PORT = _EMAIL.port
+EMAIL_HOST_USER = _EMAIL.user
+EMAIL_HOST_PASSWORD = _EMAIL.password
+EMAIL_USE_TLS = _EMAIL.use_tls
+EMAIL_USE_SSL = _EMAIL.use_ssl
+EMAIL_TIMEOUT = _EMAIL.timeout
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = _EMAIL.sender
+# Where people reach Lionrock: the start of every link in an e-mail.
+LIONROCK_BASE_URL = _EMAIL.base_url
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY: dict[str, object] = {
     "name": "lionrock",
     "immediate": env_flag("LIONROCK_TASKS_IMMEDIATE", default=False),
-    "consumer": {"workers": env_int("LIONROCK_WORKER_THREADS", default=2), "worker_type": "thread"},
+    # Huey polls an SQLite queue, backing off while idle; its default ceiling of 10 s left a TAXII push
+    # waiting seconds for its status. Half a second costs an idle worker nothing measurable. Redis blocks.
+    "consumer": {
+        "workers": env_int("LIONROCK_WORKER_THREADS", default=2),
+        "worker_type": "thread",
+        "initial_delay": 0.05,
+        "max_delay": 0.5,
+    },
 }
 if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})

@@ -17,6 +17,7 @@ urlpatterns = [
     path("monitoring/", include("lionrock.cyber.monitoring.urls")),
     path("admin/", admin.site.urls),
     path("audit/", include("lionrock.core.audit.urls")),
+    path("notifications/", include("lionrock.core.notifications.urls")),
     path("intel/", include("lionrock.cyber.intel.urls")),
     path("exchange/", include("lionrock.cyber.exchange.urls")),
     path("incidents/", include("lionrock.cyber.incidents.urls")),

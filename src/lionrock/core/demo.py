@@ -181,6 +181,8 @@ PEOPLE: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("taskforce.lead", "Siu Wai-man", "immigration", (R.ENFORCEMENT_OFFICER, R.ORG_ADMIN)),
     ("screening", "Poon Lok-yi", "immigration", (R.SCREENING_OFFICER,)),
     ("supervisor", "Kwok Mei-ling", "immigration", (R.SCREENING_SUPERVISOR, R.SCREENING_OFFICER)),
+    # A second supervisor, so that a decision one supervisor records can be approved by the other (four eyes).
+    ("supervisor2", "Ho Siu-ling", "immigration", (R.SCREENING_SUPERVISOR, R.SCREENING_OFFICER)),
     ("press.immd", "Yuen Hoi-ching", "immigration", (R.PRESS_OFFICER,)),
     ("caseworker", "Maria Santos", "anti-trafficking-alliance", (R.SERVICE_PROVIDER, R.ORG_ADMIN)),
     ("counsellor", "Priya Raman", "migrant-support", (R.SERVICE_PROVIDER,)),

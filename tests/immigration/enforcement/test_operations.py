@@ -323,3 +323,23 @@ def test_the_summary_reads_like_the_departments_statement():
         "Six persons arrested: five suspected illegal workers (three men and two women aged 22 to 41); "
         "one suspected employer (one man aged 52). Offences: s.17I, s.38AA, s.41."
     )
+
+
+def test_each_status_change_is_kept_in_the_operations_history_and_shown_on_its_page():
+    from lionrock.core.workflow.models import Transition
+    from lionrock.core.workflow.selectors import transitions_for
+    from tests.immigration.enforcement.factories import client_signed_in
+
+    officer = officer_make()
+    operation = operation_make(officer)
+    services.operation_status_set(actor=officer, operation=operation, status="executed")
+    services.operation_status_set(
+        actor=officer, operation=operation, status="closed", reason="all premises visited"
+    )
+
+    steps = [(t.from_state, t.to_state, t.reason) for t in transitions_for(record=operation)]
+    assert steps == [("planned", "executed", ""), ("executed", "closed", "all premises visited")]
+    page = client_signed_in(officer).get(f"/enforcement/operations/{operation.pk}/")
+    assert "all premises visited" in page.content.decode()
+    Operation.objects.filter(pk=operation.pk).delete()
+    assert not Transition.objects.exists()

@@ -10,7 +10,14 @@ from lionrock.core.accounts.access import Actor, actor_for_user
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role
 from lionrock.immigration.screening import services
-from lionrock.immigration.screening.models import Case, Checklist, Debriefing, Indicator, ServiceOffering
+from lionrock.immigration.screening.models import (
+    Case,
+    Checklist,
+    Debriefing,
+    Indicator,
+    Presence,
+    ServiceOffering,
+)
 from tests.immigration.enforcement.factories import (
     arrested_person_make,
     client_signed_in,
@@ -72,15 +79,23 @@ def checklist() -> Checklist:
 
 
 def answers_make(
-    stage: str, yes: set[str] = frozenset(), unknown: set[str] = frozenset()
+    stage: str, present: set[str] = frozenset(), unknown: set[str] = frozenset()
 ) -> dict[str, tuple[str, str]]:  # type: ignore[assignment]
-    codes = checklist().indicators.filter(stage=stage).values_list("code", flat=True)
+    """The answers to the questions as asked that record `present` present, `unknown` not known and
+    every other indicator absent, through each question's polarity (a No to "Can you leave…?" is present)."""
+    indicators = checklist().indicators.filter(stage=stage)
     return {
-        code: (
-            "yes" if code in yes else "unknown" if code in unknown else "no",
-            "note" if code in yes else "",
+        i.code: (
+            i.answer_for(
+                Presence.PRESENT
+                if i.code in present
+                else Presence.UNKNOWN
+                if i.code in unknown
+                else Presence.ABSENT
+            ),
+            "note" if i.code in present else "",
         )
-        for code in codes
+        for i in indicators
     }
 
 

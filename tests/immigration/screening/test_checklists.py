@@ -15,7 +15,7 @@ from django.urls import reverse
 from lionrock.core.accounts.access import NotFound
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.immigration.screening import services
-from lionrock.immigration.screening.checklists import DEFAULT_PATH, document_load
+from lionrock.immigration.screening.checklists import DEFAULT_2026_1_PATH, DEFAULT_PATH, document_load
 from lionrock.immigration.screening.models import Checklist, Indicator
 from tests.immigration.screening.factories import client_signed_in, screener_make, supervisor_make
 
@@ -51,12 +51,12 @@ DEFAULT_2026_1_SHA256 = "0adb090aaf40cf4e03051f36167127a1bf5d6bd1d9a0dc8d7d88906
 
 
 def test_the_shipped_version_2026_1_is_never_edited_in_place():
-    document = document_load(DEFAULT_PATH.read_text(encoding="utf-8"))
-    if document["version"] == "2026.1":
-        canonical = json.dumps(document, sort_keys=True, ensure_ascii=False).encode()
-        assert hashlib.sha256(canonical).hexdigest() == DEFAULT_2026_1_SHA256, (
-            "checklist 2026.1 is in use: ship a changed default as a new version instead"
-        )
+    document = document_load(DEFAULT_2026_1_PATH.read_text(encoding="utf-8"))
+    assert document["version"] == "2026.1"
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False).encode()
+    assert hashlib.sha256(canonical).hexdigest() == DEFAULT_2026_1_SHA256, (
+        "checklist 2026.1 is in use: ship a changed default as a new version instead"
+    )
 
 
 def test_a_supervisor_loads_a_new_version_and_may_put_it_in_use():

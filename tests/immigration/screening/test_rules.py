@@ -50,12 +50,13 @@ ABUSE_DESTINATION = {"VD-M1", "VD-M2", "VD-W1"}  # two medium + weak
 
 
 def _recommend(
-    yes: set[str], unknown: set[str] = frozenset(), exploitation: str = "labour"
+    present: set[str], unknown: set[str] = frozenset(), exploitation: str = "labour"
 ) -> rules.Recommendation:  # type: ignore[assignment]
-    answers = {
-        code: "yes" if code in yes else "unknown" if code in unknown else "no" for code in DEBRIEF_CODES
+    presence = {
+        code: "present" if code in present else "unknown" if code in unknown else "absent"
+        for code in DEBRIEF_CODES
     }
-    return rules.recommend(answers, INDICATORS, DEFINITION.rules, exploitation=exploitation)
+    return rules.recommend(presence, INDICATORS, DEFINITION.rules, exploitation=exploitation)
 
 
 def test_the_default_checklist_has_the_published_counts_per_dimension():
@@ -138,7 +139,7 @@ def test_unknown_answers_that_cannot_change_the_outcome_leave_it_not_identified(
     assert _recommend(set(), unknown={"EC-W1"}).outcome == rules.NOT_IDENTIFIED
 
 
-def test_all_no_is_not_identified():
+def test_every_indicator_absent_is_not_identified():
     assert _recommend(set()).outcome == rules.NOT_IDENTIFIED
 
 
@@ -148,13 +149,13 @@ def test_a_weak_indicator_alone_never_makes_a_dimension_present():
 
 
 @pytest.mark.parametrize(
-    ("answers", "required"),
+    ("presence", "required"),
     [
-        ({"IS-1": "yes", "IS-2": "no"}, True),
-        ({"IS-1": "no", "IS-2": "no"}, False),
-        ({"IS-1": "unknown", "IS-2": "no"}, False),
-        ({"IS-1": "yes", "IS-2": "yes"}, True),
+        ({"IS-1": "present", "IS-2": "absent"}, True),
+        ({"IS-1": "absent", "IS-2": "absent"}, False),
+        ({"IS-1": "unknown", "IS-2": "absent"}, False),
+        ({"IS-1": "present", "IS-2": "present"}, True),
     ],
 )
-def test_any_initial_indicator_present_requires_a_debriefing(answers, required):
-    assert rules.initial_outcome(answers, DEFINITION.rules)[0] is required
+def test_any_initial_indicator_present_requires_a_debriefing(presence, required):
+    assert rules.initial_outcome(presence, DEFINITION.rules)[0] is required

@@ -249,7 +249,7 @@ def test_a_returned_decision_goes_back_to_the_officer_with_a_note():
         decision="trafficking_labour",
         decision_reasons="Debt confirmed.",
     )
-    assert debriefing.answers.filter(value="yes").count() == len(TRAFFICKED) + 1
+    assert debriefing.answers.filter(presence="present").count() == len(TRAFFICKED) + 1
 
 
 def _identified_case() -> Case:

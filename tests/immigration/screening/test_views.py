@@ -36,7 +36,8 @@ def _no_inline_style_or_script(html: str) -> None:
     assert not re.search(r"<[^>]+\son[a-z]+=", html)
 
 
-def _initial_post(**answers: str) -> dict[str, str]:
+def _initial_post(*present: str) -> dict[str, str]:
+    """The form as posted, answering each question so that only the `present` indicators are present."""
     data = {
         "started_at": "2026-11-24T10:00",
         "duration_minutes": "35",
@@ -49,8 +50,8 @@ def _initial_post(**answers: str) -> dict[str, str]:
         "information_given": "on",
         "reasons": "",
     }
-    for n in range(1, 8):
-        data[f"answer_IS-{n}"] = answers.get(f"IS-{n}", "no")
+    for code, (value, _note) in answers_make("initial", set(present)).items():
+        data[f"answer_{code}"] = value
     return data
 
 
@@ -77,7 +78,7 @@ def test_an_officer_records_an_initial_screening_through_the_form():
         assert f'for="{field_id}"' in html, field_id
     response = client.post(
         reverse("screening:initial", args=[case.reference]),
-        _initial_post(**{"IS-2": "yes"}) | {"debriefer": str(officer.user.pk)},
+        _initial_post("IS-2") | {"debriefer": str(officer.user.pk)},
     )
     assert response.status_code == 302
     case.refresh_from_db()
@@ -87,7 +88,7 @@ def test_an_officer_records_an_initial_screening_through_the_form():
 def test_a_form_with_a_missing_answer_is_shown_again_and_nothing_is_saved():
     case = owed_case_make()
     client = client_signed_in(screener_make())
-    data = _initial_post(**{"IS-1": "yes"})
+    data = _initial_post("IS-1")
     del data["answer_IS-3"]
     response = client.post(reverse("screening:initial", args=[case.reference]), data)
     assert response.status_code == 400
@@ -259,6 +260,8 @@ def test_the_api_serves_checklists_and_counts_to_a_token_with_the_screening_scop
         f"/api/screening/checklists/{response.json()[0]['id']}", **bearer(Scope.SCREENING_READ)
     )
     assert len(detail.json()["indicators"]) == 85
+    polarity = {item["code"]: item["indicated_by"] for item in detail.json()["indicators"]}
+    assert (polarity["IS-4"], polarity["IS-3"], polarity["FL-07"]) == ("no", "yes", "")
     assert Client().get("/api/screening/statistics/2026", **bearer(Scope.SCREENING_READ)).status_code == 200
     assert Client().get("/api/screening/checklists", **bearer(Scope.ACCOUNT_READ)).status_code == 404
 

@@ -21,9 +21,12 @@ from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import ApiToken, Membership, MembershipRole, Organisation, User
 from lionrock.core.accounts.roles import Role, Scope
 from lionrock.core.audit import services as audit
+from lionrock.core.errors import ValidationFailed
 
 TOKEN_PREFIX = "lrk"
 RECOVERY_CODE_COUNT = 10
+__all__ = ["ValidationFailed"]  # re-exported: older importers still name this module
+
 ORGANISATION_FIELDS = (
     "name_en",
     "name_zh",
@@ -34,10 +37,6 @@ ORGANISATION_FIELDS = (
     "contact_email",
     "contact_phone",
 )
-
-
-class ValidationFailed(ValueError):
-    """A request that cannot be carried out as asked; the message is shown to the user."""
 
 
 def _temporary_password() -> str:

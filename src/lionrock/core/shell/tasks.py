@@ -1,4 +1,4 @@
-"""The worker's housekeeping: its heartbeat for /healthz, and SQLite's checkpoints."""
+"""The worker's housekeeping: its heartbeat for /healthz, SQLite's checkpoints and planner statistics."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import time
 from django.db import connection
 from huey import crontab
 from huey.contrib.djhuey import HUEY, periodic_task
+
+from lionrock.core.shell.planner import planner_statistics_refresh
 
 
 @periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
@@ -29,3 +31,9 @@ def database_checkpoint() -> tuple[int, int, int] | None:
         cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
         busy, frames, copied = cursor.fetchone()
     return int(busy), int(frames), int(copied)
+
+
+@periodic_task(crontab(minute="*/10"))  # type: ignore[untyped-decorator]
+def planner_statistics() -> bool:
+    """Every ten minutes, so statistics follow the data whichever path it came in by."""
+    return planner_statistics_refresh()

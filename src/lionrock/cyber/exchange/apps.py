@@ -8,6 +8,8 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Intelligence imports, exports and feeds")
 
     def ready(self) -> None:
+        from lionrock.core import crypto
         from lionrock.cyber.exchange import panels
 
         panels.register()
+        crypto.sealed_column_register("exchange.Feed", "secret_sealed", crypto.FEEDS)

@@ -1,37 +1,26 @@
-"""Feed secrets sealed at rest, or read from the environment so that none is stored.
+"""Feed secrets sealed at rest (``lionrock.core.crypto``, ``FEEDS`` keyring), or read from the environment
+so that none is stored.
 
-Sealed with Fernet under a key derived (HKDF) from LIONROCK_FEED_KEY when set, else from SECRET_KEY.
+The key derives from LIONROCK_FEED_KEY when set, else from SECRET_KEY; ``keys_rotate`` re-seals them.
 """
 
 from __future__ import annotations
 
-import base64
 import os
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
-
-
-def _fernet() -> Fernet:
-    secret = getattr(settings, "LIONROCK_FEED_KEY", "") or settings.SECRET_KEY
-    key = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=b"lionrock.exchange.feeds", info=b"fernet v1"
-    ).derive(secret.encode())
-    return Fernet(base64.urlsafe_b64encode(key))
+from lionrock.core import crypto
 
 
 def seal(secret: str) -> str:
-    return _fernet().encrypt(secret.encode("utf-8")).decode("ascii") if secret else ""
+    return crypto.encrypt(secret, crypto.FEEDS) if secret else ""
 
 
 def unseal(token: str) -> str:
     if not token:
         return ""
     try:
-        return _fernet().decrypt(token.encode("ascii")).decode("utf-8")
-    except InvalidToken as error:
+        return crypto.decrypt(token, crypto.FEEDS)
+    except ValueError as error:
         raise ValueError("the feed's stored secret cannot be read with the configured key") from error
 
 

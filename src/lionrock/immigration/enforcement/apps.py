@@ -8,6 +8,9 @@ class EnforcementConfig(AppConfig):
     verbose_name = _("Immigration enforcement")
 
     def ready(self) -> None:
+        from lionrock.core import crypto
         from lionrock.immigration.enforcement import panels
+        from lionrock.immigration.enforcement.services.keys import document_indexes_recompute
 
         panels.register()
+        crypto.rotation_hook_register("document_indexes", document_indexes_recompute)

@@ -6,12 +6,14 @@ from datetime import date
 from typing import ClassVar
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lionrock.core.accounts.models import Organisation
+from lionrock.core.workflow.models import Transition
 from lionrock.immigration.enforcement.encryption import EncryptedTextField
 
 
@@ -310,6 +312,8 @@ class Operation(models.Model):
     publicity = models.JSONField(_("publicity actions"), default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The history of states goes with the record (retention included).
+    transitions = GenericRelation(Transition)
 
     class Meta:
         ordering: ClassVar = ["-planned_start"]

@@ -1,7 +1,8 @@
 """Checklist definitions as data: parsing and validating a JSON or YAML document before it is stored.
 
 Pure: takes text, returns a ChecklistDefinition or raises ChecklistInvalid with every problem found, so an
-import either goes in whole or not at all. The shipped default lives in data/default_checklist.json.
+import either goes in whole or not at all. The shipped defaults live in data/default_checklist_<version>.json
+(the newest is DEFAULT_PATH).
 YAML is read into the same plain data as JSON and then passes the same checks.
 """
 
@@ -18,7 +19,11 @@ from django.utils.translation import gettext as _
 
 from lionrock.immigration.screening import rules
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "default_checklist.json"
+DATA = Path(__file__).resolve().parent / "data"
+DEFAULT_PATH = DATA / "default_checklist_2026_2.json"
+# The first shipped version, from before the checklist format stated each question's polarity; kept as
+# shipped so that the screenings answered against it keep meaning what they meant.
+DEFAULT_2026_1_PATH = DATA / "default_checklist_2026_1.json"
 MAX_BYTES = 1024 * 1024
 # A checklist is four levels deep (document, indicators, indicator, questions); 20 leaves room.
 MAX_DEPTH = 20
@@ -32,6 +37,10 @@ DIMENSIONS = (
     "coercion_at_destination",
     "abuse_of_vulnerability_at_destination",
 )
+# Stages whose indicators are asked as questions and answered yes, no or unknown.
+ASKED_STAGES = ("initial", "debriefing")
+# Which answer to an indicator's (first) question means the indicator is present.
+POLARITIES = ("yes", "no")
 STAGE_DIMENSIONS = {"initial": ("initial",), "debriefing": DIMENSIONS, "forced_labour": ("forced_labour",)}
 
 
@@ -56,6 +65,9 @@ class IndicatorDefinition:
     maps_to: tuple[str, ...]
     help_en: str = ""
     help_zh: str = ""
+    # "yes": a Yes to the question means the indicator is present ("Do you owe money…?");
+    # "no": a No means it is present ("Can you leave when you want?"); "" for indicators never asked.
+    indicated_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -299,8 +311,13 @@ def _rules_check(data: Any, problems: list[str]) -> dict[str, Any]:
     return data
 
 
-def checklist_parse(data: dict[str, Any]) -> ChecklistDefinition:
-    """Validates a whole document; every problem is reported at once."""
+def checklist_parse(data: dict[str, Any], *, polarity_required: bool = True) -> ChecklistDefinition:
+    """Validates a whole document; every problem is reported at once.
+
+    Every indicator asked as a question must say which answer indicates it (`indicated_by`: "yes" or
+    "no"). Only the shipped version 2026.1, loaded by migration before the format stated it, is read
+    with `polarity_required=False`: in it a Yes always recorded the indicator as present.
+    """
     problems: list[str] = []
     code, version = _code(data.get("code"), 60), _code(data.get("version"), 30)
     if isinstance(data.get("version"), float):
@@ -348,6 +365,17 @@ def checklist_parse(data: dict[str, Any]) -> ChecklistDefinition:
             problems.append(
                 _("Indicator %(code)s: strength must be strong, medium or weak.") % {"code": label}
             )
+        indicated_by = item.get("indicated_by", "" if polarity_required else "yes")
+        if stage not in ASKED_STAGES:
+            indicated_by = ""
+        elif indicated_by not in POLARITIES:
+            problems.append(
+                _(
+                    "Indicator %(code)s: say which answer to its question means the indicator is present "
+                    '(indicated_by: "yes" or "no").'
+                )
+                % {"code": label}
+            )
         text_en, text_zh = _text(item.get("text_en"), 300), _text(item.get("text_zh"), 300)
         if not text_en or not text_zh:
             problems.append(_("Indicator %(code)s needs wording in English and Chinese.") % {"code": label})
@@ -364,6 +392,7 @@ def checklist_parse(data: dict[str, Any]) -> ChecklistDefinition:
                 maps_to=_strings(item.get("maps_to")),
                 help_en=_text(item.get("help_en"), 1000),
                 help_zh=_text(item.get("help_zh"), 1000),
+                indicated_by=str(indicated_by or ""),
             )
         )
     by_code = {item.code: item for item in indicators}
@@ -397,5 +426,8 @@ def checklist_parse(data: dict[str, Any]) -> ChecklistDefinition:
     )
 
 
-def default_definition() -> ChecklistDefinition:
-    return checklist_parse(document_load(DEFAULT_PATH.read_text(encoding="utf-8")))
+def default_definition(path: Path = DEFAULT_PATH) -> ChecklistDefinition:
+    """A shipped default version; 2026.1 predates the polarity field and is read as it was meant."""
+    return checklist_parse(
+        document_load(path.read_text(encoding="utf-8")), polarity_required=path != DEFAULT_2026_1_PATH
+    )

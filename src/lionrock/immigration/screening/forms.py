@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lionrock.immigration.enforcement.models import Person
-from lionrock.immigration.screening.models import Answer, Case, Debriefing, Indicator, Referral
+from lionrock.immigration.screening.models import Case, Debriefing, Indicator, Referral
 
 ANSWER_PREFIX = "answer_"
 NOTE_PREFIX = "note_"
 
 
+def answer_choices(indicator: Indicator) -> list[tuple[str, Any]]:
+    """Yes / No / Unknown to the question as asked, each with what it means for the indicator."""
+    if indicator.indicated_by == "no":
+        return [
+            ("yes", _("Yes — indicator absent")),
+            ("no", _("No — indicator present")),
+            ("unknown", _("Unknown — not known")),
+        ]
+    return [
+        ("yes", _("Yes — indicator present")),
+        ("no", _("No — indicator absent")),
+        ("unknown", _("Unknown — not known")),
+    ]
+
+
 def _blank(choices: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
     return [("", _("— choose —")), *choices]
+
+
+class IndicatorRow(NamedTuple):
+    """One indicator on an interview page: the question's answer and note fields, the indicator's
+    wording in the reader's language, and what the initial screening established for it."""
+
+    indicator: Indicator
+    answer: forms.BoundField
+    note: forms.BoundField
+    text: str
+    established: list[Any]
 
 
 class CaseForm(forms.Form):
@@ -65,12 +91,17 @@ class InterviewForm(forms.Form):
     def __init__(self, *args: Any, indicators: list[Indicator], language: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.indicators = indicators
+        self.interview_language = language
+        # Per code, the initial-screening answers that established the indicator (set by the view).
+        self.established: dict[str, list[Any]] = {}
         for indicator in indicators:
+            # The officer answers the question as asked; beside each answer, what it means for the indicator.
+            questions = indicator.questions(language)
             self.fields[ANSWER_PREFIX + indicator.code] = forms.ChoiceField(
-                label=indicator.text(language),
-                choices=Answer.Value.choices,
+                label=questions[0] if questions else indicator.text(language),
+                choices=answer_choices(indicator),
                 widget=forms.RadioSelect,
-                help_text=" ".join(indicator.questions(language)),
+                help_text=" ".join(questions[1:]),
                 error_messages={"required": _("Answer yes, no or unknown.")},
             )
             self.fields[NOTE_PREFIX + indicator.code] = forms.CharField(
@@ -93,8 +124,17 @@ class InterviewForm(forms.Form):
     def interview_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in InterviewForm.base_fields]
 
-    def indicator_rows(self) -> list[tuple[Indicator, forms.BoundField, forms.BoundField]]:
-        return [(i, self[ANSWER_PREFIX + i.code], self[NOTE_PREFIX + i.code]) for i in self.indicators]
+    def indicator_rows(self) -> list[IndicatorRow]:
+        return [
+            IndicatorRow(
+                i,
+                self[ANSWER_PREFIX + i.code],
+                self[NOTE_PREFIX + i.code],
+                i.text(self.interview_language),
+                self.established.get(i.code, []),
+            )
+            for i in self.indicators
+        ]
 
 
 class InitialScreeningForm(InterviewForm):
@@ -121,6 +161,14 @@ class DebriefingForm(InterviewForm):
     decision_reasons = forms.CharField(
         label=_("Reasons for the decision"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
+
+
+class RouteForm(forms.Form):
+    supervisor = forms.TypedChoiceField(label=_("Supervisor to review it"), coerce=int)
+
+    def __init__(self, *args: Any, supervisors: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].choices = _blank(supervisors)  # type: ignore[attr-defined]
 
 
 class ReviewForm(forms.Form):

@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lionrock.core.accounts.models import Organisation
+from lionrock.core.workflow.models import Transition
 from lionrock.immigration.enforcement.encryption import EncryptedTextField
 from lionrock.immigration.enforcement.models import Person, ScreeningOwed
 
@@ -52,6 +54,29 @@ class Checklist(models.Model):
         if language and language.startswith("zh") and self.title_zh:
             return self.title_zh
         return self.title_en
+
+
+class IndicatedBy(models.TextChoices):
+    """The polarity of an indicator's question: which answer means the indicator is present."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_ASKED = "", _("—")
+
+
+class Presence(models.TextChoices):
+    """What an answer means for the indicator: the only thing the rules and statistics count."""
+
+    PRESENT = "present", _("Indicator present")
+    ABSENT = "absent", _("Indicator absent")
+    UNKNOWN = "unknown", _("Not known")
+
+
+def presence_of(answer: str, indicated_by: str) -> str:
+    """The indicator's presence from the answer to its question as asked; unknown stays unknown."""
+    if answer not in ("yes", "no"):
+        return Presence.UNKNOWN
+    return Presence.PRESENT if answer == (indicated_by or "yes") else Presence.ABSENT
 
 
 class Indicator(models.Model):
@@ -97,6 +122,11 @@ class Indicator(models.Model):
     help_en = models.TextField(blank=True)
     help_zh = models.TextField(blank=True)
     maps_to = models.JSONField(default=list)
+    # Which answer to the question means the indicator is present: "yes" ("Do you owe money…?") or "no"
+    # ("Can you leave when you want?"); blank for the forced-labour indicators, which are never asked.
+    indicated_by = models.CharField(
+        _("answer that indicates"), max_length=3, choices=IndicatedBy.choices, default="yes", blank=True
+    )
 
     class Meta:
         ordering: ClassVar = ["checklist", "position"]
@@ -118,6 +148,17 @@ class Indicator(models.Model):
     def questions(self, language: str | None = None) -> list[str]:
         chosen = self.questions_zh if language and language.startswith("zh") else self.questions_en
         return list(chosen or self.questions_en or [])
+
+    def presence(self, answer: str) -> str:
+        return presence_of(answer, self.indicated_by)
+
+    def answer_for(self, presence: str) -> str:
+        """The answer to this indicator's question that records the given presence."""
+        if presence == Presence.PRESENT:
+            return self.indicated_by or "yes"
+        if presence == Presence.ABSENT:
+            return "no" if (self.indicated_by or "yes") == "yes" else "yes"
+        return "unknown"
 
 
 class Case(models.Model):
@@ -323,8 +364,20 @@ class Debriefing(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = EncryptedTextField(_("supervisor's note"), blank=True)
+    # Set by an organisation administrator when the decision needs a named supervisor (four eyes: the one
+    # who recorded it cannot review it); only that supervisor then reviews it.
+    review_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to be reviewed by"),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # When the officer last saved the unfinished debriefing (answers are kept as they go).
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-pk"]
@@ -335,12 +388,19 @@ class Debriefing(models.Model):
 
 
 class Answer(models.Model):
-    """One indicator's answer in an initial screening or a debriefing, with the officer's notes."""
+    """One indicator's answer in an initial screening or a debriefing, with the officer's notes.
+
+    `value` is the answer to the question as it was asked; `presence` what it means for the indicator,
+    derived through the indicator's polarity (`Indicator.indicated_by`) when the answer is recorded. An
+    answer to a debriefing that is not yet submitted is a draft, saved as the officer goes.
+    """
 
     class Value(models.TextChoices):
         YES = "yes", _("Yes")
         NO = "no", _("No")
         UNKNOWN = "unknown", _("Unknown")
+
+    Presence = Presence
 
     screening = models.ForeignKey(
         InitialScreening, on_delete=models.CASCADE, null=True, blank=True, related_name="answers"
@@ -350,6 +410,7 @@ class Answer(models.Model):
     )
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="answers")
     value = models.CharField(_("answer"), max_length=10, choices=Value.choices)
+    presence = models.CharField(_("indicator"), max_length=10, choices=Presence.choices, default="")
     note = EncryptedTextField(_("notes and evidence"), blank=True)
 
     class Meta:
@@ -438,6 +499,8 @@ class Referral(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     provider_note = EncryptedTextField(_("provider's note"), blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The history of states goes with the record (retention included).
+    transitions = GenericRelation(Transition)
 
     class Meta:
         ordering: ClassVar = ["-sent_at", "-pk"]

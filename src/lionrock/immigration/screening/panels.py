@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lionrock.core.accounts.access import Actor
+from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.roles import Module
 from lionrock.core.shell.registry import Attention, NavEntry, Panel, nav_register, panel_register
 from lionrock.immigration.enforcement.models import Person
@@ -29,7 +29,43 @@ def _screening_panel(actor: Actor) -> Panel | None:
         items.append(
             Attention(_("Decisions awaiting your approval"), counts["review"], reverse("screening:queue"))
         )
+    if counts["waiting"]:
+        # Four eyes: the user's own decisions stay in sight until another supervisor reviews them.
+        items.append(
+            Attention(
+                _("Your decisions waiting for another supervisor"),
+                counts["waiting"],
+                reverse("screening:queue"),
+            )
+        )
     return Panel(_("Victim screening"), items, _("No screening work is waiting for you."))
+
+
+def _routing_panel(actor: Actor) -> Panel | None:
+    """For organisation administrators of a department with screening: decisions no one else can review."""
+    try:
+        rows = selectors.decisions_to_route(actor=actor)
+    except NotFound:
+        return None
+    if not rows:
+        return None
+    stuck = sum(1 for row in rows if row.stuck and row.review_by is None)
+    items = (
+        [
+            Attention(
+                _("Screening decisions no other supervisor can review"),
+                stuck,
+                reverse("screening:decisions_route"),
+                "warning",
+            )
+        ]
+        if stuck
+        else []
+    )
+    items.append(
+        Attention(_("Screening decisions awaiting review"), len(rows), reverse("screening:decisions_route"))
+    )
+    return Panel(_("Screening reviews"), items, "")
 
 
 def _support_panel(actor: Actor) -> Panel | None:
@@ -60,4 +96,5 @@ def register() -> None:
     nav_register(NavEntry(Module.SUPPORT, _("Referrals"), "screening:incoming", order=450))
     panel_register(Module.SCREENING, _screening_panel)
     panel_register(Module.SUPPORT, _support_panel)
+    panel_register(Module.ORGANISATION, _routing_panel)
     person_section_register(_person_status_section)

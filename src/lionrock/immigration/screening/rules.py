@@ -1,16 +1,20 @@
-"""The combination rules, applied to answers: pure functions over plain data, no database.
+"""The combination rules, applied to indicators' presence: pure functions over plain data, no database.
 
-A checklist's rules are data (see data/default_checklist.json and docs/users/screening.md):
+The rules never see the answer to a question: they see whether each indicator is present, absent or
+unknown, derived from the answer through the indicator's polarity (`indicated_by` in the checklist), so a
+No to "Can you leave when you want?" counts as present and a Yes as absent.
 
-* ``initial.debriefing_when_present_at_least``: how many initial-form indicators answered "yes" require a
+A checklist's rules are data (see data/default_checklist_2026_2.json and docs/users/screening.md):
+
+* ``initial.debriefing_when_present_at_least``: how many initial-form indicators present require a
   full debriefing (the default, 1, is the published Hong Kong rule: any indicator).
-* ``dimension_present``: a list of alternatives; a dimension is present when the "yes" answers in it meet
+* ``dimension_present``: a list of alternatives; a dimension is present when its present indicators meet
   every minimum of at least one alternative. Keys: strong, medium, weak, medium_or_weak.
 * ``trafficking``: groups of dimensions; trafficking is indicated when every group has a present dimension.
 * ``forced_labour.present_at_least``: how many of the ILO forced-labour indicators must be present; each
-  is present when an operational indicator that maps to it is answered "yes".
+  is present when an operational indicator that maps to it is present.
 
-Unknown answers never count as present; when treating them as present would change the outcome, the
+Unknown never counts as present; when treating them as present would change the outcome, the
 recommendation is "insufficient information".
 """
 
@@ -20,8 +24,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-YES, NO, UNKNOWN = "yes", "no", "unknown"
-ANSWERS = (YES, NO, UNKNOWN)
+# The answers to a question as asked, and what they mean for the indicator (models.Presence).
+ANSWERS = ("yes", "no", "unknown")
+PRESENT, ABSENT, UNKNOWN = "present", "absent", "unknown"
+PRESENCES = (PRESENT, ABSENT, UNKNOWN)
 STRENGTHS = ("strong", "medium", "weak")
 COUNT_KEYS = frozenset({"strong", "medium", "weak", "medium_or_weak"})
 
@@ -61,9 +67,9 @@ def dimension_present(counts: Mapping[str, int], alternatives: Sequence[Mapping[
     )
 
 
-def initial_outcome(answers: Mapping[str, str], rules: Mapping[str, Any]) -> tuple[bool, list[str]]:
-    """(debriefing required, the codes answered "yes")."""
-    present = sorted(code for code, answer in answers.items() if answer == YES)
+def initial_outcome(presence: Mapping[str, str], rules: Mapping[str, Any]) -> tuple[bool, list[str]]:
+    """(debriefing required, the codes of the indicators present)."""
+    present = sorted(code for code, state in presence.items() if state == PRESENT)
     needed = int(rules.get("initial", {}).get("debriefing_when_present_at_least", 1))
     return len(present) >= needed, present
 
@@ -145,16 +151,16 @@ class Recommendation:
 
 
 def recommend(
-    answers: Mapping[str, str],
+    presence: Mapping[str, str],
     indicators: Sequence[RuleIndicator],
     rules: Mapping[str, Any],
     *,
     exploitation: str = "labour",
 ) -> Recommendation:
     """Trafficking (for the recorded form of exploitation) first, then forced labour, then whether the
-    unknown answers could still change the outcome, else not identified."""
-    yes = {code for code, answer in answers.items() if answer == YES}
-    unknown = sorted(code for code, answer in answers.items() if answer == UNKNOWN)
+    unknown indicators could still change the outcome, else not identified."""
+    yes = {code for code, state in presence.items() if state == PRESENT}
+    unknown = sorted(code for code, state in presence.items() if state == UNKNOWN)
     confirmed = _evaluate(yes, indicators, rules)
     optimistic = _evaluate(yes | set(unknown), indicators, rules)
     if confirmed.trafficking:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class IndicatorOut(Schema):
@@ -15,6 +15,10 @@ class IndicatorOut(Schema):
     text_zh: str
     questions_en: list[str]
     questions_zh: list[str]
+    indicated_by: str = Field(
+        description='Which answer to the first question means the indicator is present: "yes" or "no"; '
+        "empty for indicators that are never asked (ILO forced-labour indicators)."
+    )
     maps_to: list[str]
 
 

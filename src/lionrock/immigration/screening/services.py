@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor
@@ -26,9 +27,11 @@ from lionrock.core.accounts.roles import Role
 from lionrock.core.accounts.selectors import users_with_role
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
+from lionrock.core.workflow import Workflow
+from lionrock.core.workflow.services import transition_record
 from lionrock.immigration.enforcement import services as enforcement
 from lionrock.immigration.enforcement.models import Person, ScreeningOwed
-from lionrock.immigration.screening import checklists, rules
+from lionrock.immigration.screening import checklists, four_eyes, notices, rules
 from lionrock.immigration.screening.models import (
     Answer,
     Case,
@@ -70,7 +73,10 @@ def checklist_store(
     loaded_by_id: int | None = None,
     active: bool = False,
 ) -> Any:
-    """Stores a validated definition with its indicators; also used by the data migration."""
+    """Stores a validated definition with its indicators; also used by the data migrations (whose
+    historical models may predate a field, which is then left out)."""
+    fields = {field.name for field in indicator_model._meta.get_fields()}
+    polarity = "indicated_by" in fields
     checklist = checklist_model.objects.create(
         code=definition.code,
         version=definition.version,
@@ -103,6 +109,7 @@ def checklist_store(
                 help_en=item.help_en,
                 help_zh=item.help_zh,
                 maps_to=list(item.maps_to),
+                **({"indicated_by": item.indicated_by} if polarity else {}),
             )
             for position, item in enumerate(definition.indicators, start=1)
         ]
@@ -356,6 +363,12 @@ def _answers_check(indicators: list[Indicator], answers: AnswerInput) -> dict[st
     return {code: (value, _text(note)) for code, (value, note) in answers.items()}
 
 
+def _presence(indicators: list[Indicator], clean: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """Each indicator present, absent or unknown, from the answer to its question through its polarity."""
+    by_code = {indicator.code: indicator for indicator in indicators}
+    return {code: by_code[code].presence(value) for code, (value, _note) in clean.items()}
+
+
 def _debriefer_choices(organisation_id: int) -> set[int]:
     organisation = Organisation.objects.get(pk=organisation_id)
     officers = users_with_role(role=Role.SCREENING_OFFICER, organisation=organisation)
@@ -387,7 +400,8 @@ def initial_screening_record(
     indicators = list(checklist.indicators.filter(stage=Indicator.Stage.INITIAL))
     values = _interview_check(interview)
     clean = _answers_check(indicators, answers)
-    required, present = rules.initial_outcome({c: v for c, (v, _n) in clean.items()}, checklist.rules)
+    presence = _presence(indicators, clean)
+    required, present = rules.initial_outcome(presence, checklist.rules)
     reasons = _text(reasons)
     if not required and not reasons:
         raise ValidationFailed(_("No indicator is present: give your reasons for screening the person out."))
@@ -409,7 +423,13 @@ def initial_screening_record(
     by_code = {indicator.code: indicator for indicator in indicators}
     Answer.objects.bulk_create(
         [
-            Answer(screening=screening, indicator=by_code[code], value=value, note=note)
+            Answer(
+                screening=screening,
+                indicator=by_code[code],
+                value=value,
+                presence=presence[code],
+                note=note,
+            )
             for code, (value, note) in clean.items()
         ]
     )
@@ -472,9 +492,9 @@ def debriefing_assign(
 
 
 def recommendation_compute(
-    *, checklist: Checklist, answers: Mapping[str, str], exploitation: str
+    *, checklist: Checklist, presence: Mapping[str, str], exploitation: str
 ) -> rules.Recommendation:
-    """The rules of the checklist version applied to a debriefing's answers."""
+    """The rules of the checklist version applied to the presence of each debriefing indicator."""
     indicators = [
         rules.RuleIndicator(
             code=item.code,
@@ -485,7 +505,7 @@ def recommendation_compute(
         )
         for item in checklist.indicators.all()
     ]
-    return rules.recommend(answers, indicators, checklist.rules, exploitation=exploitation)
+    return rules.recommend(presence, indicators, checklist.rules, exploitation=exploitation)
 
 
 @transaction.atomic
@@ -515,10 +535,9 @@ def debriefing_record(
     values = _interview_check(interview)
     indicators = list(debriefing.checklist.indicators.filter(stage=Indicator.Stage.DEBRIEFING))
     clean = _answers_check(indicators, answers)
+    presence = _presence(indicators, clean)
     recommendation = recommendation_compute(
-        checklist=debriefing.checklist,
-        answers={code: value for code, (value, _note) in clean.items()},
-        exploitation=exploitation,
+        checklist=debriefing.checklist, presence=presence, exploitation=exploitation
     )
     for name, value in values.items():
         setattr(debriefing, name, value)
@@ -535,7 +554,13 @@ def debriefing_record(
     by_code = {indicator.code: indicator for indicator in indicators}
     Answer.objects.bulk_create(
         [
-            Answer(debriefing=debriefing, indicator=by_code[code], value=value, note=note)
+            Answer(
+                debriefing=debriefing,
+                indicator=by_code[code],
+                value=value,
+                presence=presence[code],
+                note=note,
+            )
             for code, (value, note) in clean.items()
         ]
     )
@@ -578,12 +603,9 @@ def debriefing_review(*, actor: Actor, debriefing: Debriefing, approve: bool, no
     access.require(actor, Role.SCREENING_SUPERVISOR, organisation=debriefing.case.organisation_id)
     assert actor.user is not None
     debriefing = Debriefing.objects.select_for_update().select_related("case").get(pk=debriefing.pk)
-    if debriefing.state != Debriefing.State.SUBMITTED:
-        raise ValidationFailed(_("Only a submitted decision can be approved or returned."))
-    if actor.user.pk == debriefing.officer_id:
-        raise ValidationFailed(
-            _("You recorded this decision; another supervisor must review it (four eyes).")
-        )
+    refusal = four_eyes.review_refusal(actor=actor, debriefing=debriefing)
+    if refusal is not None:
+        raise ValidationFailed(refusal)
     note = _text(note)
     if not approve and not note:
         raise ValidationFailed(_("Say what needs more work when you return a decision."))
@@ -597,8 +619,9 @@ def debriefing_review(*, actor: Actor, debriefing: Debriefing, approve: bool, no
         case.stage = Case.Stage.DECIDED
     else:
         debriefing.state = Debriefing.State.RETURNED
+        debriefing.review_by = None
         case.stage = Case.Stage.DEBRIEFING_DUE
-    debriefing.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note"])
+    debriefing.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note", "review_by"])
     case.save(update_fields=["stage", "status", "victim_type"])
     audit.record(
         actor=actor,
@@ -606,6 +629,128 @@ def debriefing_review(*, actor: Actor, debriefing: Debriefing, approve: bool, no
         target=debriefing,
         changes={"case": case.pk, "status": case.status, "victim_type": case.victim_type},
         summary=case.reference,
+    )
+    return debriefing
+
+
+@transaction.atomic
+def debriefing_route(*, actor: Actor, debriefing: Debriefing, supervisor: User) -> Debriefing:
+    """An organisation administrator names the supervisor who reviews a decision, so that a decision
+    recorded by the department's only supervisor (who may not review it) does not wait for ever."""
+    access.require(actor, Role.ORG_ADMIN, organisation=debriefing.case.organisation_id)
+    debriefing = Debriefing.objects.select_for_update().select_related("case").get(pk=debriefing.pk)
+    if debriefing.state != Debriefing.State.SUBMITTED:
+        raise ValidationFailed(_("Only a decision awaiting approval can be routed to a supervisor."))
+    organisation = Organisation.objects.get(pk=debriefing.case.organisation_id)
+    supervisors = users_with_role(role=Role.SCREENING_SUPERVISOR, organisation=organisation)
+    if not supervisors.filter(pk=supervisor.pk).exists():
+        raise ValidationFailed(_("Route the decision to a screening supervisor of the department."))
+    if not four_eyes.may_route_to(debriefing=debriefing, supervisor_id=supervisor.pk):
+        raise ValidationFailed(
+            _("The supervisor who recorded the decision cannot review it; choose another supervisor.")
+        )
+    before = debriefing.review_by_id
+    debriefing.review_by = supervisor
+    debriefing.save(update_fields=["review_by"])
+    audit.record(
+        actor=actor,
+        action="screening.debriefing.route",
+        target=debriefing,
+        changes={"case": debriefing.case_id, "review_by": supervisor.pk, "before": before},
+        summary=debriefing.case.reference,
+    )
+    return debriefing
+
+
+# --- Drafts of a debriefing -----------------------------------------------------------------------------
+
+DRAFT_TEXT_FIELDS = {"location": 200, "language": 40, "interpreter": 200, "decision_reasons": TEXT_LIMIT}
+
+
+def _whole(low: int, high: int) -> Callable[[Any], bool]:
+    return lambda value: isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+_DRAFT_CHECKS: dict[str, Callable[[Any], bool]] = {
+    **{name: lambda value: isinstance(value, str) for name in DRAFT_TEXT_FIELDS},
+    "breaks_offered": _whole(0, 50),
+    "breaks_taken": _whole(0, 50),
+    "duration_minutes": _whole(1, 24 * 60),
+    "started_at": lambda value: isinstance(value, datetime),
+    "consent_given": lambda value: isinstance(value, bool),
+    "information_given": lambda value: isinstance(value, bool),
+    "exploitation": lambda value: value in Debriefing.Exploitation.values,
+    "decision": lambda value: value == "" or value in Debriefing.Recommendation.values,
+}
+
+
+@dataclass(frozen=True)
+class DebriefingDraft:
+    """What the officer has entered so far; every part may be missing. Answers map a code to
+    (answer, note); an empty answer with an empty note clears a saved draft answer."""
+
+    answers: Mapping[str, tuple[str, str]]
+    details: Mapping[str, Any] | None = None
+
+
+@transaction.atomic
+def debriefing_draft_save(*, actor: Actor, debriefing: Debriefing, draft: DebriefingDraft) -> Debriefing:
+    """Keeps the unfinished debriefing server-side as the officer goes, so nothing is lost on a timeout
+    or a closed tab. Nothing is submitted and no recommendation is computed; the audit row names the
+    debriefing and how many answers were saved, never an answer or a note."""
+    access.require(actor, *SCREENERS, organisation=debriefing.case.organisation_id)
+    debriefing = Debriefing.objects.select_for_update().select_related("case").get(pk=debriefing.pk)
+    if debriefing.state not in (Debriefing.State.ASSIGNED, Debriefing.State.RETURNED):
+        raise ValidationFailed(_("This debriefing has been submitted and cannot be changed."))
+    indicators = {
+        item.code: item for item in debriefing.checklist.indicators.filter(stage=Indicator.Stage.DEBRIEFING)
+    }
+    stray = sorted(set(draft.answers) - set(indicators))
+    if stray:
+        raise ValidationFailed(
+            _("These are not indicators of this checklist: %(codes)s.") % {"codes": ", ".join(stray)}
+        )
+    saved = {answer.indicator.code: answer for answer in debriefing.answers.select_related("indicator")}
+    changed = 0
+    for code, (value, note) in draft.answers.items():
+        note = _text(note)
+        if value not in rules.ANSWERS and value:
+            raise ValidationFailed(_("Answer yes, no or unknown."))
+        current = saved.get(code)
+        if not value and not note:
+            if current is not None:
+                current.delete()
+                changed += 1
+            continue
+        # A note without an answer yet is kept with the answer "unknown" until the officer chooses.
+        value = value or (current.value if current else rules.UNKNOWN)
+        presence = indicators[code].presence(value)
+        if current is None:
+            Answer.objects.create(
+                debriefing=debriefing, indicator=indicators[code], value=value, presence=presence, note=note
+            )
+            changed += 1
+        elif (current.value, current.note) != (value, note):
+            current.value, current.presence, current.note = value, presence, note
+            current.save(update_fields=["value", "presence", "note"])
+            changed += 1
+    fields = ["draft_saved_at"]
+    for name, value in (draft.details or {}).items():
+        check = _DRAFT_CHECKS.get(name)
+        if check is None or not check(value):
+            continue  # a detail not valid yet is simply not kept; the submission checks everything
+        setattr(
+            debriefing, name, _text(value, DRAFT_TEXT_FIELDS[name]) if name in DRAFT_TEXT_FIELDS else value
+        )
+        fields.append(name)
+    debriefing.draft_saved_at = timezone.now()
+    debriefing.save(update_fields=fields)
+    audit.record(
+        actor=actor,
+        action="screening.debriefing.draft",
+        target=debriefing,
+        changes={"case": debriefing.case_id, "answers_changed": changed, "fields": sorted(fields)},
+        summary=debriefing.case.reference,
     )
     return debriefing
 
@@ -698,54 +843,76 @@ def referral_create(
             "consent": consent_given,
         },
     )
+    notices.referral_sent(actor=actor, referral=referral)
     return referral
 
 
-_PROVIDER_NEXT = {
-    Referral.State.SENT: {Referral.State.ACCEPTED, Referral.State.DECLINED},
-    Referral.State.ACCEPTED: {Referral.State.IN_PROGRESS, Referral.State.COMPLETED},
-    Referral.State.IN_PROGRESS: {Referral.State.COMPLETED},
-}
+REFERRAL_PROVIDER_FLOW = Workflow(
+    action="screening.referral.update",
+    field="state",
+    steps={
+        Referral.State.SENT: {Referral.State.ACCEPTED, Referral.State.DECLINED},
+        Referral.State.ACCEPTED: {Referral.State.IN_PROGRESS, Referral.State.COMPLETED},
+        Referral.State.IN_PROGRESS: {Referral.State.COMPLETED},
+    },
+    refusal=gettext_lazy("A referral cannot go from %(before)s to %(after)s."),
+)
 
 
 @transaction.atomic
 def referral_update(*, actor: Actor, referral: Referral, state: str, note: str = "") -> Referral:
-    """The provider's steps: sent -> accepted or declined -> in progress -> completed."""
+    """The provider's steps: sent -> accepted or declined -> in progress -> completed.
+
+    The note stays encrypted on the referral; the history keeps who and when, not the note.
+    """
     access.require(actor, Role.SERVICE_PROVIDER, organisation=referral.provider_id)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    allowed = _PROVIDER_NEXT.get(Referral.State(referral.state), set())
-    if state not in allowed:
-        raise ValidationFailed(
-            _("A referral cannot go from %(before)s to %(after)s.")
-            % {"before": referral.get_state_display(), "after": state}
-        )
+    REFERRAL_PROVIDER_FLOW.check(referral, state)
     if state == Referral.State.DECLINED and not _text(note):
         raise ValidationFailed(_("Say why the referral is declined."))
-    referral.state = state
     referral.provider_note = _text(note) or referral.provider_note
     referral.updated_at = timezone.now()
-    referral.save(update_fields=["state", "provider_note", "updated_at"])
-    audit.record(actor=actor, action="screening.referral.update", target=referral, changes={"state": state})
+    REFERRAL_PROVIDER_FLOW.move(
+        actor=actor,
+        record=referral,
+        to=state,
+        update_fields=["provider_note", "updated_at"],
+    )
+    notices.referral_updated(actor=actor, referral=referral)
     return referral
 
 
 @transaction.atomic
 def referral_revoke(*, actor: Actor, referral: Referral, reason: str) -> Referral:
+    """The referring officer withdraws a referral that is still open, saying why."""
     access.require(actor, *SCREENERS, organisation=referral.case.organisation_id)
     if referral.state in (Referral.State.DECLINED, Referral.State.COMPLETED, Referral.State.REVOKED):
         raise ValidationFailed(_("This referral is closed."))
     if not _text(reason):
         raise ValidationFailed(_("Say why the referral is revoked."))
+    before = referral.state
     referral.state = Referral.State.REVOKED
     referral.updated_at = timezone.now()
     referral.save(update_fields=["state", "updated_at"])
-    audit.record(actor=actor, action="screening.referral.revoke", target=referral, changes={"reason": reason})
+    transition_record(
+        actor=actor,
+        record=referral,
+        field="state",
+        before=before,
+        after=Referral.State.REVOKED,
+        action="screening.referral.revoke",
+        # The reason may name the person: only its digest is kept, as before.
+        audit_changes={"reason": reason},
+    )
+    notices.referral_revoked(actor=actor, referral=referral)
     return referral
 
 
 @transaction.atomic
 def reminders_send(*, now: datetime | None = None) -> int:
-    """Marks overdue referrals and debriefings as reminded, once a day each; run by the task queue.
+    """Reminds providers of overdue referrals and officers of overdue debriefings, once a day each.
+
+    Each reminder reaches the inbox and, by each person's preference, e-mail; run by the task queue.
 
     The overdue debriefings also stand out on the officer's queue and home panel.
 
@@ -761,6 +928,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
         referral.reminded_at = now
         referral.save(update_fields=["reminded_at"])
         audit.record(actor=None, actor_label="system", action="screening.referral.remind", target=referral)
+        notices.referral_overdue(referral=referral)
         logger.info("referral %s is overdue; provider reminded", referral.pk)
         count += 1
     late = Debriefing.objects.filter(
@@ -772,6 +940,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
         audit.record(
             actor=None, actor_label="system", action="screening.debriefing.remind", target=debriefing
         )
+        notices.debriefing_overdue(debriefing=debriefing)
         logger.info("debriefing %s is overdue; officer reminded", debriefing.pk)
         count += 1
     return count

@@ -19,7 +19,7 @@ from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role
 from lionrock.core.accounts.services import ValidationFailed
-from lionrock.immigration.screening import checklists, selectors, services
+from lionrock.immigration.screening import checklists, four_eyes, selectors, services
 from lionrock.immigration.screening.explanation import explanation_sentences
 from lionrock.immigration.screening.forms import (
     AssignForm,
@@ -31,9 +31,17 @@ from lionrock.immigration.screening.forms import (
     ReasonForm,
     ReferralForm,
     ReviewForm,
+    RouteForm,
     SupportDetailsForm,
 )
-from lionrock.immigration.screening.models import Case, Debriefing, Indicator, Referral, ServiceKind
+from lionrock.immigration.screening.models import (
+    Answer,
+    Case,
+    Debriefing,
+    Indicator,
+    Referral,
+    ServiceKind,
+)
 
 UPLOAD_SESSION_KEY = "screening.checklist_upload"
 
@@ -78,6 +86,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "owed": selectors.cases_owed(actor=actor),
             "debriefings": list(selectors.debriefings_assigned(actor=actor)),
             "reviews": list(selectors.debriefings_for_review(actor=actor)),
+            "waiting": list(selectors.debriefings_awaiting_other_supervisor(actor=actor)),
             "now": timezone.now(),
         },
     )
@@ -301,8 +310,51 @@ def initial_screening(request: HttpRequest, reference: str) -> HttpResponse:
 def _dimension_groups(form: DebriefingForm) -> list[tuple[str, list[Any]]]:
     groups: dict[str, list[Any]] = {}
     for row in form.indicator_rows():
-        groups.setdefault(str(Indicator.Dimension(row[0].dimension).label), []).append(row)
+        groups.setdefault(str(Indicator.Dimension(row.indicator.dimension).label), []).append(row)
     return list(groups.items())
+
+
+DRAFT_DETAILS = (
+    "started_at",
+    "duration_minutes",
+    "breaks_offered",
+    "breaks_taken",
+    "location",
+    "language",
+    "interpreter",
+    "consent_given",
+    "information_given",
+    "exploitation",
+    "decision",
+    "decision_reasons",
+)
+
+
+def _debriefing_form(actor: Actor, item: Debriefing, data: Any = None) -> DebriefingForm:
+    """The debriefing form filled with the saved draft, and with what the initial screening established
+    for the indicators not yet answered (marked on the page)."""
+    indicators = selectors.indicators_of(checklist=item.checklist, stage=Indicator.Stage.DEBRIEFING)
+    previous = selectors.debriefing_answers(actor=actor, debriefing=item)
+    established = selectors.debriefing_prefill(actor=actor, debriefing=item)
+    started = item.started_at or timezone.now()
+    initial: dict[str, Any] = {
+        "started_at": timezone.localtime(started).strftime("%Y-%m-%dT%H:%M"),
+        "exploitation": item.exploitation,
+    }
+    for name in DRAFT_DETAILS[1:]:
+        value = getattr(item, name)
+        if value not in (None, ""):
+            initial[name] = value
+    by_code = {indicator.code: indicator for indicator in indicators}
+    for code in established:
+        if code in by_code and code not in previous:
+            initial[f"answer_{code}"] = by_code[code].answer_for(Answer.Presence.PRESENT)
+    for code, answer in previous.items():
+        initial[f"answer_{code}"] = answer.value
+        initial[f"note_{code}"] = answer.note
+    form = DebriefingForm(data, indicators=indicators, language=_language(), initial=initial)
+    form.established = {code: answers for code, answers in established.items() if code in by_code}
+    return form
 
 
 @login_required
@@ -316,20 +368,7 @@ def debriefing(request: HttpRequest, debriefing_id: int) -> HttpResponse:
     editable = item.state in (Debriefing.State.ASSIGNED, Debriefing.State.RETURNED)
     form = None
     if editable:
-        previous = selectors.debriefing_answers(actor=actor, debriefing=item)
-        initial: dict[str, Any] = {
-            "started_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            "exploitation": item.exploitation,
-        }
-        for code, answer in previous.items():
-            initial[f"answer_{code}"] = answer.value
-            initial[f"note_{code}"] = answer.note
-        form = DebriefingForm(
-            request.POST or None,
-            indicators=selectors.indicators_of(checklist=item.checklist, stage=Indicator.Stage.DEBRIEFING),
-            language=language,
-            initial=initial,
-        )
+        form = _debriefing_form(actor, item, request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -352,7 +391,17 @@ def debriefing(request: HttpRequest, debriefing_id: int) -> HttpResponse:
     answers = (
         []
         if editable
-        else list(item.answers.select_related("indicator").filter(value__in=["yes", "unknown"]))
+        else list(
+            item.answers.select_related("indicator").filter(
+                presence__in=[Answer.Presence.PRESENT, Answer.Presence.UNKNOWN]
+            )
+        )
+    )
+    refusal = (
+        four_eyes.review_refusal(actor=actor, debriefing=item)
+        if item.state == Debriefing.State.SUBMITTED
+        and actor.has_role(Role.SCREENING_SUPERVISOR, item.case.organisation_id)
+        else None
     )
     return render(
         request,
@@ -376,12 +425,45 @@ def debriefing(request: HttpRequest, debriefing_id: int) -> HttpResponse:
             "can_review": (
                 item.state == Debriefing.State.SUBMITTED
                 and actor.has_role(Role.SCREENING_SUPERVISOR, item.case.organisation_id)
-                and actor.user is not None
-                and actor.user.pk != item.officer_id
+                and refusal is None
             ),
+            "review_refusal": refusal,
         },
         status=400 if form is not None and form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def debriefing_draft(request: HttpRequest, debriefing_id: int) -> HttpResponse:
+    """Saves what is entered so far (htmx as the officer goes, or the Save draft button); nothing is
+    checked for completeness and nothing is submitted."""
+    actor = actor_for_request(request)
+    item = selectors.debriefing_get(actor=actor, debriefing_id=debriefing_id)
+    if item.state not in (Debriefing.State.ASSIGNED, Debriefing.State.RETURNED):
+        raise NotFound
+    form = _debriefing_form(actor, item, request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    answers = {
+        indicator.code: (data.get(f"answer_{indicator.code}") or "", data.get(f"note_{indicator.code}") or "")
+        for indicator in form.indicators
+    }
+    details = {name: data[name] for name in DRAFT_DETAILS if name in data}
+    try:
+        item = services.debriefing_draft_save(
+            actor=actor, debriefing=item, draft=services.DebriefingDraft(answers=answers, details=details)
+        )
+    except ValidationFailed as exc:
+        if request.headers.get("HX-Request"):
+            # Shown in the page's status line (htmx swaps only successful responses).
+            return render(request, "screening/partials/draft_status.html", {"item": item, "error": str(exc)})
+        messages.error(request, str(exc))
+    else:
+        if request.headers.get("HX-Request"):
+            return render(request, "screening/partials/draft_status.html", {"item": item})
+        messages.success(request, _("Draft saved. Nothing is submitted until you submit for approval."))
+    return redirect("screening:debriefing", debriefing_id=item.pk)
 
 
 @login_required
@@ -420,6 +502,54 @@ def debriefing_assign(request: HttpRequest, debriefing_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Saved."))
     return redirect("screening:debriefing", debriefing_id=item.pk)
+
+
+# --- Routing a decision to a supervisor (organisation administrators) ---------------------------------
+
+
+def _route_choices(row: selectors.DecisionToRoute) -> list[tuple[int, str]]:
+    return [(u.pk, u.full_name or u.email) for u in row.reviewers]
+
+
+@login_required
+@require_GET
+def decisions_route(request: HttpRequest) -> HttpResponse:
+    """Decisions awaiting approval, for an organisation administrator to route one to a supervisor when the
+    department's only supervisor recorded it; references and staff only, no person's details."""
+    actor = actor_for_request(request)
+    rows = selectors.decisions_to_route(actor=actor)
+    return render(
+        request,
+        "screening/route.html",
+        {
+            "rows": [
+                (row, RouteForm(supervisors=_route_choices(row), prefix=str(row.debriefing.pk)))
+                for row in rows
+            ]
+        },
+    )
+
+
+@login_required
+@require_POST
+def decision_route(request: HttpRequest, debriefing_id: int) -> HttpResponse:
+    actor = actor_for_request(request)
+    row = selectors.decision_to_route_get(actor=actor, debriefing_id=debriefing_id)
+    form = RouteForm(request.POST, supervisors=_route_choices(row), prefix=str(debriefing_id))
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(_("Choose a supervisor from the list."))
+        chosen = next(u for u in row.reviewers if u.pk == form.cleaned_data["supervisor"])
+        services.debriefing_route(actor=actor, debriefing=row.debriefing, supervisor=chosen)
+    except ValidationFailed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Decision %(ref)s routed to %(name)s for review.")
+            % {"ref": row.reference, "name": chosen.full_name or chosen.email},
+        )
+    return redirect("screening:decisions_route")
 
 
 # --- Referrals -------------------------------------------------------------------------------------------

@@ -1,50 +1,25 @@
-"""Re-sealing encrypted values after a key rotation (see encryption.py for the procedure)."""
+"""Key rotation for enforcement: the keyed hashes of identity documents (see lionrock.core.crypto)."""
 
 from __future__ import annotations
 
-from django.apps import apps
-from django.db import transaction
-
-from lionrock.core.audit import services as audit
-from lionrock.immigration.enforcement.encryption import EncryptedTextField, blind_index
+from lionrock.core.crypto import blind_index
+from lionrock.core.crypto.rotation import keys_rotate
 from lionrock.immigration.enforcement.models import IdentityDocument
 
-__all__ = ["encrypted_values_rotate"]
+__all__ = ["document_indexes_recompute", "encrypted_values_rotate"]
 
 
-@transaction.atomic
 def encrypted_values_rotate() -> int:
-    """Reads every encrypted value with any configured key and writes it back with the current one.
+    """Re-seals every encrypted value of every module (``keys_rotate``); returns the fields re-sealed.
 
-    Every installed app is covered, not only enforcement: screening records use the same field and the
-    same keys, and would become unreadable once the old key is dropped. The keyed hashes that find the same
-    identity document on two persons are recomputed with the current key too, or duplicates would no
-    longer be found after the old key goes.
-
-    Run after moving the old key to LIONROCK_FIELD_KEYS_PREVIOUS; afterwards the old key can be dropped.
-    Returns the number of values re-sealed.
+    Kept for ``enforcement_keys_rotate``; the one command for all is ``keys_rotate``.
     """
-    count = 0
-    for model in apps.get_models():
-        fields = [field.name for field in model._meta.fields if isinstance(field, EncryptedTextField)]
-        if not fields:
-            continue
-        for row in model._default_manager.values("pk", *fields).iterator(chunk_size=500):
-            values = {name: row[name] for name in fields if row[name]}
-            if values:
-                model._default_manager.filter(pk=row["pk"]).update(**values)
-                count += len(values)
-    indexes = _document_indexes_recompute()
-    audit.record(
-        actor=None,
-        actor_label="key rotation",
-        action="enforcement.encryption.rotate",
-        changes={"values": count, "document_indexes": indexes},
-    )
-    return count
+    return keys_rotate()["fields"]
 
 
-def _document_indexes_recompute() -> int:
+def document_indexes_recompute() -> int:
+    """Recomputes each identity document's keyed hash with the current key; registered as a rotation hook
+    so duplicates are still found after the old key goes."""
     changed = 0
     rows = IdentityDocument.objects.values_list("pk", "kind", "number", "number_index")
     for pk, kind, number, stored in rows.iterator(chunk_size=500):

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor
@@ -20,6 +20,7 @@ from lionrock.core.accounts.roles import Role
 from lionrock.core.accounts.selectors import users_with_role
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
+from lionrock.core.workflow import Workflow
 from lionrock.immigration.enforcement.addresses import address_normalise
 from lionrock.immigration.enforcement.models import (
     Arrest,
@@ -310,11 +311,16 @@ def operation_record_update(
     return operation
 
 
-_OPERATION_NEXT = {
-    Operation.Status.PLANNED: {Operation.Status.EXECUTED, Operation.Status.CLOSED},
-    Operation.Status.EXECUTED: {Operation.Status.CLOSED},
-    Operation.Status.CLOSED: set(),
-}
+OPERATION_FLOW = Workflow(
+    action="enforcement.operation.status",
+    field="status",
+    steps={
+        Operation.Status.PLANNED: {Operation.Status.EXECUTED, Operation.Status.CLOSED},
+        Operation.Status.EXECUTED: {Operation.Status.CLOSED},
+        Operation.Status.CLOSED: set(),
+    },
+    refusal=gettext_lazy("An operation cannot go from %(before)s to %(after)s."),
+)
 
 
 @transaction.atomic
@@ -325,23 +331,21 @@ def operation_status_set(
     status: str,
     actual_start: datetime | None = None,
     actual_end: datetime | None = None,
+    reason: str = "",
 ) -> Operation:
-    """Planned -> executed (with the actual times) -> closed; a planned operation may also be called off."""
+    """Planned -> executed (with the actual times) -> closed; a planned operation may also be called off.
+
+    Each step is audited and kept in the operation's history with ``reason``.
+    """
     _require_operation_officer(actor, operation)
-    if status not in _OPERATION_NEXT[Operation.Status(operation.status)]:
-        raise ValidationFailed(
-            _("An operation cannot go from %(before)s to %(after)s.")
-            % {"before": operation.get_status_display(), "after": status}
-        )
+    OPERATION_FLOW.check(operation, status)
     if status == Operation.Status.EXECUTED:
         operation.actual_start = actual_start or operation.actual_start or timezone.now()
         operation.actual_end = actual_end
         if operation.actual_end and operation.actual_end < operation.actual_start:
             raise ValidationFailed(_("The actual end cannot be before the actual start."))
-    operation.status = status
-    operation.save(update_fields=["status", "actual_start", "actual_end"])
-    audit.record(
-        actor=actor, action="enforcement.operation.status", target=operation, changes={"status": status}
+    OPERATION_FLOW.move(
+        actor=actor, record=operation, to=status, reason=reason, update_fields=["actual_start", "actual_end"]
     )
     return operation
 

@@ -1,15 +1,15 @@
-"""Loads the shipped default checklist (data/default_checklist.json) and makes it the one in use."""
+"""Loads the first shipped default checklist (data/default_checklist_2026_1.json) and puts it in use."""
 
 from django.db import migrations
 
 
 def default_load(apps, schema_editor):
-    from lionrock.immigration.screening.checklists import default_definition
+    from lionrock.immigration.screening.checklists import DEFAULT_2026_1_PATH, default_definition
     from lionrock.immigration.screening.services import checklist_store
 
     Checklist = apps.get_model("screening", "Checklist")
     Indicator = apps.get_model("screening", "Indicator")
-    definition = default_definition()
+    definition = default_definition(DEFAULT_2026_1_PATH)
     if Checklist.objects.filter(code=definition.code, version=definition.version).exists():
         return
     active = not Checklist.objects.filter(is_active=True).exists()

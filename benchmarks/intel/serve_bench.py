@@ -1,0 +1,341 @@
+"""The TAXII store as users get it: `lionrock serve` (web and worker, as the README starts it) over HTTP.
+
+For one size of stored objects (data from taxii_generate.py, whose statistics are then removed so the
+server starts as a deployment would: nothing has run ANALYZE by hand), it starts the real command
+`lionrock serve --workers 2`, waits until /healthz reports the worker alive, and measures as a stakeholder:
+
+* GET first page (limit=1000), GET an object by id, its versions, and objects/?match[id]=X: median and p95
+  wall milliseconds over --runs requests, beside the CPU milliseconds the whole server spent per request;
+* a push of --push fresh indicators in envelopes of 1,000: each POST is answered 202 with a pending
+  status, and the clock stops when every status reads `complete` (objects/s end to end, through the
+  worker), beside the CPU seconds of the whole process tree;
+* the resident memory (RSS) of the whole process tree at rest, before and after the workload;
+* the machine's load average at start and end (a loaded machine stretches wall time, not CPU time).
+
+Usage:
+  uv run python benchmarks/intel/serve_bench.py --objects 100000 [--runs 30] [--push 10000]
+  DATABASE_URL=postgres://... uv run python benchmarks/intel/serve_bench.py --objects 100000
+Writes benchmarks/out/serve-<database>-<objects>.json and prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "benchmarks" / "out"
+DATA = ROOT / "benchmarks" / "data" / "intel"
+MEDIA = "application/taxii+json;version=2.1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def process_tree(root: int) -> list[int]:
+    """The root and every descendant, read from /proc (gunicorn master, its workers, the task worker)."""
+    found = [root]
+    index = 0
+    while index < len(found):
+        pid = found[index]
+        index += 1
+        try:
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                children = (task / "children").read_text().split()
+                found.extend(int(child) for child in children)
+        except OSError:
+            continue
+    return found
+
+
+def _stat_fields(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU of the live tree: the load-independent cost of what the server did."""
+    total = 0.0
+    for pid in process_tree(root):
+        try:
+            fields = _stat_fields(pid)
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def tree_rss_mb(root: int) -> tuple[float, int]:
+    total = 0
+    pids = process_tree(root)
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return round(total / 1024 / 1024, 1), len(pids)
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def data_for(objects: int) -> tuple[Path, dict[str, Any]]:
+    """A copy of the generated database for this run, with SQLite's statistics removed."""
+    database = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
+    source = DATA / f"taxii-{objects}"
+    marker = source / f"taxii-world-{database}.json"
+    if not marker.exists():
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "intel" / "taxii_generate.py"),
+                "--objects",
+                str(objects),
+            ],
+            check=True,
+        )
+    world: dict[str, Any] = json.loads(marker.read_text())
+    target = DATA / f"serve-{objects}"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for item in source.iterdir():
+        if item.name.startswith("lionrock.sqlite3") or item.name == "secret_key":
+            shutil.copy2(item, target / item.name)
+    if database == "sqlite":
+        with sqlite3.connect(target / "lionrock.sqlite3") as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            tables = db.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchall()
+            if tables:
+                db.execute("DELETE FROM sqlite_stat1")
+    else:
+        import psycopg
+
+        with psycopg.connect(os.environ["DATABASE_URL"].replace("postgres://", "postgresql://")) as db:
+            db.execute("VACUUM ANALYZE")  # autovacuum would have; the generator's bulk load leaves none
+    return target, world
+
+
+def wait_ready(base: str, server: subprocess.Popen[bytes], seconds: float) -> None:
+    """Until /healthz says the database, queue and worker are all well (or the server exits)."""
+    import requests
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"lionrock serve exited with {server.returncode}")
+        try:
+            response = requests.get(f"{base}/healthz", timeout=5)
+            if response.status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{base}/healthz was not healthy within {seconds} s")
+
+
+def timed(
+    session: Any, url: str, runs: int, root: int, params: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    samples: list[float] = []
+    session.get(url, params=params, timeout=120)  # warm-up
+    cpu_started = tree_cpu_seconds(root)
+    count = None
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = session.get(url, params=params, timeout=120)
+        samples.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+        count = len(response.json().get("objects", [])) if "objects" in response.json() else 1
+    cpu_ms = (tree_cpu_seconds(root) - cpu_started) * 1000 / runs
+    samples.sort()
+    return {
+        "median_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 1),
+        "cpu_ms": round(cpu_ms, 1),
+        "objects": count,
+    }
+
+
+def push(session: Any, base: str, collection: str, total: int, root: int) -> dict[str, Any]:
+    url = f"{base}/taxii2/api/collections/{collection}/objects/"
+    stamp = "2026-01-01T00:00:00.000Z"
+    run = uuid.uuid4().hex[:8]
+    bodies = []
+    for envelope in range(total // 1000):
+        objects = [
+            {
+                "type": "indicator",
+                "spec_version": "2.1",
+                "id": f"indicator--{uuid.uuid4()}",
+                "created": stamp,
+                "modified": stamp,
+                "name": f"Pushed {run} {envelope}-{n}",
+                "pattern": f"[domain-name:value = 'push{envelope}-{n}.{run}.bench.example']",
+                "pattern_type": "stix",
+                "valid_from": stamp,
+                "object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"],
+            }
+            for n in range(1000)
+        ]
+        bodies.append(json.dumps({"objects": objects}).encode())
+    cpu_started = tree_cpu_seconds(root)
+    started = time.perf_counter()
+    statuses = []
+    for body in bodies:
+        response = session.post(url, data=body, headers={"Content-Type": MEDIA}, timeout=600)
+        if response.status_code != 202:
+            raise RuntimeError(f"POST answered {response.status_code}: {response.text[:300]}")
+        statuses.append(response.json()["id"])
+    posted = time.perf_counter() - started
+    success = 0
+    pending = list(statuses)
+    while pending:
+        still = []
+        for status_id in pending:
+            status = session.get(f"{base}/taxii2/api/status/{status_id}/", timeout=60).json()
+            if status["status"] == "complete":
+                success += status["success_count"]
+            else:
+                still.append(status_id)
+        pending = still
+        if pending:
+            time.sleep(0.05)
+        if time.perf_counter() - started > 1800:
+            raise RuntimeError("statuses did not complete within 30 minutes")
+    elapsed = time.perf_counter() - started
+    cpu = tree_cpu_seconds(root) - cpu_started
+    return {
+        "objects": total,
+        "stored": success,
+        "posting_s": round(posted, 2),
+        "complete_s": round(elapsed, 2),
+        "objects_per_s": round(success / elapsed),
+        "server_cpu_s": round(cpu, 2),
+        "objects_per_cpu_s": round(success / cpu) if cpu else None,
+    }
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    import requests
+
+    data_dir, world = data_for(args.objects)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "LIONROCK_DATA_DIR": str(data_dir),
+        "LIONROCK_REQUIRE_MFA": "0",
+        "LIONROCK_LOG_LEVEL": "WARNING",
+    }
+    env.pop("LIONROCK_TASKS_IMMEDIATE", None)
+    load_started = load_average()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "lionrock.cli", "serve", "--port", str(port), "--workers", str(args.workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_ready(base, server, 600)
+        time.sleep(args.settle)
+        rss_rest, processes = tree_rss_mb(server.pid)
+        session = requests.Session()
+        session.headers.update({"Authorization": f"Bearer {world['token']}", "Accept": MEDIA})
+        collection = world["collection"]
+        objects_url = f"{base}/taxii2/api/collections/{collection}/objects/"
+        sample = world["samples"][len(world["samples"]) // 2]
+        results: dict[str, Any] = {
+            "database": "postgresql" if os.environ.get("DATABASE_URL") else "sqlite",
+            "objects": args.objects,
+            "gunicorn_workers": args.workers,
+            "load_at_start": load_started,
+            "rss_at_rest_mb": rss_rest,
+            "processes": processes,
+        }
+        results["page"] = timed(session, objects_url, args.runs, server.pid, {"limit": 1000})
+        results["by_id"] = timed(session, f"{objects_url}{sample}/", args.runs, server.pid)
+        results["versions"] = timed(session, f"{objects_url}{sample}/versions/", args.runs, server.pid)
+        results["match_id"] = timed(session, objects_url, args.runs, server.pid, {"match[id]": sample})
+        if args.push:
+            results["push"] = push(session, base, collection, args.push, server.pid)
+            results["after_push_by_id"] = timed(session, f"{objects_url}{sample}/", args.runs, server.pid)
+        time.sleep(args.settle)
+        results["rss_after_mb"] = tree_rss_mb(server.pid)[0]
+        results["load_at_end"] = load_average()
+        return results
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def report(results: dict[str, Any]) -> str:
+    lines = [
+        f"`lionrock serve --workers {results['gunicorn_workers']}` on {results['database']}, "
+        f"{results['objects']:,} stored objects; load {results['load_at_start']} -> {results['load_at_end']}",
+        "",
+        "| request | median ms | p95 ms | server CPU ms |",
+        "|---|---:|---:|---:|",
+    ]
+    for key, label in (
+        ("page", "GET first page, limit=1000"),
+        ("by_id", "GET object by id"),
+        ("versions", "GET versions"),
+        ("match_id", "GET match[id]"),
+        ("after_push_by_id", "GET object by id, after the push"),
+    ):
+        if key in results:
+            entry = results[key]
+            lines.append(f"| {label} | {entry['median_ms']} | {entry['p95_ms']} | {entry['cpu_ms']} |")
+    if "push" in results:
+        entry = results["push"]
+        lines += [
+            "",
+            f"Push of {entry['objects']:,} indicators in envelopes of 1,000, until every status is complete: "
+            f"{entry['complete_s']} s, {entry['objects_per_s']:,} objects/s end to end; server CPU "
+            f"{entry['server_cpu_s']} s ({entry['objects_per_cpu_s']:,} objects per CPU-second).",
+        ]
+    lines.append(
+        f"\nRSS of the whole tree ({results['processes']} processes): "
+        f"{results['rss_at_rest_mb']} MB at rest, "
+        f"{results['rss_after_mb']} MB after the workload."
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--objects", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--push", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--settle", type=float, default=3.0, help="seconds to wait before reading memory")
+    args = parser.parse_args()
+    results = run(args)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"serve-{results['database']}-{args.objects}.json").write_text(json.dumps(results, indent=1))
+    print(report(results))
+
+
+if __name__ == "__main__":
+    main()

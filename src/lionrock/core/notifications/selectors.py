@@ -1,0 +1,34 @@
+"""Reading a person's own notifications; nobody reads another's inbox."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from lionrock.core.accounts.access import Actor, NotFound
+from lionrock.core.notifications.models import Notification, Preference
+
+
+def notifications_visible(*, actor: Actor) -> QuerySet[Notification]:
+    """The actor's own notifications, newest first; none for an API token or the system."""
+    if actor.user is None or actor.token is not None:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=actor.user)
+
+
+def notification_get(*, actor: Actor, notification_id: int) -> Notification:
+    """One of the actor's notifications; another's looks absent."""
+    notification = notifications_visible(actor=actor).filter(pk=notification_id).first()
+    if notification is None:
+        raise NotFound(str(notification_id))
+    return notification
+
+
+def unread_count(*, actor: Actor) -> int:
+    """How many of the actor's notifications are unread (the number in the header)."""
+    return notifications_visible(actor=actor).filter(read_at__isnull=True).count()
+
+
+def email_preference(*, user_id: int) -> str:
+    """The person's e-mail choice (``Preference.Email``); one e-mail each when never chosen."""
+    chosen = Preference.objects.filter(user_id=user_id).values_list("email", flat=True).first()
+    return chosen or Preference.Email.EACH
