@@ -193,3 +193,15 @@ def test_the_readiness_page_takes_a_participants_update():
     assert response.status_code == 302
     assert ReadinessEntry.objects.get().status == "done"
     assert "Roster sent" in client.get(f"/events/{stage.event.slug}/readiness/").content.decode()
+
+
+def test_participants_with_late_readiness_items_are_reminded_once_a_day():
+    from lionrock.core.notifications.models import Notification
+
+    stage = stage_make(start=timezone.localdate() + timedelta(days=3))
+    assert services.readiness_reminders_send() == 4  # every participant, the organiser's own included
+    assert services.readiness_reminders_send() == 0
+    recipients = set(
+        Notification.objects.filter(kind="events.readiness.late").values_list("recipient", flat=True)
+    )
+    assert stage.isp.user.pk in recipients and stage.outsider.user.pk not in recipients

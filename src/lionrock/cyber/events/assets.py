@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 
 _HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -59,6 +59,7 @@ class EventOrganisation(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     coordinator = models.BooleanField(default=False)
     responsibility = models.CharField(_("responsibility"), max_length=250, blank=True)
+    reminded_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar = [

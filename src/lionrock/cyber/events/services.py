@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
+from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.events import selectors
 from lionrock.cyber.events.assets import asset_normalise
 from lionrock.cyber.events.models import (
@@ -308,3 +308,44 @@ def event_lessons_set(*, actor: Actor, event: Event, lessons: str) -> Event:
     event.save(update_fields=["lessons"])
     audit.record(actor=actor, action="events.lessons.set", target=event)
     return event
+
+
+# --- Reminders of late readiness items (run by the task queue) -----------------------------------------
+
+REMIND_BEFORE = timedelta(days=30)
+
+
+def readiness_reminders_send(*, today: date | None = None) -> int:
+    """Once a day, each participant of an event starting within 30 days with late checklist items is told
+    how many (the items themselves stay behind the link)."""
+    from lionrock.cyber.events import notices
+
+    today = today or timezone.localdate()
+    count = 0
+    events = Event.objects.filter(starts_on__gte=today, starts_on__lte=today + REMIND_BEFORE)
+    for event in events:
+        items = list(ReadinessItem.objects.filter(version=event.checklist_version))
+        finished = {
+            (organisation_id, item_id)
+            for organisation_id, item_id in ReadinessEntry.objects.filter(
+                event=event, status__in=[ReadinessEntry.Status.DONE, ReadinessEntry.Status.NOT_APPLICABLE]
+            ).values_list("organisation_id", "item_id")
+        }
+        for participant in event.participants.exclude(reminded_on=today):
+            late = sum(
+                1
+                for item in items
+                if (participant.organisation_id, item.pk) not in finished
+                and selectors.item_due(event, item) < today
+            )
+            if not late:
+                continue
+            with transaction.atomic():
+                participant.reminded_on = today
+                participant.save(update_fields=["reminded_on"])
+                audit.record(
+                    actor=None, actor_label="system", action="events.readiness.remind", target=participant
+                )
+                notices.readiness_late(event=event, organisation_id=participant.organisation_id, late=late)
+            count += 1
+    return count

@@ -124,6 +124,8 @@ class Incident(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     written_report_at = models.DateTimeField(null=True, blank=True)
+    notify_reminded_at = models.DateTimeField(null=True, blank=True)
+    report_reminded_at = models.DateTimeField(null=True, blank=True)
     summary = models.TextField(_("closing summary"), blank=True)
     lessons = models.TextField(_("lessons learned"), blank=True)
     shared_with_community = models.BooleanField(default=False)

@@ -16,11 +16,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation, User
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
+from lionrock.core.errors import ValidationFailed
+from lionrock.core.workflow import Workflow
 from lionrock.cyber.incidents import clocks, selectors
 from lionrock.cyber.incidents.models import (
     Incident,
@@ -299,13 +301,15 @@ def incident_create(
     text = _("Submitted the report.") if submit else _("Saved a draft.")
     _history(actor=actor, incident=incident, action="incident.create", text=text, changes={"source": source})
     if submit:
-        _on_submitted(incident)
+        _on_submitted(actor, incident)
     return incident
 
 
-def _on_submitted(incident: Incident) -> None:
-    from lionrock.cyber.incidents import signals
+def _on_submitted(actor: Actor, incident: Incident) -> None:
+    """The handling CERT is told (inbox and e-mail, after commit); other areas hear the signal."""
+    from lionrock.cyber.incidents import notices, signals
 
+    notices.incident_submitted(actor=actor, incident=incident)
     pk = incident.pk
     transaction.on_commit(lambda: signals.incident_submitted.send(sender=Incident, incident_id=pk))
 
@@ -363,14 +367,18 @@ def incident_submit(*, actor: Actor, incident: Incident) -> Incident:
     ):
         raise NotFound
     now = timezone.now()
-    incident.status = Incident.Status.SUBMITTED
     incident.submitted_at = now
     incident.reference = _next_reference(now)
     incident.updated_at = now
     _set_deadlines(incident)
-    incident.save()
+    INCIDENT_FLOW.move(
+        actor=actor,
+        record=incident,
+        to=Incident.Status.SUBMITTED,
+        update_fields=("submitted_at", "reference", "updated_at", "notify_by", "written_report_by"),
+    )
     _history(actor=actor, incident=incident, action="incident.submit", text=_("Submitted the report."))
-    _on_submitted(incident)
+    _on_submitted(actor, incident)
     return incident
 
 
@@ -379,23 +387,48 @@ def _require_handler(actor: Actor, incident: Incident) -> None:
         raise NotFound
 
 
-# Which statuses a handler may move an incident to, from each status.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Incident.Status.SUBMITTED: (Incident.Status.ACKNOWLEDGED, Incident.Status.INVESTIGATING),
-    Incident.Status.ACKNOWLEDGED: (
-        Incident.Status.INVESTIGATING,
-        Incident.Status.CONTAINED,
-        Incident.Status.RESOLVED,
-    ),
-    Incident.Status.INVESTIGATING: (Incident.Status.CONTAINED, Incident.Status.RESOLVED),
-    Incident.Status.CONTAINED: (Incident.Status.INVESTIGATING, Incident.Status.RESOLVED),
-    Incident.Status.RESOLVED: (Incident.Status.INVESTIGATING,),
-    Incident.Status.CLOSED: (),
-}
+# The incident's lifecycle: who may take which step is checked by the services (reporter: submit;
+# handlers: the rest); the table says which steps exist. Closing goes through incident_close.
+INCIDENT_FLOW = Workflow(
+    action="incidents.incident.status",
+    field="status",
+    steps={
+        Incident.Status.DRAFT: {Incident.Status.SUBMITTED},
+        Incident.Status.SUBMITTED: {
+            Incident.Status.ACKNOWLEDGED,
+            Incident.Status.INVESTIGATING,
+            Incident.Status.CLOSED,
+        },
+        Incident.Status.ACKNOWLEDGED: {
+            Incident.Status.INVESTIGATING,
+            Incident.Status.CONTAINED,
+            Incident.Status.RESOLVED,
+            Incident.Status.CLOSED,
+        },
+        Incident.Status.INVESTIGATING: {
+            Incident.Status.CONTAINED,
+            Incident.Status.RESOLVED,
+            Incident.Status.CLOSED,
+        },
+        Incident.Status.CONTAINED: {
+            Incident.Status.INVESTIGATING,
+            Incident.Status.RESOLVED,
+            Incident.Status.CLOSED,
+        },
+        Incident.Status.RESOLVED: {Incident.Status.INVESTIGATING, Incident.Status.CLOSED},
+    },
+    refusal=_lazy("An incident that is %(before)s cannot become %(after)s."),
+)
+_STAMPS = ("acknowledged_at", "contained_at", "resolved_at", "closed_at", "updated_at")
+
+
+def handler_steps(incident: Incident) -> list[str]:
+    """The statuses a handler may choose next (closing has its own form)."""
+    allowed = INCIDENT_FLOW.allowed(incident.status) - {Incident.Status.CLOSED, Incident.Status.SUBMITTED}
+    return [value for value in Incident.Status.values if value in allowed]
 
 
 def _stamp_status(incident: Incident, status: str, now: datetime) -> None:
-    incident.status = status
     if (
         status in (Incident.Status.ACKNOWLEDGED, Incident.Status.INVESTIGATING)
         and not incident.acknowledged_at
@@ -413,7 +446,7 @@ def _stamp_status(incident: Incident, status: str, now: datetime) -> None:
 def incident_status_set(*, actor: Actor, incident: Incident, status: str, note: str = "") -> Incident:
     """Moves the incident along its lifecycle; the times to acknowledge, contain and resolve follow."""
     _require_handler(actor, incident)
-    if status not in TRANSITIONS.get(incident.status, ()):
+    if status not in handler_steps(incident):
         raise IncidentInvalid(
             "status",
             _("An incident that is %(from)s cannot become %(to)s.")
@@ -425,8 +458,11 @@ def incident_status_set(*, actor: Actor, incident: Incident, status: str, note: 
     previous = incident.status
     now = timezone.now()
     _stamp_status(incident, status, now)
+    incident.status = previous
     incident.updated_at = now
-    incident.save()
+    INCIDENT_FLOW.move(
+        actor=actor, record=incident, to=status, reason=note.strip()[:500], update_fields=_STAMPS
+    )
     text = _("Status: %(from)s → %(to)s.") % {
         "from": Incident.Status(previous).label,
         "to": Incident.Status(status).label,
@@ -466,12 +502,16 @@ def incident_close(*, actor: Actor, incident: Incident, summary: str, lessons: s
         raise IncidentInvalid("summary", _("Write a closing summary."))
     now = timezone.now()
     _stamp_status(incident, Incident.Status.RESOLVED, now)
-    incident.status = Incident.Status.CLOSED
     incident.closed_at = now
     incident.summary = summary.strip()[:MAX_TEXT]
     incident.lessons = lessons.strip()[:MAX_TEXT]
     incident.updated_at = now
-    incident.save()
+    INCIDENT_FLOW.move(
+        actor=actor,
+        record=incident,
+        to=Incident.Status.CLOSED,
+        update_fields=(*_STAMPS, "summary", "lessons"),
+    )
     _history(actor=actor, incident=incident, action="incident.close", text=_("Closed the incident."))
     return incident
 
@@ -500,15 +540,10 @@ def _entry_add(actor: Actor, incident: Incident, kind: str, text: str) -> Incide
 def incident_request_information(*, actor: Actor, incident: Incident, text: str) -> IncidentEntry:
     """The handler asks the reporter a question; it stays open until the reporter replies."""
     _require_handler(actor, incident)
+    from lionrock.cyber.incidents import notices
+
     entry = _entry_add(actor, incident, IncidentEntry.Kind.REQUEST, text)
-    pk = incident.pk
-
-    def _notify() -> None:
-        from lionrock.cyber.incidents import signals
-
-        signals.incident_information_requested.send(sender=Incident, incident_id=pk)
-
-    transaction.on_commit(_notify)
+    notices.information_requested(actor=actor, incident=incident)
     return entry
 
 
@@ -797,3 +832,53 @@ def regime_ensure(
             )
         audit.record(actor=None, action="incidents.regime.create", target=regime, actor_label="system")
     return regime
+
+
+# --- Reminders before a deadline passes (run by the task queue) --------------------------------------------
+
+NOTIFY_WARNING = timedelta(hours=3)
+REPORT_WARNING = timedelta(hours=48)
+
+
+def incident_reminders_send(*, now: datetime | None = None) -> int:
+    """Reminds reporters of drafts nearing the notification deadline, and reporters and handlers of
+    written reports nearing theirs; once per deadline, each in its own transaction."""
+    from lionrock.cyber.incidents import notices
+
+    now = now or timezone.now()
+    count = 0
+    drafts = Incident.objects.filter(
+        status=Incident.Status.DRAFT,
+        notify_by__gt=now,
+        notify_by__lte=now + NOTIFY_WARNING,
+        notify_reminded_at__isnull=True,
+    )
+    for pk in list(drafts.values_list("pk", flat=True)):
+        with transaction.atomic():
+            incident = Incident.objects.select_for_update().get(pk=pk)
+            incident.notify_reminded_at = now
+            incident.save(update_fields=["notify_reminded_at"])
+            audit.record(
+                actor=None, actor_label="system", action="incidents.incident.remind", target=incident
+            )
+            hours = max(1, int((incident.notify_by - now).total_seconds() // 3600))  # type: ignore[operator]
+            notices.notification_due(incident=incident, hours=hours)
+            count += 1
+    reports = Incident.objects.filter(
+        written_report_at__isnull=True,
+        written_report_by__gt=now,
+        written_report_by__lte=now + REPORT_WARNING,
+        report_reminded_at__isnull=True,
+    ).exclude(status__in=[Incident.Status.DRAFT, Incident.Status.CLOSED])
+    for pk in list(reports.values_list("pk", flat=True)):
+        with transaction.atomic():
+            incident = Incident.objects.select_for_update().get(pk=pk)
+            incident.report_reminded_at = now
+            incident.save(update_fields=["report_reminded_at"])
+            audit.record(
+                actor=None, actor_label="system", action="incidents.incident.remind", target=incident
+            )
+            hours = max(1, int((incident.written_report_by - now).total_seconds() // 3600))  # type: ignore[operator]
+            notices.written_report_due(incident=incident, hours=hours)
+            count += 1
+    return count

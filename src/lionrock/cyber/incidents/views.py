@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
 from lionrock.core.accounts.roles import Role
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.incidents import selectors, services, stix
 from lionrock.cyber.incidents.forms import (
     AssignForm,
@@ -31,7 +31,7 @@ from lionrock.cyber.incidents.forms import (
     TextForm,
 )
 from lionrock.cyber.incidents.models import Incident
-from lionrock.cyber.incidents.services import TRANSITIONS, IncidentInvalid
+from lionrock.cyber.incidents.services import IncidentInvalid, handler_steps
 from lionrock.cyber.incidents.taxonomy import classification_label
 from lionrock.cyber.intel import selectors as intel_selectors
 
@@ -132,7 +132,7 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _status_choices(incident: Incident) -> list[tuple[str, str]]:
-    return [(value, str(Incident.Status(value).label)) for value in TRANSITIONS.get(incident.status, ())]
+    return [(value, str(Incident.Status(value).label)) for value in handler_steps(incident)]
 
 
 def _people(actor: Actor, incident: Incident) -> list[tuple[str, str]]:

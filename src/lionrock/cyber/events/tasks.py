@@ -1,0 +1,13 @@
+"""Daily reminders of late readiness items."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from lionrock.cyber.events import services
+
+
+@db_periodic_task(crontab(hour="8", minute="5"))  # type: ignore[untyped-decorator]
+def readiness_reminders() -> None:
+    services.readiness_reminders_send()
