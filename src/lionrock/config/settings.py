@@ -9,7 +9,15 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from lionrock.config.environment import data_dir, email_config, env_flag, env_int, env_list, secret_key
+from lionrock.config.environment import (
+    data_dir,
+    email_config,
+    env_flag,
+    env_int,
+    env_list,
+    env_text,
+    secret_key,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir()
@@ -42,6 +50,9 @@ INSTALLED_APPS = [
     "lionrock.core.workflow",
     "lionrock.core.notifications",
     "lionrock.core.crypto",
+    "lionrock.core.files",
+    "lionrock.core.documents",
+    "lionrock.core.jobs",
     "lionrock.cyber.intel",
     "lionrock.cyber.exchange",
     "lionrock.cyber.monitoring",
@@ -216,6 +227,11 @@ LIONROCK_FIELD_KEYS_PREVIOUS = env_list("LIONROCK_FIELD_KEYS_PREVIOUS", default=
 LIONROCK_FEED_KEY = os.environ.get("LIONROCK_FEED_KEY", "")
 LIONROCK_FEED_KEYS_PREVIOUS = env_list("LIONROCK_FEED_KEYS_PREVIOUS", default=[])
 LIONROCK_REPORTS_ORGANISATION = os.environ.get("LIONROCK_REPORTS_ORGANISATION", "immigration")
+# The department named on the public pages (report form, status, employer check), in English and Chinese.
+LIONROCK_PUBLIC_DEPARTMENT_NAME = env_text(
+    "LIONROCK_PUBLIC_DEPARTMENT_NAME", default="Immigration Department"
+)
+LIONROCK_PUBLIC_DEPARTMENT_NAME_ZH = env_text("LIONROCK_PUBLIC_DEPARTMENT_NAME_ZH", default="入境事務處")
 LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR = env_int("LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR", default=5)
 LIONROCK_REPORT_RETENTION_DAYS = env_int("LIONROCK_REPORT_RETENTION_DAYS", default=730)
 # Days an employer's saved inspection record is kept before the nightly sweep deletes it.

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from lionrock.config.api import api
 from lionrock.core.shell import views as shell_views
-from lionrock.immigration.enforcement.urls import employer_check_urlpatterns
+from lionrock.immigration.enforcement.urls import employer_check_urlpatterns, public_home_urlpatterns
 from lionrock.immigration.enforcement.urls import public_urlpatterns as report_urlpatterns
 
 handler400 = "lionrock.core.shell.views.bad_request"
@@ -18,10 +18,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("lionrock.core.audit.urls")),
     path("notifications/", include("lionrock.core.notifications.urls")),
+    path("files/", include("lionrock.core.files.urls")),
+    path("jobs/", include("lionrock.core.jobs.urls")),
     path("intel/", include("lionrock.cyber.intel.urls")),
     path("exchange/", include("lionrock.cyber.exchange.urls")),
     path("incidents/", include("lionrock.cyber.incidents.urls")),
     path("events/", include("lionrock.cyber.events.urls")),
+    path("public/", include(public_home_urlpatterns)),
     path("report/", include(report_urlpatterns)),
     path("employer-check/", include(employer_check_urlpatterns)),
     path("enforcement/", include("lionrock.immigration.enforcement.urls")),

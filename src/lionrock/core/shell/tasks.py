@@ -13,6 +13,7 @@ from lionrock.core.shell.planner import planner_statistics_refresh
 
 @periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
 def worker_heartbeat() -> None:
+    """Every minute: the worker says it is alive, for /healthz."""
     HUEY.put("lionrock:worker-heartbeat", str(time.time()))
 
 

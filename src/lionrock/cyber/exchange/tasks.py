@@ -18,10 +18,12 @@ def feed_poll(feed_id: int) -> None:
 
 @db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
 def feeds_poll_due() -> None:
+    """Every minute: feeds whose next poll is due are claimed and each polled in its own task."""
     for feed_id in services.feeds_claim_due():
         feed_poll(feed_id)
 
 
 @db_periodic_task(crontab(minute="17", hour="*"))  # type: ignore[untyped-decorator]
 def import_drafts_expire() -> None:
+    """Every hour: import drafts left unconfirmed for a day are cancelled and their objects dropped."""
     services.import_drafts_expire()

@@ -19,4 +19,5 @@ def match_run_execute(run_id: str) -> None:
 
 @db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
 def watched_directories_scan() -> None:
+    """Every minute: watched log directories are scanned and new files queued for matching."""
     services.watched_directories_scan()

@@ -256,6 +256,11 @@ def _record_from(payload: EmployerRecordIn) -> InspectionRecord:
             "No inspection record was made: a number or zone did not pass the format checks "
             "(POST /api/enforcement/employer-check says which)."
         )
+    if not all(result.usable for result in results):
+        raise ValidationFailed(
+            "No inspection record was made: the travel document has expired "
+            "(POST /api/enforcement/employer-check gives its expiry date)."
+        )
     if any(not 0 <= index < len(EMPLOYER_DUTIES) for index in payload.duties_done):
         raise ValidationFailed(f"duties_done holds positions 0 to {len(EMPLOYER_DUTIES) - 1}.")
     return record_make(

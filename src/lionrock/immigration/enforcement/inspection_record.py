@@ -6,9 +6,10 @@ employer inspected and copied, not enough for a lost printout to hand a stranger
 (the Privacy Commissioner's code of practice on identity card numbers limits when the number may be
 collected and copied). The full number is only ever kept encrypted, when the employer chooses to save.
 
-WeasyPrint is imported when a PDF is asked for, not before: the platform must start, and every other page
-work, on a machine where Pango is missing. It may fetch nothing: every URL is refused, and the template
-names no resource.
+The PDF is made by the core document service (``lionrock.core.documents``): WeasyPrint is imported when a
+PDF is asked for, not before, and it may fetch nothing — every URL is refused, and the template names no
+resource. The template extends the documents' base (fonts for Chinese, page numbers); the record has no
+department letterhead, since it is the employer's own record.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lionrock.core.documents import Document, PdfUnavailable, html_render, html_to_pdf
 from lionrock.immigration.enforcement.employer_check import EMPLOYER_DUTIES, DocumentCheck
 
 __all__ = [
@@ -39,10 +40,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "enforcement/inspection_record.html"
-
-
-class PdfUnavailable(RuntimeError):
-    """WeasyPrint or the libraries it needs (Pango) are not installed on this server."""
 
 
 @dataclass(frozen=True)
@@ -185,34 +182,16 @@ def record_filename(record: InspectionRecord) -> str:
 
 
 def _html(record: InspectionRecord) -> str:
-    with translation.override(record.language):
-        return render_to_string(
-            TEMPLATE,
-            {
-                "record": record,
-                "checked_at": timezone.localtime(record.checked_at),
-                "html_lang": "zh-Hant" if record.language.startswith("zh") else "en",
-            },
+    return html_render(
+        Document(
+            template=TEMPLATE,
+            context={"record": record, "checked_at": timezone.localtime(record.checked_at)},
+            language=record.language,
+            reference=record.reference,
         )
+    )
 
 
 def record_pdf(record: InspectionRecord) -> bytes:
     """The PDF, in the language the record was made in. Raises PdfUnavailable without WeasyPrint/Pango."""
-    html = _html(record)
-    try:
-        import weasyprint
-        from weasyprint.urls import URLFetcher
-    except (ImportError, OSError) as exc:  # OSError: WeasyPrint is there but Pango's libraries are not
-        logger.error("inspection record: PDF rendering unavailable: %s", exc)
-        raise PdfUnavailable(str(exc)) from exc
-
-    class _RefuseAll(URLFetcher):  # type: ignore[misc]
-        """No file, no network: the record is made from the template and nothing else."""
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            logger.warning("inspection record: refused to fetch %.80s", url)
-            raise ValueError("the inspection record loads no external resource")
-
-    document = weasyprint.HTML(string=html, url_fetcher=_RefuseAll(), base_url=None)
-    pdf: bytes = document.write_pdf()
-    return pdf
+    return html_to_pdf(_html(record))

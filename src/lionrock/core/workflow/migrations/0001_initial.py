@@ -6,35 +6,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Transition',
+            name="Transition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.CharField(max_length=64)),
-                ('field', models.CharField(max_length=50)),
-                ('from_state', models.CharField(max_length=50, verbose_name='from')),
-                ('to_state', models.CharField(max_length=50, verbose_name='to')),
-                ('at', models.DateTimeField(verbose_name='when')),
-                ('actor_label', models.CharField(max_length=254, verbose_name='who')),
-                ('reason', models.TextField(blank=True, verbose_name='why')),
-                ('audit_sequence', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('actor_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.CharField(max_length=64)),
+                ("field", models.CharField(max_length=50)),
+                ("from_state", models.CharField(max_length=50, verbose_name="from")),
+                ("to_state", models.CharField(max_length=50, verbose_name="to")),
+                ("at", models.DateTimeField(verbose_name="when")),
+                ("actor_label", models.CharField(max_length=254, verbose_name="who")),
+                ("reason", models.TextField(blank=True, verbose_name="why")),
+                ("audit_sequence", models.PositiveBigIntegerField(blank=True, null=True)),
+                (
+                    "actor_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'state change',
-                'verbose_name_plural': 'state changes',
-                'ordering': ['at', 'pk'],
-                'indexes': [models.Index(fields=['content_type', 'object_id'], name='workflow_record_idx')],
+                "verbose_name": "state change",
+                "verbose_name_plural": "state changes",
+                "ordering": ["at", "pk"],
+                "indexes": [models.Index(fields=["content_type", "object_id"], name="workflow_record_idx")],
             },
         ),
     ]
