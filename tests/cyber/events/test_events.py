@@ -205,3 +205,28 @@ def test_participants_with_late_readiness_items_are_reminded_once_a_day():
         Notification.objects.filter(kind="events.readiness.late").values_list("recipient", flat=True)
     )
     assert stage.isp.user.pk in recipients and stage.outsider.user.pk not in recipients
+
+
+def test_readiness_evidence_files_are_kept_and_served_to_coordinators_and_their_organisation():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lionrock.core.files.models import Attachment
+
+    stage = stage_make()
+    client_for(stage.isp).post(
+        f"/events/{stage.event.slug}/act/readiness/",
+        {
+            "organisation": stage.isp_org.pk,
+            "item": "ddos-tested",
+            "status": "done",
+            "evidence_files": [
+                SimpleUploadedFile("scrubbing-test.txt", b"Scrubbing test passed at 40 Gbit/s\n")
+            ],
+        },
+    )
+    [attachment] = Attachment.objects.all()
+    for viewer in VIEWERS:
+        expected = 200 if viewer in {"organiser", "cert", "isp"} else 404
+        assert client_for(getattr(stage, viewer)).get(f"/files/{attachment.pk}/").status_code == expected, (
+            viewer
+        )

@@ -107,3 +107,49 @@ def test_handling_times_per_sector_are_for_the_handling_cert():
     services.incident_acknowledge(actor=desk.handler, incident=incident)
     assert client_for(desk.handler).get("/incidents/times/").status_code == 200
     assert client_for(desk.reporter).get("/incidents/times/").status_code == 404
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_evidence_attached_to_a_report_is_downloaded_only_by_those_who_see_the_incident():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    desk = desk_make()
+    client_for(desk.reporter).post(
+        "/incidents/report/",
+        {
+            **FORM,
+            "submit": "1",
+            "attachments": [SimpleUploadedFile("ddos-graph.pdf", PDF, "application/pdf")],
+        },
+    )
+    incident = Incident.objects.get()
+    [attachment] = incident.attachments.all()
+    for viewer in VIEWERS:
+        expected = 200 if viewer in {"reporter", "reporter_handler", "handler"} else 404
+        assert client_for(getattr(desk, viewer)).get(f"/files/{attachment.pk}/").status_code == expected, (
+            viewer
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("evidence.pdf", b"MZ\x90\x00 an executable dressed as a PDF"),
+        ("page.png", b"<html><script>alert(1)</script></html>"),
+        ("huge.txt", b"x" * (10 * 1024 * 1024 + 1)),
+    ],
+)
+def test_a_disguised_or_oversized_attachment_refuses_the_report_and_stores_nothing(name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lionrock.core.files.models import Attachment
+
+    desk = desk_make()
+    response = client_for(desk.reporter).post(
+        "/incidents/report/", {**FORM, "submit": "1", "attachments": [SimpleUploadedFile(name, data)]}
+    )
+    assert response.status_code == 200
+    assert "id_attachments_error" in response.content.decode()
+    assert not Incident.objects.exists() and not Attachment.objects.exists()

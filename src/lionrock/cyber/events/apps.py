@@ -8,6 +8,9 @@ class EventsConfig(AppConfig):
     verbose_name = _("Major events")
 
     def ready(self) -> None:
-        from lionrock.cyber.events import panels
+        from lionrock.core.files import access_register
+        from lionrock.cyber.events import panels, selectors
 
         panels.register()
+        # Readiness evidence: the event's coordinators and the organisation that gave it.
+        access_register("events.readinessentry", selectors.readiness_evidence_visible)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lionrock.cyber.events.models import Asset, Event, ReadinessEntry
 from lionrock.cyber.events.services import EventDraft
+from lionrock.cyber.incidents.forms import MultipleFileField
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
@@ -105,6 +106,11 @@ class ReadinessForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ReadinessEntry.Status.choices)
     evidence = forms.CharField(
         label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+    evidence_files = MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_("Test reports, screenshots or plans (PDF, image or text)."),
     )
 
     def __init__(

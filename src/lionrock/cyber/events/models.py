@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lionrock.core.accounts.models import Organisation, User
+from lionrock.core.files.models import Attachment
 
 
 class Event(models.Model):
@@ -168,7 +170,7 @@ class ReadinessEntry(models.Model):
     item = models.ForeignKey(ReadinessItem, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     evidence = models.TextField(_("evidence"), blank=True)
-    evidence_file = models.CharField(max_length=100, blank=True)
+    attachments = GenericRelation(Attachment)
     confirmed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)

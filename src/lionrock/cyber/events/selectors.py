@@ -143,6 +143,7 @@ def readiness_rows(*, actor: Actor, event: Event, today: date | None = None) -> 
         for e in ReadinessEntry.objects.filter(event=event)
         .filter(_scope(actor, event))
         .select_related("confirmed_by")
+        .prefetch_related("attachments")
     }
     rows = []
     participants = event.participants.filter(_scope(actor, event)).select_related("organisation")
@@ -394,4 +395,14 @@ def organisations_to_invite(*, actor: Actor, event: Event) -> QuerySet[Organisat
         return Organisation.objects.none()
     return Organisation.objects.filter(is_active=True).exclude(
         pk__in=event.participants.values("organisation_id")
+    )
+
+
+def readiness_evidence_visible(actor: Actor, entry: ReadinessEntry) -> bool:
+    """Whether the actor may download an organisation's readiness evidence (file store access check)."""
+    event = entry.event
+    if not events_visible(actor=actor).filter(pk=event.pk).exists():
+        return False
+    return event_is_coordinator(actor=actor, event=event) or entry.organisation_id in event_organisations(
+        actor
     )

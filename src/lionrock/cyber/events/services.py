@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -13,6 +14,7 @@ from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
+from lionrock.core.files import IMAGES, MB, PDF, TEXT, FilePolicy
 from lionrock.cyber.events import selectors
 from lionrock.cyber.events.assets import asset_normalise
 from lionrock.cyber.events.models import (
@@ -26,6 +28,9 @@ from lionrock.cyber.events.models import (
     ShiftLogEntry,
 )
 from lionrock.cyber.events.sharing import MANAGER_ROLES
+
+# Evidence of readiness: test reports, screenshots, plans.
+EVIDENCE = FilePolicy(kinds=IMAGES | PDF | TEXT, max_bytes=10 * MB, max_files=5)
 
 
 class EventInvalid(ValidationFailed):
@@ -224,7 +229,7 @@ def readiness_set(
     item: ReadinessItem,
     status: str,
     evidence: str = "",
-    evidence_file: str = "",
+    evidence_files: Sequence[tuple[str, bytes]] = (),
 ) -> ReadinessEntry:
     """A participant records where it stands on one checklist item; "done" records who confirmed it."""
     _require_acting_for(actor, event, organisation.pk)
@@ -243,12 +248,18 @@ def readiness_set(
         defaults={
             "status": status,
             "evidence": evidence.strip()[:5000],
-            "evidence_file": evidence_file,
             "confirmed_by": actor.user if done else None,
             "confirmed_at": now if done else None,
             "updated_at": now,
         },
     )
+    if evidence_files:
+        from lionrock.core.files.services import attachments_add
+
+        try:
+            attachments_add(actor=actor, owner=entry, files=evidence_files, policy=EVIDENCE)
+        except ValidationFailed as exc:
+            raise EventInvalid("evidence_files", str(exc)) from None
     audit.record(
         actor=actor,
         action="events.readiness.set",

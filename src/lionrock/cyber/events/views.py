@@ -29,6 +29,7 @@ from lionrock.cyber.events.forms import (
 )
 from lionrock.cyber.events.models import Event
 from lionrock.cyber.events.sharing import MANAGER_ROLES
+from lionrock.cyber.incidents.forms import uploads_read
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -216,7 +217,7 @@ def _act(request: HttpRequest, actor: Actor, event: Event, action: str) -> str:
         items = [
             (i.code, i.title(request.LANGUAGE_CODE)) for i in selectors.checklist(event.checklist_version)
         ]
-        form = ReadinessForm(request.POST, organisations=orgs, items=items)
+        form = ReadinessForm(request.POST, request.FILES, organisations=orgs, items=items)
         if not form.is_valid():
             raise _invalid(form)
         organisation = selectors.participant_organisations(actor=actor, event=event).get(
@@ -229,6 +230,7 @@ def _act(request: HttpRequest, actor: Actor, event: Event, action: str) -> str:
             item=selectors.readiness_item_get(actor=actor, event=event, code=form.cleaned_data["item"]),
             status=form.cleaned_data["status"],
             evidence=form.cleaned_data["evidence"],
+            evidence_files=uploads_read(form.cleaned_data["evidence_files"]),
         )
         messages.success(request, _("Readiness saved."))
         return "events:readiness"

@@ -53,6 +53,33 @@ def observables_parse(text: str, *, ioc: bool) -> list[ObservableIn]:
     return items
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def uploads_read(files: Any) -> list[tuple[str, bytes]]:
+    return [(upload.name, upload.read()) for upload in files or []]
+
+
+class AttachForm(forms.Form):
+    attachments = MultipleFileField(
+        label=_("Evidence files"),
+        help_text=_("Screenshots, PDFs or text exports; up to 10 files of 10 MB each."),
+    )
+
+
 class IncidentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=250)
     classification = forms.ChoiceField(
@@ -99,6 +126,11 @@ class IncidentForm(forms.Form):
     )
     tlp = forms.ChoiceField(label=_("TLP"), choices=Tlp.choices, initial=Tlp.AMBER)
     pap = forms.ChoiceField(label=_("PAP"), choices=Pap.choices, initial=Pap.AMBER)
+    attachments = MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_("Screenshots, PDFs or text exports; up to 10 files of 10 MB each."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -123,6 +155,7 @@ class IncidentForm(forms.Form):
             pap=data["pap"],
             observables=observables_parse(data["iocs"], ioc=True)
             + observables_parse(data["other_observables"], ioc=False),
+            attachments=uploads_read(data.get("attachments")),
         )
 
     @classmethod

@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import ClassVar
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lionrock.core.accounts.models import Organisation, User
+from lionrock.core.files.models import Attachment
 from lionrock.cyber.intel.tlp import Tlp
 
 
@@ -129,6 +131,7 @@ class Incident(models.Model):
     summary = models.TextField(_("closing summary"), blank=True)
     lessons = models.TextField(_("lessons learned"), blank=True)
     shared_with_community = models.BooleanField(default=False)
+    attachments = GenericRelation(Attachment)
 
     class Meta:
         ordering: ClassVar = ["-aware_at", "-id"]

@@ -22,6 +22,7 @@ from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
+from lionrock.core.files import IMAGES, MB, PDF, TEXT, FilePolicy
 from lionrock.core.workflow import Workflow
 from lionrock.cyber.incidents import clocks, selectors
 from lionrock.cyber.incidents.models import (
@@ -92,6 +93,7 @@ class IncidentDraft:
     tlp: str = Tlp.AMBER
     pap: str = Pap.AMBER
     observables: list[ObservableIn] = field(default_factory=list)
+    attachments: list[tuple[str, bytes]] = field(default_factory=list)
 
 
 def observable_normalise(index: int, item: ObservableIn) -> tuple[str, str]:
@@ -175,6 +177,41 @@ def _check(draft: IncidentDraft) -> list[tuple[ObservableIn, str, str]]:
         kind, value = observable_normalise(index, item)
         checked.append((item, kind, value))
     return checked
+
+
+# Evidence: screenshots, PDFs, text exports and logs; judged by their bytes, encrypted at rest.
+EVIDENCE = FilePolicy(kinds=IMAGES | PDF | TEXT, max_bytes=10 * MB, max_files=10)
+
+
+def _attach(actor: Actor, incident: Incident, files: Sequence[tuple[str, bytes]]) -> None:
+    """All the files or none; a refusal names the field and rolls back the caller's transaction."""
+    from lionrock.core.files.services import attachments_add
+
+    if not files:
+        return
+    try:
+        attachments_add(actor=actor, owner=incident, files=files, policy=EVIDENCE, encrypt=True)
+    except ValidationFailed as exc:
+        raise IncidentInvalid("attachments", str(exc)) from None
+
+
+@transaction.atomic
+def incident_attachments_add(*, actor: Actor, incident: Incident, files: Sequence[tuple[str, bytes]]) -> None:
+    """The reporter or the handler adds evidence to an incident."""
+    if not (
+        selectors.incident_may_handle(actor=actor, incident=incident)
+        or selectors.incident_may_edit(actor=actor, incident=incident)
+    ):
+        raise NotFound
+    if not files:
+        raise IncidentInvalid("attachments", _("Choose at least one file."))
+    _attach(actor, incident, files)
+    _history(
+        actor=actor,
+        incident=incident,
+        action="incident.attach",
+        text=_("Attached %(n)s files.") % {"n": len(files)},
+    )
 
 
 def _history(
@@ -298,6 +335,7 @@ def incident_create(
     _set_deadlines(incident)
     incident.save()
     _store_observables(incident, checked)
+    _attach(actor, incident, draft.attachments)
     text = _("Submitted the report.") if submit else _("Saved a draft.")
     _history(actor=actor, incident=incident, action="incident.create", text=text, changes={"source": source})
     if submit:

@@ -21,6 +21,7 @@ from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.incidents import selectors, services, stix
 from lionrock.cyber.incidents.forms import (
     AssignForm,
+    AttachForm,
     ClockForm,
     CloseForm,
     IncidentForm,
@@ -29,6 +30,7 @@ from lionrock.cyber.incidents.forms import (
     ShareForm,
     StatusForm,
     TextForm,
+    uploads_read,
 )
 from lionrock.cyber.incidents.models import Incident
 from lionrock.cyber.incidents.services import IncidentInvalid, handler_steps
@@ -93,7 +95,7 @@ def incident_report(request: HttpRequest) -> HttpResponse:
     orgs = selectors.incident_organisations(actor, write=True)
     if not orgs:
         raise NotFound
-    form = IncidentForm(request.POST or None)
+    form = IncidentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             incident = services.incident_create(
@@ -166,6 +168,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "links": selectors.incident_links(actor=actor, incident=incident),
         "shares": selectors.incident_shares(actor=actor, incident=incident),
         "text_form": TextForm(),
+        "attachments": list(incident.attachments.all()),
+        "attach_form": AttachForm() if may_handle or may_edit else None,
     }
     if may_handle:
         context.update(
@@ -270,6 +274,14 @@ def _act(request: HttpRequest, actor: Actor, incident: Incident, action: str) ->
             community=share_form.cleaned_data["community"],
         )
         messages.success(request, _("Sharing saved."))
+    elif action == "attach":
+        attach_form = AttachForm(request.POST, request.FILES)
+        if not attach_form.is_valid():
+            raise IncidentInvalid("attachments", _("Choose at least one file."))
+        services.incident_attachments_add(
+            actor=actor, incident=incident, files=uploads_read(attach_form.cleaned_data["attachments"])
+        )
+        messages.success(request, _("Evidence attached."))
     elif action == "written-report":
         services.incident_written_report_record(actor=actor, incident=incident)
         messages.success(request, _("Written report recorded."))
