@@ -337,7 +337,7 @@ def main() -> None:
     ms, cpu, response = median_ms(
         lambda: client.get("/events/bench-games/sitrep/2025-11-10/"), max(3, args.runs // 3)
     )
-    results.append(("daily situation report: whole response", ms, cpu, f"HTTP {response.status_code}"))
+    results.append(("daily situation report: bilingual PDF", ms, cpu, f"HTTP {response.status_code}"))
 
     OUT.mkdir(parents=True, exist_ok=True)
     out = OUT / f"events-{args.incidents}-{args.sightings}-{vendor()}.md"

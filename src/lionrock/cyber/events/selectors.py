@@ -166,6 +166,7 @@ def readiness_rows(*, actor: Actor, event: Event, today: date | None = None) -> 
 @dataclass
 class SectorReadiness:
     sector: str
+    code: str
     organisations: int
     done: int
     total: int
@@ -180,8 +181,9 @@ def readiness_by_sector(*, actor: Actor, event: Event) -> list[SectorReadiness]:
     labels = dict(Organisation.Sector.choices)
     found: dict[str, SectorReadiness] = {}
     for row in readiness_rows(actor=actor, event=event):
-        sector = str(labels.get(row.organisation.sector, row.organisation.sector))
-        bucket = found.setdefault(sector, SectorReadiness(sector, 0, 0, 0, 0))
+        code = row.organisation.sector
+        sector = str(labels.get(code, code))
+        bucket = found.setdefault(code, SectorReadiness(sector, code, 0, 0, 0, 0))
         bucket.organisations += 1
         bucket.done += row.done
         bucket.total += len(row.entries)

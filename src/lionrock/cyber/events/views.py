@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
+from lionrock.core.accounts.models import Organisation
 from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.events import selectors, services
 from lionrock.cyber.events.forms import (
@@ -383,14 +384,39 @@ def summary_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def sitrep_context(actor: Actor, event: Event, day: Any) -> dict[str, Any]:
-    """What a daily situation report says: the day's board, the roster, readiness and the shift log."""
+    """What a daily situation report says: the day's board, readiness, the shift log and who is on duty.
+
+    Labels are printed in both languages (the report goes to English and Chinese readers alike).
+    """
+    from django.utils import translation
+
     situation = selectors.situation_board(actor=actor, event=event, day=day, limit=200)
     start, end = situation.window
+    sectors = selectors.readiness_by_sector(actor=actor, event=event)
+    labels = dict(Organisation.Sector.choices)
+    rows = []
+    for sector in sectors:
+        with translation.override("en"):
+            sector_en = str(labels.get(sector.code, sector.code))
+        with translation.override("zh-hant"):
+            sector_zh = str(labels.get(sector.code, sector.code))
+        rows.append(
+            {
+                "sector_en": sector_en,
+                "sector_zh": sector_zh,
+                "done": sector.done,
+                "total": sector.total,
+                "late": sector.late,
+            }
+        )
+    with translation.override("zh-hant"):
+        alert_level_zh = str(Event.AlertLevel(event.alert_level).label)
     return {
         "event": event,
         "day": day,
         "situation": situation,
-        "sectors": selectors.readiness_by_sector(actor=actor, event=event),
+        "sectors": rows,
+        "alert_level_zh": alert_level_zh,
         "log": [e for e in selectors.shift_log(actor=actor, event=event, limit=500) if start <= e.at < end],
         "roster": [
             r
@@ -402,8 +428,10 @@ def sitrep_context(actor: Actor, event: Event, day: Any) -> dict[str, Any]:
 
 @login_required
 def sitrep(request: HttpRequest, slug: str, day: str) -> HttpResponse:
-    """The daily situation report for one day of the watch, in both languages."""
+    """The daily situation report for one day of the watch: a bilingual PDF from the documents service."""
     from datetime import date
+
+    from lionrock.core.documents import Document, Letterhead, PdfUnavailable, pdf_render
 
     actor = _actor(request)
     event = selectors.event_get(actor=actor, slug=slug)
@@ -413,4 +441,30 @@ def sitrep(request: HttpRequest, slug: str, day: str) -> HttpResponse:
         when = date.fromisoformat(day)
     except ValueError:
         raise NotFound from None
-    return render(request, "events/sitrep.html", sitrep_context(actor, event, when))
+    reference = f"SITREP-{event.slug.upper()}-{when:%Y%m%d}"
+    try:
+        pdf = pdf_render(
+            Document(
+                template="events/situation_report.html",
+                context=sitrep_context(actor, event, when),
+                language=request.LANGUAGE_CODE,
+                title=f"{event.name_en} — {when:%Y-%m-%d}",
+                letterhead=Letterhead.of(event.organiser),
+                reference=reference,
+            )
+        )
+    except PdfUnavailable:
+        return render(
+            request,
+            "shell/error.html",
+            {
+                "title": _("The situation report cannot be made now"),
+                "message": _(
+                    "This server cannot make PDF files at the moment; the watch page shows the same."
+                ),
+            },
+            status=503,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{reference.lower()}.pdf"'
+    return response
