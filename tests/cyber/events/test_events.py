@@ -262,3 +262,18 @@ def test_the_daily_situation_report_is_a_bilingual_pdf_for_the_coordinators(tmp_
     ).stdout
     assert "15th National Games" in text and "第十五屆全國運動會" in text
     assert "Booter chatter" in text and "每日情況報告" in text
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_the_events_api_follows_the_same_rules(viewer):
+    from django.test import Client
+
+    from tests.cyber.incidents.test_api import bearer
+
+    stage = stage_make()
+    headers = bearer(getattr(stage, viewer), ("incidents:read",))
+    listed = Client().get("/api/events/", headers=headers)
+    slugs = [row["slug"] for row in listed.json()] if listed.status_code == 200 else []
+    assert (stage.event.slug in slugs) == (viewer in {"organiser", "cert", "isp", "other_participant"})
+    situation = Client().get(f"/api/events/{stage.event.slug}/situation", headers=headers)
+    assert situation.status_code == (200 if viewer in {"organiser", "cert"} else 404)
