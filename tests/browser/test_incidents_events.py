@@ -79,7 +79,7 @@ def test_the_policy_office_runs_readiness_and_the_national_games_watch(page: Any
     form.get_by_label(re.compile(r"^Organisation")).select_option(label="Harbour Internet Exchange")
     form.get_by_label(re.compile(r"^Checklist item")).select_option("ddos-tested")
     form.get_by_label(re.compile(r"^Status")).select_option("done")
-    form.get_by_label(re.compile(r"^Evidence")).fill("Scrubbing test report of 3 November")
+    form.get_by_label(re.compile(r"^Evidence:?$")).fill("Scrubbing test report of 3 November")
     form.get_by_role("button", name="Save").click()
     expect(page.locator("main")).to_contain_text("Scrubbing test report")
     audit.check("events: readiness updated")
