@@ -268,10 +268,11 @@ def situation_board(
         .order_by("-aware_at")[:limit]
     )
 
+    # The intel store's visibility, decided once for this board and reused below.
+    visible = intel_selectors.stix_objects_visible(actor=actor)
     named = ObservableValue.objects.filter(key__in=name_keys).values("stix_object_id")
     situation.indicators = list(
-        intel_selectors.stix_objects_visible(actor=actor)
-        .filter(pk__in=named, type="indicator", is_latest=True)
+        visible.filter(pk__in=named, type="indicator", is_latest=True)
         .select_related("created_by_org")
         .order_by("-date_added")[:limit]
     )
@@ -300,7 +301,7 @@ def situation_board(
         if len(kept) >= limit or len(chunk) < _CHUNK:
             break
     kept = kept[:limit]
-    names = _indicator_names(actor, {row[0] for row in kept})
+    names = _indicator_names(visible, {row[0] for row in kept})
     org_names = {org.pk: str(org) for org in Organisation.objects.filter(pk__in={row[1] for row in kept})}
     situation.sightings = [
         SightingRow(
@@ -314,9 +315,10 @@ def situation_board(
         for indicator_id, organisation_id, count, last_seen, reason in kept
     ]
     relevant = {row.indicator_id for row in situation.sightings} | on_asset
-    situation.alerts = [
-        a for a in monitoring_selectors.alerts_open(actor=actor) if a.indicator_id in relevant
-    ]
+    if relevant:
+        situation.alerts = [
+            a for a in monitoring_selectors.alerts_open(actor=actor) if a.indicator_id in relevant
+        ]
     return situation
 
 
@@ -337,15 +339,11 @@ def _indicators_on_assets(indicator_ids: set[str], index: AssetIndex) -> set[str
     return found
 
 
-def _indicator_names(actor: Actor, ids: set[str]) -> dict[str, str]:
-    from lionrock.cyber.intel import selectors as intel_selectors
-
+def _indicator_names(visible: QuerySet[Any], ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
     names = {}
-    rows = (
-        intel_selectors.stix_objects_visible(actor=actor)
-        .filter(stix_id__in=list(ids), is_latest=True)
-        .values_list("stix_id", "raw")
-    )
+    rows = visible.filter(stix_id__in=list(ids), is_latest=True).values_list("stix_id", "raw")
     for stix_id, raw in rows:
         obj = json.loads(raw)
         names[stix_id] = str(obj.get("name") or obj.get("pattern") or stix_id)
