@@ -10,4 +10,5 @@ from lionrock.cyber.incidents import services
 
 @db_periodic_task(crontab(minute="*/10"))  # type: ignore[untyped-decorator]
 def incident_reminders() -> None:
+    """Reminds reporters and handlers before an incident's notification or written-report deadline."""
     services.incident_reminders_send()

@@ -1,13 +1,22 @@
 """The Reference Security Incident Taxonomy (RSIT), read from MISP's taxonomies as pytaxonomies ships them.
 
 The package carries the taxonomies' JSON inside itself, so this works without network access. The words
-are the CERT community's: classifications are stored as MISP machine tags, e.g. rsit:availability="ddos".
+are the CERT community's: classifications are stored as MISP machine tags, e.g. rsit:availability="ddos",
+written as pytaxonomies' Taxonomy.make_machinetag writes them.
+
+The taxonomy file is found through the installed package without importing it: importing pytaxonomies
+imports jsonschema, whose format checkers take seconds to build (in every web process, on its first
+report), only to offer a schema validation Lionrock does not use. The same is done for MISP warninglists
+(cyber/exchange/flags.py).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 TAXONOMY = "rsit"
 
@@ -20,21 +29,29 @@ class Classification:
     description: str
 
 
+def _taxonomy_file() -> Path:
+    spec = importlib.util.find_spec("pytaxonomies")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pytaxonomies is not installed")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    return root / "data" / "misp-taxonomies" / TAXONOMY / "machinetag.json"
+
+
 @lru_cache(maxsize=1)
 def _catalogue() -> dict[str, Classification]:
-    from pytaxonomies.api import Taxonomies
-
-    rsit = Taxonomies()[TAXONOMY]
+    data = json.loads(_taxonomy_file().read_text(encoding="utf-8"))
+    namespace = data["namespace"]
+    entries = {block["predicate"]: block.get("entry", []) for block in data.get("values", [])}
     found: dict[str, Classification] = {}
-    for predicate_name, predicate in rsit.items():
-        group = str(predicate.expanded or predicate_name)
-        for entry_name, entry in predicate.items():
-            tag = rsit.make_machinetag(predicate_name, entry)
+    for predicate in data["predicates"]:
+        group = str(predicate.get("expanded") or predicate["value"])
+        for entry in entries.get(predicate["value"], []):
+            tag = f'{namespace}:{predicate["value"]}="{entry["value"]}"'
             found[tag] = Classification(
                 machinetag=tag,
                 group=group,
-                label=str(entry.expanded or entry_name),
-                description=str(entry.description or ""),
+                label=str(entry.get("expanded") or entry["value"]),
+                description=str(entry.get("description") or ""),
             )
     return found
 
