@@ -64,3 +64,11 @@ def test_every_status_step_is_kept_in_the_workflow_history():
     services.incident_close(actor=desk.handler, incident=incident, summary="Done.")
     steps = [(t.from_state, t.to_state) for t in transitions_for(record=incident)]
     assert steps == [("draft", "submitted"), ("submitted", "acknowledged"), ("acknowledged", "closed")]
+
+
+def test_a_report_submitted_at_once_has_its_step_in_the_workflow_history_too():
+    from lionrock.core.workflow.selectors import transitions_for
+
+    desk = desk_make()
+    incident = desk.report()
+    assert [(t.from_state, t.to_state) for t in transitions_for(record=incident)] == [("draft", "submitted")]

@@ -48,4 +48,5 @@ def _incidents_panel(actor: Actor) -> Panel | None:
 
 def register() -> None:
     nav_register(NavEntry(Module.INCIDENTS, _("Incidents"), "incidents:list", order=300))
+    nav_register(NavEntry(Module.PLATFORM, _("Notification clocks"), "incidents:clocks", order=960))
     panel_register(Module.INCIDENTS, _incidents_panel)

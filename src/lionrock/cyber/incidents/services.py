@@ -24,6 +24,7 @@ from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
 from lionrock.core.files import IMAGES, MB, PDF, TEXT, FilePolicy
 from lionrock.core.workflow import Workflow
+from lionrock.core.workflow.services import transition_record
 from lionrock.cyber.incidents import clocks, selectors
 from lionrock.cyber.incidents.models import (
     Incident,
@@ -339,6 +340,15 @@ def incident_create(
     text = _("Submitted the report.") if submit else _("Saved a draft.")
     _history(actor=actor, incident=incident, action="incident.create", text=text, changes={"source": source})
     if submit:
+        # Reported and submitted in one step: the workflow's history still shows the step.
+        transition_record(
+            actor=actor,
+            record=incident,
+            field="status",
+            before=Incident.Status.DRAFT,
+            after=Incident.Status.SUBMITTED,
+            action=INCIDENT_FLOW.action,
+        )
         _on_submitted(actor, incident)
     return incident
 
