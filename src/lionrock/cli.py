@@ -217,6 +217,23 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unlock(args: argparse.Namespace) -> int:
+    _django_setup()
+    import getpass
+
+    from lionrock.core.accounts import services
+
+    try:
+        cleared = services.user_sign_in_unlock_by_operator(
+            email=args.email, operator=f"command line ({getpass.getuser()})"
+        )
+    except services.ValidationFailed as exc:
+        print(f"lionrock unlock: {exc}", file=sys.stderr)
+        return 2
+    print(f"Sign-in unlocked for {args.email.strip().lower()} ({cleared} failure records cleared).")
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     _django_setup()
     from django.db import DatabaseError
@@ -245,6 +262,54 @@ def cmd_intel(args: argparse.Namespace) -> int:
     from lionrock.cyber.exchange.command import run
 
     return run(args)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """`lionrock publish draft`: a generated release on standard output, for scripts and tests."""
+    _django_setup()
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from lionrock.core.accounts.access import NotFound
+    from lionrock.core.accounts.services import ValidationFailed
+    from lionrock.publishing.drafting import draft_for_operation
+
+    actor = _cli_actor(args.user) if args.user else None
+    release_at = None
+    if args.at:
+        try:
+            release_at = datetime.fromisoformat(args.at)
+        except ValueError:
+            print(
+                f"lionrock publish: --at {args.at!r} is not a date and time (2026-01-15T20:30)",
+                file=sys.stderr,
+            )
+            return 2
+        if timezone.is_naive(release_at):
+            release_at = timezone.make_aware(release_at)
+    try:
+        draft = draft_for_operation(
+            actor=actor,
+            reference=args.operation,
+            language=args.language,
+            release_at=release_at,
+            place=args.place,
+        )
+    except NotFound:
+        print(f"lionrock publish: no operation {args.operation!r} to announce", file=sys.stderr)
+        return 2
+    except ValidationFailed as exc:
+        print(f"lionrock publish: {exc}", file=sys.stderr)
+        return 2
+    print(draft.rendered.title)
+    print()
+    print(draft.rendered.body)
+    if args.sources:
+        print()
+        for source in draft.rendered.sources:
+            print(f"[{source['placeholder']}] {source['source']} ({source['label']})")
+    return 0
 
 
 def cmd_manage(rest: Sequence[str]) -> int:
@@ -327,6 +392,14 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("id", type=int)
     token.set_defaults(handler=cmd_token)
 
+    unlock = sub.add_parser(
+        "unlock",
+        help="lift an account's sign-in lock-out, from every address (audited)",
+        description="Clears the account's failed sign-ins: the per-address locks and the account-wide count.",
+    )
+    unlock.add_argument("email", help="the account's email address")
+    unlock.set_defaults(handler=cmd_unlock)
+
     audit = sub.add_parser("audit", help="audit-trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     audit_sub.add_parser(
@@ -337,6 +410,23 @@ def build_parser() -> argparse.ArgumentParser:
     from lionrock.cyber.exchange.command import add_intel_parser
 
     add_intel_parser(sub).set_defaults(handler=cmd_intel)
+
+    publish = sub.add_parser("publish", help="press releases generated from the records")
+    publish_sub = publish.add_subparsers(dest="publish_command", required=True, metavar="ACTION")
+    draft = publish_sub.add_parser(
+        "draft",
+        help="print the release Lionrock generates for an operation (nothing is saved)",
+        description="Without --at or --place, those of the operation's latest release are used, else now.",
+    )
+    draft.add_argument("--operation", required=True, help="operation id or codename")
+    draft.add_argument("--language", default="en", choices=["en", "zh-hant"], help="default en")
+    draft.add_argument("--at", default="", help="release date and time, Hong Kong time (2026-01-15T20:30)")
+    draft.add_argument("--place", default="", help="the place as the release gives it")
+    draft.add_argument(
+        "--user", default="", help="act as this press officer (default: the server's own rights)"
+    )
+    draft.add_argument("--sources", action="store_true", help="also print where every figure comes from")
+    publish.set_defaults(handler=cmd_publish)
 
     sub.add_parser("manage", help="Django's manage.py (arguments passed through)", add_help=False)
     sub.add_parser("match", help="match indicators against log files (no server needed)", add_help=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 from typing import Any
 
@@ -22,6 +21,7 @@ from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role
 from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.csvsafe import csv_writer
 from lionrock.immigration.enforcement import selectors, services, uploads
 from lionrock.immigration.enforcement.employer_check import (
     EMPLOYER_DUTIES,
@@ -945,11 +945,11 @@ def statistics(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="enforcement-{since}-{until}.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(["table", "label", "count"])
         for series in stats.series:
             for label, count in series.rows:
-                writer.writerow([series.key, _csv_safe(label), count])
+                writer.writerow([series.key, label, count])
         return response
     return render(
         request,
@@ -960,8 +960,3 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "csv_query": urlencode({"since": since.isoformat(), "until": until.isoformat(), "format": "csv"}),
         },
     )
-
-
-def _csv_safe(value: str) -> str:
-    """A cell that a spreadsheet would run as a formula is written as text."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
