@@ -74,7 +74,8 @@ def test_bad_input_is_a_422_naming_the_field_with_nothing_stored(change, field):
 
 def test_a_token_without_the_incidents_write_scope_cannot_report():
     desk = desk_make()
-    assert post(desk.reporter, BODY, scopes=("incidents:read",)).status_code == 404
+    response = post(desk.reporter, BODY, scopes=("incidents:read",))
+    assert response.status_code == 403 and "incidents:write" in response.json()["detail"]
     assert Incident.objects.count() == 0
 
 
@@ -82,7 +83,7 @@ def test_a_token_without_the_incidents_read_scope_cannot_read():
     desk = desk_make()
     incident = desk.report()
     response = Client().get(f"/api/incidents/{incident.pk}", headers=bearer(desk.handler, ("intel:read",)))
-    assert response.status_code == 404
+    assert response.status_code == 403 and "incidents:read" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("tlp", [Tlp.GREEN, Tlp.AMBER, Tlp.RED])

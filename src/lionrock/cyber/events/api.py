@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Schema
 
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_api
+from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.roles import Scope
 from lionrock.cyber.events import selectors
 
-router = Router(tags=["events"])
+router = ScopedRouter(read=Scope.INCIDENTS_READ, write=None, tags=["events"])
 
 
 class EventOut(Schema):

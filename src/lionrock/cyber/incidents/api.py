@@ -1,7 +1,8 @@
 """REST endpoints of the incident desk, for stakeholders' own tools.
 
-Tokens need incidents:write to report and incidents:read to read, on top of the owner's roles; the
-reporting organisation is the token's. Reads go through the same selectors as the web pages.
+Tokens need incidents:write to report and incidents:read to read (the router checks the scope and
+answers 403 without it), on top of the owner's roles; the reporting organisation is the token's.
+Reads go through the same selectors as the web pages.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Body, Router, Status
+from ninja import Body, Status
 
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_api
+from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.roles import Scope
 from lionrock.cyber.incidents import selectors, services, stix
 from lionrock.cyber.incidents.models import Incident
@@ -26,7 +28,7 @@ from lionrock.cyber.incidents.schemas import (
 )
 from lionrock.cyber.incidents.services import IncidentDraft, IncidentInvalid, ObservableIn
 
-router = Router(tags=["incidents"])
+router = ScopedRouter(read=Scope.INCIDENTS_READ, write=Scope.INCIDENTS_WRITE, tags=["incidents"])
 NOT_FOUND: dict[int, Any] = {404: ErrorOut}
 
 
