@@ -169,6 +169,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "shares": selectors.incident_shares(actor=actor, incident=incident),
         "text_form": TextForm(),
         "attachments": list(incident.attachments.all()),
+        "spans": _spans(incident),
         "attach_form": AttachForm() if may_handle or may_edit else None,
     }
     if may_handle:
@@ -187,6 +188,15 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             initial={"community": incident.shared_with_community},
         )
     return render(request, "incidents/detail.html", context)
+
+
+def _spans(incident: Incident) -> dict[str, timedelta | None]:
+    """Time to acknowledge, contain and resolve, from submission (None until the step happens)."""
+    start = incident.submitted_at
+    return {
+        name: (getattr(incident, f"{name}_at") - start) if start and getattr(incident, f"{name}_at") else None
+        for name in ("acknowledged", "contained", "resolved")
+    }
 
 
 _TEXT_ACTIONS = {
