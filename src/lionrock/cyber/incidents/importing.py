@@ -90,7 +90,10 @@ def incidents_import_stix(*, actor: Actor, bundle: Any, submit: bool = True) -> 
         raise IncidentInvalid(
             "objects", _("At most %(max)s objects per bundle.") % {"max": MAX_BUNDLE_OBJECTS}
         )
-    result = validate_instance(dict(bundle), ValidationOptions(version="2.1"))
+    try:
+        result = validate_instance(dict(bundle), ValidationOptions(version="2.1"))
+    except Exception as exc:  # the validator's own errors on input it cannot read at all
+        raise IncidentInvalid("bundle", _("This is not a STIX 2.1 bundle Lionrock can read.")) from exc
     if not result.is_valid:
         raise IncidentInvalid("bundle", "; ".join(str(error) for error in result.errors[:3]))
     by_id = {str(o.get("id")): o for o in objects if isinstance(o, Mapping)}

@@ -79,6 +79,8 @@ def incident_get(*, actor: Actor, pk: int | str) -> Incident:
         key = int(pk)
     except (TypeError, ValueError):
         raise NotFound from None
+    if not 0 < key < 2**63:  # beyond any id; PostgreSQL would refuse the comparison itself
+        raise NotFound
     incident = (
         incidents_visible(actor=actor)
         .filter(pk=key)

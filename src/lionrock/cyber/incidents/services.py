@@ -42,6 +42,7 @@ from lionrock.cyber.intel.tlp import Tlp
 MAX_TITLE = 250
 MAX_TEXT = 20_000
 MAX_OBSERVABLES = 500
+MAX_COUNT = 2_000_000_000  # users or minutes: within a 32-bit column on every database
 # A reporter's clock may run a little ahead of ours; beyond this a time is "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -167,8 +168,8 @@ def _check(draft: IncidentDraft) -> list[tuple[ObservableIn, str, str]]:
             raise IncidentInvalid(name, _("This text is longer than %(max)s characters.") % {"max": MAX_TEXT})
     for name in ("impact_users", "impact_minutes"):
         value = getattr(draft, name)
-        if value is not None and value < 0:
-            raise IncidentInvalid(name, _("Give a number of zero or more."))
+        if value is not None and not 0 <= value <= MAX_COUNT:
+            raise IncidentInvalid(name, _("Give a number from 0 to %(max)s.") % {"max": MAX_COUNT})
     if len(draft.observables) > MAX_OBSERVABLES:
         raise IncidentInvalid(
             "observables", _("Give at most %(max)s observables at once.") % {"max": MAX_OBSERVABLES}
