@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "lionrock.cyber.exchange",
     "lionrock.cyber.monitoring",
     "lionrock.cyber.taxii",
+    "lionrock.cyber.incidents",
+    "lionrock.cyber.events",
     "lionrock.immigration.enforcement",
     "lionrock.immigration.screening",
     "lionrock.publishing",
