@@ -18,8 +18,8 @@ from lionrock.core.accounts.authentication import (
     ScopeMissing,
     security_with_scopes,
 )
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.boundedjson import json_loads_bounded
+from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.exchange.api import router as exchange_router
 from lionrock.cyber.intel.api import router as intel_router
 from lionrock.cyber.monitoring.api import router as monitoring_router

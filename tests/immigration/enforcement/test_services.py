@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from lionrock.core.accounts.access import NotFound
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit.models import AuditEntry
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement import services, uploads
 from lionrock.immigration.enforcement.models import Report, ReportAttachment, ReportEvent
 from tests.immigration.enforcement.factories import (

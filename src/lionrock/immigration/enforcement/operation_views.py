@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement import selectors, services
 from lionrock.immigration.enforcement.forms import (
     OperationPlanForm,

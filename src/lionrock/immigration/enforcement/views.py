@@ -18,10 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
-from lionrock.core.accounts.models import Organisation
+from lionrock.core.accounts.access import Actor, NotFound, actor_for_request, home_organisation
 from lionrock.core.accounts.roles import Role
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement import selectors, services, uploads
 from lionrock.immigration.enforcement.employer_check import (
     EMPLOYER_DUTIES,
@@ -184,7 +183,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_log(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
-    organisation = _home_organisation(actor)
+    organisation = home_organisation(actor, Role.ENFORCEMENT_OFFICER)
     form = OfficerReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -335,7 +334,7 @@ def report_attachment(request: HttpRequest, reference: str, attachment_id: int) 
 @require_GET
 def offences(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
-    _home_organisation(actor)
+    home_organisation(actor, Role.ENFORCEMENT_OFFICER)
     form = OffenceDateForm(request.GET or None)
     on = form.cleaned_data.get("on") if form.is_valid() else None
     rows = selectors.offences_in_force(on=on) if on else selectors.offences_catalogue()
@@ -356,13 +355,6 @@ def officer_choices(actor: Actor, organisation_id: int) -> list[tuple[int, str]]
     ]
 
 
-def _home_organisation(actor: Actor) -> Organisation:
-    organisations = sorted(actor.organisations_with(Role.ENFORCEMENT_OFFICER))
-    if actor.user is None or not organisations:
-        raise NotFound
-    return Organisation.objects.get(pk=organisations[0])
-
-
 @login_required
 @require_GET
 def operations(request: HttpRequest) -> HttpResponse:
@@ -380,7 +372,7 @@ def operations(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def operation_new(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
-    organisation = _home_organisation(actor)
+    organisation = home_organisation(actor, Role.ENFORCEMENT_OFFICER)
     officers = officer_choices(actor, organisation.pk)
     form = OperationForm(
         request.POST or None,
@@ -931,7 +923,7 @@ def employer_record_download(request: HttpRequest) -> HttpResponse:
 def statistics(request: HttpRequest) -> HttpResponse:
     """The department's dashboard for a period (default: this year to date), with a CSV export."""
     actor = actor_for_request(request)
-    _home_organisation(actor)
+    home_organisation(actor, Role.ENFORCEMENT_OFFICER)
     today = timezone.localdate()
     form = StatisticsForm(
         request.GET or None, initial={"since": today.replace(month=1, day=1), "until": today}

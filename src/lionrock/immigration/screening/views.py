@@ -15,10 +15,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
-from lionrock.core.accounts.models import Organisation
+from lionrock.core.accounts.access import Actor, NotFound, actor_for_request, home_organisation
 from lionrock.core.accounts.roles import Role
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.screening import checklists, four_eyes, selectors, services
 from lionrock.immigration.screening.explanation import explanation_sentences
 from lionrock.immigration.screening.forms import (
@@ -48,13 +47,6 @@ UPLOAD_SESSION_KEY = "screening.checklist_upload"
 
 def _language() -> str:
     return get_language() or "en"
-
-
-def _home_organisation(actor: Actor) -> Organisation:
-    organisations = sorted(actor.organisations_with(Role.SCREENING_OFFICER, Role.SCREENING_SUPERVISOR))
-    if actor.user is None or not organisations:
-        raise NotFound
-    return Organisation.objects.get(pk=organisations[0])
 
 
 def _interview(data: dict[str, Any]) -> services.Interview:
@@ -114,7 +106,7 @@ def cases(request: HttpRequest) -> HttpResponse:
 def case_new(request: HttpRequest) -> HttpResponse:
     """Screening for anyone, arrested or not: a person who comes forward, a resident back from a job scam."""
     actor = actor_for_request(request)
-    organisation = _home_organisation(actor)
+    organisation = home_organisation(actor, Role.SCREENING_OFFICER, Role.SCREENING_SUPERVISOR)
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

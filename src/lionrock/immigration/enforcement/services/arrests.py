@@ -17,8 +17,8 @@ from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement.encryption import blind_index
 from lionrock.immigration.enforcement.hkid import (
     DocumentNumberError,

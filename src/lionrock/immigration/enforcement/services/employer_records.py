@@ -19,8 +19,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement.inspection_record import InspectionRecord
 from lionrock.immigration.enforcement.models import EmployerCheckRecord
 
