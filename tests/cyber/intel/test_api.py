@@ -1,3 +1,4 @@
+import json
 import uuid
 
 import pytest
@@ -9,7 +10,7 @@ from lionrock.core.audit.models import AuditEntry
 from lionrock.cyber.intel import api as intel_api
 from lionrock.cyber.intel import services
 from lionrock.cyber.intel.models import CollectionGrant, StixObject
-from lionrock.cyber.intel.tlp import Tlp
+from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp
 from tests.cyber.intel.factories import VIEWERS, VISIBILITY, community_make, indicator, sco
 from tests.cyber.intel.test_views import client_for
 
@@ -201,7 +202,7 @@ def test_another_organisation_cannot_update_an_indicator():
         ({"value": "999.1.1.1"}, 422, "not a valid"),
         ({"name": "x" * 251}, 422, "name"),
         ({"collection": "no-such-collection"}, 404, "Not found"),
-        ({"tlp": "red", "recipient_organisations": ["nobody"]}, 422, "unknown recipients"),
+        ({"tlp": "red", "recipient_organisations": ["nobody"]}, 422, "unknown or do not take part"),
     ],
 )
 def test_bad_indicators_are_refused_precisely_and_nothing_is_stored(overrides, status, fragment):
@@ -240,7 +241,7 @@ def test_a_bundle_is_stored_whole_or_refused_with_every_error():
     accepted = Client().post(url, {"objects": [good]}, content_type="application/json", headers=headers)
     assert accepted.status_code == 201 and accepted.json()["added"] == [good["id"]]
     again = Client().post(url, {"objects": [good]}, content_type="application/json", headers=headers)
-    assert again.json() == {"added": [], "duplicates": [good["id"]]}
+    assert again.json() == {"added": [], "duplicates": [good["id"]], "notes": []}
 
 
 def test_a_reader_cannot_post_a_bundle_to_a_collection_it_may_only_read():
@@ -404,3 +405,55 @@ def test_a_bundle_larger_than_the_server_takes_is_a_json_413(settings):
     )
     assert response.status_code == 413
     assert response["Content-Type"].startswith("application/json") and response.json()["detail"]
+
+
+def test_an_unmarked_object_in_a_bundle_is_stored_with_the_default_marking_and_the_answer_says_so():
+    community = community_make()
+    unmarked = indicator("bundle-unmarked.example")
+    response = Client().post(
+        f"/api/intel/collections/{community.collection.alias}/bundle",
+        {"objects": [unmarked]},
+        content_type="application/json",
+        headers=bearer(community.creator),
+    )
+    assert response.status_code == 201
+    (note,) = response.json()["notes"]
+    assert note["id"] == unmarked["id"] and "TLP:AMBER" in note["message"]
+    served = Client().get(f"/api/intel/objects/{unmarked['id']}", headers=bearer(community.creator)).json()
+    assert json.loads(StixObject.objects.get(stix_id=unmarked["id"]).raw)["object_marking_refs"] == [
+        MARKING_ID_FOR[Tlp.AMBER]
+    ]
+    assert served["summary"]["tlp"] == "amber"
+    assert served["stix"]["object_marking_refs"] == [MARKING_ID_FOR[Tlp.AMBER]]
+
+
+def test_a_bundle_with_an_object_marked_only_by_an_unknown_definition_is_refused():
+    community = community_make()
+    strange = indicator("bundle-strange.example", object_marking_refs=[f"marking-definition--{uuid.uuid4()}"])
+    response = Client().post(
+        f"/api/intel/collections/{community.collection.alias}/bundle",
+        {"objects": [strange]},
+        content_type="application/json",
+        headers=bearer(community.creator),
+    )
+    assert response.status_code == 422
+    assert "not a marking definition known here" in json.dumps(response.json())
+    assert not StixObject.objects.filter(stix_id=strange["id"]).exists()
+
+
+def test_an_organisation_outside_intel_sharing_is_refused_as_a_recipient_with_the_reason():
+    from lionrock.core.accounts.models import Organisation
+    from tests.core.accounts.factories import OrganisationFactory
+
+    community = community_make()
+    shelter = OrganisationFactory(kind=Organisation.Kind.SUPPORT_SERVICE)
+    response = Client().post(
+        "/api/intel/indicators",
+        _indicator_in(community.collection.alias, tlp="amber+strict", recipient_organisations=[shelter.slug]),
+        content_type="application/json",
+        headers=bearer(community.creator),
+    )
+    assert response.status_code == 422
+    assert "do not take part in intelligence sharing" in response.content.decode()
+    assert shelter.slug in response.content.decode()
+    assert StixObject.objects.count() == 0

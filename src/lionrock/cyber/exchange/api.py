@@ -104,6 +104,8 @@ def import_create(
     response={200: None, 404: ErrorOut, 422: ErrorOut},
     summary="Stream an export of what the caller may see: stix, misp, csv, zeek, suricata-dataset, "
     "suricata-iprep or list (kind= for lists and datasets)",
+    description="Zeek, Suricata and plain-list exports leave out values on MISP warninglists unless "
+    "include_warninglisted=true; the X-Lionrock-Warninglisted header says how many were left out.",
 )
 def export_stream(
     request: HttpRequest,
@@ -112,16 +114,24 @@ def export_stream(
     kind: str = "",
     category: int = 1,
     score: int = 100,
+    include_warninglisted: bool = False,
 ) -> StreamingHttpResponse:
     actor = _actor(request)
     target = intel_selectors.collection_access_get(actor=actor, key=collection)
     if not target.can_read:
         raise NotFound
     job = exporting.export_open(
-        actor=actor, collection=target.collection, fmt=format, kind=kind, category=category, score=score
+        actor=actor,
+        collection=target.collection,
+        fmt=format,
+        kind=kind,
+        category=category,
+        score=score,
+        include_warninglisted=include_warninglisted,
     )
     response = StreamingHttpResponse(job.chunks, content_type=job.content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    response[exporting.WARNINGLISTED_HEADER] = str(job.warninglisted)
     return response
 
 

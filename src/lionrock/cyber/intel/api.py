@@ -34,6 +34,7 @@ from lionrock.cyber.intel.schemas import (
     IndicatorUpdateIn,
     ObjectDetailOut,
     ObjectErrorOut,
+    ObjectNoteOut,
     ObjectOut,
     ObjectPageOut,
     RejectedOut,
@@ -91,14 +92,7 @@ def _rejected(exc: StixRejected) -> RejectedOut:
 
 
 def _recipients(actor: Actor, slugs: list[str], emails: list[str]) -> tuple[list[Organisation], list[User]]:
-    organisations = list(selectors.sharing_organisations(actor=actor).filter(slug__in=slugs)) if slugs else []
-    people = list(selectors.intel_people(actor=actor).filter(email__in=emails)) if emails else []
-    unknown = sorted(set(slugs) - {org.slug for org in organisations}) + sorted(
-        set(emails) - {person.email for person in people}
-    )
-    if unknown:
-        raise ValidationFailed("unknown recipients: " + ", ".join(unknown))
-    return organisations, people
+    return selectors.recipients_resolve(actor=actor, organisations=slugs, people_emails=emails)
 
 
 def _pattern(pattern: str | None, value: str | None, value_type: str | None) -> str:
@@ -397,7 +391,14 @@ def bundle_add(request: HttpRequest, key: str, payload: BundleIn) -> Status[Any]
         )
     except StixRejected as exc:
         return Status(422, _rejected(exc))
-    return Status(201, BundleOut(added=[row.stix_id for row in outcome.added], duplicates=outcome.duplicates))
+    notes = [
+        ObjectNoteOut(id=str(payload.objects[index].get("id", "")), message=message)
+        for index, message in sorted(outcome.notes.items())
+    ]
+    return Status(
+        201,
+        BundleOut(added=[row.stix_id for row in outcome.added], duplicates=outcome.duplicates, notes=notes),
+    )
 
 
 def _grants_out(actor: Actor, collection: Collection) -> list[GrantOut]:

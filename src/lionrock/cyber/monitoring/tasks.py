@@ -26,6 +26,7 @@ def match_runs_orphaned_at_startup() -> None:
 
 @db_periodic_task(crontab(minute="*/5"))  # type: ignore[untyped-decorator]
 def match_runs_orphaned_sweep() -> None:
+    """Every five minutes: match runs whose worker is gone or silent are marked failed with the reason."""
     runs.match_runs_orphaned_fail()
 
 

@@ -9,6 +9,7 @@ are the bytes that were accepted, and a page of 1,000 objects costs one string j
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -42,6 +43,7 @@ from lionrock.cyber.taxii.protocol import (
     timestamp,
 )
 
+log = logging.getLogger(__name__)
 REALM = 'Basic realm="Lionrock TAXII", Bearer realm="Lionrock TAXII"'
 Handler = Callable[..., HttpResponse]
 
@@ -120,6 +122,12 @@ def taxii_endpoint(*methods: str) -> Callable[[Handler], Handler]:
                 return _error(error)
             except NotFound:
                 return _error(TaxiiError(404, _("Not found"), _("no such resource, or not visible to you")))
+            except Exception:
+                # A TAXII client reads every answer as TAXII, failures included (3.6.1).
+                log.exception("TAXII %s %s failed", request.method, request.path)
+                return _error(
+                    TaxiiError(500, _("Server error"), _("the server could not answer this request"))
+                )
 
         return view
 
@@ -411,7 +419,8 @@ def _object_delete(request: HttpRequest, actor: Actor, collection_id: str, objec
             _("Forbidden"),
             _("only the organisation that contributed an object, or the collection's owner, may delete it"),
         ) from exc
-    return HttpResponse(status=200)
+    # TAXII 2.1 5.7: an empty 200, still of the TAXII media type like every answer here.
+    return _response("", 200)
 
 
 @taxii_endpoint("GET")
@@ -425,3 +434,9 @@ def versions(request: HttpRequest, actor: Actor, collection_id: str, object_id: 
     if page.rows:
         body["versions"] = [timestamp(row[0]) for row in page.rows]
     return _response(body, headers=_page_headers(page))
+
+
+@csrf_exempt
+def unknown(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any other URL under the TAXII prefix: a TAXII 404, not the site's HTML page."""
+    return _error(TaxiiError(404, _("Not found"), _("no such resource, or not visible to you")))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_request, home_organisation
 from lionrock.core.accounts.roles import Role
+from lionrock.core.csvsafe import csv_writer
 from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement import selectors, services, uploads
 from lionrock.immigration.enforcement.employer_check import (
@@ -937,11 +937,11 @@ def statistics(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="enforcement-{since}-{until}.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(["table", "label", "count"])
         for series in stats.series:
             for label, count in series.rows:
-                writer.writerow([series.key, _csv_safe(label), count])
+                writer.writerow([series.key, label, count])
         return response
     return render(
         request,
@@ -952,8 +952,3 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "csv_query": urlencode({"since": since.isoformat(), "until": until.isoformat(), "format": "csv"}),
         },
     )
-
-
-def _csv_safe(value: str) -> str:
-    """A cell that a spreadsheet would run as a formula is written as text."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

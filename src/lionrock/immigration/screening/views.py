@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_request, home_organisation
 from lionrock.core.accounts.roles import Role
+from lionrock.core.csvsafe import csv_writer
 from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.screening import checklists, four_eyes, selectors, services
 from lionrock.immigration.screening.explanation import explanation_sentences
@@ -806,14 +806,13 @@ def htcds_export(request: HttpRequest) -> HttpResponse:
         "methods_of_control",
         "referred_services",
     ]
-    writer = csv.DictWriter(response, fieldnames=fields)
-    writer.writeheader()
+    writer = csv_writer(response)
+    writer.writerow(fields)
     for row in rows:
-        writer.writerow(
-            {
-                **row,
-                "methods_of_control": "|".join(row["methods_of_control"]),
-                "referred_services": "|".join(row["referred_services"]),
-            }
-        )
+        joined = {
+            **row,
+            "methods_of_control": "|".join(row["methods_of_control"]),
+            "referred_services": "|".join(row["referred_services"]),
+        }
+        writer.writerow([joined[name] for name in fields])
     return response
