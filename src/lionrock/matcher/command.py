@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import IO
 
 from lionrock.matcher import cache, taxii
+from lionrock.matcher.counts import MatchReport
 from lionrock.matcher.index import CompiledIndex
 from lionrock.matcher.loading import Prepared, prepare
-from lionrock.matcher.matching import MatchReport, match_batches
+from lionrock.matcher.matching import match_batches
 from lionrock.matcher.output import SightingTally, sightings_bundle, write_jsonl
 from lionrock.matcher.readers import FORMATS, UnknownFormat, read_log
 from lionrock.matcher.report import run_report, suppressions

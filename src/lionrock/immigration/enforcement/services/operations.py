@@ -29,7 +29,7 @@ from lionrock.immigration.enforcement.models import (
     Premises,
     PremisesType,
 )
-from lionrock.immigration.enforcement.services.reports import text_clean as _text
+from lionrock.immigration.enforcement.normalise import text_clean as _text
 
 # --- Operations ----------------------------------------------------------------------------------------
 
