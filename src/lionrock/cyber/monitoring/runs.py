@@ -32,7 +32,7 @@ from lionrock.cyber.monitoring.models import LogFile, MatchRun, Sighting, Watche
 
 def watch_roots() -> list[Path]:
     """The folders under which operators allow directories to be watched (LIONROCK_WATCH_ROOTS)."""
-    return [Path(root).resolve() for root in getattr(settings, "LIONROCK_WATCH_ROOTS", []) if root]
+    return [Path(root).resolve() for root in settings.LIONROCK_WATCH_ROOTS if root]
 
 
 def _indicator_bundle(actor: Actor, path: Path) -> int:
@@ -127,7 +127,7 @@ def match_run_execute(run_id: str) -> MatchRun:
                 text=True,
                 env={**os.environ, "PYTHONIOENCODING": "utf-8", "LIONROCK_MATCH_CACHE": str(match_cache)},
                 check=False,
-                timeout=getattr(settings, "LIONROCK_MONITORING_RUN_TIMEOUT", 3600),
+                timeout=settings.LIONROCK_MONITORING_RUN_TIMEOUT,
             )
             log.exit_code = completed.returncode
             log.hits = sum(1 for _ in hits_path.open(encoding="utf-8")) if hits_path.exists() else 0
@@ -182,7 +182,7 @@ def _process_alive(pid: int) -> bool:
 def run_stale_after() -> timedelta:
     """How long a run may go without progress before it is taken as dead, wherever its worker was:
     one file may take up to the matcher's time-out, plus a margin."""
-    timeout = getattr(settings, "LIONROCK_MONITORING_RUN_TIMEOUT", 3600)
+    timeout = settings.LIONROCK_MONITORING_RUN_TIMEOUT
     return timedelta(seconds=timeout) + timedelta(minutes=5)
 
 

@@ -41,7 +41,7 @@ def _monitoring_dir() -> Path:
 
 
 def _max_upload_bytes() -> int:
-    return int(getattr(settings, "LIONROCK_MONITORING_MAX_UPLOAD_MB", 512)) * 1024 * 1024
+    return int(settings.LIONROCK_MONITORING_MAX_UPLOAD_MB) * 1024 * 1024
 
 
 def _require_operator(actor: Actor, organisation: Organisation) -> None:
@@ -133,7 +133,7 @@ def sightings_record(*, rows: Iterable[StixObject]) -> list[Sighting]:
 
 
 def _alerts_raise(indicator_ids: set[str]) -> None:
-    threshold = int(getattr(settings, "LIONROCK_ALERT_STAKEHOLDERS", 2))
+    threshold = int(settings.LIONROCK_ALERT_STAKEHOLDERS)
     spread = dict(
         Sighting.objects.filter(indicator_id__in=indicator_ids)
         .values("indicator_id")

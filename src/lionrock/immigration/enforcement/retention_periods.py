@@ -12,12 +12,12 @@ from django.utils import timezone
 
 def person_retention_days() -> int:
     """Days a person's record is kept after their last case (LIONROCK_PERSON_RETENTION_DAYS)."""
-    return int(getattr(settings, "LIONROCK_PERSON_RETENTION_DAYS", 2555))
+    return int(settings.LIONROCK_PERSON_RETENTION_DAYS)
 
 
 def employer_record_retention_days() -> int:
     """Days a saved employer record stays downloadable (LIONROCK_EMPLOYER_RECORD_RETENTION_DAYS)."""
-    return int(getattr(settings, "LIONROCK_EMPLOYER_RECORD_RETENTION_DAYS", 730))
+    return int(settings.LIONROCK_EMPLOYER_RECORD_RETENTION_DAYS)
 
 
 def employer_record_kept_until(saved_at: datetime) -> date:

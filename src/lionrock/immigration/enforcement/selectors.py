@@ -81,7 +81,7 @@ def offence_in_force(*, code: str, on: date) -> Offence:
 
 def reporting_organisation() -> Organisation | None:
     """The department whose queue receives the public form's reports."""
-    slug = getattr(settings, "LIONROCK_REPORTS_ORGANISATION", "immigration")
+    slug = settings.LIONROCK_REPORTS_ORGANISATION
     return Organisation.objects.filter(slug=slug, is_active=True).first()
 
 

@@ -194,7 +194,7 @@ def _offence_label(code: str) -> str:
 
 
 def screening_due_hours() -> int:
-    return int(getattr(settings, "LIONROCK_SCREENING_DUE_HOURS", 24))
+    return int(settings.LIONROCK_SCREENING_DUE_HOURS)
 
 
 @transaction.atomic

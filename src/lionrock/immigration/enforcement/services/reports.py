@@ -213,7 +213,7 @@ def _attachments_store(report: Report, checked: list[uploads.CheckedFile]) -> No
 
 
 def reports_per_hour_limit() -> int:
-    return int(getattr(settings, "LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR", 5))
+    return int(settings.LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR)
 
 
 @transaction.atomic
@@ -486,7 +486,7 @@ def report_unlink_operation(*, actor: Actor, report: Report) -> Report:
 
 
 def report_retention_days() -> int:
-    return int(getattr(settings, "LIONROCK_REPORT_RETENTION_DAYS", 730))
+    return int(settings.LIONROCK_REPORT_RETENTION_DAYS)
 
 
 @transaction.atomic

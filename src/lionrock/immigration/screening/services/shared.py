@@ -26,8 +26,8 @@ def clean_text(value: str, limit: int = TEXT_LIMIT) -> str:
 
 
 def debriefing_due_hours() -> int:
-    return int(getattr(settings, "LIONROCK_DEBRIEFING_DUE_HOURS", 72))
+    return int(settings.LIONROCK_DEBRIEFING_DUE_HOURS)
 
 
 def referral_due_hours() -> int:
-    return int(getattr(settings, "LIONROCK_REFERRAL_DUE_HOURS", 48))
+    return int(settings.LIONROCK_REFERRAL_DUE_HOURS)
