@@ -31,7 +31,7 @@ VERSION_KEYWORDS = ("first", "last", "all")
 
 
 def max_content_length() -> int:
-    """What a POSTed envelope may weigh, in bytes; advertised in the API root as max_content_length (4.2.1)."""
+    """What a POSTed envelope may weigh, in bytes; the API root advertises it as max_content_length."""
     return int(settings.LIONROCK_TAXII_MAX_CONTENT_LENGTH)
 
 
