@@ -134,5 +134,7 @@ class Scope(models.TextChoices):
     ENFORCEMENT_READ = "enforcement:read", _("Read enforcement records")
     ENFORCEMENT_WRITE = "enforcement:write", _("Write enforcement records")
     SCREENING_READ = "screening:read", _("Read screening checklists and yearly counts (no personal data)")
+    PUBLISHING_READ = "publishing:read", _("Read press releases and generate drafts")
+    PUBLISHING_WRITE = "publishing:write", _("Draft, submit and approve press releases")
     ACCOUNT_READ = "account:read", _("Read one's own account")
     ACCOUNT_MANAGE = "account:manage", _("Revoke one's own tokens")
