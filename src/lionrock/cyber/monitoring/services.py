@@ -107,8 +107,13 @@ def match_run_create(
         target=run,
         changes={"files": len(uploads), "collection": str(collection.pk), "tlp": tlp},
     )
-    transaction.on_commit(lambda: tasks.match_run_execute(str(run.pk)))
+    _enqueue(run)
     return run
+
+
+def _enqueue(run: MatchRun) -> None:
+    """The worker runs the match once the run is committed."""
+    transaction.on_commit(lambda: tasks.match_run_execute(str(run.pk)))
 
 
 def sightings_record(*, rows: Iterable[StixObject]) -> list[Sighting]:
