@@ -7,7 +7,12 @@ Python but not from this test.
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import grimp
+
+import lionrock
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
@@ -67,3 +72,18 @@ def test_the_cycle_finder_sees_a_cycle_when_there_is_one():
     graph.add_import(importer="c", imported="a")
     graph.add_import(importer="c", imported="d")
     assert _cycles(graph) == [["a", "b", "c"]]
+
+
+def test_the_validation_error_is_imported_from_its_one_home():
+    """lionrock.core.errors is the only module that offers ValidationFailed; no re-export stands in for it."""
+    source = Path(lionrock.__file__).parent
+    elsewhere = set()
+    for path in source.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module != "lionrock.core.errors"
+                and any(alias.name == "ValidationFailed" for alias in node.names)
+            ):
+                elsewhere.add(f"{path.relative_to(source)}: from {node.module}")
+    assert elsewhere == set()

@@ -273,7 +273,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
     from lionrock.core.accounts.access import NotFound
-    from lionrock.core.accounts.services import ValidationFailed
+    from lionrock.core.errors import ValidationFailed
     from lionrock.publishing.drafting import draft_for_operation
 
     actor = _cli_actor(args.user) if args.user else None

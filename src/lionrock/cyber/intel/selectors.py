@@ -727,7 +727,7 @@ def recipients_resolve(
     if unknown:
         from django.utils.translation import gettext as _
 
-        from lionrock.core.accounts.services import ValidationFailed
+        from lionrock.core.errors import ValidationFailed
 
         raise ValidationFailed(
             _(
