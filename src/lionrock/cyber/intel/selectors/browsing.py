@@ -1,20 +1,5 @@
-"""Every read of the STIX store, for an actor: visibility under collection grants and TLP is decided here.
-
-The rules (docs/users/intel-sharing.md says the same in plain words):
-* TLP:CLEAR: every signed-in member of an organisation with an intelligence role.
-* TLP:GREEN: the same community.
-* TLP:AMBER: the collection's audience (owner, organisations granted read directly or through a group).
-* TLP:AMBER+STRICT: the creating organisation, organisations granted read on the collection directly
-  (not through a group), and organisations named as recipients on the object.
-* TLP:RED: the person who created it, people named as recipients on the object, and the collection's
-  named RED recipients. Nobody else, platform administrators included.
-
-And one rule over all of them: an object that names another stored object (a sighting's sighting_of_ref,
-a relationship's source_ref and target_ref) is visible only to readers who may also see some version of
-every object it names. A TLP:GREEN sighting of a TLP:RED indicator is thus seen by the indicator's
-readers only: its own TLP can narrow its audience, never widen it. A reference to an object that is not
-stored here reveals nothing held here, and does not hide the object naming it.
-"""
+"""Browsing and object pages: searching and paging the visible objects, an object's relationships,
+sightings, recipients and whether it may be edited, and the counts on the home panels."""
 
 from __future__ import annotations
 
@@ -26,216 +11,44 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation, User
-from lionrock.core.accounts.roles import Scope
-from lionrock.cyber.intel.columns import REF_COLUMNS, label_normalise
+from lionrock.cyber.intel.columns import label_normalise
 from lionrock.cyber.intel.correlation import value_key, value_normalise
 from lionrock.cyber.intel.models import (
     Collection,
-    CollectionGrant,
     ObjectLabel,
     ObjectRecipient,
     ObservableValue,
-    SharingGroup,
     StixObject,
 )
-from lionrock.cyber.intel.sharing import INTEL_READ_ROLES, INTEL_WRITE_ROLES
-from lionrock.cyber.intel.tlp import Tlp
+from lionrock.cyber.intel.selectors.visibility import (
+    collection_ids_writable,
+    intel_organisations,
+    stix_objects_visible,
+)
 from lionrock.cyber.intel.validation import ID_RE
 from lionrock.matcher.refang import refang
 
-
-def intel_organisations(actor: Actor, *, write: bool = False) -> frozenset[int]:
-    """The organisations through which the actor works with intelligence (and the token allows it)."""
-    if actor.user is None or not actor.has_scope(Scope.INTEL_WRITE if write else Scope.INTEL_READ):
-        return frozenset()
-    return actor.organisations_with(*(INTEL_WRITE_ROLES if write else INTEL_READ_ROLES))
-
-
-def _grant_q(orgs: frozenset[int], *, flag: str, direct_only: bool = False) -> Q:
-    direct = Q(organisation_id__in=orgs, **{flag: True})
-    if direct_only:
-        return direct
-    return direct | Q(group__organisations__in=orgs, **{flag: True})
-
-
-def _owned_or_granted(orgs: frozenset[int], grants: Q) -> set[Any]:
-    """Active collections the organisations own or hold a matching grant on, in one query (a UNION).
-
-    Every TAXII, REST and UI request asks this several times, so one round trip instead of two counts.
-    """
-    owned = (
-        Collection.objects.filter(owner_id__in=orgs, is_active=True).order_by().values_list("id", flat=True)
-    )
-    granted = (
-        CollectionGrant.objects.filter(grants)
-        .filter(collection__is_active=True)
-        .order_by()
-        .values_list("collection_id", flat=True)
-    )
-    return set(owned.union(granted))
-
-
-def collection_ids_readable(actor: Actor, *, direct_only: bool = False) -> set[Any]:
-    orgs = intel_organisations(actor)
-    if not orgs:
-        return set()
-    return _owned_or_granted(orgs, _grant_q(orgs, flag="can_read", direct_only=direct_only))
-
-
-def collection_ids_writable(actor: Actor) -> set[Any]:
-    orgs = intel_organisations(actor, write=True)
-    if not orgs:
-        return set()
-    return _owned_or_granted(orgs, _grant_q(orgs, flag="can_write"))
-
-
-def visibility_q(actor: Actor) -> Q:
-    """The single filter behind every read path: UI, REST, TAXII, exports and monitoring.
-
-    An object's own TLP terms, and for an object naming others (REF_COLUMNS) that each named object is
-    either not stored here or visible under the same terms. Each reference costs two lookups on the
-    (stix_id, modified) index, made only for rows that carry one.
-    """
-    if not intel_organisations(actor) or actor.user is None:
-        return Q(pk__in=[])
-    own = _own_visibility_q(actor)
-    refs_visible = Q()
-    for column in REF_COLUMNS:
-        named = StixObject.objects.filter(stix_id=OuterRef(column))
-        refs_visible &= Q(**{f"{column}__isnull": True}) | Q(Exists(named.filter(own))) | ~Q(Exists(named))
-    return own & refs_visible
-
-
-def _own_visibility_q(actor: Actor) -> Q:
-    """The object's own TLP terms under the collection grants, ignoring what it references."""
-    orgs = intel_organisations(actor)
-    if not orgs or actor.user is None:
-        return Q(pk__in=[])
-    readable = collection_ids_readable(actor)
-    direct = collection_ids_readable(actor, direct_only=True)
-    red_collections = list(
-        Collection.red_recipients.through.objects.filter(user_id=actor.user.pk).values_list(
-            "collection_id", flat=True
-        )
-    )
-    strict_recipient = ObjectRecipient.objects.filter(stix_object=OuterRef("pk"), organisation_id__in=orgs)
-    red_recipient = ObjectRecipient.objects.filter(stix_object=OuterRef("pk"), user_id=actor.user.pk)
-    visible: Q = (
-        Q(tlp__in=[Tlp.CLEAR, Tlp.GREEN])
-        | Q(tlp=Tlp.AMBER, collection_id__in=readable)
-        | Q(tlp__in=[Tlp.AMBER, Tlp.AMBER_STRICT], created_by_org_id__in=orgs)
-        | Q(tlp=Tlp.AMBER_STRICT, collection_id__in=direct)
-        | Q(Exists(strict_recipient), tlp=Tlp.AMBER_STRICT)
-        | Q(tlp=Tlp.RED, created_by_user_id=actor.user.pk)
-        | Q(tlp=Tlp.RED, collection_id__in=red_collections)
-        | Q(Exists(red_recipient), tlp=Tlp.RED)
-    )
-    return visible
-
-
-def stix_objects_visible(*, actor: Actor) -> QuerySet[StixObject]:
-    """Everything this actor may see; the only door to the table.
-
-    visibility_q is checked on each row rather than used to pick indexes. Left bare, it is an OR of TLP
-    terms that SQLite (without fresh statistics, which nothing keeps) answers by uniting every visible
-    row from the TLP indexes and sorting them all: about a second for a TAXII page at 1,000,000 objects.
-    Wrapped in CASE it is opaque to the planner, which then reads the index of the caller's own filter
-    (collection and date_added, stix_id, type...) in order and stops once it has enough rows.
-    """
-    visible = Case(When(visibility_q(actor), then=Value(True)), default=Value(False))
-    return StixObject.objects.alias(visible=visible).filter(visible=True)
-
-
-def collections_readable(*, actor: Actor) -> QuerySet[Collection]:
-    return Collection.objects.filter(id__in=collection_ids_readable(actor))
-
-
-def collections_visible(*, actor: Actor) -> QuerySet[Collection]:
-    """Collections the actor may know about: readable or writable."""
-    return Collection.objects.filter(id__in=collection_ids_readable(actor) | collection_ids_writable(actor))
-
-
-@dataclass(frozen=True)
-class CollectionAccess:
-    collection: Collection
-    can_read: bool
-    can_write: bool
-
-
-def collection_access_get(*, actor: Actor, key: str) -> CollectionAccess:
-    """A collection by id or short code with the actor's rights on it; unknown and forbidden look alike."""
-    readable = collection_ids_readable(actor)
-    writable = collection_ids_writable(actor)
-    query = Q(alias=key)
-    try:
-        import uuid
-
-        query |= Q(id=uuid.UUID(key))
-    except ValueError:
-        pass
-    collection = Collection.objects.filter(query, id__in=readable | writable).first()
-    if collection is None:
-        raise NotFound
-    return CollectionAccess(collection, collection.id in readable, collection.id in writable)
-
-
-def collection_objects_visible(*, actor: Actor, collection: Collection) -> QuerySet[StixObject]:
-    if collection.id not in collection_ids_readable(actor):
-        raise NotFound
-    return stix_objects_visible(actor=actor).filter(collection=collection)
-
-
-def stix_object_get(*, actor: Actor, stix_id: str) -> StixObject:
-    """The newest visible version of an object, wherever it is stored."""
-    obj = (
-        stix_objects_visible(actor=actor).filter(stix_id=stix_id).order_by("-modified", "-date_added").first()
-    )
-    if obj is None:
-        raise NotFound(stix_id)
-    return obj
-
-
-def stix_object_versions(*, actor: Actor, stix_id: str) -> QuerySet[StixObject]:
-    return stix_objects_visible(actor=actor).filter(stix_id=stix_id).order_by("-modified")
-
-
-def value_appearances(*, actor: Actor, kind: str, value: str, limit: int = 100) -> QuerySet[StixObject]:
-    """Every visible object naming this normalised value, newest first: one indexed lookup."""
-    keys = ObservableValue.objects.filter(key=value_key(kind, value)).values("stix_object_id")
-    return (
-        stix_objects_visible(actor=actor)
-        .filter(pk__in=keys)
-        .select_related("collection", "created_by_org")
-        .order_by("-date_added")[:limit]
-    )
-
-
-def object_seen_elsewhere(*, actor: Actor, obj: StixObject, limit: int = 100) -> QuerySet[StixObject]:
-    """Other visible objects sharing any value with this one (other reports, other organisations)."""
-    keys = ObservableValue.objects.filter(stix_object=obj).values("key")
-    others = ObservableValue.objects.filter(key__in=keys).exclude(stix_object__stix_id=obj.stix_id)
-    return (
-        stix_objects_visible(actor=actor)
-        .filter(pk__in=others.values("stix_object_id"))
-        .select_related("collection", "created_by_org")
-        .order_by("-date_added")[:limit]
-    )
-
-
-def require_manage(actor: Actor, collection: Collection) -> None:
-    """Managing a collection (grants, settings) belongs to the owner's analysts."""
-    from lionrock.cyber.intel.sharing import INTEL_MANAGE_ROLES
-
-    access.require(actor, *INTEL_MANAGE_ROLES, organisation=collection.owner_id)
-
-
-# --- Browsing, object pages, collection management and home panels (UI and REST) ---------------------
+__all__ = [
+    "ObjectPage",
+    "ObjectSummary",
+    "indicators_expiring_count",
+    "intel_new_shared_count",
+    "object_editable",
+    "object_recipients",
+    "object_relationships",
+    "object_sightings",
+    "object_summarise",
+    "objects_for_report",
+    "stix_objects_latest",
+    "stix_objects_page",
+    "stix_objects_search",
+    "value_lookup_normalise",
+]
 
 
 @dataclass(frozen=True)
@@ -591,158 +404,6 @@ def objects_for_report(*, actor: Actor, limit: int = 300) -> QuerySet[StixObject
         .exclude(type__in=["report", "marking-definition", "relationship", "sighting"])
         .order_by("-date_added")[:limit]
     )
-
-
-@dataclass(frozen=True)
-class CollectionRights:
-    collection: Collection
-    can_read: bool
-    can_write: bool
-    can_manage: bool
-
-
-def collections_with_rights(*, actor: Actor) -> list[CollectionRights]:
-    """Every collection the actor may know about, with what it may do there."""
-    readable = collection_ids_readable(actor)
-    writable = collection_ids_writable(actor)
-    from lionrock.cyber.intel.sharing import INTEL_MANAGE_ROLES
-
-    managing = actor.organisations_with(*INTEL_MANAGE_ROLES) if actor.user is not None else frozenset()
-    return [
-        CollectionRights(c, c.id in readable, c.id in writable, c.owner_id in managing)
-        for c in Collection.objects.filter(id__in=readable | writable).select_related("owner")
-    ]
-
-
-def collections_writable(*, actor: Actor) -> QuerySet[Collection]:
-    return Collection.objects.filter(id__in=collection_ids_writable(actor)).select_related("owner")
-
-
-def collection_managed_get(*, actor: Actor, key: str) -> Collection:
-    """A collection whose settings and grants the actor may change (its owner's analysts)."""
-    found = collection_access_get(actor=actor, key=key).collection
-    require_manage(actor, found)
-    return found
-
-
-def collection_grants(*, actor: Actor, collection: Collection) -> QuerySet[CollectionGrant]:
-    require_manage(actor, collection)
-    return CollectionGrant.objects.filter(collection=collection).select_related("organisation", "group")
-
-
-def collection_red_recipients(*, actor: Actor, collection: Collection) -> QuerySet[User]:
-    require_manage(actor, collection)
-    return collection.red_recipients.all()
-
-
-def collection_audience_people(*, actor: Actor, collection: Collection) -> QuerySet[User]:
-    """People with an intelligence role in the owner or a granted organisation: who may receive RED."""
-    require_manage(actor, collection)
-    from lionrock.core.accounts.models import MembershipRole
-
-    grants = CollectionGrant.objects.filter(collection=collection, can_read=True)
-    orgs = {collection.owner_id} | set(
-        grants.exclude(organisation=None).values_list("organisation_id", flat=True)
-    )
-    orgs |= set(
-        SharingGroup.organisations.through.objects.filter(
-            sharinggroup_id__in=grants.exclude(group=None).values("group_id")
-        ).values_list("organisation_id", flat=True)
-    )
-    holders = MembershipRole.objects.filter(
-        role__in=INTEL_READ_ROLES,
-        membership__organisation_id__in=orgs,
-        membership__is_active=True,
-        membership__user__is_active=True,
-    ).values("membership__user_id")
-    return User.objects.filter(pk__in=holders).order_by("full_name", "email")
-
-
-def intel_people(*, actor: Actor) -> QuerySet[User]:
-    """Everyone with an intelligence role in an active organisation: the people RED can be sent to."""
-    if not intel_organisations(actor):
-        raise NotFound
-    from lionrock.core.accounts.models import MembershipRole
-
-    holders = MembershipRole.objects.filter(
-        role__in=INTEL_READ_ROLES,
-        membership__is_active=True,
-        membership__organisation__is_active=True,
-        membership__user__is_active=True,
-    ).values("membership__user_id")
-    return User.objects.filter(pk__in=holders).order_by("full_name", "email")
-
-
-def sharing_organisations(*, actor: Actor) -> QuerySet[Organisation]:
-    """The organisations one can share with: every active participant, by name."""
-    if not intel_organisations(actor):
-        raise NotFound
-    return Organisation.objects.filter(is_active=True).order_by("name_en")
-
-
-def intel_participants(*, actor: Actor) -> QuerySet[Organisation]:
-    """Active organisations taking part in intelligence sharing: someone active there has an intel role.
-
-    The organisations AMBER+STRICT can be addressed to; an NGO or a shelter on the platform for other
-    work is not one of them.
-    """
-    if not intel_organisations(actor):
-        raise NotFound
-    from lionrock.core.accounts.models import MembershipRole
-
-    holders = MembershipRole.objects.filter(
-        role__in=INTEL_READ_ROLES,
-        membership__is_active=True,
-        membership__user__is_active=True,
-    ).values("membership__organisation_id")
-    return Organisation.objects.filter(is_active=True, pk__in=holders).order_by("name_en")
-
-
-def recipients_resolve(
-    *,
-    actor: Actor,
-    organisations: Iterable[str] = (),
-    people_emails: Iterable[str] = (),
-    people_ids: Iterable[str] = (),
-) -> tuple[list[Organisation], list[User]]:
-    """The one policy for naming recipients, for pages and API alike: every name must resolve.
-
-    Organisations (by slug) must take part in intelligence sharing, people (by email or id) must hold
-    an intelligence role; anything else refuses the whole request with the names that failed, rather
-    than sharing with fewer recipients than the sender chose.
-    """
-    slugs = sorted(set(organisations))
-    emails = sorted(set(people_emails))
-    ids = sorted({text for text in people_ids if str(text).isdigit()})
-    found_orgs = list(intel_participants(actor=actor).filter(slug__in=slugs)) if slugs else []
-    people_query = Q(pk__in=[])
-    if emails:
-        people_query |= Q(email__in=emails)
-    if ids:
-        people_query |= Q(pk__in=[int(text) for text in ids])
-    found_people = list(intel_people(actor=actor).filter(people_query)) if emails or ids else []
-    unknown = [slug for slug in slugs if slug not in {org.slug for org in found_orgs}]
-    unknown += [email for email in emails if email not in {person.email for person in found_people}]
-    unknown += [text for text in set(people_ids) if text not in {str(person.pk) for person in found_people}]
-    if unknown:
-        from django.utils.translation import gettext as _
-
-        from lionrock.core.errors import ValidationFailed
-
-        raise ValidationFailed(
-            _(
-                "These recipients are unknown or do not take part in intelligence sharing, so nothing "
-                "was shared: %(names)s"
-            )
-            % {"names": ", ".join(sorted(unknown))}
-        )
-    return found_orgs, found_people
-
-
-def sharing_groups_visible(*, actor: Actor) -> QuerySet[SharingGroup]:
-    if not intel_organisations(actor):
-        raise NotFound
-    return SharingGroup.objects.prefetch_related("organisations").order_by("name")
 
 
 def intel_new_shared_count(*, actor: Actor, days: int = 7, cap: int = 1000) -> int:
