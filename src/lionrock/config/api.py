@@ -18,8 +18,8 @@ from lionrock.core.accounts.authentication import (
     ScopeMissing,
     security_with_scopes,
 )
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.boundedjson import json_loads_bounded
+from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.events.api import router as events_router
 from lionrock.cyber.exchange.api import router as exchange_router
 from lionrock.cyber.incidents.api import router as incidents_router

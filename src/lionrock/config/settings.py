@@ -224,6 +224,10 @@ LIONROCK_FEED_ALLOWED_HOSTS = env_list("LIONROCK_FEED_ALLOWED_HOSTS", default=["
 LIONROCK_WATCH_ROOTS = env_list("LIONROCK_WATCH_ROOTS", default=[])
 LIONROCK_MONITORING_MAX_UPLOAD_MB = env_int("LIONROCK_MONITORING_MAX_UPLOAD_MB", default=512)
 LIONROCK_ALERT_STAKEHOLDERS = env_int("LIONROCK_ALERT_STAKEHOLDERS", default=2)
+# Seconds the matcher may spend on one log file of a match run before the worker stops it.
+LIONROCK_MONITORING_RUN_TIMEOUT = env_int("LIONROCK_MONITORING_RUN_TIMEOUT", default=3600)
+# TAXII: what one POSTed envelope may weigh, in bytes (advertised as the API root's max_content_length).
+LIONROCK_TAXII_MAX_CONTENT_LENGTH = env_int("LIONROCK_TAXII_MAX_CONTENT_LENGTH", default=20 * 1024 * 1024)
 
 # Enforcement: the key that seals identity-document numbers, reporters' details and screening records
 # (empty: derived from SECRET_KEY) and the retired keys still read; the department receiving the public

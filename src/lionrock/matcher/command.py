@@ -17,18 +17,17 @@ from pathlib import Path
 from typing import IO
 
 from lionrock.matcher import cache, taxii
+from lionrock.matcher.counts import MatchReport
+from lionrock.matcher.exit_status import EXIT_FAILED, EXIT_HITS, EXIT_NO_HITS, EXIT_PARTIAL
 from lionrock.matcher.index import CompiledIndex
 from lionrock.matcher.loading import Prepared, prepare
-from lionrock.matcher.matching import MatchReport, match_batches
+from lionrock.matcher.matching import match_batches
 from lionrock.matcher.output import SightingTally, sightings_bundle, write_jsonl
 from lionrock.matcher.readers import FORMATS, UnknownFormat, read_log
 from lionrock.matcher.report import run_report, suppressions
 from lionrock.matcher.source import ReadReport, expand_paths
 
-EXIT_HITS = 0
-EXIT_NO_HITS = 1
-EXIT_FAILED = 2
-EXIT_PARTIAL = 3
+__all__ = ["EXIT_FAILED", "EXIT_HITS", "EXIT_NO_HITS", "EXIT_PARTIAL", "build_parser", "finish", "main"]
 _SHOWN = 10
 
 
@@ -184,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         print("lionrock match: no usable indicators", file=err)
         return EXIT_FAILED
     if args.engine == "spark":
-        return spark_engine.command(args, prepared, err)
+        return spark_engine.command(args, prepared, err, finish=finish)
     reads, matches, tally = ReadReport(), MatchReport(), SightingTally()
     progress = err.isatty()
     started = last_shown = time.monotonic()

@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -34,9 +34,10 @@ from urllib.parse import unquote, urlparse
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lionrock.matcher.counts import MatchReport
 from lionrock.matcher.index import CompiledIndex
 from lionrock.matcher.loading import Prepared
-from lionrock.matcher.matching import HIT_SCHEMA, MatchReport, match_batch
+from lionrock.matcher.matching import HIT_SCHEMA, match_batch
 from lionrock.matcher.source import Problem, ReadReport
 
 if TYPE_CHECKING:
@@ -362,9 +363,19 @@ def match_logs(
     return hits, reads, matches
 
 
-def command(args: argparse.Namespace, prepared: Prepared, err: IO[str]) -> int:
-    """`lionrock match --engine spark`, after the indicators are compiled: match, write, summarise."""
-    from lionrock.matcher.command import EXIT_FAILED, finish
+def command(
+    args: argparse.Namespace,
+    prepared: Prepared,
+    err: IO[str],
+    *,
+    finish: Callable[[argparse.Namespace, Prepared, ReadReport, MatchReport, float, IO[str]], int],
+) -> int:
+    """`lionrock match --engine spark`, after the indicators are compiled: match, write, summarise.
+
+    `finish` is the command's own ending (summary, report file, exit status), passed in so the engine
+    does not import the command that imports it.
+    """
+    from lionrock.matcher.exit_status import EXIT_FAILED
 
     index = prepared.index
     from lionrock.matcher.output import SightingTally, sightings_bundle, write_jsonl

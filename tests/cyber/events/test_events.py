@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from lionrock.core.accounts.access import NotFound
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.events import selectors, services
 from lionrock.cyber.events.models import Asset, ReadinessEntry
 from lionrock.cyber.intel import services as intel_services

@@ -8,7 +8,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from lionrock.core.shell.planner import planner_statistics_refresh
-from lionrock.cyber.taxii import selectors, services
+from lionrock.cyber.taxii import completion, selectors
 
 BULK_LOAD = 1000
 STALLED_AFTER = timedelta(minutes=10)
@@ -17,7 +17,7 @@ STALLED_AFTER = timedelta(minutes=10)
 @db_task(retries=2, retry_delay=30)  # type: ignore[untyped-decorator]
 def status_complete(status_id: str) -> None:
     """Stores a posted envelope's objects and completes its status; safe to run twice."""
-    status = services.status_complete(status_id=status_id)
+    status = completion.status_complete(status_id=status_id)
     if status.success_count >= BULK_LOAD:
         planner_statistics_refresh(unless_within_seconds=60)
 

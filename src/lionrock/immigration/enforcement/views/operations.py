@@ -1,50 +1,125 @@
-"""Pages that change an operation after it is planned: the plan, the record after execution, premises,
-linked reports, and the search for an existing person at an arrest.
-
-Kept apart from views.py, which had passed 800 lines; the operation page itself stays there.
-"""
+"""Operations: the list, planning a new one, its page and status, editing the plan and the record after
+execution, and the reports linked to it."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.accounts.access import Actor, NotFound, actor_for_request, home_organisation
+from lionrock.core.accounts.roles import Role
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement import selectors, services
 from lionrock.immigration.enforcement.forms import (
+    OperationForm,
     OperationPlanForm,
     OperationRecordForm,
-    PersonSearchForm,
-    PremisesForm,
+    OperationStatusForm,
     ReportReferenceForm,
 )
 from lionrock.immigration.enforcement.models import Operation
-from lionrock.immigration.enforcement.views import (
+from lionrock.immigration.enforcement.normalise import reference_normalise
+from lionrock.immigration.enforcement.views.operation_page import (
+    local_input,
     officer_choices,
     operation_page,
-    person_matches_context,
 )
 
 
-def _local_input(moment: datetime | None) -> str:
-    """A moment as a datetime-local field shows it, in Hong Kong time."""
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M") if moment else ""
+@login_required
+@require_GET
+def operations(request: HttpRequest) -> HttpResponse:
+    actor = actor_for_request(request)
+    status = request.GET.get("status", "")
+    rows = selectors.operations_list(actor=actor, status=status if status in Operation.Status.values else "")
+    return render(
+        request,
+        "enforcement/operations.html",
+        {"operations": rows[:200], "statuses": Operation.Status.choices, "status": status},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def operation_new(request: HttpRequest) -> HttpResponse:
+    actor = actor_for_request(request)
+    organisation = home_organisation(actor, Role.ENFORCEMENT_OFFICER)
+    officers = officer_choices(actor, organisation.pk)
+    form = OperationForm(
+        request.POST or None,
+        officers=officers,
+        initial={"lead_officer": actor.user.pk if actor.user else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        users = {
+            user.pk: user
+            for user in selectors.enforcement_officers(actor=actor, organisation_id=organisation.pk)
+        }
+        try:
+            operation = services.operation_create(
+                actor=actor,
+                organisation=organisation,
+                codename=data["codename"],
+                kind=data["kind"],
+                planned_start=data["planned_start"],
+                planned_end=data.get("planned_end"),
+                lead_officer=users[data["lead_officer"]],
+                team=[users[pk] for pk in data["team"] if pk in users],
+                publicity=data["publicity"],
+                notes=data["notes"],
+            )
+        except ValidationFailed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Operation %(codename)s planned.") % {"codename": operation.codename})
+            return redirect("enforcement:operation", operation_id=operation.pk)
+    return render(request, "enforcement/operation_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def operation_detail(request: HttpRequest, operation_id: int) -> HttpResponse:
+    operation = selectors.operation_get(actor=actor_for_request(request), operation_id=operation_id)
+    return operation_page(request, operation)
+
+
+@login_required
+@require_POST
+def operation_status(request: HttpRequest, operation_id: int) -> HttpResponse:
+    actor = actor_for_request(request)
+    operation = selectors.operation_get(actor=actor, operation_id=operation_id)
+    form = OperationStatusForm(request.POST, operation=operation)
+    if not form.is_valid():
+        return operation_page(request, operation, status_form=form, status=400)
+    if form.cleaned_data["status"] == operation.status:
+        messages.info(request, _("The status is unchanged."))
+        return redirect("enforcement:operation", operation_id=operation.pk)
+    try:
+        services.operation_status_set(
+            actor=actor,
+            operation=operation,
+            status=form.cleaned_data["status"],
+            before_planned_start_confirmed=bool(form.cleaned_data.get("started_early")),
+        )
+    except ValidationFailed as exc:
+        operation.refresh_from_db()
+        form.add_error(None, str(exc))
+        return operation_page(request, operation, status_form=form, status=400)
+    messages.success(request, _("Saved."))
+    return redirect("enforcement:operation", operation_id=operation.pk)
 
 
 def _plan_initial(operation: Operation) -> dict[str, object]:
     return {
         "codename": operation.codename,
         "kind": operation.kind,
-        "planned_start": _local_input(operation.planned_start),
-        "planned_end": _local_input(operation.planned_end),
+        "planned_start": local_input(operation.planned_start),
+        "planned_end": local_input(operation.planned_end),
         "lead_officer": operation.lead_officer_id,
         "team": [user.pk for user in operation.team.all()],
         "publicity": list(operation.publicity),
@@ -55,8 +130,8 @@ def _plan_initial(operation: Operation) -> dict[str, object]:
 
 def _record_initial(operation: Operation) -> dict[str, object]:
     return {
-        "actual_start": _local_input(operation.actual_start),
-        "actual_end": _local_input(operation.actual_end),
+        "actual_start": local_input(operation.actual_start),
+        "actual_end": local_input(operation.actual_end),
         "notes": operation.notes,
         "version": services.operation_version(operation),
     }
@@ -189,7 +264,7 @@ def operation_report_link(request: HttpRequest, operation_id: int) -> HttpRespon
             raise ValidationFailed(_("Give the reference of the report to link."))
         try:
             report = selectors.report_get(
-                actor=actor, reference=services.reference_normalise(form.cleaned_data["reference"])
+                actor=actor, reference=reference_normalise(form.cleaned_data["reference"])
             )
         except NotFound as exc:
             raise ValidationFailed(_("There is no report with that reference.")) from exc
@@ -219,90 +294,3 @@ def operation_report_unlink(request: HttpRequest, operation_id: int, reference: 
     else:
         messages.success(request, _("Report %(ref)s unlinked.") % {"ref": report.reference})
     return redirect("enforcement:operation_edit", operation_id=operation.pk)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def premises_edit(request: HttpRequest, operation_id: int, premises_id: int) -> HttpResponse:
-    """Corrects one place of the operation, and offers to remove it when no arrest was made there."""
-    actor = actor_for_request(request)
-    operation = selectors.operation_get(actor=actor, operation_id=operation_id)
-    premises = selectors.premises_get(actor=actor, operation=operation, premises_id=premises_id)
-    if operation.status == Operation.Status.CLOSED:
-        messages.error(request, _("This operation is closed and can no longer be changed."))
-        return redirect("enforcement:operation", operation_id=operation.pk)
-    form = PremisesForm(
-        request.POST or None,
-        initial={
-            "address": premises.address,
-            "district": premises.district,
-            "premises_type": premises.premises_type,
-            "business_name": premises.business_name,
-            "visited_at": _local_input(premises.visited_at),
-        },
-    )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.premises_update(actor=actor, premises=premises, **form.cleaned_data)
-            except ValidationFailed as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Premises saved."))
-                return redirect("enforcement:operation", operation_id=operation.pk)
-    return render(
-        request,
-        "enforcement/premises_edit.html",
-        {
-            "operation": operation,
-            "premises": premises,
-            "form": form,
-            "arrests_count": premises.arrests.count(),
-        },
-        status=status,
-    )
-
-
-@login_required
-@require_POST
-def premises_remove(request: HttpRequest, operation_id: int, premises_id: int) -> HttpResponse:
-    actor = actor_for_request(request)
-    operation = selectors.operation_get(actor=actor, operation_id=operation_id)
-    premises = selectors.premises_get(actor=actor, operation=operation, premises_id=premises_id)
-    try:
-        services.premises_remove(actor=actor, premises=premises)
-    except ValidationFailed as exc:
-        messages.error(request, str(exc))
-        return redirect("enforcement:premises_edit", operation_id=operation.pk, premises_id=premises.pk)
-    messages.success(request, _("Premises removed."))
-    return redirect("enforcement:operation", operation_id=operation.pk)
-
-
-@login_required
-@require_POST
-def person_search(request: HttpRequest, operation_id: int) -> HttpResponse:
-    """Finds persons the department already holds, to choose one at an arrest.
-
-    POST, so that a document number typed here never appears in an address, the browser history or a
-    server log. With htmx only the list of matches is replaced, keeping what was typed in the arrest form.
-    """
-    actor = actor_for_request(request)
-    operation = selectors.operation_get(actor=actor, operation_id=operation_id)
-    form = PersonSearchForm(request.POST)
-    matches = (
-        selectors.persons_search(
-            actor=actor, organisation_id=operation.organisation_id, query=form.cleaned_data["find"]
-        )
-        if form.is_valid()
-        else []
-    )
-    if request.headers.get("HX-Request"):
-        context = {
-            **person_matches_context(actor, operation, matches=matches),
-            "search_form": form,
-            "partial": True,
-        }
-        return render(request, "enforcement/partials/person_matches.html", context)
-    return operation_page(request, operation, search_form=form, matches=matches)
