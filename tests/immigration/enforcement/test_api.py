@@ -60,6 +60,32 @@ def test_a_hotline_report_is_logged_over_the_api_and_bad_input_is_refused():
     assert bad.status_code == 422
 
 
+def test_a_report_observed_at_a_time_with_an_offset_is_refused_and_nothing_is_stored():
+    from lionrock.immigration.enforcement.models import Report
+
+    officer = officer_make()
+    headers = _bearer(officer, Scope.ENFORCEMENT_WRITE)
+    payload = {
+        "channel": "hotline",
+        "category": "employing",
+        "description": "Seen at the back door",
+        "address": "G/F, 18 Woosung St., Jordan",
+        "observed_on": "2026-12-05",
+        "observed_time": "19:02:44-05:05",
+    }
+    response = Client().post("/api/enforcement/reports", payload, content_type="application/json", **headers)
+    assert response.status_code == 422
+    assert "without an offset" in response.content.decode()
+    assert not Report.objects.exists()
+    local = Client().post(
+        "/api/enforcement/reports",
+        {**payload, "observed_time": "19:02:44"},
+        content_type="application/json",
+        **headers,
+    )
+    assert local.status_code == 201
+
+
 def test_the_screening_hook_lists_persons_awaiting_screening_over_the_api():
     officer = officer_make()
     arrest = arrested_person_make(officer, operation_make(officer, codename="Lantern"))

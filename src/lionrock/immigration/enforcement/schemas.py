@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 
 class OffenceOut(Schema):
@@ -129,3 +130,11 @@ class ReportIn(Schema):
     reporter_name: str = ""
     reporter_contact: str = ""
     received_at: datetime | None = None
+
+    @field_validator("observed_time")
+    @classmethod
+    def _local_time(cls, value: time | None) -> time | None:
+        """A time of day as seen in Hong Kong; an offset on a bare time could not be stored or compared."""
+        if value is not None and value.tzinfo is not None:
+            raise ValueError("give the local time in Hong Kong, without an offset")
+        return value
