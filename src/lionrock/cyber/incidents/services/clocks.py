@@ -1,0 +1,181 @@
+"""Reporting regimes and their statutory clocks (data the platform administrator keeps), and the reminders
+sent before a deadline passes (run by the task queue).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lionrock.core.accounts.access import Actor
+from lionrock.core.accounts.models import Organisation
+from lionrock.core.audit import services as audit
+from lionrock.core.errors import ValidationFailed
+from lionrock.cyber.incidents.models import Incident, ReportingRegime
+from lionrock.cyber.incidents.services.common import IncidentInvalid
+
+__all__ = [
+    "NOTIFY_WARNING",
+    "REPORT_WARNING",
+    "incident_reminders_send",
+    "notification_clock_add",
+    "regime_default",
+    "regime_ensure",
+]
+
+
+def regime_default() -> ReportingRegime:
+    regime = ReportingRegime.objects.filter(is_default=True).first() or ReportingRegime.objects.first()
+    if regime is None:
+        raise ValidationFailed(_("No reporting regime is set up; ask the platform administrator."))
+    return regime
+
+
+# --- Statutory clocks: data the platform administrator keeps --------------------------------------------
+
+
+@transaction.atomic
+def notification_clock_add(
+    *,
+    actor: Actor,
+    regime: ReportingRegime,
+    serious: bool,
+    notify_within: timedelta,
+    written_report_within: timedelta | None,
+    effective_from: Any,
+    source: str = "",
+) -> Any:
+    """A new rule from a date; the rule it replaces stays in force for incidents before that date."""
+    from lionrock.core.accounts import access
+    from lionrock.core.accounts.roles import Role
+    from lionrock.cyber.incidents.models import NotificationClock
+
+    access.require(actor, Role.PLATFORM_ADMIN)
+    if notify_within <= timedelta(0):
+        raise IncidentInvalid("notify_within", _("Give a positive number of hours."))
+    if written_report_within is not None and written_report_within <= timedelta(0):
+        raise IncidentInvalid("written_report_within", _("Give a positive number of days."))
+    previous = (
+        NotificationClock.objects.filter(
+            regime=regime, serious=serious, effective_from__lt=effective_from, effective_until__isnull=True
+        )
+        .order_by("-effective_from")
+        .first()
+    )
+    if NotificationClock.objects.filter(
+        regime=regime, serious=serious, effective_from__gte=effective_from
+    ).exists():
+        raise IncidentInvalid("effective_from", _("A rule already starts on or after this date."))
+    if previous is not None:
+        previous.effective_until = effective_from - timedelta(days=1)
+        previous.save(update_fields=["effective_until"])
+    clock = NotificationClock.objects.create(
+        regime=regime,
+        serious=serious,
+        notify_within=notify_within,
+        written_report_within=written_report_within,
+        effective_from=effective_from,
+        source=source.strip()[:300],
+    )
+    audit.record(
+        actor=actor,
+        action="incidents.clock.add",
+        target=clock,
+        changes={"regime": regime.code, "serious": serious, "notify_within": str(notify_within)},
+        summary=f"{regime.code} {'serious' if serious else 'other'} {notify_within}",
+    )
+    return clock
+
+
+@transaction.atomic
+def regime_ensure(
+    *,
+    code: str,
+    name_en: str,
+    name_zh: str,
+    handling_organisation: Organisation,
+    is_default: bool = False,
+    clocks_from: Any = None,
+    serious_hours: int = 12,
+    other_hours: int = 48,
+    report_days: int | None = 14,
+    source: str = "",
+) -> ReportingRegime:
+    """Installs a regime and its first clocks once (demo, set-up); later rules go through the clocks page."""
+    from lionrock.cyber.incidents.models import NotificationClock
+
+    regime, created = ReportingRegime.objects.get_or_create(
+        code=code,
+        defaults={
+            "name_en": name_en,
+            "name_zh": name_zh,
+            "handling_organisation": handling_organisation,
+            "is_default": is_default,
+        },
+    )
+    if created and clocks_from is not None:
+        for serious, hours in ((True, serious_hours), (False, other_hours)):
+            NotificationClock.objects.create(
+                regime=regime,
+                serious=serious,
+                notify_within=timedelta(hours=hours),
+                written_report_within=timedelta(days=report_days) if report_days else None,
+                effective_from=clocks_from,
+                source=source,
+            )
+        audit.record(actor=None, action="incidents.regime.create", target=regime, actor_label="system")
+    return regime
+
+
+# --- Reminders before a deadline passes (run by the task queue) --------------------------------------------
+
+NOTIFY_WARNING = timedelta(hours=3)
+REPORT_WARNING = timedelta(hours=48)
+
+
+def incident_reminders_send(*, now: datetime | None = None) -> int:
+    """Reminds reporters of drafts nearing the notification deadline, and reporters and handlers of
+    written reports nearing theirs; once per deadline, each in its own transaction."""
+    from lionrock.cyber.incidents import notices
+
+    now = now or timezone.now()
+    count = 0
+    drafts = Incident.objects.filter(
+        status=Incident.Status.DRAFT,
+        notify_by__gt=now,
+        notify_by__lte=now + NOTIFY_WARNING,
+        notify_reminded_at__isnull=True,
+    )
+    for pk in list(drafts.values_list("pk", flat=True)):
+        with transaction.atomic():
+            incident = Incident.objects.select_for_update().get(pk=pk)
+            incident.notify_reminded_at = now
+            incident.save(update_fields=["notify_reminded_at"])
+            audit.record(
+                actor=None, actor_label="system", action="incidents.incident.remind", target=incident
+            )
+            hours = max(1, int((incident.notify_by - now).total_seconds() // 3600))  # type: ignore[operator]
+            notices.notification_due(incident=incident, hours=hours)
+            count += 1
+    reports = Incident.objects.filter(
+        written_report_at__isnull=True,
+        written_report_by__gt=now,
+        written_report_by__lte=now + REPORT_WARNING,
+        report_reminded_at__isnull=True,
+    ).exclude(status__in=[Incident.Status.DRAFT, Incident.Status.CLOSED])
+    for pk in list(reports.values_list("pk", flat=True)):
+        with transaction.atomic():
+            incident = Incident.objects.select_for_update().get(pk=pk)
+            incident.report_reminded_at = now
+            incident.save(update_fields=["report_reminded_at"])
+            audit.record(
+                actor=None, actor_label="system", action="incidents.incident.remind", target=incident
+            )
+            hours = max(1, int((incident.written_report_by - now).total_seconds() // 3600))  # type: ignore[operator]
+            notices.written_report_due(incident=incident, hours=hours)
+            count += 1
+    return count
