@@ -81,6 +81,8 @@ def _gunicorn_run(host: str, port: int, workers: int, timeout: int) -> int:
             self.cfg.set("workers", workers)
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", 4)
+            # gunicorn's largest: searches with many filters fit; longer lines get a 414.
+            self.cfg.set("limit_request_line", 8190)
             self.cfg.set("timeout", timeout)
             self.cfg.set("accesslog", "-")
             self.cfg.set(

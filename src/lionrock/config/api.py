@@ -41,7 +41,14 @@ class LionrockAPI(NinjaAPI):
     """The NinjaAPI whose schema names the token scope each operation needs."""
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
-        return security_with_scopes(super().get_openapi_schema(*args, **kwargs))
+        schema = security_with_scopes(super().get_openapi_schema(*args, **kwargs))
+        # Answered by the web server before Lionrock sees the request, on every operation alike.
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault(
+                    "414", {"description": "The request line (address and query) is longer than 8,190 bytes."}
+                )
+        return schema
 
 
 api = LionrockAPI(

@@ -93,7 +93,7 @@ def test_match_runs_are_listed_for_a_token_with_the_monitoring_read_scope():
 )
 def test_every_route_declares_the_refusals_it_can_give(method, path, operation):
     responses = operation["responses"]
-    assert {"404", "422"} <= set(responses)
+    assert {"404", "414", "422"} <= set(responses)
     if (method, path) not in PUBLIC:
         assert {"401", "403"} <= set(responses)
     if method in ("post", "put", "patch"):
