@@ -9,6 +9,7 @@ from lionrock.core.accounts.access import NotFound
 from lionrock.core.accounts.api import router as accounts_router
 from lionrock.core.accounts.authentication import API_AUTH
 from lionrock.core.accounts.services import ValidationFailed
+from lionrock.cyber.drills.api import router as drills_router
 from lionrock.cyber.exchange.api import router as exchange_router
 from lionrock.cyber.intel.api import router as intel_router
 from lionrock.cyber.monitoring.api import router as monitoring_router
@@ -40,5 +41,6 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/intel", intel_router)
 api.add_router("/exchange", exchange_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/drills", drills_router)
 api.add_router("/enforcement", enforcement_router)
 api.add_router("/screening", screening_router)

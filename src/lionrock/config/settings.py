@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "lionrock.cyber.exchange",
     "lionrock.cyber.monitoring",
     "lionrock.cyber.taxii",
+    "lionrock.cyber.drills",
     "lionrock.immigration.enforcement",
     "lionrock.immigration.screening",
     "ninja",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("jobs/", include("lionrock.core.jobs.urls")),
     path("intel/", include("lionrock.cyber.intel.urls")),
     path("exchange/", include("lionrock.cyber.exchange.urls")),
+    path("drills/", include("lionrock.cyber.drills.urls")),
     path("report/", include(report_urlpatterns)),
     path("employer-check/", include(employer_check_urlpatterns)),
     path("enforcement/", include("lionrock.immigration.enforcement.urls")),

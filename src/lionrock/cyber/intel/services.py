@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation, User
-from lionrock.core.accounts.roles import Scope
+from lionrock.core.accounts.roles import Role, Scope
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
 from lionrock.cyber.intel import selectors, signals
@@ -213,6 +213,57 @@ def objects_add(
     access.require_scope(actor, Scope.INTEL_WRITE)
     if collection.pk not in selectors.collection_ids_writable(actor):
         raise NotFound
+    return _objects_store(
+        actor=actor,
+        collection=collection,
+        objects=objects,
+        source=source,
+        all_or_nothing=all_or_nothing,
+        recipient_organisations=recipient_organisations,
+        recipient_users=recipient_users,
+        org_id=_acting_organisation(actor, collection),
+    )
+
+
+def exercise_objects_add(
+    *,
+    actor: Actor,
+    collection: Collection,
+    objects: Sequence[Any],
+    recipient_organisations: Iterable[Organisation] = (),
+) -> AddOutcome:
+    """Stores a drill's planted objects (canary indicators) in its exercise collection, all or nothing.
+
+    The drill planners of the collection's owner write here without an intelligence role: an exercise
+    collection is a world apart (see selectors.stix_objects_visible), so nothing they plant reaches a
+    real path.
+    """
+    if not collection.is_exercise:
+        raise NotFound
+    access.require(actor, Role.DRILL_PLANNER, organisation=collection.owner_id)
+    return _objects_store(
+        actor=actor,
+        collection=collection,
+        objects=objects,
+        source="drill",
+        all_or_nothing=True,
+        recipient_organisations=recipient_organisations,
+        recipient_users=(),
+        org_id=collection.owner_id,
+    )
+
+
+def _objects_store(
+    *,
+    actor: Actor,
+    collection: Collection,
+    objects: Sequence[Any],
+    source: str,
+    all_or_nothing: bool,
+    recipient_organisations: Iterable[Organisation],
+    recipient_users: Iterable[User],
+    org_id: int,
+) -> AddOutcome:
     outcome = AddOutcome()
     in_batch_levels = {
         obj["id"]: level
@@ -282,7 +333,6 @@ def objects_add(
         demote: set[str] = set()
         latest_row: dict[str, StixObject] = {}
         user = actor.user
-        org_id = _acting_organisation(actor, collection)
         for index, obj, level, created, modified in candidates:
             raw = _canonical(obj)
             if len(raw) > MAX_OBJECT_BYTES // 4 and len(raw.encode("utf-8")) > MAX_OBJECT_BYTES:
@@ -462,6 +512,62 @@ def collection_create(
         changes={"alias": alias, "title": title, "default_tlp": default_tlp, "max_tlp": max_tlp},
     )
     return collection
+
+
+@transaction.atomic
+def exercise_collection_create(
+    *, actor: Actor, owner: Organisation, alias: str, title: str, teams: Iterable[Organisation]
+) -> Collection:
+    """A drill's exercise-only collection: the owner's drill planners plant in it, the teams read and
+    report in it through one sharing group, and nothing in it ever reaches a real path.
+
+    Objects default to TLP:AMBER+STRICT, which the teams (granted through the group, not directly) see
+    only when addressed to them: each team sees its own canaries and its own reports, never another's.
+    """
+    access.require(actor, Role.DRILL_PLANNER, organisation=owner)
+    if Collection.objects.filter(alias=alias).exists():
+        raise ValidationFailed(
+            _("A collection with the short code “%(alias)s” already exists.") % {"alias": alias}
+        )
+    collection = Collection.objects.create(
+        owner=owner,
+        alias=alias,
+        title=title,
+        default_tlp=Tlp.AMBER_STRICT,
+        max_tlp=Tlp.RED,
+        is_exercise=True,
+    )
+    group = SharingGroup.objects.create(slug=alias, name=title)
+    group.organisations.set(list(teams))
+    CollectionGrant.objects.create(collection=collection, group=group, can_read=True, can_write=True)
+    audit.record(
+        actor=actor,
+        action="intel.collection.create",
+        target=collection,
+        changes={"alias": alias, "title": title, "exercise": True},
+    )
+    return collection
+
+
+@transaction.atomic
+def exercise_collection_purge(*, actor: Actor, collection: Collection) -> int:
+    """Deletes every object of an exercise collection (after the drill's report is approved), audited."""
+    if not collection.is_exercise:
+        raise NotFound
+    access.require(actor, Role.DRILL_PLANNER, organisation=collection.owner_id)
+    deleted, _by_model = StixObject.objects.filter(collection=collection).delete()
+    CollectionGrant.objects.filter(collection=collection).delete()
+    SharingGroup.objects.filter(slug=collection.alias).delete()
+    collection.is_active = False
+    collection.save(update_fields=["is_active"])
+    audit.record(
+        actor=actor,
+        action="intel.collection.exercise_purge",
+        target=collection,
+        changes={"rows": deleted},
+        summary=f"{deleted} row(s) of the exercise collection deleted",
+    )
+    return deleted
 
 
 @transaction.atomic

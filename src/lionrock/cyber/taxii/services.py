@@ -21,6 +21,7 @@ from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import ApiToken
 from lionrock.core.accounts.roles import Scope
 from lionrock.core.audit import services as audit
+from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.intel import selectors as intel_selectors
 from lionrock.cyber.intel import services as intel_services
 from lionrock.cyber.intel.models import Collection
@@ -192,6 +193,9 @@ def status_complete(*, status_id: str, objects: list[Any] | None = None) -> Stat
             except NotFound:
                 message = _("you may no longer write to this collection")
                 failures = [_detail(obj, index, message) for index, obj in enumerate(objects)]
+            except ValidationFailed as refusal:
+                # A refusal a receiver of the store raised (a drill that has ended): said as it is.
+                failures = [_detail(obj, index, str(refusal)) for index, obj in enumerate(objects)]
             except Exception:
                 log.exception("TAXII status %s: storing the objects failed", status_id)
                 message = _("the server could not store this object; try again later")
