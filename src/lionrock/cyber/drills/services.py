@@ -415,6 +415,22 @@ def exercise_end(*, actor: Actor, exercise: Exercise, now: datetime | None = Non
 
 
 @transaction.atomic
+def exercise_shift(*, actor: Actor, exercise: Exercise, minutes: int) -> Exercise:
+    """Moves the running clock forward (to skip a quiet stretch); what falls due is delivered at once."""
+    _require_controller(actor, exercise)
+    if exercise.status != Exercise.Status.RUNNING or exercise.started_at is None:
+        raise ValidationFailed(_("Only a running exercise's clock can be moved forward."))
+    length = (exercise.ends_at - exercise.starts_at) // timedelta(minutes=1)
+    if not 0 < minutes <= length:
+        raise ValidationFailed(_("Move the clock forward by 1 to %(length)d minutes.") % {"length": length})
+    exercise.started_at -= timedelta(minutes=minutes)
+    exercise.save(update_fields=["started_at"])
+    audit.record(actor=actor, action="drills.exercise.shift", target=exercise, changes={"minutes": minutes})
+    injects_deliver_due(exercise=exercise)
+    return exercise
+
+
+@transaction.atomic
 def injects_deliver_due(*, exercise: Exercise, now: datetime | None = None) -> list[Delivery]:
     """Delivers every inject whose time has come on the exercise clock to its teams (once each)."""
     if exercise.status != Exercise.Status.RUNNING:
