@@ -88,20 +88,9 @@ def test_two_teams_play_a_drill_and_the_scoreboard_and_report_agree(tmp_path: Pa
     envelope = client.get(_taxii_objects_url(exercise), headers={**player_a, "Accept": TAXII_MEDIA_TYPE})
     assert envelope.status_code == 200
     (tmp_path / "indicators.json").write_bytes(envelope.content)
-    assert (
-        match_main(
-            [
-                "--indicators",
-                str(tmp_path / "indicators.json"),
-                str(tmp_path / "logs"),
-                "--sightings",
-                str(tmp_path / "sightings.json"),
-                "--identity",
-                "Alpha ISP",
-            ]
-        )  # fmt: skip
-        == 0
-    )
+    arguments = ["--indicators", str(tmp_path / "indicators.json"), str(tmp_path / "logs")]
+    arguments += ["--sightings", str(tmp_path / "sightings.json"), "--identity", "Alpha ISP"]
+    assert match_main(arguments) == 0
     sightings = json.loads((tmp_path / "sightings.json").read_text())["objects"]
 
     # ... and posts the sightings back over TAXII.
