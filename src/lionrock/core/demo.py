@@ -304,6 +304,9 @@ def demo_world_build(*, force: bool, quiet: bool) -> DemoWorld:
     from lionrock.cyber.monitoring.demo import monitoring_demo_build
 
     monitoring_demo_build(quiet=quiet)
+    from lionrock.cyber.drills.demo import drills_demo_build
+
+    drills_demo_build(quiet=quiet)
     return world
 
 

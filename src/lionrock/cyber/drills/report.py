@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from lionrock.core.accounts.access import Actor
-from lionrock.core.documents import Document, Letterhead, pdf_render
+from lionrock.core.documents import Document, Letterhead, html_render, pdf_render
 from lionrock.cyber.drills import selectors
 from lionrock.cyber.drills.models import Capability, Exercise
 
@@ -47,3 +47,8 @@ def report_document(*, actor: Actor, exercise: Exercise, language: str = "en") -
 
 def report_pdf(*, actor: Actor, exercise: Exercise, language: str = "en") -> bytes:
     return pdf_render(report_document(actor=actor, exercise=exercise, language=language))
+
+
+def html_render_for(*, actor: Actor, exercise: Exercise, language: str = "en") -> str:
+    """The report as HTML (what the PDF prints), for pages and checks without a PDF renderer."""
+    return html_render(report_document(actor=actor, exercise=exercise, language=language))
