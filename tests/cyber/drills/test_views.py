@@ -1,4 +1,4 @@
-"""The drill pages: planners plan, the white cell runs the board, players see their part; always the banner."""
+"""The drill pages: planners plan, the white cell runs the board, players see their part, with the banner."""
 
 from __future__ import annotations
 

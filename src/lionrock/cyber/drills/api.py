@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from lionrock.core.accounts import selectors as account_selectors
@@ -129,7 +130,7 @@ def template_list(request: HttpRequest) -> list[TemplateOut]:
 def _organisation(slug: str) -> Organisation:
     found = Organisation.objects.filter(slug=slug, is_active=True).first()
     if found is None:
-        raise ValidationFailed(f"There is no organisation “{slug[:80]}”.")
+        raise ValidationFailed(_("There is no organisation “%(slug)s”.") % {"slug": slug[:80]})
     return found
 
 
