@@ -217,6 +217,23 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unlock(args: argparse.Namespace) -> int:
+    _django_setup()
+    import getpass
+
+    from lionrock.core.accounts import services
+
+    try:
+        cleared = services.user_sign_in_unlock_by_operator(
+            email=args.email, operator=f"command line ({getpass.getuser()})"
+        )
+    except services.ValidationFailed as exc:
+        print(f"lionrock unlock: {exc}", file=sys.stderr)
+        return 2
+    print(f"Sign-in unlocked for {args.email.strip().lower()} ({cleared} failure records cleared).")
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     _django_setup()
     from django.db import DatabaseError
@@ -326,6 +343,14 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("--user", required=True)
     revoke.add_argument("id", type=int)
     token.set_defaults(handler=cmd_token)
+
+    unlock = sub.add_parser(
+        "unlock",
+        help="lift an account's sign-in lock-out, from every address (audited)",
+        description="Clears the account's failed sign-ins: the per-address locks and the account-wide count.",
+    )
+    unlock.add_argument("email", help="the account's email address")
+    unlock.set_defaults(handler=cmd_unlock)
 
     audit = sub.add_parser("audit", help="audit-trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")

@@ -16,6 +16,9 @@ from lionrock.immigration.enforcement.models import EmployerCheckRecord
 from tests.browser.pages import accessibility_problems, page_hygiene_problems
 
 SPECIMEN = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+CURRENT_PASSPORT = (
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F3404159ZE184226B<<<<<16"
+)
 
 
 def _clean(page: Any, problems: list[str], name: str) -> None:
@@ -41,13 +44,23 @@ def test_an_employer_checks_a123456_3_and_the_specimen_zone_and_downloads_the_in
     expect(page.get_by_role("heading", level=1)).to_have_text("Check a job seeker's documents")
     _clean(page, problems, "check page")
 
-    page.get_by_label("Hong Kong identity card number").fill("A123456(3)")
+    expect(page.get_by_role("heading", name="What an employer risks")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("HK$500,000 and imprisonment for 10 years")
+
     page.get_by_label("Machine-readable zone of the travel document").fill(SPECIMEN)
     page.get_by_role("button", name="Check").click()
     record = page.locator("#inspection-record")
+    expect(record.get_by_text("Expired", exact=True)).to_be_visible()
+    expect(record).to_contain_text("This travel document expired on 15 April 2012")
+    expect(page.get_by_role("button", name="Download the inspection record (PDF)")).to_have_count(0)
+    _clean(page, problems, "expired passport")
+
+    page.get_by_label("Hong Kong identity card number").fill("A123456(3)")
+    page.get_by_label("Machine-readable zone of the travel document").fill(CURRENT_PASSPORT)
+    page.get_by_role("button", name="Check").click()
     expect(record).to_contain_text("A123456(3)")
     expect(record).to_contain_text("L898902C3")
-    expect(record.get_by_text("expired", exact=True)).to_be_visible()
+    expect(record.get_by_text("valid on the date of the check", exact=True)).to_be_visible()
     _clean(page, problems, "check results")
 
     page.get_by_label(re.compile("^Inspect the original identity card")).check()

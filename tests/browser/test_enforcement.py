@@ -134,6 +134,9 @@ def test_a_member_of_the_public_reports_in_chinese_and_sees_only_the_status(
     page.goto("/report/")
     _switch_to_chinese(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("舉報違反入境法例的罪行")
+    expect(page.locator("a.brand")).to_have_text("入境事務處")
+    expect(page.locator("a.brand")).to_have_attribute("href", "/public/")
+    expect(page.get_by_role("link", name="3861 5000")).to_have_attribute("href", "tel:+85238615000")
     checked("report form (zh-Hant)")
 
     # A first try without the address is refused, keeping what was written.
@@ -142,6 +145,10 @@ def test_a_member_of_the_public_reports_in_chinese_and_sees_only_the_status(
     page_watch.expect_console_error("400")
     page.get_by_role("button", name="提交舉報").click()
     expect(page.locator(".errorlist")).to_have_count(1)
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_count(1)
+    expect(summary.get_by_role("link")).to_have_attribute("href", "#id_address")
     expect(page.get_by_label("描述你所見的情況")).to_have_value(REPORT_DESCRIPTION)
     assert not Report.objects.exists()
     checked("report form with an error (zh-Hant)")
@@ -178,6 +185,10 @@ def test_a_member_of_the_public_reports_in_chinese_and_sees_only_the_status(
     page.get_by_role("button", name="查詢狀況").click()
     expect(page.get_by_role("alert")).to_have_text("沒有舉報使用此參考編號。請核對後再試。")
     checked("status, unknown reference (zh-Hant)")
+
+    page.locator("a.brand").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("入境事務處")
+    checked("public start page (zh-Hant)")
 
     checked.assert_none()
     page_watch.assert_clean()
@@ -289,10 +300,16 @@ def test_an_officer_triages_reports_and_records_an_operation_with_its_arrests(
         expect(page.get_by_role("table", name="Premises visited")).to_contain_text(address)
         expect(page.get_by_text("Premises added.")).to_be_visible()
     expect(page.get_by_role("table", name="Premises visited").locator("tbody tr")).to_have_count(2)
-    page.get_by_label("New status").select_option(label="Executed")
+    status_form = page.locator("form", has=page.get_by_role("button", name="Change status"))
+    expect(status_form.get_by_label("Status:", exact=True)).to_have_value("planned")
+    status_form.get_by_label("Status:", exact=True).select_option(label="Executed")
     page.get_by_role("button", name="Change status").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Executed")
     expect(page.locator(".lede")).to_contain_text("Executed:")
+    expect(status_form.get_by_label("Status:", exact=True)).to_have_value("executed")
+    current = page.locator("nav.mainnav [aria-current=page]")
+    expect(current).to_have_count(1)
+    expect(current).to_have_text("Operations")
     checked("operation executed")
 
     arrests = [

@@ -27,3 +27,23 @@ def signed_in() -> Callable[..., Client]:
         return client
 
     return make
+
+
+def session_after_password_reset(client: Client) -> Client:
+    """An organisation administrator resets the member's password; the member signs in with it again."""
+    from lionrock.core.accounts import services
+    from lionrock.core.accounts.access import actor_for_user
+    from lionrock.core.accounts.models import Membership
+    from lionrock.core.accounts.roles import Role
+
+    user = client.user  # type: ignore[attr-defined]
+    admin = member_make([Role.ORG_ADMIN], organisation=client.organisation)  # type: ignore[attr-defined]
+    membership = Membership.objects.get(user=user, organisation=client.organisation)  # type: ignore[attr-defined]
+    services.member_password_reset(actor=actor_for_user(admin.user), membership=membership)
+    user.refresh_from_db()
+    device_id = user.totpdevice_set.get().persistent_id
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device_id
+    session.save()
+    return client

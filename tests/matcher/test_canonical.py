@@ -31,17 +31,35 @@ def test_a_cidr_block_with_host_bits_set_is_cleared_not_refused() -> None:
     assert str(canonical.network("10.1.2.3/8")) == "10.0.0.0/8"
 
 
-def test_urls_drop_scheme_and_default_port_and_resolve_dot_segments() -> None:
-    assert canonical.url("HTTP://Evil.COM:80/a/./b/../c?x=1") == "evil.com/a/c?x=1"
-    assert canonical.url("evil.com/a/c?x=1") == "evil.com/a/c?x=1"
+def test_urls_keep_their_scheme_lower_cased_drop_the_default_port_and_resolve_dot_segments() -> None:
+    assert canonical.url("HTTP://Evil.COM:80/a/./b/../c?x=1") == "http://evil.com/a/c?x=1"
+    assert canonical.url("https://evil.com:443/x") == "https://evil.com/x"
+
+
+def test_a_url_written_without_a_scheme_stays_without_one() -> None:
+    assert canonical.url("Evil.com/a/c?x=1") == "evil.com/a/c?x=1"
 
 
 def test_urls_keep_a_port_that_is_not_the_default() -> None:
-    assert canonical.url("https://evil.com:8443/x") == "evil.com:8443/x"
+    assert canonical.url("https://evil.com:8443/x") == "https://evil.com:8443/x"
+    assert canonical.url("http://evil.com:443/x") == "http://evil.com:443/x"
 
 
 def test_percent_encoded_unreserved_characters_are_decoded_and_others_kept() -> None:
-    assert canonical.url("http://evil.com/%7Euser/%2F") == "evil.com/~user/%2F"
+    assert canonical.url("http://evil.com/%7Euser/%2F") == "http://evil.com/~user/%2F"
+
+
+def test_a_logged_url_with_a_scheme_is_compared_with_that_scheme_and_without_one() -> None:
+    assert canonical.url_keys("http://evil.com/x") == ["http://evil.com/x", "evil.com/x"]
+
+
+def test_a_logged_url_without_a_scheme_is_compared_as_http_https_and_scheme_less() -> None:
+    assert canonical.url_keys("evil.com/x") == ["evil.com/x", "http://evil.com/x", "https://evil.com/x"]
+    assert canonical.url_keys("evil.com:443/x") == [
+        "evil.com:443/x",
+        "http://evil.com:443/x",
+        "https://evil.com/x",
+    ]
 
 
 def test_an_email_address_is_taken_out_of_a_display_name() -> None:

@@ -66,7 +66,7 @@ def test_revoked_indicators_are_counted_and_never_indexed() -> None:
 
 def test_a_taxii_envelope_loads_like_a_bundle() -> None:
     envelope = json.dumps({"more": False, "objects": [stix_indicator("[url:value = 'http://evil.com/x']")]})
-    assert load_text(envelope, "envelope.json").entries["url"][0] == ["evil.com/x"]
+    assert load_text(envelope, "envelope.json").entries["url"][0] == ["http://evil.com/x"]
 
 
 def test_a_zeek_intel_file_loads_supported_types_and_refuses_the_rest_by_line() -> None:
@@ -89,7 +89,7 @@ def test_a_plain_list_is_refanged_typed_and_given_stable_ids() -> None:
         "# feed\nevil[.]com\nhxxp://bad.example/x\n1.2.3[.]4\n10.0.0.0/8\n???\n", "list.txt"
     )
     assert collection.entries["domain"][0] == ["evil.com"]
-    assert collection.entries["url"][0] == ["bad.example/x"]
+    assert collection.entries["url"][0] == ["http://bad.example/x"]
     assert collection.entries["ip"][0] == ["1.2.3.4"]
     assert collection.ids[0] == list_id("domain", "evil.com")
     assert collection.refused[0].reference == "line 6"
@@ -99,3 +99,9 @@ def test_validity_times_are_kept_per_indicator() -> None:
     obj = stix_indicator("[ipv4-addr:value = '1.2.3.4']", valid_until="2024-01-01T00:00:00Z")
     index = compile_indicators(load_text(bundle(obj), "feed.json"))
     assert int(index.valid_until[0]) == 1_704_067_200_000_000
+
+
+def test_an_http_list_url_keeps_its_id_and_an_https_one_gets_its_own() -> None:
+    collection = load_text("http://bad.example/x\nhttps://bad.example/x\n", "list.txt")
+    assert collection.ids[0] == list_id("url", "bad.example/x")
+    assert collection.ids[1] != collection.ids[0]

@@ -113,11 +113,36 @@ def test_an_http_host_with_a_port_matches_as_a_domain() -> None:
     assert len(hits(index_of("evil.com"), {"host": ("host", ["www.evil.com:8080"])})) == 1
 
 
-def test_urls_match_with_or_without_the_scheme() -> None:
+def test_a_url_is_compared_with_its_scheme_where_the_log_knows_it() -> None:
     found = hits(
         index_of("http://evil.com/a/b.php"),
-        {"url": ("url", ["evil.com/a/b.php", "https://EVIL.com/a/b.php", "evil.com/a/c.php"])},
+        {
+            "url": (
+                "url",
+                ["HTTP://EVIL.com:80/a/b.php", "https://evil.com/a/b.php", "http://evil.com/a/c.php"],
+            )
+        },
     )
+    assert [h["line"] for h in found] == [1]
+
+
+def test_an_https_indicator_never_hits_plaintext_http() -> None:
+    found = hits(index_of("https://evil.com/login"), {"url": ("url", ["http://evil.com/login"])})
+    assert found == []
+
+
+def test_a_url_logged_without_a_scheme_meets_indicators_of_either_scheme() -> None:
+    index = index_of("http://evil.com/a", "https://evil.com/b", "evil.com/c")
+    found = hits(index, {"url": ("url", ["evil.com/a", "evil.com/b", "evil.com/c", "evil.com/d"])})
+    assert [(h["line"], h["value"]) for h in found] == [
+        (1, "http://evil.com/a"),
+        (2, "https://evil.com/b"),
+        (3, "evil.com/c"),
+    ]
+
+
+def test_an_indicator_without_a_scheme_meets_every_scheme() -> None:
+    found = hits(index_of("evil.com/c"), {"url": ("url", ["http://evil.com/c", "https://evil.com/c"])})
     assert [h["line"] for h in found] == [1, 2]
 
 
@@ -135,10 +160,11 @@ def test_set_valued_fields_match_each_member_and_report_it() -> None:
 
 def test_warninglisted_indicators_are_suppressed_and_counted_unless_switched_off() -> None:
     index = index_of("8.8.8.8")
-    index.flag_warninglisted({0: "public resolvers"})
+    index.flag_warninglisted({0: ("public resolvers", "8.8.8.8")})
     report = MatchReport()
     assert match_batch(index, batch({"h": ("ip", ["8.8.8.8"])}), report).num_rows == 0
     assert report.suppressed == {"public resolvers": 1}
+    assert report.suppressed_indicators == {0: 1}
     assert match_batch(index, batch({"h": ("ip", ["8.8.8.8"])}), warninglists=False).num_rows == 1
 
 

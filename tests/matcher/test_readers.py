@@ -152,7 +152,7 @@ def test_suricata_eve_dns_v2_and_v3_http_tls_and_fileinfo_are_read(tmp_path: Pat
     table, _ = read_all(path)
     assert table is not None
     assert table.column("dns.rrname").to_pylist()[:2] == [["v2.example"], ["v3.example"]]
-    assert table.column("http.url").to_pylist()[2] == "evil.example/x.php"
+    assert table.column("http.url").to_pylist()[2] == "http://evil.example/x.php"
     assert table.column("tls.sni").to_pylist()[3] == "sni.example"
     assert table.column("fileinfo.md5").to_pylist()[4] == "a" * 32
 
@@ -168,6 +168,23 @@ def test_apache_combined_logs_are_read_and_a_cut_off_line_is_reported(tmp_path: 
     assert table.column("client").to_pylist() == ["1.2.3.4"]
     assert table.column("ts")[0].as_py().isoformat() == "2015-05-17T10:05:03+00:00"
     assert report.problems[0].line == 2
+
+
+def test_an_access_log_vhost_port_gives_the_request_its_scheme_and_no_port_leaves_it_open(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "vhost_access.log"
+    line = '{vhost} 1.2.3.4 - - [17/May/2015:10:05:03 +0000] "GET /a HTTP/1.1" 200 7 "-" "UA"\n'
+    vhosts = ["shop.example:443", "shop.example:80", "shop.example:8080", "shop.example"]
+    path.write_text("".join(line.format(vhost=vhost) for vhost in vhosts))
+    table, _ = read_all(path)
+    assert table is not None
+    assert table.column("request").to_pylist() == [
+        "https://shop.example/a",
+        "http://shop.example/a",
+        "shop.example:8080/a",
+        "shop.example/a",
+    ]
 
 
 def test_bind_dnsmasq_nfdump_and_cef_lines_are_read(tmp_path: Path) -> None:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from lionrock.core.accounts.access import NotFound
 from lionrock.core.accounts.api import router as accounts_router
-from lionrock.core.accounts.authentication import API_AUTH
+from lionrock.core.accounts.authentication import (
+    API_AUTH,
+    PasswordChangeRequired,
+    ScopeMissing,
+    security_with_scopes,
+)
 from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.boundedjson import json_loads_bounded
 from lionrock.cyber.drills.api import router as drills_router
 from lionrock.cyber.exchange.api import router as exchange_router
 from lionrock.cyber.intel.api import router as intel_router
@@ -16,12 +27,28 @@ from lionrock.cyber.monitoring.api import router as monitoring_router
 from lionrock.immigration.enforcement.api import router as enforcement_router
 from lionrock.immigration.screening.api import router as screening_router
 
-api = NinjaAPI(
+
+class BoundedJsonParser(Parser):
+    """Request bodies are read with a limit on nesting; a deeper one is a 400, not a RecursionError."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json_loads_bounded(request.body)
+
+
+class LionrockAPI(NinjaAPI):
+    """The NinjaAPI whose schema names the token scope each operation needs."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return security_with_scopes(super().get_openapi_schema(*args, **kwargs))
+
+
+api = LionrockAPI(
     title="Lionrock API",
     version="1",
     description="Threat-intelligence sharing, monitoring and case work. Authenticate with an API token "
     "as `Authorization: Bearer <token>`.",
     auth=API_AUTH,
+    parser=BoundedJsonParser(),
     urls_namespace="api",
     docs_url="/docs",
 )
@@ -35,6 +62,23 @@ def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
 @api.exception_handler(ValidationFailed)
 def _invalid(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=422)
+
+
+@api.exception_handler(ScopeMissing)
+def _scope_missing(request: HttpRequest, exc: ScopeMissing) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=403)
+
+
+@api.exception_handler(PasswordChangeRequired)
+def _password_change_required(request: HttpRequest, exc: PasswordChangeRequired) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=403)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": _("The request body is larger than this server accepts.")}, status=413
+    )
 
 
 api.add_router("/accounts", accounts_router)

@@ -37,6 +37,12 @@ def env_int(name: str, *, default: int) -> int:
         raise ValueError(f"{name}={raw!r}: expected a whole number") from exc
 
 
+def env_text(name: str, *, default: str) -> str:
+    """A line of text (a name shown to users); empty or unset means the default."""
+    raw = os.environ.get(name, "").strip()
+    return raw or default
+
+
 def env_list(name: str, *, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

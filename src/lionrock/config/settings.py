@@ -9,7 +9,15 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from lionrock.config.environment import data_dir, email_config, env_flag, env_int, env_list, secret_key
+from lionrock.config.environment import (
+    data_dir,
+    email_config,
+    env_flag,
+    env_int,
+    env_list,
+    env_text,
+    secret_key,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir()
@@ -125,6 +133,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "lionrock.core.accounts.lockout.AccountThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -146,10 +155,16 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "lionrock.core.shell.views.csrf_failure"
 
-# Lock-out after repeated failures, per account, for a cool-off period.
+# Lock-out (the policy is in core/accounts/lockout.py): per account *and* address after a few failures,
+# and per account from every address after many more within a longer window. Counts are in the database.
 AXES_FAILURE_LIMIT = env_int("LIONROCK_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LIONROCK_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+LIONROCK_ACCOUNT_FAILURE_LIMIT = env_int("LIONROCK_ACCOUNT_FAILURE_LIMIT", default=20)
+LIONROCK_ACCOUNT_FAILURE_WINDOW_MINUTES = env_int("LIONROCK_ACCOUNT_FAILURE_WINDOW_MINUTES", default=60)
 # The sign-in view passes the address as authenticate(username=...); the client address is REMOTE_ADDR,
 # which ClientAddressMiddleware sets from the proxy's X-Forwarded-For only when behind a trusted proxy.
 AXES_USERNAME_FORM_FIELD = "username"
@@ -218,6 +233,11 @@ LIONROCK_FIELD_KEYS_PREVIOUS = env_list("LIONROCK_FIELD_KEYS_PREVIOUS", default=
 LIONROCK_FEED_KEY = os.environ.get("LIONROCK_FEED_KEY", "")
 LIONROCK_FEED_KEYS_PREVIOUS = env_list("LIONROCK_FEED_KEYS_PREVIOUS", default=[])
 LIONROCK_REPORTS_ORGANISATION = os.environ.get("LIONROCK_REPORTS_ORGANISATION", "immigration")
+# The department named on the public pages (report form, status, employer check), in English and Chinese.
+LIONROCK_PUBLIC_DEPARTMENT_NAME = env_text(
+    "LIONROCK_PUBLIC_DEPARTMENT_NAME", default="Immigration Department"
+)
+LIONROCK_PUBLIC_DEPARTMENT_NAME_ZH = env_text("LIONROCK_PUBLIC_DEPARTMENT_NAME_ZH", default="入境事務處")
 LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR = env_int("LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR", default=5)
 LIONROCK_REPORT_RETENTION_DAYS = env_int("LIONROCK_REPORT_RETENTION_DAYS", default=730)
 # Days an employer's saved inspection record is kept before the nightly sweep deletes it.

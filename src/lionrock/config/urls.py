@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from lionrock.config.api import api
 from lionrock.core.shell import views as shell_views
-from lionrock.immigration.enforcement.urls import employer_check_urlpatterns
+from lionrock.immigration.enforcement.urls import employer_check_urlpatterns, public_home_urlpatterns
 from lionrock.immigration.enforcement.urls import public_urlpatterns as report_urlpatterns
 
 handler400 = "lionrock.core.shell.views.bad_request"
@@ -23,6 +23,7 @@ urlpatterns = [
     path("intel/", include("lionrock.cyber.intel.urls")),
     path("exchange/", include("lionrock.cyber.exchange.urls")),
     path("drills/", include("lionrock.cyber.drills.urls")),
+    path("public/", include(public_home_urlpatterns)),
     path("report/", include(report_urlpatterns)),
     path("employer-check/", include(employer_check_urlpatterns)),
     path("enforcement/", include("lionrock.immigration.enforcement.urls")),

@@ -24,6 +24,7 @@ _HASH_LENGTHS = {32: "md5", 40: "sha1", 64: "sha256"}
 _UNRESERVED = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNRESERVED_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 _ANGLE = re.compile(r"<([^<>]*)>")
 _NAME = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$")
@@ -156,15 +157,18 @@ def _resolve_dots(path: str) -> str:
 
 
 def url(value: str) -> str | None:
-    """Canonical URL without its scheme: `host[:port]/path[?query]`.
+    """Canonical URL: `scheme://host[:port]/path[?query]`, or `host[:port]/path[?query]` without a scheme.
 
-    Many logs carry no scheme (Zeek's http log has host and uri apart), so the index and the logs meet on
-    the scheme-less form; a default port is dropped for the same reason.
+    The scheme is kept when the value has one, so that an `https://` indicator never meets plaintext HTTP;
+    a value written without a scheme stays without one (and is parsed as `http` for its default port).
+    Scheme and host are lower-cased, a default port dropped, `.`/`..` resolved, unreserved characters
+    percent-decoded.
     """
     text = value.strip()
     if not text:
         return None
-    if "://" not in text:
+    has_scheme = "://" in text
+    if not has_scheme:
         text = "http://" + text
     try:
         parts = urlsplit(text)
@@ -173,7 +177,7 @@ def url(value: str) -> str | None:
         return None
     scheme = parts.scheme.lower()
     hostname = parts.hostname
-    if not hostname:
+    if not hostname or not _SCHEME.match(scheme):
         return None
     canonical_host = ip(hostname)
     if canonical_host is not None and ":" in canonical_host:
@@ -187,7 +191,34 @@ def url(value: str) -> str | None:
         netloc = f"{netloc}:{port}"
     path = _resolve_dots(_decode_unreserved(parts.path))
     query = _decode_unreserved(parts.query)
-    return f"{netloc}{path}" + (f"?{query}" if query else "")
+    rest = f"{netloc}{path}" + (f"?{query}" if query else "")
+    return f"{scheme}://{rest}" if has_scheme else rest
+
+
+def without_scheme(canonical_url: str) -> str:
+    """A canonical URL with its scheme taken off (the form a scheme-less indicator is kept in)."""
+    _, separator, rest = canonical_url.partition("://")
+    return rest if separator else canonical_url
+
+
+def url_keys(value: str) -> list[str]:
+    """The canonical forms a URL seen in a log is compared under; empty if it is not a URL.
+
+    With a scheme (`https://a.example/x`, which a reader writes when its log knows the scheme), the URL
+    meets indicators with that same scheme and indicators written without one. Without a scheme (the log
+    cannot tell, e.g. an access log's request path), it meets `http://`, `https://` and scheme-less
+    indicators alike, since any of them may be what was requested.
+    """
+    full = url(value)
+    if full is None:
+        return []
+    if "://" in value:
+        return [full, without_scheme(full)]
+    plain = "http://" + full
+    # Only an explicit port (80 or 443) makes the https form differ from the prefixed one.
+    text = value.strip()
+    secure = url("https://" + text) if ":" in text.split("/", 1)[0] else "https://" + full
+    return [full, plain] if secure is None else [full, plain, secure]
 
 
 def ip_port(address: str, port: int | str) -> str | None:

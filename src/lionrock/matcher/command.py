@@ -1,8 +1,8 @@
 """`lionrock match`: a stakeholder's own check of its logs against the indicators shared with it.
 
-Runs with no server and no database. Exit status: 0 when every input was read (with or without hits),
-1 when the run could not start (no usable indicators, an unwritable output), 2 for a usage error,
-3 when some log could not be read (or only partly): the hits of everything else are still written.
+Runs with no server and no database. Exit status, as grep's: 0 hits found, 1 no hits, 2 the run could
+not start or finish (usage error, no usable indicators, an unreadable indicator source, an unwritable
+output), 3 some log could not be read (or only partly): the hits of everything else are still written.
 """
 
 from __future__ import annotations
@@ -16,16 +16,18 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
 
-from lionrock.matcher import taxii
-from lionrock.matcher.index import CompiledIndex, compile_indicators
-from lionrock.matcher.indicators import IndicatorCollection, load_path
+from lionrock.matcher import cache, taxii
+from lionrock.matcher.index import CompiledIndex
+from lionrock.matcher.loading import Prepared, prepare
 from lionrock.matcher.matching import MatchReport, match_batches
 from lionrock.matcher.output import SightingTally, sightings_bundle, write_jsonl
 from lionrock.matcher.readers import FORMATS, UnknownFormat, read_log
+from lionrock.matcher.report import run_report, suppressions
 from lionrock.matcher.source import ReadReport, expand_paths
 
-EXIT_OK = 0
-EXIT_FAILED = 1
+EXIT_HITS = 0
+EXIT_NO_HITS = 1
+EXIT_FAILED = 2
 EXIT_PARTIAL = 3
 _SHOWN = 10
 
@@ -35,23 +37,40 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lionrock match",
         description="Find shared indicators in your own logs and write hits and STIX sightings.",
-        epilog="Exit status: 0 all inputs read (with or without hits), 1 could not run, 2 usage error, "
-        "3 some log unreadable or truncated (hits from the rest are still written).",
+        epilog="Exit status (as grep's): 0 hits found; 1 no hits; 2 could not run (usage error, no usable "
+        "indicators, an indicator source unreadable, an output not writable); 3 some log unreadable or "
+        "truncated (hits from the rest are still written). Sources that hold no indicators are skipped "
+        "and listed in the summary.",
     )
     parser.add_argument(
         "--indicators",
         action="append",
         required=True,
         metavar="SOURCE",
-        help="STIX bundle, TAXII envelope, Zeek Intel file or plain list; or a TAXII 2.1 collection URL "
-        f"(token from ${taxii.TOKEN_VARIABLE}). Repeatable.",
+        help="STIX bundle, TAXII envelope, Zeek Intel file or plain list, or a directory of them; or a "
+        f"TAXII 2.1 collection URL (token from ${taxii.TOKEN_VARIABLE}). Repeatable.",
     )
     parser.add_argument("logs", nargs="+", metavar="LOG", help="log file, directory of logs, or - for stdin")
     parser.add_argument("--format", choices=FORMATS, default="auto", help="log format (default: detect)")
     parser.add_argument("--jsonl", metavar="FILE", help="write one JSON line per hit to FILE (- for stdout)")
     parser.add_argument("--sightings", metavar="FILE", help="write a STIX 2.1 bundle of Sightings to FILE")
     parser.add_argument(
+        "--report",
+        metavar="FILE",
+        help="write the run's report as JSON to FILE: counts, problems, and every warninglisted indicator "
+        "by list",
+    )
+    parser.add_argument(
         "--identity", metavar="NAME", default="Unnamed stakeholder", help="who saw it (where_sighted_refs)"
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where compiled indicators and warninglists are kept between runs (default "
+        "$LIONROCK_MATCH_CACHE, else ~/.cache/lionrock/match)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="compile indicators and warninglists afresh, store nothing"
     )
     parser.add_argument(
         "--no-warninglists", action="store_true", help="alert on warninglisted values too (default: suppress)"
@@ -59,29 +78,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(sources: list[str], err: IO[str]) -> IndicatorCollection | None:
-    merged = IndicatorCollection()
-    for source in sources:
-        try:
-            url = taxii.is_collection_url(source)
-            collection = taxii.fetch(source) if url else load_path(Path(source))
-        except (OSError, ValueError, RuntimeError) as error:
-            print(f"lionrock match: cannot load indicators from {source}: {error}", file=err)
-            return None
-        except Exception as error:  # noqa: BLE001 - TAXII client errors come in many types
-            print(f"lionrock match: cannot load indicators from {source}: {error}", file=err)
-            return None
-        merged.extend(collection)
-    return merged
-
-
-def _describe_index(index: CompiledIndex, err: IO[str]) -> None:
+def _describe_index(prepared: Prepared, err: IO[str]) -> None:
+    index = prepared.index
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(index.kinds.items()))
     print(
         f"indicators: {len(index)} loaded, {index.indexed} indexed ({kinds or 'none'}), "
         f"{len(index.slow)} on the slow path, {len(index.refused)} refused, {index.revoked} revoked",
         file=err,
     )
+    if prepared.cached:
+        print("  (compiled index read from the cache: the indicator files have not changed)", file=err)
+    others = prepared.other_objects
+    if others:
+        listed = ", ".join(f"{kind} {count}" for kind, count in sorted(others.items()))
+        print(f"  objects that are not indicators, skipped: {listed}", file=err)
+    for problem in prepared.skipped[:_SHOWN]:
+        print(f"  skipped source: {problem}", file=err)
+    if len(prepared.skipped) > _SHOWN:
+        print(f"  skipped source: ... and {len(prepared.skipped) - _SHOWN} more", file=err)
     reasons = Counter(slow.reason for slow in index.slow)
     for reason, count in reasons.most_common():
         print(f"  slow path: {count} x {reason}", file=err)
@@ -112,9 +126,16 @@ def _summary(
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(matches.hits.items()))
     print(f"  hits: {total}" + (f" ({kinds})" if kinds else ""), file=err)
     suppressed = sum(matches.suppressed.values())
-    print(f"  suppressed by warninglists: {suppressed}", file=err)
-    for name, count in matches.suppressed.most_common(_SHOWN):
-        print(f"    {count} x {name}", file=err)
+    lists = suppressions(index, matches)
+    muted = sum(len(entry.indicators) for entry in lists)
+    print(f"  suppressed by warninglists: {suppressed} hits, {muted} indicators", file=err)
+    for entry in lists:
+        print(f"    {entry.name}: {len(entry.indicators)} indicators, {entry.hits} hits", file=err)
+        shown = sorted(entry.indicators, key=lambda item: -item.hits)[:_SHOWN]
+        for item in shown:
+            print(f"      {item.value}  {item.indicator}  {item.hits} hits", file=err)
+        if len(entry.indicators) > _SHOWN:
+            print(f"      ... and {len(entry.indicators) - _SHOWN} more", file=err)
     if matches.outside_validity:
         print(
             f"  matches outside the indicator's validity (not reported): {matches.outside_validity}", file=err
@@ -132,15 +153,16 @@ def main(argv: list[str] | None = None) -> int:
     """Runs `lionrock match`; returns the exit status."""
     args = build_parser().parse_args(argv)
     err = sys.stderr
-    collection = _load(args.indicators, err)
-    if collection is None:
+    cache_dir = (
+        None if args.no_cache else Path(args.cache_dir) if args.cache_dir else cache.default_directory()
+    )
+    prepared = prepare(
+        args.indicators, cache_dir=cache_dir, screen_warninglists=not args.no_warninglists, err=err
+    )
+    if prepared is None:
         return EXIT_FAILED
-    index = compile_indicators(collection)
-    if not args.no_warninglists and len(index):
-        from lionrock.matcher import warninglists
-
-        index.flag_warninglisted(warninglists.screen(index))
-    _describe_index(index, err)
+    index = prepared.index
+    _describe_index(prepared, err)
     if index.indexed == 0 and not index.slow:
         print("lionrock match: no usable indicators", file=err)
         return EXIT_FAILED
@@ -191,8 +213,26 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as error:
             print(f"lionrock match: cannot write {args.sightings}: {error}", file=err)
             return EXIT_FAILED
-    _summary(reads, matches, index, time.monotonic() - started, err)
-    return EXIT_PARTIAL if reads.errors else EXIT_OK
+    seconds = time.monotonic() - started
+    _summary(reads, matches, index, seconds, err)
+    status = EXIT_HITS if sum(matches.hits.values()) else EXIT_NO_HITS
+    status = EXIT_PARTIAL if reads.errors else status
+    if args.report:
+        document = run_report(
+            index=index,
+            skipped=prepared.skipped,
+            other_objects=prepared.other_objects,
+            reads=reads,
+            matches=matches,
+            seconds=seconds,
+            exit_status=status,
+        )
+        try:
+            Path(args.report).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        except OSError as error:
+            print(f"lionrock match: cannot write {args.report}: {error}", file=err)
+            return EXIT_FAILED
+    return status
 
 
 if __name__ == "__main__":

@@ -17,8 +17,9 @@ from __future__ import annotations
 import ipaddress
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -95,6 +96,7 @@ class CompiledIndex:
         )
         self.warninglisted = np.zeros(n, dtype=np.bool_)
         self.warninglist_names: dict[int, str] = {}
+        self.warninglist_values: dict[int, str] = {}
         self.slow: list[SlowIndicator] = list(collection.slow)
         self.refused: list[Refusal] = list(collection.refused)
         self.revoked = collection.revoked
@@ -166,9 +168,105 @@ class CompiledIndex:
         for kind, (keys, numbers) in strings.items():
             self._strings[kind] = (pa.array(keys, type=pa.string()), np.array(numbers, dtype=np.int32))
 
-    def flag_warninglisted(self, flags: dict[int, str]) -> None:
-        """Marks indicators whose value is on a warninglist; their hits are suppressed, not alerted."""
-        self.warninglist_names = dict(flags)
+    # -- storage (the compiled-index cache) -----------------------------------------------------------
+
+    def snapshot(self) -> tuple[dict[str, npt.NDArray[Any]], dict[str, Any]]:
+        """Everything the index holds, as flat arrays and JSON-ready facts, for `CompiledIndex.restore`.
+
+        Warninglist flags are left out: they depend on the installed lists, not on the indicators.
+        """
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "ids": self._ids,
+            "valid_from": self.valid_from,
+            "valid_until": self.valid_until,
+            "v4_bitmap": self._v4_bitmap,
+            "ipport_keys": self._ipport_keys,
+            "ipport_numbers": self._ipport_numbers,
+            "ipport_bitmap": self._ipport_bitmap,
+        }
+        for length, table in self._v4.items():
+            arrays[f"v4.{length}.keys"] = table.keys
+            arrays[f"v4.{length}.numbers"] = table.numbers
+        for kind, (keys, numbers) in self._strings.items():
+            offsets = np.frombuffer(keys.buffers()[1], dtype=np.int32)[
+                keys.offset : keys.offset + len(keys) + 1
+            ]
+            data = keys.buffers()[2]
+            content = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+            arrays[f"str.{kind}.offsets"] = offsets - offsets[0]
+            arrays[f"str.{kind}.data"] = content[int(offsets[0]) : int(offsets[-1])]
+            arrays[f"str.{kind}.numbers"] = numbers
+        facts = {
+            "odd_ids": {str(number): stix_id for number, stix_id in self._odd_ids.items()},
+            "slow": [[s.number, s.pattern, [list(v) for v in s.literals], s.reason] for s in self.slow],
+            "refused": [[r.source, r.reference, r.reason] for r in self.refused],
+            "revoked": self.revoked,
+            "kinds": dict(self.kinds),
+            "v6_nets": {
+                str(length): {str(prefix): numbers for prefix, numbers in bucket.items()}
+                for length, bucket in self._v6_nets.items()
+            },
+        }
+        return arrays, facts
+
+    @classmethod
+    def restore(cls, arrays: Mapping[str, npt.NDArray[Any]], facts: Mapping[str, Any]) -> CompiledIndex:
+        """The index a `snapshot` describes; raises `KeyError`/`ValueError` on an incomplete one."""
+        index = cls.__new__(cls)
+        index._ids = arrays["ids"].astype(np.uint8, copy=False).reshape(-1, 16)
+        index.valid_from = arrays["valid_from"].astype(np.int64, copy=False)
+        index.valid_until = arrays["valid_until"].astype(np.int64, copy=False)
+        count = len(index.valid_from)
+        if len(index._ids) != count or len(index.valid_until) != count:
+            raise ValueError("arrays of different lengths")
+        index._odd_ids = {int(number): str(stix_id) for number, stix_id in facts["odd_ids"].items()}
+        index.warninglisted = np.zeros(count, dtype=np.bool_)
+        index.warninglist_names = {}
+        index.warninglist_values = {}
+        index.slow = [
+            SlowIndicator(int(n), str(p), tuple((str(k), str(v)) for k, v in literals), str(r))
+            for n, p, literals, r in facts["slow"]
+        ]
+        index.refused = [Refusal(str(a), str(b), str(c)) for a, b, c in facts["refused"]]
+        index.revoked = int(facts["revoked"])
+        index.kinds = defaultdict(int, {str(k): int(v) for k, v in facts["kinds"].items()})
+        index._v6_nets = {
+            int(length): {int(prefix): [int(n) for n in numbers] for prefix, numbers in bucket.items()}
+            for length, bucket in facts["v6_nets"].items()
+        }
+        index._v4_bitmap = arrays["v4_bitmap"]
+        index._ipport_keys = arrays["ipport_keys"]
+        index._ipport_numbers = arrays["ipport_numbers"]
+        index._ipport_bitmap = arrays["ipport_bitmap"]
+        if len(index._v4_bitmap) != 1 << 21 or len(index._ipport_bitmap) != 1 << 21:
+            raise ValueError("bitmap of the wrong size")
+        index._v4 = {}
+        index._strings = {}
+        for name in arrays:
+            part, _, rest = name.partition(".")
+            if part == "v4" and rest.endswith(".keys"):
+                length = int(rest[: -len(".keys")])
+                index._v4[length] = _V4Table(arrays[name], arrays[f"v4.{length}.numbers"])
+            elif part == "str" and rest.endswith(".offsets"):
+                kind = rest[: -len(".offsets")]
+                offsets = arrays[name].astype(np.int32, copy=False)
+                data = arrays[f"str.{kind}.data"].astype(np.uint8, copy=False)
+                if len(offsets) == 0 or int(offsets[-1]) != len(data):
+                    raise ValueError(f"{kind} strings are cut")
+                keys = pa.StringArray.from_buffers(
+                    len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data)
+                )
+                keys.validate(full=True)
+                index._strings[kind] = (keys, arrays[f"str.{kind}.numbers"])
+        return index
+
+    def flag_warninglisted(self, flags: Mapping[int, tuple[str, str]]) -> None:
+        """Marks indicators whose value is on a warninglist; their hits are suppressed, not alerted.
+
+        `flags` maps an indicator number to (the list's name, the value the list names).
+        """
+        self.warninglist_names = {number: name for number, (name, _) in flags.items()}
+        self.warninglist_values = {number: value for number, (_, value) in flags.items()}
         self.warninglisted[:] = False
         if flags:
             self.warninglisted[np.fromiter(flags, dtype=np.int64)] = True
@@ -236,7 +334,7 @@ class CompiledIndex:
             for i in found.tolist():
                 position = int(positions[i])
                 key = int(table.keys[position])
-                value = _v4_text(key, length)
+                value = v4_text(key, length)
                 while position < len(table.keys) and int(table.keys[position]) == key:
                     out.add(
                         int(rows[i]),
@@ -340,7 +438,7 @@ def _v4_keys(keys: list[str]) -> npt.NDArray[np.uint32]:
     return addresses
 
 
-def _v4_text(key: int, length: int) -> str:
+def v4_text(key: int, length: int) -> str:
     """The indicator value of an IPv4 table entry: the address, or the block in CIDR notation."""
     if length == 32:
         return str(ipaddress.IPv4Address(key))

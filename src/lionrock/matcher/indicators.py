@@ -12,6 +12,7 @@ import functools
 import json
 import re
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -81,6 +82,7 @@ class IndicatorCollection:
     slow: list[SlowIndicator] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
     revoked: int = 0
+    other_objects: Counter[str] = field(default_factory=Counter)
 
     def add(
         self,
@@ -129,13 +131,20 @@ class IndicatorCollection:
         )
         self.refused.extend(other.refused)
         self.revoked += other.revoked
+        self.other_objects.update(other.other_objects)
 
     def __len__(self) -> int:
         return len(self.ids)
 
 
 def list_id(kind: str, value: str) -> str:
-    """A stable STIX id for a list entry: the same value always reports against the same indicator."""
+    """A stable STIX id for a list entry: the same value always reports against the same indicator.
+
+    URLs were once kept without their scheme; an `http://` URL keeps the id it had then (so a feed
+    imported again updates its indicators instead of adding new ones), other schemes get their own.
+    """
+    if kind == "url" and value.startswith("http://"):
+        value = value[len("http://") :]
     return f"indicator--{uuid.uuid5(LIST_NAMESPACE, f'{kind}:{value}')}"
 
 
@@ -165,21 +174,37 @@ def infer_value(raw: str) -> patterns.Value | None:
     return patterns.classify_value("domain", text)
 
 
+class NotIndicators(ValueError):
+    """A source that was read but holds no indicators: another STIX object, a bundle without indicators,
+    JSON that is not STIX. A run skips it and says so, rather than stopping."""
+
+
 def load_stix(document: Any, source: str, into: IndicatorCollection) -> None:
-    """Loads the indicators of a STIX bundle, a TAXII envelope, a list of objects or one object."""
+    """Loads the indicators of a STIX bundle, a TAXII envelope, a list of objects or one object.
+
+    Objects that are not indicators are counted by type in `into.other_objects`; a document that is no
+    STIX container and no indicator raises `NotIndicators`.
+    """
     if isinstance(document, dict):
         objects = document.get("objects")
         if objects is None and document.get("type") == "indicator":
             objects = [document]
+        elif objects is None and (document.get("type") == "bundle" or "more" in document):
+            objects = []  # an empty bundle, or the envelope of an empty TAXII collection
+        elif objects is None and isinstance(document.get("type"), str):
+            raise NotIndicators(f"a STIX {document['type']} object, not an indicator")
     elif isinstance(document, list):
         objects = document
     else:
         objects = None
     if not isinstance(objects, list):
-        raise ValueError(f"{source}: not a STIX bundle, TAXII envelope or indicator")
+        raise NotIndicators("JSON that is not a STIX bundle, TAXII envelope or indicator")
     for position, obj in enumerate(objects):
         if isinstance(obj, dict) and obj.get("type") == "indicator":
             _load_stix_indicator(obj, source, position, into)
+        else:
+            kind = obj.get("type") if isinstance(obj, dict) else None
+            into.other_objects[kind if isinstance(kind, str) else "(not an object)"] += 1
 
 
 def _load_stix_indicator(obj: dict[str, Any], source: str, position: int, into: IndicatorCollection) -> None:
@@ -262,6 +287,9 @@ def load_text(text: str, source: str) -> IndicatorCollection:
                 raise ValueError(f"{source}: invalid JSON at line {error.lineno}: {error.msg}") from error
         else:
             load_stix(document, source, collection)
+            if not len(collection) and not collection.refused and not collection.revoked:
+                others = ", ".join(f"{k} {n}" for k, n in sorted(collection.other_objects.items()))
+                raise NotIndicators(f"holds no indicators ({others or 'no objects'})")
             return collection
     lines = text.splitlines()
     if any(line.startswith("#fields") and "indicator_type" in line for line in lines[:20]):

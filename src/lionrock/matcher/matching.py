@@ -47,6 +47,7 @@ class MatchReport:
     events: int = 0
     hits: Counter[str] = field(default_factory=Counter)
     suppressed: Counter[str] = field(default_factory=Counter)
+    suppressed_indicators: Counter[int] = field(default_factory=Counter)
     outside_validity: int = 0
     slow_candidates: int = 0
     slow_hits: int = 0
@@ -266,6 +267,28 @@ def _match_canonical(
     _spread(hits, indices, out)
 
 
+def _match_url(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:
+    """URLs, once per distinct value: each is probed under the forms `canonical.url_keys` gives it, so
+    the scheme is compared where the log knows it and left open where it does not."""
+    if not index.has_kind("url"):
+        return
+    distinct, indices = _by_unique(flat.values)
+    keys: list[str] = []
+    owners: list[int] = []
+    for position, value in enumerate(distinct.to_pylist()):
+        if value is None:
+            continue
+        for key in canonical.url_keys(value):
+            keys.append(key)
+            owners.append(position)
+    found = index.match_strings("url", pa.array(keys, type=pa.string()))
+    hits: dict[int, list[tuple[str, list[int], str, int]]] = {}
+    for key, owner in zip(keys, owners, strict=True):
+        if key in found:
+            hits.setdefault(owner, []).append((key, found[key], "url", 0))
+    _spread(hits, indices, out)
+
+
 def _match_hash(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:
     if not index.has_kind("hash"):
         return
@@ -354,7 +377,7 @@ def match_batch(
         elif role == "host":
             _match_host(index, flat, pairs)
         elif role == "url":
-            _match_canonical(index, "url", flat, canonical.url, pairs)
+            _match_url(index, flat, pairs)
         elif role == "email":
             _match_canonical(index, "email", flat, canonical.email, pairs)
         elif role == "hash":
@@ -412,6 +435,7 @@ def _hits_table(
             kind = pairs.kinds[i]
             if warninglists and index.warninglisted[number]:
                 report.suppressed[index.warninglist_names.get(number, "warninglist")] += 1
+                report.suppressed_indicators[number] += 1
                 continue
             report.hits[kind] += 1
             position = int(positions[i])

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pyarrow as pa
 
 from lionrock.matcher import textlogs, zeek
-from lionrock.matcher.source import ReadReport, open_binary, read_head
+from lionrock.matcher.source import ReadReport, open_binary, read_head_whole
 
 FORMATS = ("auto", "zeek", "eve", "clf", "bind", "dnsmasq", "nfdump", "cef")
 
@@ -61,7 +61,12 @@ def read_log(name: str, report: ReadReport, fmt: str = "auto") -> Iterator[pa.Re
     if fmt == "auto":
         if name == "-":
             raise UnknownFormat("give --format for standard input: a pipe cannot be detected")
-        detected = detect(read_head(name))
+        head, whole = read_head_whole(name)
+        if whole and not head.strip():
+            report.files += 1
+            report.notice(name, 0, "empty: no events")
+            return
+        detected = detect(head)
         if detected is None:
             raise UnknownFormat("format not recognised (give --format to force one)")
         fmt = detected

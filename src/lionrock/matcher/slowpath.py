@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
+from lionrock.matcher import prefilter
 from lionrock.matcher.indicators import IndicatorCollection
 
 if TYPE_CHECKING:
@@ -36,6 +37,9 @@ class _State:
         self.patterns: list[Any] = []
         self.numbers: list[int] = []
         self.without_literals: list[int] = []
+        # (roles, literal or expression) -> the slow-path positions that name it
+        self.substrings: dict[tuple[frozenset[str], str], list[int]] = defaultdict(list)
+        self.regexes: dict[tuple[frozenset[str], str], list[int]] = defaultdict(list)
         literals = IndicatorCollection()
         for position, slow in enumerate(index.slow):
             try:
@@ -43,12 +47,17 @@ class _State:
             except Exception:  # noqa: BLE001 - a pattern stix2-matcher cannot compile never matches
                 self.patterns.append(None)
             self.numbers.append(slow.number)
-            if slow.literals:
-                literals.add(f"slow--{position}", slow.literals)
-            else:
+            needed = prefilter.requirement(slow.pattern)
+            if needed is None:
                 self.without_literals.append(position)
+                continue
+            if needed.values:
+                literals.add(f"slow--{position}", needed.values)
+            for key in needed.substrings:
+                self.substrings[key].append(position)
+            for key in needed.regexes:
+                self.regexes[key].append(position)
         self.literal_index = CompiledIndex(literals)
-        self.literal_owner = [int(i.split("--")[1]) for i in literals.ids]
 
 
 def _state(index: CompiledIndex) -> _State:
@@ -128,6 +137,8 @@ def evaluate(
                 _literal_numbers(state, literal_hits), literal_hits.column("line").to_pylist(), strict=True
             ):
                 candidates[line_to_row[line]].add(number)
+    if state.substrings or state.regexes:
+        _text_candidates(state, batch, roles, candidates)
     if state.without_literals:
         for row in range(batch.num_rows):
             candidates[row].update(state.without_literals)
@@ -173,6 +184,31 @@ def evaluate(
         type=pa.string(),
     )
     return [("(pattern)", _Flat(summary, np.arange(batch.num_rows, dtype=np.int64)), pairs)]
+
+
+def _text_candidates(
+    state: _State, batch: pa.RecordBatch, roles: dict[str, tuple[str, str | None]], out: dict[int, set[int]]
+) -> None:
+    """Adds the events holding a literal (or matching an expression) that a pattern needs, per column."""
+    from lionrock.matcher.matching import _flatten
+
+    for name, (role, _) in roles.items():
+        substrings = {text: ps for (wanted, text), ps in state.substrings.items() if role in wanted}
+        regexes = {text: ps for (wanted, text), ps in state.regexes.items() if role in wanted}
+        column = batch.column(name)
+        if (not substrings and not regexes) or column.null_count == len(column):
+            continue
+        flat = _flatten(column)
+        if not pa.types.is_string(flat.values.type) and not pa.types.is_large_string(flat.values.type):
+            continue
+        for text, positions in substrings.items():
+            mask = prefilter.text_candidates(flat.values, role, substrings=[text], regexes=[])
+            for row in np.unique(flat.rows[mask]).tolist():
+                out[row].update(positions)
+        for text, positions in regexes.items():
+            mask = prefilter.text_candidates(flat.values, role, substrings=[], regexes=[text])
+            for row in np.unique(flat.rows[mask]).tolist():
+                out[row].update(positions)
 
 
 def _literal_numbers(state: _State, hits: pa.Table) -> list[int]:

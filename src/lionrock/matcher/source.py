@@ -73,13 +73,17 @@ def open_binary(name: str) -> BinaryIO:
     return raw
 
 
-def read_head(name: str, size: int = 65536) -> bytes:
-    """The first bytes of a (possibly compressed) file, for format detection."""
+def read_head_whole(name: str, size: int = 65536) -> tuple[bytes, bool]:
+    """The first bytes of a (possibly compressed) file, and whether they are the whole file.
+
+    A file whose reading fails (a damaged gzip) is never "whole", so it is not mistaken for an empty one.
+    """
     with open_binary(name) as stream:
         try:
-            return stream.read(size)
+            head = stream.read(size)
+            return head, len(head) < size and not stream.read(1)
         except (EOFError, OSError, zlib.error):
-            return b""
+            return b"", False
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,7 +86,8 @@ def _eve(line: str) -> tuple[int | None, Fields]:
         hostname, url = _text(http.get("hostname")), _text(http.get("url"))
         fields["http.hostname"] = hostname
         if url is not None:
-            fields["http.url"] = url if "://" in url or hostname is None else hostname + url
+            # Suricata decodes only HTTP it sees in clear: the scheme is http unless the target is absolute.
+            fields["http.url"] = url if "://" in url or hostname is None else f"http://{hostname}{url}"
     tls = record.get("tls")
     if isinstance(tls, dict):
         fields["tls.sni"] = _text(tls.get("sni"))
@@ -141,6 +142,22 @@ def _clf_time(text: str) -> int:
     return _micros(moment)
 
 
+def _clf_url(vhost: str | None, target: str | None) -> str | None:
+    """The requested URL: vhost and path, with the scheme only where the vhost's port tells it.
+
+    `%v:%p` logs the port: 443 is `https`, 80 is `http`; any other port, or none, leaves the scheme
+    unknown, and the URL is then compared with `http://`, `https://` and scheme-less indicators alike.
+    """
+    if not vhost or not target or not target.startswith("/"):
+        return target
+    host, _, port = vhost.rpartition(":") if vhost.count(":") == 1 else (vhost, "", "")
+    if port == "443":
+        return f"https://{host}{target}"
+    if port == "80":
+        return f"http://{host}{target}"
+    return f"{vhost}{target}"
+
+
 def _clf(line: str) -> tuple[int | None, Fields]:
     match = _CLF.match(line)
     if match is None:
@@ -155,7 +172,7 @@ def _clf(line: str) -> tuple[int | None, Fields]:
     fields: Fields = {
         "client": match["client"],
         "vhost": vhost,
-        "request": (vhost.split(":")[0] + target) if vhost and target and target.startswith("/") else target,
+        "request": _clf_url(vhost, target),
         "referer": None if match["referer"] in (None, "-", "") else match["referer"],
     }
     return when, fields

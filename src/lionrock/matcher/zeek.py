@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,6 +39,7 @@ _FALLBACK = {k: v for roles in PATH_ROLES.values() for k, v in roles.items() if 
 _PAIRS = {"id.orig_p": "id.orig_h", "id.resp_p": "id.resp_h"}
 _SETS = {"answers", "san.dns", "rcptto", "to", "cc"}
 _MICRO = timedelta(microseconds=1)
+_ABSOLUTE = r"^[A-Za-z][A-Za-z0-9+.-]*://"
 
 
 @dataclass(slots=True)
@@ -234,13 +236,24 @@ def _build(
             host, uri = columns.get("host"), columns.get("uri")
             if host is None or uri is None:
                 continue
-            out["url"] = Column("url", pc.binary_join_element_wise(host, uri, ""))
+            out["url"] = Column("url", http_url(host, uri))
             continue
         array = columns[name]
         if name in _SETS:
             array = pc.split_pattern(array, header.set_separator)
         out[name] = Column(role, array, _PAIRS.get(name))
     return make_batch(source=source, fmt="zeek", times=times, lines=lines, columns=out)
+
+
+def http_url(host: pa.Array, uri: pa.Array) -> pa.Array:
+    """The URL of each http.log request: `http://` + Host + URI, or the URI itself when it is absolute.
+
+    Zeek decodes only HTTP it sees in clear, so the scheme is `http`; an HTTPS request never reaches
+    http.log (its server name is in ssl.log). A proxy request carries an absolute URI, which is kept.
+    """
+    joined = pc.binary_join_element_wise("http://", host, uri, "")
+    absolute = pc.fill_null(pc.match_substring_regex(uri, _ABSOLUTE), False)
+    return pc.if_else(absolute, uri, joined)
 
 
 def _json_time(value: Any) -> int | None:
@@ -298,7 +311,11 @@ def read_json(
                 value = record.get(name)
                 if name == "url" and path == "http":
                     host, uri = record.get("host"), record.get("uri")
-                    value = f"{host}{uri}" if isinstance(host, str) and isinstance(uri, str) else None
+                    value = None
+                    if isinstance(uri, str) and re.match(_ABSOLUTE, uri):
+                        value = uri
+                    elif isinstance(host, str) and isinstance(uri, str):
+                        value = f"http://{host}{uri}"
                 if isinstance(value, list):
                     value = [str(v) for v in value] if name in _SETS else ",".join(map(str, value))
                 elif value is not None:

@@ -52,10 +52,11 @@ def test_a_revoked_token_is_unauthorised():
     assert response.status_code == 401
 
 
-def test_a_token_without_the_scope_gets_not_found():
+def test_a_token_without_the_scope_is_refused_with_the_scope_it_lacks():
     _, _, secret = issue(scopes=("intel:read",))
     response = Client().get("/api/accounts/me", headers={"Authorization": f"Bearer {secret}"})
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert "account:read" in response.json()["detail"]
 
 
 def test_a_session_that_has_not_passed_mfa_is_unauthorised():
@@ -68,6 +69,17 @@ def test_a_session_that_has_not_passed_mfa_is_unauthorised():
 def test_a_fully_signed_in_session_reads_the_api(signed_in):
     client = signed_in([Role.INTEL_ANALYST])
     assert client.get("/api/accounts/me").json()["via_token"] is False
+
+
+def test_a_session_signed_in_with_a_one_time_password_is_refused_until_it_is_changed(signed_in):
+    from tests.core.conftest import session_after_password_reset
+
+    client = session_after_password_reset(signed_in([Role.ENFORCEMENT_OFFICER]))
+    for url in ("/api/accounts/me", "/api/enforcement/persons/1/export", "/api/enforcement/reports"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert response["Content-Type"].startswith("application/json")
+        assert "one-time password" in response.json()["detail"]
 
 
 def test_revoking_through_the_api_and_listing_never_shows_secrets(signed_in):
@@ -92,7 +104,7 @@ def test_a_token_needs_the_manage_scope_to_revoke_tokens():
     response = Client().delete(
         f"/api/accounts/tokens/{token.pk}", headers={"Authorization": f"Bearer {secret}"}
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
     token.refresh_from_db()
     assert token.revoked_at is None
     assert membership.user.api_tokens.count() == 1

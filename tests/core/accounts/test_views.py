@@ -205,13 +205,82 @@ class TestTokensPage:
         assert token.revoked_at is None
 
 
+def _fail(email: str, address: str, times: int) -> None:
+    for _ in range(times):
+        sign_in(Client(REMOTE_ADDR=address), email, "guess")
+
+
 class TestLockOutAndAddresses:
-    def test_the_attacked_account_is_locked_from_every_address(self, settings):
+    def test_failures_from_one_address_lock_the_account_there_and_nowhere_else(self, settings):
         user = member_make([Role.INTEL_ANALYST]).user
-        for number in range(settings.AXES_FAILURE_LIMIT):
-            sign_in(Client(REMOTE_ADDR=f"198.51.100.{number + 1}"), user.email, "guess")
-        response = sign_in(Client(REMOTE_ADDR="203.0.113.9"), user.email)
-        assert response.status_code == 403
+        _fail(user.email, "198.51.100.1", settings.AXES_FAILURE_LIMIT)
+        refused = sign_in(Client(REMOTE_ADDR="198.51.100.1"), user.email)
+        assert refused.status_code == 403 and "Account locked" in refused.content.decode()
+        assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), user.email).status_code == 302
+
+    def test_one_addresses_failures_do_not_lock_another_account_at_that_address(self, settings):
+        attacked, colleague = (member_make([Role.INTEL_ANALYST]).user for _ in range(2))
+        _fail(attacked.email, "198.51.100.1", settings.AXES_FAILURE_LIMIT)
+        assert sign_in(Client(REMOTE_ADDR="198.51.100.1"), colleague.email).status_code == 302
+
+    def test_failures_spread_over_many_addresses_pause_the_account_everywhere(self, settings):
+        settings.LIONROCK_ACCOUNT_FAILURE_LIMIT = 12
+        user = member_make([Role.INTEL_ANALYST]).user
+        per_address = settings.AXES_FAILURE_LIMIT - 1
+        for number in range(3):
+            _fail(user.email, f"198.51.100.{number + 1}", per_address)
+        assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), user.email).status_code == 403
+        page = sign_in(Client(REMOTE_ADDR="203.0.113.10"), user.email).content.decode()
+        assert "paused everywhere" in page
+
+    def test_the_counts_are_kept_in_the_database_for_every_process(self, settings):
+        from django.core.cache import caches
+
+        user = member_make([Role.INTEL_ANALYST]).user
+        _fail(user.email, "198.51.100.1", settings.AXES_FAILURE_LIMIT)
+        for cache in caches.all():
+            cache.clear()
+        assert sign_in(Client(REMOTE_ADDR="198.51.100.1"), user.email).status_code == 403
+
+    def test_knocking_on_a_locked_door_neither_counts_nor_pauses_the_account(self, settings):
+        settings.LIONROCK_ACCOUNT_FAILURE_LIMIT = 12
+        user = member_make([Role.INTEL_ANALYST]).user
+        _fail(user.email, "198.51.100.1", settings.AXES_FAILURE_LIMIT + 20)
+        assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), user.email).status_code == 302
+
+    def test_an_organisation_administrator_unlocks_a_member_and_it_is_audited(self, settings, signed_in):
+        member = member_make([Role.INTEL_ANALYST])
+        _fail(member.user.email, "198.51.100.1", settings.AXES_FAILURE_LIMIT)
+        admin = signed_in([Role.ORG_ADMIN], organisation=member.organisation)
+        page = admin.get(reverse("accounts:member", args=[member.organisation.slug, member.pk]))
+        assert "Unlock sign-in" in page.content.decode()
+        response = admin.post(reverse("accounts:member_unlock", args=[member.organisation.slug, member.pk]))
+        assert response.status_code == 302
+        assert sign_in(Client(REMOTE_ADDR="198.51.100.1"), member.user.email).status_code == 302
+        assert AuditEntry.objects.filter(
+            action="accounts.member.unlock", actor_user_id=admin.user.pk
+        ).exists()
+
+    def test_an_administrator_of_another_organisation_cannot_unlock(self, settings, signed_in):
+        member = member_make([Role.INTEL_ANALYST])
+        _fail(member.user.email, "198.51.100.1", settings.AXES_FAILURE_LIMIT)
+        outsider = signed_in([Role.ORG_ADMIN])
+        url = reverse("accounts:member_unlock", args=[member.organisation.slug, member.pk])
+        assert outsider.post(url).status_code == 404
+        assert sign_in(Client(REMOTE_ADDR="198.51.100.1"), member.user.email).status_code == 403
+
+    def test_the_operator_unlocks_an_account_on_the_command_line_and_it_is_audited(self, settings, capsys):
+        from lionrock.cli import main
+
+        settings.LIONROCK_ACCOUNT_FAILURE_LIMIT = 12
+        user = member_make([Role.PLATFORM_ADMIN]).user
+        for number in range(3):
+            _fail(user.email, f"198.51.100.{number + 1}", settings.AXES_FAILURE_LIMIT)
+        assert main(["unlock", user.email.upper()]) == 0
+        assert "Sign-in unlocked" in capsys.readouterr().out
+        assert sign_in(Client(REMOTE_ADDR="198.51.100.1"), user.email).status_code == 302
+        entry = AuditEntry.objects.get(action="accounts.member.unlock")
+        assert entry.actor_label.startswith("command line")
 
     def test_a_forged_forwarded_header_does_not_change_the_address_without_a_proxy(self):
         client = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="10.9.9.9")

@@ -121,3 +121,28 @@ class TestAuditPage:
         response = client.post(f"/admin/audit/auditentry/{entry.pk}/delete/", {"post": "yes"})
         assert response.status_code in (403, 302)
         assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def _current_menu_items(page: str) -> list[str]:
+    import re
+
+    nav = page.split('<nav class="mainnav"', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r'<a href="([^"]+)" aria-current="page"', nav)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "expected"),
+    [
+        ("shell:home", "shell:home"),
+        ("enforcement:reports", "enforcement:reports"),
+        ("enforcement:report_log", "enforcement:reports"),
+        ("enforcement:operations", "enforcement:operations"),
+        ("enforcement:offences", "enforcement:offences"),
+        ("enforcement:statistics", "enforcement:statistics"),
+        ("screening:cases", "screening:cases"),
+    ],
+)
+def test_exactly_one_menu_item_is_marked_as_the_current_page(signed_in, url_name, expected):
+    client = signed_in([Role.ENFORCEMENT_OFFICER, Role.SCREENING_OFFICER])
+    page = client.get(reverse(url_name)).content.decode()
+    assert _current_menu_items(page) == [reverse(expected)]

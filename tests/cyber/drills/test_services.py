@@ -225,7 +225,7 @@ def test_an_evaluator_scores_what_no_machine_can_judge_with_a_comment() -> None:
 def test_the_api_needs_the_drills_scopes_and_lists_the_three_templates() -> None:
     world = world_make()
     client = Client()
-    assert client.get("/api/drills/templates", headers=bearer(world.planner, "intel:read")).status_code == 404
+    assert client.get("/api/drills/templates", headers=bearer(world.planner, "intel:read")).status_code == 403
     answer = client.get("/api/drills/templates", headers=bearer(world.planner, "drills:read")).json()
     assert {t["slug"] for t in answer} == {"ddos-major-event", "phishing-c2-registry", "defacement-election"}
     created = client.post(
@@ -234,5 +234,5 @@ def test_the_api_needs_the_drills_scopes_and_lists_the_three_templates() -> None
         content_type="application/json",
         headers=bearer(world.planner, "drills:read"),
     )
-    assert created.status_code == 404
+    assert created.status_code == 403
     assert not Exercise.objects.exists()

@@ -41,6 +41,14 @@ def test_a_bad_file_gets_422_naming_the_object_and_nothing_is_stored(community):
     assert not StixObject.objects.exists()
 
 
+def test_a_misp_event_nested_100000_deep_is_refused_with_a_json_422(community):
+    deep = b'{"Event": {"Attribute": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}}"
+    response = _post(community, community.creator, deep, name="event.json", format="misp")
+    assert response.status_code == 422
+    assert "nested" in response.json()["detail"]
+    assert not StixObject.objects.exists()
+
+
 def test_a_reader_cannot_import(community):
     assert _post(community, community.group_reader, bundle(indicator())).status_code == 404
 

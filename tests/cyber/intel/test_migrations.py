@@ -7,6 +7,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from lionrock.cyber.intel import selectors
 from lionrock.cyber.intel.models import ObjectLabel, StixObject
+from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp
 from tests.cyber.intel.factories import analyst_make
 
 BEFORE = [("intel", "0001_initial")]
@@ -98,3 +99,20 @@ def test_upgrading_copies_labels_expiry_and_references_out_of_objects_already_st
     assert [row.stix_id for row in selectors.stix_objects_search(actor=reader, label="phishing")] == [
         ids["indicator"]
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_writes_the_stored_tlp_into_objects_that_had_no_marking():
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("intel")
+    executor.migrate(BEFORE)
+    try:
+        ids = _old_rows(executor.loader.project_state(BEFORE).apps)
+        executor = MigrationExecutor(connection)
+        executor.migrate(latest)
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+
+    for stix_id in ids.values():
+        body = json.loads(StixObject.objects.get(stix_id=stix_id).raw)
+        assert body["object_marking_refs"] == [MARKING_ID_FOR[Tlp.GREEN]]

@@ -7,7 +7,7 @@ from lionrock.core.audit.models import AuditEntry
 from lionrock.cyber.intel import services
 from lionrock.cyber.intel.models import ObservableValue, StixObject
 from lionrock.cyber.intel.services import StixRejected
-from lionrock.cyber.intel.tlp import Tlp
+from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp
 from tests.cyber.intel.factories import community_make, indicator, sco
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +21,22 @@ def add(community, objects, **kwargs):
 
 def test_objects_are_stored_exactly_as_received_with_custom_properties():
     community = community_make()
-    obj = indicator(x_lionrock_note="名稱 ünïcode", confidence=80, labels=["c2"])
+    obj = indicator(x_lionrock_note="名稱 ünïcode", confidence=80, labels=["c2"], tlp=Tlp.GREEN)
     add(community, [obj])
     stored = StixObject.objects.get(stix_id=obj["id"])
     assert json.loads(stored.raw) == obj
     assert list(json.loads(stored.raw)) == list(obj)
-    assert stored.tlp == Tlp.AMBER  # the collection's default for an unmarked object
+    assert stored.tlp == Tlp.GREEN
+
+
+def test_an_unmarked_object_is_stored_with_the_collections_default_marking_in_its_json():
+    community = community_make()
+    obj = indicator(labels=["c2"])
+    outcome = add(community, [obj])
+    stored = StixObject.objects.get(stix_id=obj["id"])
+    assert stored.tlp == Tlp.AMBER  # the collection's default
+    assert json.loads(stored.raw) == obj | {"object_marking_refs": [MARKING_ID_FOR[Tlp.AMBER]]}
+    assert "TLP:AMBER" in outcome.notes[0]
 
 
 def test_one_bad_object_refuses_the_whole_upload_with_a_precise_reason():

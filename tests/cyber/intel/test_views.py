@@ -178,6 +178,15 @@ def test_search_filters_by_type_label_tlp_organisation_collection_and_date():
     assert found(q="192.0.2.7") == {address["id"]}
 
 
+def test_search_dates_at_the_ends_of_the_calendar_are_no_bound_rather_than_an_error():
+    community = community_make()
+    obj = indicator("calendar.example.com", tlp=Tlp.GREEN)
+    services.objects_add(actor=community.creator, collection=community.collection, objects=[obj])
+    response = client_for(community.colleague).get("/intel/", {"since": "0001-01-01", "until": "9999-12-31"})
+    assert response.status_code == 200
+    assert obj["id"] in response.content.decode()
+
+
 def test_the_list_page_runs_the_same_number_of_queries_for_one_object_and_for_thirty():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -300,6 +309,24 @@ def test_an_analyst_shares_an_indicator_from_a_value_and_it_is_audited():
     assert "[domain-name:value = 'login.example.com']" in stored.raw
     assert stored.tlp == Tlp.GREEN
     assert AuditEntry.objects.filter(action="intel.objects.add", summary__contains="via ui").exists()
+
+
+@pytest.mark.parametrize(
+    ("value_type", "defanged", "pattern"),
+    [
+        ("ipv4-addr", "203.0.113[.]77", "[ipv4-addr:value = '203.0.113.77']"),
+        ("url", "hxxps://x[.]example/login", "[url:value = 'https://x.example/login']"),
+        ("domain-name", "login[.]example[.]com", "[domain-name:value = 'login.example.com']"),
+    ],
+)
+def test_a_defanged_value_is_accepted_by_new_indicator_and_stored_live(value_type, defanged, pattern):
+    community = community_make()
+    response = client_for(community.creator).post(
+        "/intel/indicators/new/",
+        _indicator_form(community.collection.alias, value_type=value_type, value=defanged),
+    )
+    assert response.status_code == 302
+    assert pattern in StixObject.objects.get(type="indicator").raw
 
 
 def test_editing_an_indicator_stores_a_new_version_with_the_same_id():
@@ -593,3 +620,24 @@ def test_the_object_page_runs_a_bounded_number_of_queries(django_assert_max_num_
     with django_assert_max_num_queries(len(few.captured_queries) + 2):  # +2: the session's savepoint
         html = client.get(url).content.decode()
     assert html.count("Copy ") >= 16  # each copy in "seen elsewhere" and in the relationships
+
+
+def test_amber_strict_recipients_offered_are_only_organisations_taking_part_in_intel_sharing():
+    from lionrock.core.accounts.models import Organisation
+    from tests.core.accounts.factories import OrganisationFactory
+
+    community = community_make()
+    shelter = OrganisationFactory(kind=Organisation.Kind.SUPPORT_SERVICE, name_en="Harbour Shelter")
+    isp = community.direct_reader.user.memberships.get().organisation
+    client = client_for(community.creator)
+    html = client.get("/intel/indicators/new/").content.decode()
+    assert f'value="{isp.slug}"' in html
+    assert f'value="{shelter.slug}"' not in html
+    response = client.post(
+        "/intel/indicators/new/",
+        _indicator_form(
+            community.collection.alias, tlp="amber+strict", recipient_organisations=[shelter.slug]
+        ),
+    )
+    assert response.status_code == 400
+    assert not StixObject.objects.exists()

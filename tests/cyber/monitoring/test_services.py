@@ -54,6 +54,21 @@ def test_an_uploaded_log_is_matched_and_its_sightings_reach_the_owner(django_cap
     assert not selectors.indicators_sighted(actor=community.group_reader)
 
 
+def test_a_log_without_hits_is_read_in_full_and_the_run_is_done_not_partial(
+    django_capture_on_commit_callbacks,
+):
+    community = community_make()
+    bad = indicator("evil.example", tlp=Tlp.GREEN)
+    intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[bad])
+    operator = operator_make(org_of(community.direct_reader))
+    log = zeek_dns_log(["good.example"])
+
+    run = run_upload(operator, community, [("dns.log", log)], django_capture_on_commit_callbacks)
+
+    assert run.status == MatchRun.Status.DONE, run.summary
+    assert (run.hits, run.files.get().exit_code) == (0, 1)
+
+
 def test_only_indicators_the_operator_may_see_are_used(django_capture_on_commit_callbacks):
     community = community_make()
     hidden = indicator("secret.example", tlp=Tlp.RED)
@@ -247,3 +262,95 @@ class TestWatchedDirectories:
         assert runs[0].hits == 1
         with django_capture_on_commit_callbacks(execute=True):
             assert services.watched_directories_scan() == []
+
+
+class TestRunsLeftByADeadWorker:
+    """A run whose worker died (kill -9, a crash, a lost machine) does not stay "running" for ever."""
+
+    @staticmethod
+    def _running(worker: str, heartbeat_minutes_ago: float = 0):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        community = community_make()
+        operator = operator_make(org_of(community.direct_reader))
+        moment = timezone.now() - timedelta(minutes=heartbeat_minutes_ago)
+        return MatchRun.objects.create(
+            organisation=org_of(operator),
+            requested_by=operator.user,
+            collection=community.collection,
+            status=MatchRun.Status.RUNNING,
+            started_at=moment,
+            heartbeat_at=moment,
+            worker=worker,
+        )
+
+    @staticmethod
+    def _killed_pid() -> int:
+        import signal
+        import subprocess
+        import sys
+
+        process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        return process.pid
+
+    def test_a_run_whose_worker_process_was_killed_is_failed_with_the_reason(self):
+        import socket
+
+        from lionrock.core.audit.models import AuditEntry
+
+        pid = self._killed_pid()
+        run = self._running(f"{socket.gethostname()}:{pid}")
+        assert services.match_runs_orphaned_fail() == 1
+        run.refresh_from_db()
+        assert run.status == MatchRun.Status.FAILED and run.finished_at is not None
+        assert f"process {pid}" in run.error and "stopped before it finished" in run.error
+        assert AuditEntry.objects.filter(action="monitoring.run.fail", target_id=str(run.pk)).exists()
+
+    def test_a_run_of_a_live_worker_is_left_running(self):
+        import os
+        import socket
+
+        run = self._running(f"{socket.gethostname()}:{os.getpid()}")
+        assert services.match_runs_orphaned_fail() == 0
+        run.refresh_from_db()
+        assert run.status == MatchRun.Status.RUNNING
+
+    def test_a_run_on_another_machine_is_failed_only_once_it_has_gone_quiet(self):
+        stale = services.run_stale_after().total_seconds() / 60 + 1
+        quiet = self._running("elsewhere:4242", heartbeat_minutes_ago=stale)
+        busy = self._running("elsewhere:4243", heartbeat_minutes_ago=1)
+        assert services.match_runs_orphaned_fail() == 1
+        quiet.refresh_from_db()
+        busy.refresh_from_db()
+        assert quiet.status == MatchRun.Status.FAILED and "no progress since" in quiet.error
+        assert busy.status == MatchRun.Status.RUNNING
+
+    def test_a_starting_worker_fails_what_its_dead_predecessor_left_running(self):
+        import socket
+
+        from huey.contrib.djhuey import HUEY
+
+        import lionrock.cyber.monitoring.tasks  # noqa: F401  (registers the start-up hook)
+
+        run = self._running(f"{socket.gethostname()}:{self._killed_pid()}")
+        for hook in HUEY._startup.values():
+            hook()
+        run.refresh_from_db()
+        assert run.status == MatchRun.Status.FAILED
+
+    def test_a_worker_records_itself_on_the_run_it_claims(self, django_capture_on_commit_callbacks):
+        import os
+
+        community = community_make()
+        operator = operator_make(org_of(community.direct_reader))
+        run = run_upload(
+            operator,
+            community,
+            [("dns.log", zeek_dns_log(["a.example"]))],
+            django_capture_on_commit_callbacks,
+        )
+        assert run.worker.endswith(f":{os.getpid()}") and run.heartbeat_at is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import uuid
 from datetime import UTC
 
 import pytest
@@ -12,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lionrock.cyber.intel import services as intel_services
-from lionrock.cyber.intel.tlp import Tlp
+from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp
 from lionrock.cyber.taxii.models import Status
 from lionrock.cyber.taxii.protocol import STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE
 from tests.cyber.intel.factories import community_make, indicator, sco
@@ -40,6 +41,8 @@ def add(community, *objects, actor=None):
 
 
 def stored(community, count, **extra):
+    """Objects stored as sent (marked: an unmarked one gets the collection's default marking added)."""
+    extra.setdefault("tlp", Tlp.AMBER)
     objects = [indicator(f"host{n}.example", **extra) for n in range(count)]
     add(community, *objects)
     return objects
@@ -105,6 +108,15 @@ class TestAuthentication:
         browser = Client()
         browser.force_login(community.direct_reader.user)
         assert_error(Taxii(client=browser).get(ROOT), 401)
+
+    def test_a_browser_session_with_a_one_time_password_is_refused_until_it_is_changed(self, signed_in):
+        from lionrock.core.accounts.roles import Role
+        from tests.core.conftest import session_after_password_reset
+
+        browser = session_after_password_reset(signed_in([Role.INTEL_STAKEHOLDER]))
+        response = Taxii(client=browser).get(ROOT)
+        assert_error(response, 403)
+        assert "one-time password" in response.json()["description"]
 
     def test_a_browser_session_cannot_write(self, community, signed_in):
         from lionrock.core.accounts.roles import Role
@@ -455,6 +467,24 @@ class TestPost:
         assert "pattern" in failure["message"]
         assert ids_of_body(creator.get(self.url(community)).json()) == [good["id"]]
 
+    def test_an_unmarked_object_is_stored_with_the_default_marking_and_the_status_says_so(
+        self, community, creator
+    ):
+        unmarked = indicator("unmarked.example")
+        body = creator.post(self.url(community), envelope(unmarked)).json()
+        (success,) = body["successes"]
+        assert "TLP:AMBER" in success["message"] and "default" in success["message"]
+        (served,) = creator.get(self.url(community)).json()["objects"]
+        assert served["object_marking_refs"] == [MARKING_ID_FOR[Tlp.AMBER]]
+        assert creator.post(self.url(community), envelope(unmarked)).json()["success_count"] == 1
+
+    def test_an_object_marked_only_by_an_unknown_definition_is_refused(self, community, creator):
+        strange = indicator("strange.example", object_marking_refs=[f"marking-definition--{uuid.uuid4()}"])
+        body = creator.post(self.url(community), envelope(strange)).json()
+        (failure,) = body["failures"]
+        assert "not a marking definition known here" in failure["message"]
+        assert "objects" not in creator.get(self.url(community)).json()
+
     def test_exact_duplicates_are_successes_and_stored_once(self, community, creator):
         obj = indicator("twice.example")
         creator.post(self.url(community), envelope(obj))
@@ -506,6 +536,12 @@ class TestPost:
         reader = Taxii(token_for(community.direct_reader, ("intel:read",)))
         assert_error(reader.post(self.url(community), envelope(indicator())), 403)
 
+    def test_an_envelope_nested_100000_deep_is_a_taxii_400(self, community, creator):
+        body = '{"objects": [' + "[" * 100_000 + "]" * 100_000 + "]}"
+        response = creator.post(collection_url(community.collection, "objects/"), body)
+        assert_error(response, 400)
+        assert "nested" in response.json()["description"]
+
     def test_malformed_json_is_400_and_stores_nothing(self, community, creator):
         assert_error(creator.post(self.url(community), '{"objects": ['), 400)
         assert_error(creator.post(self.url(community), b"\xff\xfe"), 400)
@@ -552,7 +588,7 @@ class TestPost:
 
 class TestOneObject:
     def test_the_latest_version_by_default_with_date_added_headers(self, community, creator):
-        v1 = indicator("one.example")
+        v1 = indicator("one.example", tlp=Tlp.AMBER)
         v2 = {**v1, "modified": "2025-04-01T00:00:00.000Z"}
         add(community, v1)
         add(community, v2)
@@ -566,7 +602,7 @@ class TestOneObject:
         assert creator.get(url, {"match[version]": "first"}).json()["objects"] == [v1]
 
     def test_paging_through_the_versions_of_one_object(self, community, creator):
-        v1 = indicator("one.example")
+        v1 = indicator("one.example", tlp=Tlp.AMBER)
         versions = [v1] + [{**v1, "modified": f"2025-04-0{n}T00:00:00.000Z"} for n in range(1, 4)]
         for version in versions:
             add(community, version)
@@ -590,7 +626,7 @@ class TestOneObject:
         assert_error(creator.get(url, {"match[type]": "indicator"}), 400)
 
     def test_versions_lists_timestamps_oldest_added_first(self, community, creator):
-        v1 = indicator("one.example")
+        v1 = indicator("one.example", tlp=Tlp.AMBER)
         v2 = {**v1, "modified": "2025-04-01T00:00:00.000Z"}
         add(community, v1)
         add(community, v2)
@@ -616,11 +652,12 @@ class TestDelete:
         url = collection_url(community.collection, f"objects/{obj['id']}/")
         response = creator.delete(url)
         assert response.status_code == 200
+        assert response["Content-Type"] == TAXII_MEDIA_TYPE
         assert_error(creator.get(url), 404)
         assert_error(creator.delete(url), 404)
 
     def test_deleting_one_version_keeps_the_others(self, community, creator):
-        v1 = indicator("one.example")
+        v1 = indicator("one.example", tlp=Tlp.AMBER)
         v2 = {**v1, "modified": "2025-04-01T00:00:00.000Z"}
         add(community, v1)
         add(community, v2)
@@ -653,6 +690,22 @@ class TestDelete:
         creator.delete(collection_url(community.collection, f"objects/{objects[2]['id']}/"))
         rest = creator.get(url, {"limit": 2, "next": first["next"]}).json()
         assert ids_of_body(rest) == [objects[3]["id"]]
+
+
+def test_an_unknown_taxii_url_answers_as_taxii(community, creator):
+    assert_error(creator.get("/taxii2/api/no-such-endpoint/"), 404)
+    assert_error(creator.delete(collection_url(community.collection, "objects/x/versions/extra/")), 404)
+
+
+def test_a_server_failure_answers_as_taxii(community, creator, monkeypatch):
+    from lionrock.cyber.taxii import selectors as taxii_selectors
+
+    def broken(**_kwargs):
+        raise RuntimeError("database went away")
+
+    # A stand-in for a failure this machine cannot otherwise provoke on demand.
+    monkeypatch.setattr(taxii_selectors, "collections_listed", broken)
+    assert_error(creator.get("/taxii2/api/collections/"), 500)
 
 
 def test_error_bodies_have_title_and_matching_http_status(community):

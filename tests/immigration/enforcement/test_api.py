@@ -33,11 +33,11 @@ def test_a_token_with_the_read_scope_lists_the_queue_without_reporter_details():
     assert "9123" not in response.content.decode() and body[0]["anonymous"] is False
 
 
-def test_a_token_without_the_enforcement_scope_is_refused_as_not_found():
+def test_a_token_without_the_enforcement_scope_is_refused():
     officer = officer_make()
     report_make()
     response = Client().get("/api/enforcement/reports", **_bearer(officer, Scope.ACCOUNT_READ))
-    assert response.status_code == 404
+    assert response.status_code == 403 and "enforcement:read" in response.json()["detail"]
 
 
 def test_a_hotline_report_is_logged_over_the_api_and_bad_input_is_refused():

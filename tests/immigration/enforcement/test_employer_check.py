@@ -6,6 +6,10 @@ from lionrock.immigration.enforcement.employer_check import hkid_check, zone_che
 
 TODAY = date(2026, 11, 25)
 SPECIMEN = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+# The specimen with its expiry moved to 15 April 2034 and the check digits recomputed: a current passport.
+CURRENT_PASSPORT = (
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F3404159ZE184226B<<<<<16"
+)
 TD1 = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<"
 
 
@@ -106,3 +110,64 @@ def test_the_employer_check_api_needs_no_account_and_answers_with_each_check():
     assert body["documents"][1]["expired"] is True and len(body["employer_duties"]) == 5
     empty = Client().post("/api/enforcement/employer-check", {}, content_type="application/json")
     assert empty.status_code == 422
+
+
+def test_a_current_passport_passes_and_has_not_expired():
+    result = zone_check(CURRENT_PASSPORT, today=TODAY)
+    assert result.well_formed and result.expired is False and result.usable
+
+
+def test_an_expired_passport_is_well_formed_but_not_usable_and_says_when_it_expired():
+    result = zone_check(SPECIMEN, today=TODAY)
+    assert result.well_formed and not result.usable
+    assert "expired on" in result.message
+
+
+@pytest.mark.django_db
+def test_the_page_marks_an_expired_passport_as_expired_not_green_and_offers_no_record():
+    from django.test import Client
+
+    html = Client().post("/employer-check/", {"zone": SPECIMEN}).content.decode()
+    assert '<span class="badge ok">Well formed</span>' not in html
+    assert '<span class="badge bad">Expired</span>' in html
+    assert "This travel document expired on 15 April 2012" in html
+    assert 'action="/employer-check/record/"' not in html
+    current = Client().post("/employer-check/", {"zone": CURRENT_PASSPORT}).content.decode()
+    assert '<span class="badge ok">Well formed</span>' in current
+    assert 'action="/employer-check/record/"' in current
+
+
+@pytest.mark.django_db
+def test_no_inspection_record_is_made_of_an_expired_document_on_the_page_or_through_the_api():
+    from django.test import Client
+
+    page = Client().post("/employer-check/record/", {"zone": SPECIMEN, "action": "download"})
+    assert page.status_code == 400 and "expired" in page.content.decode()
+    api = Client().post(
+        "/api/enforcement/employer-check/record.pdf", {"zone": SPECIMEN}, content_type="application/json"
+    )
+    assert api.status_code in (400, 422) and "expired" in api.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_employer_page_states_the_penalties_from_the_offence_catalogue_in_force():
+    from django.test import Client
+
+    from lionrock.immigration.enforcement.models import Offence
+
+    html = Client().get("/employer-check/").content.decode()
+    assert "HK$500,000 and imprisonment for 10 years" in html
+    assert "s.17I (officers)" in html and "Director, manager, secretary or partner" in html
+    assert "s.17J" in html and "HK$150,000 and imprisonment for 1 year" in html
+    # The figures come from the catalogue: a change in the law shows without touching the page.
+    Offence.objects.filter(code="s17i", effective_until__isnull=True).update(max_fine_hkd=600_000)
+    assert "HK$600,000 and imprisonment for 10 years" in Client().get("/employer-check/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_penalties_on_the_employer_page_are_in_chinese_for_a_chinese_reader():
+    from django.test import Client
+
+    html = Client(HTTP_ACCEPT_LANGUAGE="zh-hant").get("/employer-check/").content.decode()
+    assert "第17I條（公司高級人員）" in html and "僱主公司的董事" in html  # noqa: RUF001
+    assert "Director, manager, secretary" not in html

@@ -19,7 +19,7 @@ from lionrock.immigration.enforcement import inspection_record, services
 from lionrock.immigration.enforcement.inspection_record import number_mask
 from lionrock.immigration.enforcement.lookups import LOOKUP_FAILURES_PER_HOUR
 from lionrock.immigration.enforcement.models import EmployerCheckRecord
-from tests.immigration.enforcement.test_employer_check import SPECIMEN
+from tests.immigration.enforcement.test_employer_check import CURRENT_PASSPORT, SPECIMEN
 
 pytestmark = pytest.mark.django_db
 
@@ -89,10 +89,10 @@ def test_the_record_of_a123456_3_is_dated_in_hong_kong_time_with_the_number_mask
     assert response["Content-Disposition"] == 'attachment; filename="inspection-record-20261125-1430.pdf"'
 
 
-def test_the_record_of_the_icao_specimen_zone_shows_each_check_digit_and_the_expiry(tmp_path):
-    text = pdf_text(_pdf_response(_record(zone=SPECIMEN)), tmp_path)
+def test_the_record_of_a_current_passport_zone_shows_each_check_digit_and_the_expiry(tmp_path):
+    text = pdf_text(_pdf_response(_record(zone=CURRENT_PASSPORT)), tmp_path)
     assert "Passport" in text and "L89****C3" in text and "L898902C3" not in text
-    assert "UTO" in text and "expired on the date of the check" in text
+    assert "UTO" in text and "valid on the date of the check" in text
     for check in ("Document number", "Date of birth", "Expiry date", "Optional data", "Composite"):
         assert f"{check} check digit" in text
     assert text.count("Passed") == 5
@@ -104,7 +104,7 @@ def test_in_traditional_chinese_the_record_is_in_chinese_and_mixed_scripts_survi
         "/employer-check/record/",
         {
             "hkid": "A123456(3)",
-            "zone": SPECIMEN,
+            "zone": CURRENT_PASSPORT,
             "business_name": "陳記茶餐廳 Chan Kee Café",
             "job_seeker_name": "陳大文 CHAN Tai-man",
             "action": "download",
@@ -112,7 +112,7 @@ def test_in_traditional_chinese_the_record_is_in_chinese_and_mixed_scripts_survi
         HTTP_ACCEPT_LANGUAGE="zh-hant",
     )
     text = pdf_text(_pdf_response(response), tmp_path)
-    assert "香港身份證" in text and "護照" in text and "2026年11月25日 14:30" in text
+    assert "香港身分證" in text and "護照" in text and "2026年11月25日 14:30" in text
     assert "陳記茶餐廳 Chan Kee Café" in text and "陳大文 CHAN Tai-man" in text
 
 
@@ -134,7 +134,7 @@ def test_the_steps_ticked_on_the_page_are_ticked_on_the_record(tmp_path):
 
 def test_downloading_the_record_keeps_nothing():
     before = AuditEntry.objects.count()
-    _pdf_response(_record(hkid="A123456(3)", zone=SPECIMEN, job_seeker_name="CHAN Tai-man"))
+    _pdf_response(_record(hkid="A123456(3)", zone=CURRENT_PASSPORT, job_seeker_name="CHAN Tai-man"))
     assert EmployerCheckRecord.objects.count() == 0 and AuditEntry.objects.count() == before
 
 
@@ -167,7 +167,9 @@ def test_the_record_is_made_by_post_only_and_with_the_pages_csrf_token():
 
 
 def test_the_check_page_offers_the_record_once_the_numbers_pass():
-    html = Client().post("/employer-check/", {"hkid": "A123456(3)", "zone": SPECIMEN}).content.decode()
+    html = (
+        Client().post("/employer-check/", {"hkid": "A123456(3)", "zone": CURRENT_PASSPORT}).content.decode()
+    )
     assert 'action="/employer-check/record/"' in html and "Download the inspection record (PDF)" in html
     assert "Checked on 25 November 2026 at 14:30 (Hong Kong time)." in html
     assert html.count('name="hkid"') == 2  # the check form, and the hidden copy the record form sends back
@@ -214,7 +216,7 @@ def _save(client: Client | None = None, **headers: str) -> tuple[str, str]:
         "/employer-check/record/",
         {
             "hkid": "A123456(3)",
-            "zone": SPECIMEN,
+            "zone": CURRENT_PASSPORT,
             "business_name": "Chan Kee Café",
             "job_seeker_name": "陳大文",
             "enquiries": "Saw the visa label",
@@ -251,7 +253,7 @@ def test_a_saved_record_is_downloaded_again_with_its_reference_and_code(tmp_path
 def test_a_record_saved_in_chinese_comes_back_in_chinese(tmp_path):
     reference, code = _save(HTTP_ACCEPT_LANGUAGE="zh-hant")
     text = pdf_text(_pdf_response(_download(reference, code)), tmp_path)
-    assert "香港身份證" in text and "2026年11月25日 14:30" in text
+    assert "香港身分證" in text and "2026年11月25日 14:30" in text
 
 
 def test_what_the_employer_typed_and_the_document_numbers_are_encrypted_in_the_database():
@@ -326,11 +328,16 @@ def _api(path: str, body: dict[str, object], **headers: str) -> object:
 def test_the_api_gives_the_record_as_a_pdf_in_the_language_asked_for(tmp_path):
     response = _api(
         "/record.pdf",
-        {"hkid": "A123456(3)", "zone": SPECIMEN, "job_seeker_name": "<script>x</script>", "duties_done": [1]},
+        {
+            "hkid": "A123456(3)",
+            "zone": CURRENT_PASSPORT,
+            "job_seeker_name": "<script>x</script>",
+            "duties_done": [1],
+        },
         HTTP_ACCEPT_LANGUAGE="zh-hant",
     )
     text = pdf_text(_pdf_response(response), tmp_path)
-    assert "香港身份證" in text and "A123***(3)" in text and "<script>x</script>" in text
+    assert "香港身分證" in text and "A123***(3)" in text and "<script>x</script>" in text
     assert EmployerCheckRecord.objects.count() == 0
 
 
@@ -341,7 +348,7 @@ def test_the_api_refuses_a_record_of_a_number_that_fails_its_checks():
 
 
 def test_the_api_saves_a_record_and_gives_it_back_for_the_code_only(tmp_path):
-    saved = _api("/records", {"zone": SPECIMEN, "business_name": "Chan Kee"})
+    saved = _api("/records", {"zone": CURRENT_PASSPORT, "business_name": "Chan Kee"})
     assert saved.status_code == 201
     body = saved.json()
     assert body["kept_until"] == "2028-11-24"

@@ -67,6 +67,8 @@ def test_the_api_lists_the_rows_in_force_on_a_date():
     rows = client.get("/api/enforcement/offences", {"on": "2021-08-01"}).json()
     s17i = [row for row in rows if row["code"] == "s17i"]
     assert len(s17i) == 1 and s17i[0]["max_fine_hkd"] == 500_000
+    officers = next(row for row in rows if row["code"] == "s17i-officer")
+    assert (officers["section"], officers["section_zh"]) == ("s.17I (officers)", "第17I條（公司高級人員）")  # noqa: RUF001
 
 
 def test_penalties_read_as_the_ordinance_states_them():

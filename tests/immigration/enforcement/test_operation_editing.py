@@ -363,7 +363,8 @@ def test_a_report_linked_to_the_wrong_planned_operation_is_unlinked():
     services.report_unlink_operation(actor=officer, report=report)
     fresh = Report.objects.get(pk=report.pk)
     assert fresh.operation is None and fresh.status == "triaged"
-    assert ReportEvent.objects.filter(report=report, detail__contains="Unlinked from operation").exists()
+    unlinked = ReportEvent.objects.get(report=report, data__has_key="unlinked")
+    assert unlinked.detail_display() == f"Unlinked from operation {unlinked.data['unlinked']}"
     assert AuditEntry.objects.filter(action="enforcement.report.unlink", target_id=str(report.pk)).exists()
 
 

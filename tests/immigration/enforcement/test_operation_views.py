@@ -7,6 +7,7 @@ from django.utils import timezone
 from lionrock.core.accounts.access import actor_for_user
 from lionrock.core.accounts.roles import Role
 from lionrock.core.audit.models import AuditEntry
+from lionrock.immigration.enforcement import services
 from lionrock.immigration.enforcement.models import Arrest, IdentityDocument, Operation, Person
 from tests.immigration.enforcement.factories import (
     arrested_person_make,
@@ -234,3 +235,45 @@ def test_a_person_already_recorded_in_another_operation_is_flagged_on_the_arrest
     assert flagged == {first.person_id, second.person_id}
     page = client_signed_in(officer).get(f"/enforcement/operations/{second.operation_id}/").content.decode()
     assert "possible duplicate" in page
+
+
+def _selected_status(page: str) -> str:
+    import re
+
+    menu = page.split('name="status"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="([a-z]+)" selected>', menu)[0]
+
+
+def test_the_status_menu_starts_at_the_status_the_operation_has():
+    officer = officer_make()
+    operation = operation_make(officer)
+    services.operation_status_set(actor=officer, operation=operation, status="executed")
+    page = client_signed_in(officer).get(f"/enforcement/operations/{operation.pk}/").content.decode()
+    assert _selected_status(page) == "executed"
+    assert 'value="planned"' not in page.split('name="status"', 1)[1].split("</select>", 1)[0]
+
+
+def test_submitting_the_status_an_operation_already_has_changes_nothing():
+    officer = officer_make()
+    operation = operation_make(officer)
+    services.operation_status_set(actor=officer, operation=operation, status="executed")
+    client = client_signed_in(officer)
+    response = client.post(
+        f"/enforcement/operations/{operation.pk}/status/", {"status": "executed"}, follow=True
+    )
+    assert "The status is unchanged." in response.content.decode()
+    assert AuditEntry.objects.filter(action="enforcement.operation.status").count() == 1
+
+
+def test_executing_before_the_planned_start_warns_and_waits_for_the_officers_confirmation():
+    officer = officer_make()
+    operation = operation_make(officer, planned_start=timezone.now() + timedelta(days=3))
+    client = client_signed_in(officer)
+    url = f"/enforcement/operations/{operation.pk}/status/"
+    response = client.post(url, {"status": "executed"})
+    assert response.status_code == 400 and "is planned to start at" in response.content.decode()
+    operation.refresh_from_db()
+    assert operation.status == "planned"
+    client.post(url, {"status": "executed", "started_early": "on"})
+    operation.refresh_from_db()
+    assert operation.status == "executed"

@@ -263,7 +263,7 @@ def test_a_report_is_linked_to_the_operation_that_acts_on_it():
     services.report_link_operation(actor=officer, report=report, operation=operation)
     report.refresh_from_db()
     assert (report.status, report.operation) == ("linked", operation)
-    assert report.events.filter(kind="linked", detail="Contribute").exists()
+    assert report.events.get(kind="linked").detail_display() == "Contribute"
 
 
 def _summary_of_contribute(officer):
@@ -343,3 +343,53 @@ def test_each_status_change_is_kept_in_the_operations_history_and_shown_on_its_p
     assert "all premises visited" in page.content.decode()
     Operation.objects.filter(pk=operation.pk).delete()
     assert not Transition.objects.exists()
+
+
+def test_executing_an_operation_before_its_planned_start_is_refused_without_confirmation():
+    officer = officer_make()
+    operation = operation_make(officer, planned_start=timezone.now() + timedelta(days=2))
+    with pytest.raises(ValidationFailed, match="planned to start"):
+        services.operation_status_set(actor=officer, operation=operation, status="executed")
+    operation.refresh_from_db()
+    assert operation.status == "planned" and operation.actual_start is None
+
+
+def test_an_early_execution_once_confirmed_is_recorded_with_the_warning():
+    officer = officer_make()
+    operation = operation_make(officer, planned_start=timezone.now() + timedelta(days=2))
+    services.operation_status_set(
+        actor=officer, operation=operation, status="executed", before_planned_start_confirmed=True
+    )
+    from lionrock.core.workflow.selectors import transitions_for
+
+    entry = AuditEntry.objects.filter(action="enforcement.operation.status").get()
+    assert operation.status == "executed" and "reason" in entry.fields
+    [step] = transitions_for(record=operation)
+    assert (step.to_state, step.reason) == ("executed", "Executed before its planned start")
+
+
+def test_an_arrest_before_the_planned_start_executes_the_operation_with_the_warning():
+    officer = officer_make()
+    operation = operation_make(officer, planned_start=timezone.now() + timedelta(days=2))
+    arrested_person_make(officer, operation)
+    operation.refresh_from_db()
+    entry = AuditEntry.objects.filter(action="enforcement.arrest.record").get()
+    assert operation.status == "executed" and "before_planned_start" in entry.fields
+
+
+@pytest.mark.parametrize("role", ["employer", "illegal_worker", "aider_abettor"])
+def test_s17i_officers_is_refused_for_a_person_not_recorded_as_a_company_officer(role):
+    officer = officer_make()
+    operation = operation_make(officer)
+    with pytest.raises(ValidationFailed, match="director, manager, secretary or partner"):
+        arrested_person_make(officer, operation, role=role, status="resident", offences=("s17i-officer",))
+    assert Arrest.objects.count() == 0
+
+
+def test_s17i_officers_is_accepted_for_a_company_officer():
+    officer = officer_make()
+    operation = operation_make(officer)
+    arrest = arrested_person_make(
+        officer, operation, role="company_officer", status="resident", offences=("s17i-officer",)
+    )
+    assert [offence.code for offence in arrest.offences.all()] == ["s17i-officer"]

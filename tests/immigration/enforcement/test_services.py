@@ -219,7 +219,8 @@ def test_marking_a_duplicate_closes_it_and_points_to_the_report_kept():
     services.report_mark_duplicate(actor=officer, report=copy, original=original)
     copy.refresh_from_db()
     assert (copy.status, copy.outcome, copy.duplicate_of) == ("closed", "duplicate", original)
-    assert original.events.filter(kind="note", detail__contains=copy.reference).exists()
+    merged = original.events.get(kind="note")
+    assert merged.detail_display() == f"{copy.reference} merged into this report"
 
 
 def test_a_report_cannot_be_a_duplicate_of_itself_or_of_another_departments_report():

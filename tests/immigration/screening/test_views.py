@@ -263,7 +263,7 @@ def test_the_api_serves_checklists_and_counts_to_a_token_with_the_screening_scop
     polarity = {item["code"]: item["indicated_by"] for item in detail.json()["indicators"]}
     assert (polarity["IS-4"], polarity["IS-3"], polarity["FL-07"]) == ("no", "yes", "")
     assert Client().get("/api/screening/statistics/2026", **bearer(Scope.SCREENING_READ)).status_code == 200
-    assert Client().get("/api/screening/checklists", **bearer(Scope.ACCOUNT_READ)).status_code == 404
+    assert Client().get("/api/screening/checklists", **bearer(Scope.ACCOUNT_READ)).status_code == 403
 
 
 def test_an_officer_referring_without_consent_is_told_why_and_nothing_is_sent():

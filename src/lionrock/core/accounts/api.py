@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Status
 
 from lionrock.core.accounts import selectors, services
-from lionrock.core.accounts.access import Actor, actor_for_api, require_scope
+from lionrock.core.accounts.access import Actor, actor_for_api
+from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.roles import Scope
-from lionrock.core.accounts.schemas import MembershipOut, MeOut, TokenOut
+from lionrock.core.accounts.schemas import MembershipOut, MeOut, RowId, TokenOut
 
-router = Router(tags=["accounts"])
+router = ScopedRouter(read=Scope.ACCOUNT_READ, write=Scope.ACCOUNT_MANAGE, tags=["accounts"])
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -20,7 +21,6 @@ def _actor(request: HttpRequest) -> Actor:
 @router.get("/me", response=MeOut, summary="Who the caller is and what it may do")
 def me(request: HttpRequest) -> MeOut:
     actor = _actor(request)
-    require_scope(actor, Scope.ACCOUNT_READ)
     organisations = {org.pk: org for org in selectors.organisations_of(actor=actor)}
     assert actor.user is not None
     return MeOut(
@@ -57,14 +57,12 @@ def _token_out(token: object) -> TokenOut:
 @router.get("/tokens", response=list[TokenOut], summary="The caller's API tokens (secrets are never shown)")
 def token_list(request: HttpRequest) -> list[TokenOut]:
     actor = _actor(request)
-    require_scope(actor, Scope.ACCOUNT_READ)
     return [_token_out(token) for token in selectors.tokens_of(actor=actor)]
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke one of the caller's tokens")
-def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
+def token_revoke(request: HttpRequest, token_id: RowId) -> Status[None]:
     actor = _actor(request)
-    require_scope(actor, Scope.ACCOUNT_MANAGE)
     token = selectors.token_get(actor=actor, token_id=token_id)
     services.token_revoke(actor=actor, token=token)
     return Status(204, None)

@@ -128,6 +128,7 @@ class Scope(models.TextChoices):
 
     INTEL_READ = "intel:read", _("Read shared intelligence (REST and TAXII)")
     INTEL_WRITE = "intel:write", _("Contribute intelligence (REST and TAXII)")
+    MONITORING_READ = "monitoring:read", _("Follow match runs")
     MONITORING_WRITE = "monitoring:write", _("Upload logs and report sightings")
     INCIDENTS_WRITE = "incidents:write", _("Report incidents")
     ENFORCEMENT_READ = "enforcement:read", _("Read enforcement records")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lionrock.core.accounts import access
+from lionrock.core.accounts import access, lockout
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import ApiToken, Membership, MembershipRole, Organisation, User
 from lionrock.core.accounts.roles import Role, Scope
@@ -206,6 +206,37 @@ def member_password_reset(*, actor: Actor, membership: Membership, reset_mfa: bo
         changes={"mfa_reset": reset_mfa},
     )
     return password
+
+
+@transaction.atomic
+def member_sign_in_unlock(*, actor: Actor, membership: Membership) -> int:
+    """An organisation administrator lifts a member's sign-in lock-out, from every address and the
+    account-wide count alike; returns how many failure records were cleared."""
+    _require_org_admin(actor, membership.organisation)
+    cleared = lockout.failures_clear(membership.user.email)
+    audit.record(
+        actor=actor, action="accounts.member.unlock", target=membership.user, changes={"cleared": cleared}
+    )
+    return cleared
+
+
+@transaction.atomic
+def user_sign_in_unlock_by_operator(*, email: str, operator: str) -> int:
+    """The server operator's unlock (`lionrock unlock`), for any account, including an administrator's;
+    audited under the operator's name."""
+    user = User.objects.filter(email=email.strip().lower()).first()
+    if user is None:
+        raise ValidationFailed(_("There is no account %(email)s.") % {"email": email})
+    cleared = lockout.failures_clear(user.email)
+    audit.record(
+        actor=None,
+        action="accounts.member.unlock",
+        target=user,
+        changes={"cleared": cleared},
+        actor_label=operator,
+        ip_address=None,
+    )
+    return cleared
 
 
 def user_password_change(*, actor: Actor, current_password: str, new_password: str) -> User:

@@ -26,6 +26,11 @@ urlpatterns = [
         name="member_password",
     ),
     path(
+        "organisations/<slug:slug>/members/<int:membership_id>/unlock/",
+        views.member_unlock,
+        name="member_unlock",
+    ),
+    path(
         "organisations/<slug:slug>/members/<int:membership_id>/deactivate/",
         views.member_deactivate,
         name="member_deactivate",

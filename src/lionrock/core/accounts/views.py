@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lionrock.core.accounts import selectors, services
+from lionrock.core.accounts import lockout, selectors, services
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_request, actor_for_user
 from lionrock.core.accounts.forms import (
     CodeForm,
@@ -84,8 +84,15 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
     """Shown in place of the sign-in page while an account is locked after repeated failures."""
     from django.conf import settings
 
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=403)
+    throttled = getattr(request, "lionrock_account_throttled", False)
+    minutes = (
+        settings.LIONROCK_ACCOUNT_FAILURE_WINDOW_MINUTES
+        if throttled
+        else int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    )
+    return render(
+        request, "accounts/locked_out.html", {"minutes": minutes, "throttled": throttled}, status=403
+    )
 
 
 @sensitive_post_parameters("code")
@@ -309,8 +316,20 @@ def member_detail(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
             "membership": membership,
             "form": form,
             "reset_form": PasswordResetForm(),
+            "sign_in_locked": lockout.sign_in_locked(membership.user.email),
         },
     )
+
+
+@login_required
+@require_POST
+def member_unlock(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    actor = actor_for_request(request)
+    organisation = selectors.organisation_managed_get(actor=actor, slug=slug)
+    membership = selectors.membership_get(actor=actor, organisation=organisation, membership_id=membership_id)
+    services.member_sign_in_unlock(actor=actor, membership=membership)
+    messages.success(request, _("Sign-in unlocked for %(email)s.") % {"email": membership.user.email})
+    return redirect("accounts:member", slug=slug, membership_id=membership_id)
 
 
 @login_required

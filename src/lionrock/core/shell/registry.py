@@ -10,7 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from lionrock.core.accounts.access import Actor
@@ -66,6 +68,29 @@ def nav_for(actor: Actor) -> list[NavEntry]:
         if entry.module in modules:
             chosen.setdefault(entry.url_name, entry)
     return sorted(chosen.values(), key=lambda e: (e.order, str(e.label)))
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """One menu item as drawn: where it leads and whether it is the page the user is on."""
+
+    label: str | Promise
+    url: str
+    current: bool
+
+
+def nav_links(entries: list[NavEntry], *, path: str, home_url: str) -> list[NavLink]:
+    """The menu for a page, with at most one item current: the one whose address the page's path
+    lies deepest under (so /screening/cases/ is "Cases", not also "Screening" at /screening/).
+    Home is current only on the home page itself."""
+    if not entries:
+        return []
+    urls = [(entry, reverse(entry.url_name)) for entry in entries]
+    under = [(entry, url) for entry, url in urls if url != home_url and path.startswith(url)]
+    current_url = max((url for _, url in under), key=len, default=home_url if path == home_url else None)
+    links = [NavLink(gettext_lazy("Home"), home_url, current_url == home_url)]
+    links += [NavLink(entry.label, url, url == current_url) for entry, url in urls]
+    return links
 
 
 def panels_for(actor: Actor) -> list[Panel]:

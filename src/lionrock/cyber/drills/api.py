@@ -11,10 +11,11 @@ from pathlib import Path
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Status
 
 from lionrock.core.accounts import selectors as account_selectors
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_api
+from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role, Scope
 from lionrock.core.errors import ValidationFailed
@@ -34,15 +35,12 @@ from lionrock.cyber.drills.schemas import (
 )
 from lionrock.cyber.drills.scoring import Scoreboard
 
-router = Router(tags=["drills"])
+# GETs need drills:read, everything else drills:write: checked at the door by the router.
+router = ScopedRouter(read=Scope.DRILLS_READ, write=Scope.DRILLS_WRITE, tags=["drills"])
 
 
-def _reader(request: HttpRequest) -> Actor:
-    return actor_for_api(request, Scope.DRILLS_READ)
-
-
-def _writer(request: HttpRequest) -> Actor:
-    return actor_for_api(request, Scope.DRILLS_WRITE)
+def _actor(request: HttpRequest) -> Actor:
+    return actor_for_api(request)
 
 
 def exercise_out(exercise: Exercise) -> ExerciseOut:
@@ -112,7 +110,7 @@ def scoreboard_out(board: Scoreboard) -> ScoreboardOut:
 
 @router.get("/templates", response=list[TemplateOut], summary="Scenario templates (versioned)")
 def template_list(request: HttpRequest) -> list[TemplateOut]:
-    _reader(request)
+    _actor(request)
     return [
         TemplateOut(
             slug=t.slug,
@@ -136,7 +134,7 @@ def _organisation(slug: str) -> Organisation:
 
 @router.post("/exercises", response={201: ExerciseOut}, summary="Plan an exercise from a template")
 def exercise_create(request: HttpRequest, payload: ExerciseIn) -> Status[ExerciseOut]:
-    actor = _writer(request)
+    actor = _actor(request)
     if payload.organiser:
         organiser = account_selectors.organisations_of(actor=actor).filter(slug=payload.organiser).first()
     else:
@@ -160,17 +158,17 @@ def exercise_create(request: HttpRequest, payload: ExerciseIn) -> Status[Exercis
 
 @router.get("/exercises", response=list[ExerciseOut], summary="Exercises one plans, runs or plays in")
 def exercise_list(request: HttpRequest) -> list[ExerciseOut]:
-    actor = _reader(request)
+    actor = _actor(request)
     return [exercise_out(e) for e in selectors.exercises_visible(actor=actor)[:200]]
 
 
 @router.get("/exercises/{exercise_id}", response=ExerciseOut)
 def exercise_detail(request: HttpRequest, exercise_id: int) -> ExerciseOut:
-    return exercise_out(selectors.exercise_get(actor=_reader(request), pk=exercise_id))
+    return exercise_out(selectors.exercise_get(actor=_actor(request), pk=exercise_id))
 
 
 def _step(request: HttpRequest, exercise_id: int, step: str) -> ExerciseOut:
-    actor = _writer(request)
+    actor = _actor(request)
     exercise = selectors.exercise_get(actor=actor, pk=exercise_id)
     moves = {
         "start": services.exercise_start,
@@ -203,7 +201,7 @@ def exercise_end(request: HttpRequest, exercise_id: int) -> ExerciseOut:
 
 @router.post("/exercises/{exercise_id}/injects", response={201: InjectOut}, summary="Add an inject")
 def inject_add(request: HttpRequest, exercise_id: int, payload: InjectIn) -> Status[InjectOut]:
-    actor = _writer(request)
+    actor = _actor(request)
     exercise = selectors.exercise_get(actor=actor, pk=exercise_id)
     inject = services.inject_add(
         actor=actor,
@@ -235,7 +233,7 @@ def inject_add(request: HttpRequest, exercise_id: int, payload: InjectIn) -> Sta
     summary="A zip of the team's logs (that team and the white cell only)",
 )
 def artefacts(request: HttpRequest, exercise_id: int, organisation: str) -> FileResponse:
-    actor = _reader(request)
+    actor = _actor(request)
     exercise = selectors.exercise_get(actor=actor, pk=exercise_id)
     scratch = Path(tempfile.mkdtemp(prefix="lionrock-drill-zip-"))
     path = downloads.artefacts_archive(
@@ -250,14 +248,14 @@ def artefacts(request: HttpRequest, exercise_id: int, organisation: str) -> File
 
 @router.get("/exercises/{exercise_id}/scoreboard", response=ScoreboardOut)
 def scoreboard(request: HttpRequest, exercise_id: int) -> ScoreboardOut:
-    actor = _reader(request)
+    actor = _actor(request)
     exercise = selectors.exercise_get(actor=actor, pk=exercise_id)
     return scoreboard_out(selectors.scoreboard(actor=actor, exercise=exercise))
 
 
 @router.get("/exercises/{exercise_id}/report.pdf", summary="The after-action report (PDF)")
 def report_pdf(request: HttpRequest, exercise_id: int, lang: str = "en") -> HttpResponse:
-    actor = _reader(request)
+    actor = _actor(request)
     exercise = selectors.exercise_get(actor=actor, pk=exercise_id)
     language = "zh-hant" if lang.lower().startswith("zh") else "en"
     pdf = report.report_pdf(actor=actor, exercise=exercise, language=language)

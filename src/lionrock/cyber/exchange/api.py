@@ -9,23 +9,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, StreamingHttpResponse
-from ninja import File, Form, Router
+from ninja import File, Form
 from ninja.files import UploadedFile
 
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_api
+from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.roles import Scope
+from lionrock.core.accounts.schemas import RowId
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.cyber.exchange import exporting, selectors, services
 from lionrock.cyber.exchange.models import Feed
 from lionrock.cyber.exchange.schemas import ErrorOut, FeedIn, FeedOut, FeedPollOut, ImportOut
 from lionrock.cyber.intel import selectors as intel_selectors
 
-router = Router(tags=["exchange"])
+router = ScopedRouter(read=Scope.INTEL_READ, write=Scope.INTEL_WRITE, tags=["exchange"])
 REFUSED: dict[int, Any] = {404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 
 
-def _actor(request: HttpRequest, scope: Scope) -> Actor:
-    return actor_for_api(request, scope)
+def _actor(request: HttpRequest) -> Actor:
+    return actor_for_api(request)
 
 
 def _feed_out(feed: Feed) -> FeedOut:
@@ -58,7 +60,7 @@ def import_create(
     tlp: Form[str] = "",
     dry_run: Form[bool] = False,
 ) -> tuple[int, Any]:
-    actor = _actor(request, Scope.INTEL_WRITE)
+    actor = _actor(request)
     target = intel_selectors.collection_access_get(actor=actor, key=collection)
     if not target.can_write:
         raise NotFound
@@ -102,6 +104,8 @@ def import_create(
     response={200: None, 404: ErrorOut, 422: ErrorOut},
     summary="Stream an export of what the caller may see: stix, misp, csv, zeek, suricata-dataset, "
     "suricata-iprep or list (kind= for lists and datasets)",
+    description="Zeek, Suricata and plain-list exports leave out values on MISP warninglists unless "
+    "include_warninglisted=true; the X-Lionrock-Warninglisted header says how many were left out.",
 )
 def export_stream(
     request: HttpRequest,
@@ -110,22 +114,30 @@ def export_stream(
     kind: str = "",
     category: int = 1,
     score: int = 100,
+    include_warninglisted: bool = False,
 ) -> StreamingHttpResponse:
-    actor = _actor(request, Scope.INTEL_READ)
+    actor = _actor(request)
     target = intel_selectors.collection_access_get(actor=actor, key=collection)
     if not target.can_read:
         raise NotFound
     job = exporting.export_open(
-        actor=actor, collection=target.collection, fmt=format, kind=kind, category=category, score=score
+        actor=actor,
+        collection=target.collection,
+        fmt=format,
+        kind=kind,
+        category=category,
+        score=score,
+        include_warninglisted=include_warninglisted,
     )
     response = StreamingHttpResponse(job.chunks, content_type=job.content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    response[exporting.WARNINGLISTED_HEADER] = str(job.warninglisted)
     return response
 
 
 @router.get("/feeds", response=list[FeedOut], summary="TAXII feeds into collections your organisation owns")
 def feed_list(request: HttpRequest) -> list[FeedOut]:
-    actor = _actor(request, Scope.INTEL_READ)
+    actor = _actor(request)
     return [_feed_out(feed) for feed in selectors.feeds_visible(actor=actor)]
 
 
@@ -135,7 +147,7 @@ def feed_list(request: HttpRequest) -> list[FeedOut]:
     summary="Subscribe a collection to a remote TAXII 2.1 collection",
 )
 def feed_create(request: HttpRequest, payload: FeedIn) -> tuple[int, FeedOut]:
-    actor = _actor(request, Scope.INTEL_WRITE)
+    actor = _actor(request)
     target = intel_selectors.collection_access_get(actor=actor, key=payload.collection)
     if payload.auth not in Feed.Auth.values:
         raise ValidationFailed(f"auth must be one of {', '.join(Feed.Auth.values)}")
@@ -157,8 +169,8 @@ def feed_create(request: HttpRequest, payload: FeedIn) -> tuple[int, FeedOut]:
 @router.post(
     "/feeds/{feed_id}/poll", response={202: FeedOut, 404: ErrorOut}, summary="Make a feed due for polling now"
 )
-def feed_poll(request: HttpRequest, feed_id: int) -> tuple[int, FeedOut]:
-    actor = _actor(request, Scope.INTEL_WRITE)
+def feed_poll(request: HttpRequest, feed_id: RowId) -> tuple[int, FeedOut]:
+    actor = _actor(request)
     feed = services.feed_poll_request(actor=actor, feed=selectors.feed_get(actor=actor, feed_id=feed_id))
     return 202, _feed_out(feed)
 
@@ -168,8 +180,8 @@ def feed_poll(request: HttpRequest, feed_id: int) -> tuple[int, FeedOut]:
     response={200: list[FeedPollOut], 404: ErrorOut},
     summary="A feed's recent polls",
 )
-def feed_polls(request: HttpRequest, feed_id: int) -> list[FeedPollOut]:
-    actor = _actor(request, Scope.INTEL_READ)
+def feed_polls(request: HttpRequest, feed_id: RowId) -> list[FeedPollOut]:
+    actor = _actor(request)
     feed = selectors.feed_get(actor=actor, feed_id=feed_id)
     return [
         FeedPollOut.model_validate(poll, from_attributes=True)

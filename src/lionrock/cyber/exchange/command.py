@@ -40,6 +40,11 @@ def add_intel_parser(sub: Any) -> argparse.ArgumentParser:
     exp.add_argument("--user", required=True, help="email of the person the export is for (TLP applies)")
     exp.add_argument("--format", choices=EXPORT_FORMATS, default="stix")
     exp.add_argument("--kind", default="", help="for list and suricata-dataset: ip, cidr, domain, url, ...")
+    exp.add_argument(
+        "--include-warninglisted",
+        action="store_true",
+        help="zeek, suricata and list: keep values on MISP warninglists (left out by default)",
+    )
     exp.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
 
     feeds = actions.add_parser("feeds", help="list TAXII feeds, or poll the due ones now")
@@ -130,7 +135,13 @@ def _export(args: argparse.Namespace) -> int:
 
     actor = _actor(args.user)
     collection = _collection(actor, args.collection)
-    job = exporting.export_open(actor=actor, collection=collection, fmt=args.format, kind=args.kind)
+    job = exporting.export_open(
+        actor=actor,
+        collection=collection,
+        fmt=args.format,
+        kind=args.kind,
+        include_warninglisted=args.include_warninglisted,
+    )
     if args.output:
         with args.output.open("w", encoding="utf-8", newline="") as handle:
             for chunk in job.chunks:
@@ -139,6 +150,12 @@ def _export(args: argparse.Namespace) -> int:
     else:
         for chunk in job.chunks:
             sys.stdout.write(chunk)
+    if job.warninglisted:
+        print(
+            f"Left out {job.warninglisted} value(s) on MISP warninglists"
+            " (--include-warninglisted keeps them)",
+            file=sys.stderr,
+        )
     return 0
 
 

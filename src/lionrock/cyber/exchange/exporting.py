@@ -15,10 +15,12 @@ from lionrock.core.accounts.access import Actor
 from lionrock.core.accounts.roles import Scope
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
-from lionrock.cyber.exchange import selectors, writers
+from lionrock.cyber.exchange import flags, selectors, writers
 from lionrock.cyber.exchange.models import ImportRun
 from lionrock.cyber.intel.models import Collection
 
+# The response header that tells how many warninglisted values a blocking export left out.
+WARNINGLISTED_HEADER = "X-Lionrock-Warninglisted"
 # A MISP event is converted in memory, whole; larger collections go out as streamed STIX bundles.
 MISP_EXPORT_MAX = 50_000
 
@@ -28,12 +30,32 @@ class ExportJob:
     chunks: Iterator[str]
     content_type: str
     filename: str
+    # Values left out because a MISP warninglist names them (blocking formats, unless included).
+    warninglisted: int = 0
+
+
+def _screened(values: list[writers.Value]) -> tuple[list[writers.Value], int]:
+    """The values no MISP warninglist names, and how many were left out."""
+    lists = flags.warninglists_of([(value.kind, value.value) for value in values])
+    kept = [value for value, found in zip(values, lists, strict=True) if found is None]
+    return kept, len(values) - len(kept)
 
 
 def export_open(
-    *, actor: Actor, collection: Collection, fmt: str, kind: str = "", category: int = 1, score: int = 100
+    *,
+    actor: Actor,
+    collection: Collection,
+    fmt: str,
+    kind: str = "",
+    category: int = 1,
+    score: int = 100,
+    include_warninglisted: bool = False,
 ) -> ExportJob:
-    """Checks the request, records it in the audit trail, and returns the stream (read lazily)."""
+    """Checks the request, records it in the audit trail, and returns the stream (read lazily).
+
+    A blocking format leaves out values on MISP warninglists unless include_warninglisted: its values
+    are gathered and screened first (one batch lookup), so that the count is known before the download.
+    """
     access.require_scope(actor, Scope.INTEL_READ)
     if fmt not in writers.FORMATS:
         raise ValidationFailed(_("Unknown export format “%(format)s”.") % {"format": fmt})
@@ -49,11 +71,15 @@ def export_open(
     rows = selectors.export_rows(actor=actor, collection=collection)  # raises NotFound if unreadable
     first = next(rows, None)
     chained = _chain(first, rows)
+    values: list[writers.Value] | None = None
+    withheld = 0
+    if fmt in writers.BLOCKING_FORMATS and not include_warninglisted:
+        values, withheld = _screened(list(writers.unique(writers.indicator_values(chained))))
     audit.record(
         actor=actor,
         action="exchange.export",
         target=collection,
-        changes={"format": fmt, "kind": kind},
+        changes={"format": fmt, "kind": kind, "warninglisted_left_out": withheld},
         summary=f"{fmt}{':' + kind if kind else ''}",
     )
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
@@ -61,10 +87,17 @@ def export_open(
     extension = writers.EXTENSIONS.get(fmt, "txt")
     return ExportJob(
         chunks=writers.write(
-            fmt, chained, kind=kind, title=f"lionrock:{collection.alias}", category=category, score=score
+            fmt,
+            chained,
+            kind=kind,
+            title=f"lionrock:{collection.alias}",
+            category=category,
+            score=score,
+            values=values,
         ),
         content_type=writers.CONTENT_TYPES.get(fmt, "text/plain; charset=utf-8"),
         filename=f"{collection.alias}-{fmt}{suffix}-{stamp}.{extension}",
+        warninglisted=withheld,
     )
 
 

@@ -73,6 +73,14 @@ class ExportForm(forms.Form):
     )
     format = forms.ChoiceField(label=_("Format"), choices=EXPORT_FORMATS, initial="stix")
     kind = forms.ChoiceField(label=_("Kind of value (lists and datasets)"), choices=KINDS, required=False)
+    include_warninglisted = forms.BooleanField(
+        label=_("Include values on MISP warninglists"),
+        required=False,
+        help_text=_(
+            "Zeek, Suricata and plain lists leave out known-benign values (public resolvers, CDNs, top "
+            "sites) unless ticked; the number left out is shown after the download."
+        ),
+    )
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from lionrock.core.boundedjson import JsonTooDeep, json_loads_bounded
 from lionrock.cyber.exchange.upgrade import bundle_upgrade, is_stix20, object_upgrade
 from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp
 from lionrock.matcher.indicators import infer_value, list_id
@@ -91,7 +92,11 @@ def _json(data: bytes, name: str) -> Any:
         line = data[: error.start].count(b"\n") + 1
         raise _refuse(name, _("line %(line)s: not UTF-8 text") % {"line": line}) from error
     try:
-        return json.loads(text)
+        return json_loads_bounded(text)
+    except JsonTooDeep as error:
+        raise _refuse(
+            name, _("JSON nested more than %(limit)s levels deep") % {"limit": error.limit}
+        ) from error
     except json.JSONDecodeError as error:
         raise _refuse(
             name,
@@ -301,7 +306,8 @@ def pattern_for(kind: str, value: str, original: str = "") -> str:
         return f"[domain-name:value = '{_quote(value)}']"
     if kind == "url":
         live = refang(original) if original else ""
-        return f"[url:value = '{_quote(live if '://' in live else 'http://' + value)}']"
+        written = live if "://" in live else value if "://" in value else "http://" + value
+        return f"[url:value = '{_quote(written)}']"
     if kind == "email":
         return f"[email-addr:value = '{_quote(value)}']"
     if kind == "hash":

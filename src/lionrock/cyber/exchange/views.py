@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
@@ -126,9 +127,22 @@ def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         collection=form.cleaned_data["collection"],
         fmt=form.cleaned_data["format"],
         kind=form.cleaned_data["kind"],
+        include_warninglisted=form.cleaned_data["include_warninglisted"],
     )
     response = StreamingHttpResponse(job.chunks, content_type=job.content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    response[exporting.WARNINGLISTED_HEADER] = str(job.warninglisted)
+    if job.warninglisted:
+        # Shown on the next page the person opens: the download itself leaves this page in place.
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d value on MISP warninglists was left out of the export.",
+                "%(count)d values on MISP warninglists were left out of the export.",
+                job.warninglisted,
+            )
+            % {"count": job.warninglisted},
+        )
     return response
 
 

@@ -8,8 +8,6 @@ pattern the matcher can answer from values alone, so that a SIEM never receives 
 from __future__ import annotations
 
 import base64
-import csv
-import io
 import json
 import uuid
 from collections.abc import Iterable, Iterator
@@ -17,9 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from lionrock.core.csvsafe import cell_neutralise, csv_line
+from lionrock.matcher.canonical import without_scheme
 from lionrock.matcher.patterns import PatternRefused, analyse
 
 FORMATS = ("stix", "misp", "csv", "zeek", "suricata-dataset", "suricata-iprep", "list")
+# Formats that feed blocking and alerting tools: values on MISP warninglists (known-benign: public
+# resolvers, CDNs, top sites) are left out of them unless asked for, since blocking one breaks the network.
+BLOCKING_FORMATS = ("zeek", "suricata-dataset", "suricata-iprep", "list")
 KINDS = ("ip", "cidr", "domain", "url", "email", "md5", "sha1", "sha256", "ipport")
 DATASET_KINDS = ("ip", "domain", "url", "md5", "sha256")
 CONTENT_TYPES = {
@@ -138,23 +141,18 @@ def misp_event(rows: Iterable[Row], *, title: str) -> Iterator[str]:
     yield "\n"
 
 
-def _csv_line(cells: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(cells)
-    return buffer.getvalue()
-
-
 def csv_rows(values: Iterable[Value]) -> Iterator[str]:
-    yield _csv_line(["kind", "value", "stix_id", "tlp", "name", "valid_from", "valid_until"])
+    yield csv_line(["kind", "value", "stix_id", "tlp", "name", "valid_from", "valid_until"])
     for item in values:
-        yield _csv_line(
+        yield csv_line(
             [item.kind, item.value, item.stix_id, item.tlp, item.name, item.valid_from, item.valid_until]
         )
 
 
 def _zeek_cell(text: str) -> str:
+    """A free-text field: one line without tabs, and never a formula when the file is opened as a sheet."""
     cleaned = text.replace("\t", " ").replace("\n", " ").replace("\r", " ").strip()
-    return cleaned or "-"
+    return str(cell_neutralise(cleaned)) or "-"
 
 
 def zeek_intel(values: Iterable[Value], *, source: str) -> Iterator[str]:
@@ -164,8 +162,10 @@ def zeek_intel(values: Iterable[Value], *, source: str) -> Iterator[str]:
         intel_type = _ZEEK_TYPE.get(item.kind)
         if intel_type is None:
             continue
-        desc = f"{item.name} [TLP:{item.tlp.upper()}] {item.stix_id}"
-        yield f"{item.value}\t{intel_type}\t{_zeek_cell(source)}\t{_zeek_cell(desc)}\t-\n"
+        desc = f"{item.name} [TLP:{item.tlp.upper()}] {item.stix_id}".strip()
+        # Zeek's Intel::URL is written without the scheme (its http.log matching has none).
+        value = without_scheme(item.value) if item.kind == "url" else item.value
+        yield f"{value}\t{intel_type}\t{_zeek_cell(source)}\t{_zeek_cell(desc)}\t-\n"
 
 
 def suricata_dataset(values: Iterable[Value], *, kind: str) -> Iterator[str]:
@@ -174,7 +174,8 @@ def suricata_dataset(values: Iterable[Value], *, kind: str) -> Iterator[str]:
         if item.kind != kind:
             continue
         if kind in ("domain", "url"):
-            yield base64.b64encode(item.value.encode("utf-8")).decode("ascii") + "\n"
+            value = without_scheme(item.value) if kind == "url" else item.value
+            yield base64.b64encode(value.encode("utf-8")).decode("ascii") + "\n"
         else:
             yield item.value + "\n"
 
@@ -206,14 +207,22 @@ def unique(values: Iterable[Value]) -> Iterator[Value]:
 
 
 def write(
-    fmt: str, rows: Iterable[Row], *, kind: str = "", title: str = "", category: int = 1, score: int = 100
+    fmt: str,
+    rows: Iterable[Row],
+    *,
+    kind: str = "",
+    title: str = "",
+    category: int = 1,
+    score: int = 100,
+    values: Iterable[Value] | None = None,
 ) -> Iterator[str]:
-    """The chunks of an export in the given format."""
+    """The chunks of an export in the given format; `values`, when given, replaces the rows' own values."""
     if fmt == "stix":
         return stix_bundle(rows)
     if fmt == "misp":
         return misp_event(rows, title=title)
-    values = unique(indicator_values(rows))
+    if values is None:
+        values = unique(indicator_values(rows))
     if fmt == "csv":
         return csv_rows(values)
     if fmt == "zeek":

@@ -6,17 +6,19 @@ Tokens need the intel:read scope to read and intel:write to write, on top of the
 
 from __future__ import annotations
 
-from datetime import date
 from math import ceil
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Status
+from pydantic import Field
 
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_api
+from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Scope
+from lionrock.core.accounts.schemas import IsoDate
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.cyber.intel import selectors, services
 from lionrock.cyber.intel.models import Collection, StixObject
@@ -32,6 +34,7 @@ from lionrock.cyber.intel.schemas import (
     IndicatorUpdateIn,
     ObjectDetailOut,
     ObjectErrorOut,
+    ObjectNoteOut,
     ObjectOut,
     ObjectPageOut,
     RejectedOut,
@@ -43,17 +46,18 @@ from lionrock.cyber.intel.services import StixRejected
 from lionrock.cyber.intel.sharing import INTEL_MANAGE_ROLES
 from lionrock.cyber.intel.tlp import Tlp
 
-router = Router(tags=["intel"])
+router = ScopedRouter(read=Scope.INTEL_READ, write=Scope.INTEL_WRITE, tags=["intel"])
 
 MAX_PAGE_SIZE = 500
+MAX_EXPIRING_DAYS = 3660
 COUNT_CAP = 10_000
 NOT_FOUND: dict[int, Any] = {404: ErrorOut}
 REFUSED: dict[int, Any] = {404: ErrorOut, 422: RejectedOut}
 
 
-def _actor(request: HttpRequest, scope: Scope) -> Actor:
-    actor = actor_for_api(request, scope)
-    if not selectors.intel_organisations(actor, write=scope == Scope.INTEL_WRITE):
+def _actor(request: HttpRequest, *, write: bool = False) -> Actor:
+    actor = actor_for_api(request)
+    if not selectors.intel_organisations(actor, write=write):
         raise NotFound
     return actor
 
@@ -88,14 +92,7 @@ def _rejected(exc: StixRejected) -> RejectedOut:
 
 
 def _recipients(actor: Actor, slugs: list[str], emails: list[str]) -> tuple[list[Organisation], list[User]]:
-    organisations = list(selectors.sharing_organisations(actor=actor).filter(slug__in=slugs)) if slugs else []
-    people = list(selectors.intel_people(actor=actor).filter(email__in=emails)) if emails else []
-    unknown = sorted(set(slugs) - {org.slug for org in organisations}) + sorted(
-        set(emails) - {person.email for person in people}
-    )
-    if unknown:
-        raise ValidationFailed("unknown recipients: " + ", ".join(unknown))
-    return organisations, people
+    return selectors.recipients_resolve(actor=actor, organisations=slugs, people_emails=emails)
 
 
 def _pattern(pattern: str | None, value: str | None, value_type: str | None) -> str:
@@ -130,14 +127,14 @@ def object_list(
     organisation: str = "",
     collection: str = "",
     tlp: str = "",
-    added_since: date | None = None,
-    added_until: date | None = None,
-    expiring_within_days: int | None = None,
+    added_since: IsoDate | None = None,
+    added_until: IsoDate | None = None,
+    expiring_within_days: Annotated[int, Field(ge=0, le=MAX_EXPIRING_DAYS)] | None = None,
     include_revoked: bool = False,
     page: int = 1,
     page_size: int = 100,
 ) -> ObjectPageOut:
-    actor = _actor(request, Scope.INTEL_READ)
+    actor = _actor(request)
     rows = selectors.stix_objects_search(
         actor=actor,
         value=value,
@@ -175,7 +172,7 @@ def object_list(
     summary="One object: its latest visible version and every version the caller may see",
 )
 def object_detail(request: HttpRequest, stix_id: str) -> ObjectDetailOut:
-    actor = _actor(request, Scope.INTEL_READ)
+    actor = _actor(request)
     obj = selectors.stix_object_get(actor=actor, stix_id=stix_id)
     versions = selectors.stix_object_versions(actor=actor, stix_id=stix_id).select_related("collection")
     return ObjectDetailOut(
@@ -202,7 +199,7 @@ def object_detail(request: HttpRequest, stix_id: str) -> ObjectDetailOut:
     "hash and normalised as the matcher does, so defanged and differently written forms meet.",
 )
 def seen(request: HttpRequest, value: str, limit: int = 100) -> SeenOut:
-    actor = _actor(request, Scope.INTEL_READ)
+    actor = _actor(request)
     normal = selectors.value_lookup_normalise(value)
     if normal is None:
         raise ValidationFailed("not an address, network, domain, URL, email address or file hash")
@@ -217,7 +214,7 @@ def seen(request: HttpRequest, value: str, limit: int = 100) -> SeenOut:
     summary="Share a new indicator (from a pattern, or from one value and its kind)",
 )
 def indicator_create(request: HttpRequest, payload: IndicatorIn) -> Status[Any]:
-    actor = _actor(request, Scope.INTEL_WRITE)
+    actor = _actor(request, write=True)
     collection = _writable(actor, payload.collection)
     organisations, people = _recipients(actor, payload.recipient_organisations, payload.recipient_users)
     draft = services.IndicatorDraft(
@@ -250,7 +247,7 @@ def indicator_create(request: HttpRequest, payload: IndicatorIn) -> Status[Any]:
     summary="Store a new version of an indicator (same id, later modified)",
 )
 def indicator_update(request: HttpRequest, stix_id: str, payload: IndicatorUpdateIn) -> Status[Any]:
-    actor = _actor(request, Scope.INTEL_WRITE)
+    actor = _actor(request, write=True)
     current = selectors.stix_object_get(actor=actor, stix_id=stix_id)
     summary = selectors.object_summarise(current)
     kept_orgs, kept_people = selectors.object_recipients(actor=actor, obj=current)
@@ -291,7 +288,7 @@ def indicator_update(request: HttpRequest, stix_id: str, payload: IndicatorUpdat
     summary="Revoke an object: a new version with revoked set to true",
 )
 def object_revoke(request: HttpRequest, stix_id: str) -> ObjectOut:
-    actor = _actor(request, Scope.INTEL_WRITE)
+    actor = _actor(request, write=True)
     return _object_out(services.object_revoke(actor=actor, stix_id=stix_id, source="api"))
 
 
@@ -301,7 +298,7 @@ def object_revoke(request: HttpRequest, stix_id: str) -> ObjectOut:
     summary="Share a report citing objects the caller can see",
 )
 def report_create(request: HttpRequest, payload: ReportIn) -> Status[Any]:
-    actor = _actor(request, Scope.INTEL_WRITE)
+    actor = _actor(request, write=True)
     collection = _writable(actor, payload.collection)
     organisations, people = _recipients(actor, payload.recipient_organisations, payload.recipient_users)
     draft = services.ReportDraft(
@@ -347,7 +344,7 @@ def _collection_out(rights: selectors.CollectionRights) -> CollectionOut:
 
 @router.get("/collections", response=list[CollectionOut], summary="Collections the caller may read or write")
 def collection_list(request: HttpRequest) -> list[CollectionOut]:
-    actor = _actor(request, Scope.INTEL_READ)
+    actor = _actor(request)
     return [_collection_out(rights) for rights in selectors.collections_with_rights(actor=actor)]
 
 
@@ -357,7 +354,7 @@ def collection_list(request: HttpRequest) -> list[CollectionOut]:
     summary="Create a collection owned by the caller's organisation (analysts only)",
 )
 def collection_create(request: HttpRequest, payload: CollectionIn) -> Status[CollectionOut]:
-    actor = _actor(request, Scope.INTEL_WRITE)
+    actor = _actor(request, write=True)
     managing = actor.organisations_with(*INTEL_MANAGE_ROLES)
     owners = selectors.sharing_organisations(actor=actor).filter(pk__in=managing)
     owner = owners.filter(slug=payload.owner).first() if payload.owner else owners.order_by("pk").first()
@@ -386,7 +383,7 @@ def collection_create(request: HttpRequest, payload: CollectionIn) -> Status[Col
     "listing each problem (object index, id, property and reason), and nothing is stored.",
 )
 def bundle_add(request: HttpRequest, key: str, payload: BundleIn) -> Status[Any]:
-    actor = _actor(request, Scope.INTEL_WRITE)
+    actor = _actor(request, write=True)
     collection = _writable(actor, key)
     try:
         outcome = services.objects_add(
@@ -394,7 +391,14 @@ def bundle_add(request: HttpRequest, key: str, payload: BundleIn) -> Status[Any]
         )
     except StixRejected as exc:
         return Status(422, _rejected(exc))
-    return Status(201, BundleOut(added=[row.stix_id for row in outcome.added], duplicates=outcome.duplicates))
+    notes = [
+        ObjectNoteOut(id=str(payload.objects[index].get("id", "")), message=message)
+        for index, message in sorted(outcome.notes.items())
+    ]
+    return Status(
+        201,
+        BundleOut(added=[row.stix_id for row in outcome.added], duplicates=outcome.duplicates, notes=notes),
+    )
 
 
 def _grants_out(actor: Actor, collection: Collection) -> list[GrantOut]:
@@ -415,7 +419,7 @@ def _grants_out(actor: Actor, collection: Collection) -> list[GrantOut]:
     summary="Who may read and write a collection (its owner's analysts only)",
 )
 def grant_list(request: HttpRequest, key: str) -> list[GrantOut]:
-    actor = _actor(request, Scope.INTEL_READ)
+    actor = _actor(request)
     collection = selectors.collection_managed_get(actor=actor, key=key)
     return _grants_out(actor, collection)
 
@@ -426,7 +430,7 @@ def grant_list(request: HttpRequest, key: str) -> list[GrantOut]:
     summary="Set one organisation's or sharing group's access; both flags false removes it",
 )
 def grant_set(request: HttpRequest, key: str, payload: GrantIn) -> list[GrantOut]:
-    actor = _actor(request, Scope.INTEL_WRITE)
+    actor = _actor(request, write=True)
     collection = selectors.collection_managed_get(actor=actor, key=key)
     organisation = group = None
     if payload.organisation:

@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from lionrock.matcher.canonical import without_scheme
 from lionrock.matcher.patterns import PatternRefused, analyse, classify_value
 
 _SCO_VALUE_KIND = {
@@ -55,7 +56,7 @@ def values_of(obj: Mapping[str, Any]) -> list[tuple[str, str]]:
                 found.extend(_sco_values(embedded))
     else:
         found.extend(_sco_values(obj))
-    return list(dict.fromkeys(value for value in found if value[0] != "ipport"))
+    return list(dict.fromkeys(_scheme_free(value) for value in found if value[0] != "ipport"))
 
 
 def value_normalise(raw: str) -> tuple[str, str] | None:
@@ -68,5 +69,11 @@ def value_normalise(raw: str) -> tuple[str, str] | None:
             continue
         value = classify_value(kind, text)
         if value:
-            return value
+            return _scheme_free(value)
     return None
+
+
+def _scheme_free(value: tuple[str, str]) -> tuple[str, str]:
+    """URLs are correlated whatever their scheme: the same page over http and https is one value here
+    (and stored values keep the form they have always had)."""
+    return ("url", without_scheme(value[1])) if value[0] == "url" else value

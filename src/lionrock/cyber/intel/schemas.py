@@ -122,9 +122,19 @@ class BundleIn(Schema):
     objects: list[Any] = Field(description="STIX 2.1 objects; one bad object refuses the whole bundle")
 
 
+class ObjectNoteOut(Schema):
+    id: str
+    message: str = Field(description="What was done to the object on the way in")
+
+
 class BundleOut(Schema):
     added: list[str] = Field(description="Ids of the versions stored")
     duplicates: list[str] = Field(description="Ids of versions already stored exactly as sent")
+    notes: list[ObjectNoteOut] = Field(
+        default_factory=list,
+        description="Objects changed on the way in, e.g. an object without a TLP marking, stored with the "
+        "collection's default TLP marking added",
+    )
 
 
 class CollectionOut(Schema):

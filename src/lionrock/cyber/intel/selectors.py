@@ -8,6 +8,12 @@ The rules (docs/users/intel-sharing.md says the same in plain words):
   (not through a group), and organisations named as recipients on the object.
 * TLP:RED: the person who created it, people named as recipients on the object, and the collection's
   named RED recipients. Nobody else, platform administrators included.
+
+And one rule over all of them: an object that names another stored object (a sighting's sighting_of_ref,
+a relationship's source_ref and target_ref) is visible only to readers who may also see some version of
+every object it names. A TLP:GREEN sighting of a TLP:RED indicator is thus seen by the indicator's
+readers only: its own TLP can narrow its audience, never widen it. A reference to an object that is not
+stored here reveals nothing held here, and does not hide the object naming it.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Scope
-from lionrock.cyber.intel.columns import label_normalise
+from lionrock.cyber.intel.columns import REF_COLUMNS, label_normalise
 from lionrock.cyber.intel.correlation import value_key, value_normalise
 from lionrock.cyber.intel.models import (
     Collection,
@@ -41,6 +47,7 @@ from lionrock.cyber.intel.models import (
 from lionrock.cyber.intel.sharing import INTEL_READ_ROLES, INTEL_WRITE_ROLES
 from lionrock.cyber.intel.tlp import Tlp
 from lionrock.cyber.intel.validation import ID_RE
+from lionrock.matcher.refang import refang
 
 
 def intel_organisations(actor: Actor, *, write: bool = False) -> frozenset[int]:
@@ -89,7 +96,24 @@ def collection_ids_writable(actor: Actor) -> set[Any]:
 
 
 def visibility_q(actor: Actor) -> Q:
-    """The single filter behind every read path: UI, REST, TAXII and exports."""
+    """The single filter behind every read path: UI, REST, TAXII, exports and monitoring.
+
+    An object's own TLP terms, and for an object naming others (REF_COLUMNS) that each named object is
+    either not stored here or visible under the same terms. Each reference costs two lookups on the
+    (stix_id, modified) index, made only for rows that carry one.
+    """
+    if not intel_organisations(actor) or actor.user is None:
+        return Q(pk__in=[])
+    own = _own_visibility_q(actor)
+    refs_visible = Q()
+    for column in REF_COLUMNS:
+        named = StixObject.objects.filter(stix_id=OuterRef(column))
+        refs_visible &= Q(**{f"{column}__isnull": True}) | Q(Exists(named.filter(own))) | ~Q(Exists(named))
+    return own & refs_visible
+
+
+def _own_visibility_q(actor: Actor) -> Q:
+    """The object's own TLP terms under the collection grants, ignoring what it references."""
     orgs = intel_organisations(actor)
     if not orgs or actor.user is None:
         return Q(pk__in=[])
@@ -292,27 +316,12 @@ def object_summarise(row: StixObject) -> ObjectSummary:
     return ObjectSummary(row, data if isinstance(data, dict) else {})
 
 
-_DEFANGED = (
-    ("[.]", "."),
-    ("(.)", "."),
-    ("{.}", "."),
-    ("[dot]", "."),
-    ("[:]", ":"),
-    ("[@]", "@"),
-    ("[at]", "@"),
-)
-
-
 def value_lookup_normalise(raw: str) -> tuple[str, str] | None:
     """A value typed or pasted into a search box, defanged forms included (hxxp, [.], [@])."""
     normal = value_normalise(raw)
     if normal is not None:
         return normal
-    text = raw.strip()
-    for defanged, plain in _DEFANGED:
-        text = text.replace(defanged, plain)
-    if text.lower().startswith(("hxxp://", "hxxps://")):
-        text = "http" + text[4:]
+    text = refang(raw)
     return value_normalise(text) if text != raw.strip() else None
 
 
@@ -364,19 +373,46 @@ def stix_objects_search(
         rows = rows.filter(collection_id=collection_id) if collection_id is not None else rows.none()
     if tlp:
         rows = rows.filter(tlp=tlp)
-    if added_since:
-        rows = rows.filter(date_added__gte=_day_start(added_since))
-    if added_until:
-        rows = rows.filter(date_added__lt=_day_start(added_until + timedelta(days=1)))
+    # A bound at the ends of the calendar (0001-01-01, 9999-12-31) is no bound: the moment cannot be
+    # written in UTC, and every object lies within it anyway.
+    start = _day_start(added_since) if added_since else None
+    if start is not None:
+        rows = rows.filter(date_added__gte=start)
+    end = _day_after(added_until) if added_until else None
+    if end is not None:
+        rows = rows.filter(date_added__lt=end)
     if expiring_within_days is not None:
         now = timezone.now()
+        horizon = _later(now, days=expiring_within_days)
         # Only indicators carry valid_until (intel.columns).
-        rows = rows.filter(valid_until__gte=now, valid_until__lte=now + timedelta(days=expiring_within_days))
+        rows = rows.filter(valid_until__gte=now)
+        if horizon is not None:
+            rows = rows.filter(valid_until__lte=horizon)
     return rows.select_related("collection", "created_by_org").order_by("-date_added", "-pk")
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+def _day_start(day: date) -> datetime | None:
+    """Midnight of `day` here, or None when that moment is outside what a UTC timestamp can hold."""
+    try:
+        moment = timezone.make_aware(datetime.combine(day, time.min))
+        moment.astimezone(UTC)
+    except OverflowError:
+        return None
+    return moment
+
+
+def _day_after(day: date) -> datetime | None:
+    try:
+        return _day_start(day + timedelta(days=1))
+    except OverflowError:
+        return None
+
+
+def _later(moment: datetime, *, days: int) -> datetime | None:
+    try:
+        return moment + timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -660,6 +696,65 @@ def sharing_organisations(*, actor: Actor) -> QuerySet[Organisation]:
     if not intel_organisations(actor):
         raise NotFound
     return Organisation.objects.filter(is_active=True).order_by("name_en")
+
+
+def intel_participants(*, actor: Actor) -> QuerySet[Organisation]:
+    """Active organisations taking part in intelligence sharing: someone active there has an intel role.
+
+    The organisations AMBER+STRICT can be addressed to; an NGO or a shelter on the platform for other
+    work is not one of them.
+    """
+    if not intel_organisations(actor):
+        raise NotFound
+    from lionrock.core.accounts.models import MembershipRole
+
+    holders = MembershipRole.objects.filter(
+        role__in=INTEL_READ_ROLES,
+        membership__is_active=True,
+        membership__user__is_active=True,
+    ).values("membership__organisation_id")
+    return Organisation.objects.filter(is_active=True, pk__in=holders).order_by("name_en")
+
+
+def recipients_resolve(
+    *,
+    actor: Actor,
+    organisations: Iterable[str] = (),
+    people_emails: Iterable[str] = (),
+    people_ids: Iterable[str] = (),
+) -> tuple[list[Organisation], list[User]]:
+    """The one policy for naming recipients, for pages and API alike: every name must resolve.
+
+    Organisations (by slug) must take part in intelligence sharing, people (by email or id) must hold
+    an intelligence role; anything else refuses the whole request with the names that failed, rather
+    than sharing with fewer recipients than the sender chose.
+    """
+    slugs = sorted(set(organisations))
+    emails = sorted(set(people_emails))
+    ids = sorted({text for text in people_ids if str(text).isdigit()})
+    found_orgs = list(intel_participants(actor=actor).filter(slug__in=slugs)) if slugs else []
+    people_query = Q(pk__in=[])
+    if emails:
+        people_query |= Q(email__in=emails)
+    if ids:
+        people_query |= Q(pk__in=[int(text) for text in ids])
+    found_people = list(intel_people(actor=actor).filter(people_query)) if emails or ids else []
+    unknown = [slug for slug in slugs if slug not in {org.slug for org in found_orgs}]
+    unknown += [email for email in emails if email not in {person.email for person in found_people}]
+    unknown += [text for text in set(people_ids) if text not in {str(person.pk) for person in found_people}]
+    if unknown:
+        from django.utils.translation import gettext as _
+
+        from lionrock.core.accounts.services import ValidationFailed
+
+        raise ValidationFailed(
+            _(
+                "These recipients are unknown or do not take part in intelligence sharing, so nothing "
+                "was shared: %(names)s"
+            )
+            % {"names": ", ".join(sorted(unknown))}
+        )
+    return found_orgs, found_people
 
 
 def sharing_groups_visible(*, actor: Actor) -> QuerySet[SharingGroup]:

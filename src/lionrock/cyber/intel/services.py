@@ -66,6 +66,8 @@ class AddOutcome:
     added: list[StixObject] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     failures: list[ObjectError] = field(default_factory=list)
+    # What was done to an accepted object on the way in (index in the request -> message for its sender).
+    notes: dict[int, str] = field(default_factory=dict)
 
     @property
     def success_ids(self) -> list[str]:
@@ -181,18 +183,58 @@ def _acting_organisation(actor: Actor, collection: Collection) -> int:
     return min(orgs)
 
 
-def _stored_marking_levels(collection: Collection, refs: set[str]) -> dict[str, Tlp]:
+def _stored_marking_levels(collection: Collection, refs: set[str]) -> tuple[dict[str, Tlp], set[str]]:
+    """The TLP levels of stored marking definitions among `refs`, and the ids of all stored ones."""
     levels: dict[str, Tlp] = {}
+    stored: set[str] = set()
     if not refs:
-        return levels
+        return levels, stored
     for raw in StixObject.objects.filter(
         collection=collection, type="marking-definition", stix_id__in=refs, is_latest=True
     ).values_list("raw", flat=True):
         definition = json.loads(raw)
+        stored.add(definition["id"])
         level = tlp_of_marking_definition(definition)
         if level is not None:
             levels[definition["id"]] = level
-    return levels
+    return levels, stored
+
+
+def _marking_decided(
+    obj: dict[str, Any], index: int, definitions: dict[str, Tlp], known: set[str], collection: Collection
+) -> tuple[dict[str, Any], Tlp, str] | ObjectError:
+    """The object as it will be stored, its TLP, and a note for its sender; or why it is refused.
+
+    Nothing is stored without a TLP marking in its own JSON, so nothing is ever served unmarked:
+    * a TLP marking (TLP 2.0, TLP 1.0, or a marking definition sent along or stored here) decides;
+    * no marking at all: the collection's default TLP is added to object_marking_refs, and the note
+      says so;
+    * only markings Lionrock does not know: refused, since the sender may have meant something stricter
+      than the default.
+    Marking definitions themselves carry no TLP of their own and take the collection's default row TLP.
+    """
+    default = Tlp(collection.default_tlp)
+    level = tlp_of_object(obj, definitions)
+    if level is not None or obj.get("type") == "marking-definition":
+        return obj, level or default, ""
+    refs = [ref for ref in obj.get("object_marking_refs") or [] if isinstance(ref, str)]
+    unknown = [ref for ref in refs if ref not in KNOWN_MARKING_IDS and ref not in known]
+    if unknown:
+        return ObjectError(
+            index,
+            obj["id"],
+            "object_marking_refs",
+            _(
+                "%(ref)s is not a marking definition known here and the object has no TLP marking; send "
+                "the definition in the same request, or mark the object with a TLP 2.0 marking"
+            )
+            % {"ref": unknown[0]},
+        )
+    marked = obj | {"object_marking_refs": [*refs, MARKING_ID_FOR[default]]}
+    note = _(
+        "no TLP marking: stored with %(tlp)s, this collection's default, added to object_marking_refs"
+    ) % {"tlp": default.label}
+    return marked, default, note
 
 
 def objects_add(
@@ -280,7 +322,15 @@ def _objects_store(
         for ref in obj["object_marking_refs"]
         if isinstance(ref, str) and ref not in in_batch_levels
     }
-    definitions = {**_stored_marking_levels(collection, refs), **in_batch_levels}
+    stored_levels, stored_definitions = _stored_marking_levels(collection, refs)
+    definitions = {**stored_levels, **in_batch_levels}
+    known_definitions = stored_definitions | {
+        obj["id"]
+        for obj in objects
+        if isinstance(obj, dict)
+        and obj.get("type") == "marking-definition"
+        and isinstance(obj.get("id"), str)
+    }
     max_rank = RANK[Tlp(collection.max_tlp)]
 
     candidates: list[tuple[int, dict[str, Any], Tlp, datetime, datetime]] = []
@@ -289,7 +339,13 @@ def _objects_store(
         if errors:
             outcome.failures.extend(errors)
             continue
-        level = tlp_of_object(obj, definitions) or Tlp(collection.default_tlp)
+        decided = _marking_decided(obj, index, definitions, known_definitions, collection)
+        if isinstance(decided, ObjectError):
+            outcome.failures.append(decided)
+            continue
+        obj, level, note = decided
+        if note:
+            outcome.notes[index] = note
         if RANK[level] > max_rank:
             outcome.failures.append(
                 ObjectError(
@@ -664,15 +720,21 @@ _HASH_LENGTHS = {"file:md5": 32, "file:sha1": 40, "file:sha256": 64}
 
 
 def pattern_for_value(*, value_type: str, value: str) -> str:
-    """A one-comparison STIX pattern for a single observable, e.g. [ipv4-addr:value = '192.0.2.1']."""
+    """A one-comparison STIX pattern for a single observable, e.g. [ipv4-addr:value = '192.0.2.1'].
+
+    A defanged value is refanged first, as imports and search do.
+    """
     from ipaddress import IPv4Network, IPv6Network, ip_network
 
     from lionrock.matcher.patterns import classify_value
+    from lionrock.matcher.refang import refang
 
     if value_type not in VALUE_TYPES:
         raise ValidationFailed(_("Choose the kind of value from the list."))
     path, kind = VALUE_TYPES[value_type]
-    text = value.strip()
+    # Pasted from a report or feed, a value is often defanged (203.0.113[.]77, hxxps://x[.]example):
+    # stored live, as search and import store it, or the indicator would never match.
+    text = refang(value)
     valid = bool(text) and classify_value(kind, text) is not None
     if valid and kind == "address":
         try:

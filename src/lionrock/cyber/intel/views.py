@@ -53,7 +53,7 @@ def _language(request: HttpRequest) -> str:
 
 def _organisation_choices(request: HttpRequest, actor: Actor) -> list[tuple[str, str]]:
     language = _language(request)
-    return [(org.slug, org.display_name(language)) for org in selectors.sharing_organisations(actor=actor)]
+    return [(org.slug, org.display_name(language)) for org in selectors.intel_participants(actor=actor)]
 
 
 def _people_choices(actor: Actor) -> list[tuple[str, str]]:
@@ -179,11 +179,11 @@ def _sharing_choices(request: HttpRequest, actor: Actor) -> dict[str, Any]:
 
 
 def _recipients(actor: Actor, form: IndicatorForm | ReportForm) -> tuple[list[Organisation], list[User]]:
-    slugs = form.cleaned_data.get("recipient_organisations") or []
-    ids = form.cleaned_data.get("recipient_users") or []
-    organisations = list(selectors.sharing_organisations(actor=actor).filter(slug__in=slugs)) if slugs else []
-    people = list(selectors.intel_people(actor=actor).filter(pk__in=ids)) if ids else []
-    return organisations, people
+    return selectors.recipients_resolve(
+        actor=actor,
+        organisations=form.cleaned_data.get("recipient_organisations") or [],
+        people_ids=[str(pk) for pk in form.cleaned_data.get("recipient_users") or []],
+    )
 
 
 def _refusal_to_form(form: IndicatorForm | ReportForm, exc: ValidationFailed) -> None:
@@ -221,8 +221,8 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            organisations, people = _recipients(actor, form)
             try:
+                organisations, people = _recipients(actor, form)
                 obj = services.indicator_create(
                     actor=actor,
                     collection=_writable_collection(actor, form.cleaned_data["collection"]),
@@ -271,8 +271,8 @@ def indicator_edit(request: HttpRequest, stix_id: str) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            chosen_orgs, chosen_people = _recipients(actor, form)
             try:
+                chosen_orgs, chosen_people = _recipients(actor, form)
                 services.indicator_update(
                     actor=actor,
                     stix_id=stix_id,
@@ -326,8 +326,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            organisations, people = _recipients(actor, form)
             try:
+                organisations, people = _recipients(actor, form)
                 obj = services.report_create(
                     actor=actor,
                     collection=_writable_collection(actor, form.cleaned_data["collection"]),

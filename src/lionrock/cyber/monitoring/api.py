@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Status
+from ninja import File, Form, Status
 from ninja.files import UploadedFile
 
 from lionrock.core.accounts import selectors as account_selectors
-from lionrock.core.accounts.access import Actor, NotFound, actor_for_api, require_scope
+from lionrock.core.accounts.access import Actor, NotFound, actor_for_api
+from lionrock.core.accounts.authentication import ScopedRouter, scoped
 from lionrock.core.accounts.roles import Scope
 from lionrock.cyber.intel import selectors as intel_selectors
 from lionrock.cyber.monitoring import selectors, services
 from lionrock.cyber.monitoring.models import MatchRun
 from lionrock.cyber.monitoring.schemas import IndicatorActivityOut, RunOut, SightingsIn, SightingsOut
 
-router = Router(tags=["monitoring"])
+router = ScopedRouter(read=Scope.MONITORING_READ, write=Scope.MONITORING_WRITE, tags=["monitoring"])
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -78,7 +79,6 @@ def run_get(request: HttpRequest, run_id: str) -> RunOut:
 )
 def sightings_post(request: HttpRequest, payload: SightingsIn) -> Status[SightingsOut]:
     actor = _actor(request)
-    require_scope(actor, Scope.MONITORING_WRITE)
     target = intel_selectors.collections_visible(actor=actor).filter(alias=payload.collection).first()
     if target is None:
         raise NotFound
@@ -86,9 +86,13 @@ def sightings_post(request: HttpRequest, payload: SightingsIn) -> Status[Sightin
     return Status(201, SightingsOut(stored=stored))
 
 
-@router.get("/indicators", response=list[IndicatorActivityOut], summary="Indicators sighted, newest first")
+@router.get(
+    "/indicators",
+    auth=scoped(Scope.INTEL_READ),
+    response=list[IndicatorActivityOut],
+    summary="Indicators sighted, newest first",
+)
 def indicators(request: HttpRequest, days: int = 30) -> list[IndicatorActivityOut]:
     actor = _actor(request)
-    require_scope(actor, Scope.INTEL_READ)
     rows = selectors.indicators_sighted(actor=actor, days=min(max(days, 1), 365))
     return [IndicatorActivityOut(**row.__dict__) for row in rows]

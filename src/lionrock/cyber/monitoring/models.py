@@ -60,9 +60,14 @@ class MatchRun(models.Model):
     sightings = models.PositiveIntegerField(default=0)
     summary = models.TextField(blank=True)
     error = models.TextField(blank=True)
+    # Which worker process runs it ("host:pid") and when it last reported progress: a run whose worker
+    # is gone is marked failed at the next worker start-up or sweep instead of staying "running".
+    worker = models.CharField(max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
+        indexes: ClassVar = [models.Index(fields=["status"], name="monitoring_run_status")]
 
     def __str__(self) -> str:
         return f"run {self.pk}"

@@ -6,13 +6,14 @@ import hashlib
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -181,16 +182,21 @@ def _stamp(moment: datetime) -> str:
 
 def match_run_execute(run_id: str) -> MatchRun:
     """Runs the matcher file by file (so progress shows), then stores one Sighting per indicator seen."""
+    now = timezone.now()
+    # Claimed with one conditional update, so two workers never run the same queued run.
+    claimed = MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.QUEUED).update(
+        status=MatchRun.Status.RUNNING, started_at=now, worker=worker_label(), heartbeat_at=now
+    )
     run = MatchRun.objects.select_related("organisation", "requested_by", "collection").get(pk=run_id)
-    if run.status not in (MatchRun.Status.QUEUED,):
+    if not claimed:
         return run
     actor = actor_for_user(run.requested_by)
-    run.status, run.started_at = MatchRun.Status.RUNNING, timezone.now()
-    run.save(update_fields=["status", "started_at"])
     tallies: dict[str, _Tally] = {}
     summaries: list[str] = []
     partial = False
     identity_name = run.organisation.name_en
+    # Compiled warninglists (and each run's compiled indicators, reused for its later files) live here.
+    match_cache = Path(settings.DATA_DIR) / "cache" / "match"
     with tempfile.TemporaryDirectory(prefix="lionrock-run-") as scratch:
         work = Path(scratch)
         indicators = work / "indicators.json"
@@ -215,21 +221,23 @@ def match_run_execute(run_id: str) -> MatchRun:
                 ],
                 capture_output=True,
                 text=True,
-                env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+                env={**os.environ, "PYTHONIOENCODING": "utf-8", "LIONROCK_MATCH_CACHE": str(match_cache)},
                 check=False,
                 timeout=getattr(settings, "LIONROCK_MONITORING_RUN_TIMEOUT", 3600),
             )
             log.exit_code = completed.returncode
             log.hits = sum(1 for _ in hits_path.open(encoding="utf-8")) if hits_path.exists() else 0
             log.save(update_fields=["exit_code", "hits"])
-            partial = partial or completed.returncode != 0
+            # The matcher exits as grep does: 0 hits, 1 none, 2 could not run, 3 a log partly unreadable.
+            partial = partial or completed.returncode >= 2
             summaries.append(
                 f"== {log.name} (exit {completed.returncode})\n{completed.stderr.strip()[-4000:]}"
             )
             _merge_sightings(sightings_path, tallies)
             run.files_done += 1
             run.hits += log.hits
-            run.save(update_fields=["files_done", "hits"])
+            run.heartbeat_at = timezone.now()
+            run.save(update_fields=["files_done", "hits", "heartbeat_at"])
     run.summary = "\n\n".join(summaries)
     if tallies:
         outcome = intel_services.objects_add(
@@ -250,6 +258,78 @@ def match_run_execute(run_id: str) -> MatchRun:
         summary=f"{run.hits} hit(s), {run.sightings} sighting(s), status {run.status}",
     )
     return run
+
+
+def worker_label() -> str:
+    """This process, as a run records its worker: "host:pid"."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, under another user
+        return True
+    return True
+
+
+def run_stale_after() -> timedelta:
+    """How long a run may go without progress before it is taken as dead, wherever its worker was:
+    one file may take up to the matcher's time-out, plus a margin."""
+    timeout = getattr(settings, "LIONROCK_MONITORING_RUN_TIMEOUT", 3600)
+    return timedelta(seconds=timeout) + timedelta(minutes=5)
+
+
+def _orphan_reason(run: MatchRun, *, host: str, stale_before: datetime) -> str:
+    """Why the run's worker is known to be gone, or "" while it may still be working."""
+    worker_host, _, pid = run.worker.rpartition(":")
+    if worker_host == host and pid.isdigit() and not _process_alive(int(pid)):
+        return (
+            f"The worker running this match (process {pid} on {host}) stopped before it finished. "
+            "Upload the logs again to run it again."
+        )
+    last = run.heartbeat_at or run.started_at or run.created_at
+    if last < stale_before:
+        where = f"process {pid} on {worker_host}" if run.worker else "an unknown worker"
+        return (
+            f"The worker running this match ({where}) reported no progress since "
+            f"{last:%Y-%m-%d %H:%M} UTC and is taken as stopped. Upload the logs again to run it again."
+        )
+    return ""
+
+
+def match_runs_orphaned_fail() -> int:
+    """Marks failed, with the reason, every run left "running" by a worker that is gone; returns how many.
+
+    A worker on this machine is gone when its process no longer exists (checked at once); a worker
+    elsewhere when the run has made no progress for run_stale_after(). Runs at every worker start-up
+    and every five minutes.
+    """
+    host = socket.gethostname()
+    stale_before = timezone.now() - run_stale_after()
+    failed = 0
+    for run in MatchRun.objects.filter(status=MatchRun.Status.RUNNING):
+        reason = _orphan_reason(run, host=host, stale_before=stale_before)
+        if not reason:
+            continue
+        with transaction.atomic():
+            # Conditional, so a run that finished meanwhile keeps its result.
+            changed = MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(
+                status=MatchRun.Status.FAILED, error=reason, finished_at=timezone.now()
+            )
+            if changed:
+                audit.record(
+                    actor=None,
+                    action="monitoring.run.fail",
+                    target=run,
+                    summary=reason,
+                    outcome="failure",
+                    actor_label="worker " + worker_label(),
+                )
+                failed += changed
+    return failed
 
 
 def match_run_fail(run_id: str, error: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import close_db, db_periodic_task, db_task, on_startup
 
 from lionrock.cyber.monitoring import services
 
@@ -15,6 +15,19 @@ def match_run_execute(run_id: str) -> None:
     except Exception as exc:
         services.match_run_fail(run_id, f"{type(exc).__name__}: {exc}")
         raise
+
+
+@on_startup()  # type: ignore[untyped-decorator]
+@close_db  # type: ignore[untyped-decorator]
+def match_runs_orphaned_at_startup() -> None:
+    """A worker that starts fails the runs its dead predecessors left "running"."""
+    services.match_runs_orphaned_fail()
+
+
+@db_periodic_task(crontab(minute="*/5"))  # type: ignore[untyped-decorator]
+def match_runs_orphaned_sweep() -> None:
+    """Every five minutes: match runs whose worker is gone or silent are marked failed with the reason."""
+    services.match_runs_orphaned_fail()
 
 
 @db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]

@@ -157,7 +157,7 @@ def _outcome_details(
                 stored_versions[key] -= 1
         if was_stored:
             stored_ids[stix_id] -= 1
-            successes.append(_detail(obj, index))
+            successes.append(_detail(obj, index, outcome.notes.get(index, "")))
         else:
             successes.append(_detail(obj, index, _("already stored; identical copy accepted")))
     return successes, failures

@@ -1,6 +1,6 @@
 """TAXII 2.1 URLs, mounted at /taxii2/: discovery, then one API root named `api`. Every path ends in /."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from lionrock.cyber.taxii import views
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path(COLLECTION + "objects/", views.objects, name="objects"),
     path(COLLECTION + "objects/<str:object_id>/", views.object_detail, name="object"),
     path(COLLECTION + "objects/<str:object_id>/versions/", views.versions, name="versions"),
+    # Last: whatever else is asked under /taxii2/ is answered as TAXII, not as a web page.
+    re_path(r"^(?P<path>.*)$", views.unknown, name="unknown"),
 ]

@@ -9,6 +9,7 @@ are the bytes that were accepted, and a page of 1,000 objects costs one string j
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -19,8 +20,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
-from lionrock.core.accounts.authentication import TokenBasic, TokenBearer
+from lionrock.core.accounts.access import Actor, NotFound
+from lionrock.core.accounts.authentication import (
+    PasswordChangeRequired,
+    TokenBasic,
+    TokenBearer,
+    session_actor,
+)
+from lionrock.core.boundedjson import json_loads_bounded
 from lionrock.cyber.intel import services as intel_services
 from lionrock.cyber.taxii import selectors, services
 from lionrock.cyber.taxii.protocol import (
@@ -36,6 +43,7 @@ from lionrock.cyber.taxii.protocol import (
     timestamp,
 )
 
+log = logging.getLogger(__name__)
 REALM = 'Basic realm="Lionrock TAXII", Bearer realm="Lionrock TAXII"'
 Handler = Callable[..., HttpResponse]
 
@@ -73,8 +81,11 @@ def _authenticate(request: HttpRequest) -> Actor:
             )
         return actor
     if request.method == "GET":
-        actor = actor_for_request(request)
-        if actor.user is not None:
+        try:
+            actor = session_actor(request)
+        except PasswordChangeRequired as refused:
+            raise TaxiiError(403, _("Password change required"), refused.message) from refused
+        if actor is not None and actor.user is not None:
             return actor
     raise TaxiiError(
         401,
@@ -111,6 +122,12 @@ def taxii_endpoint(*methods: str) -> Callable[[Handler], Handler]:
                 return _error(error)
             except NotFound:
                 return _error(TaxiiError(404, _("Not found"), _("no such resource, or not visible to you")))
+            except Exception:
+                # A TAXII client reads every answer as TAXII, failures included (3.6.1).
+                log.exception("TAXII %s %s failed", request.method, request.path)
+                return _error(
+                    TaxiiError(500, _("Server error"), _("the server could not answer this request"))
+                )
 
         return view
 
@@ -310,7 +327,7 @@ def _objects_post(request: HttpRequest, actor: Actor, collection_id: str) -> Htt
         raise too_big
     try:
         payload = data.decode("utf-8")
-        envelope = json.loads(payload)
+        envelope = json_loads_bounded(payload)
     except (UnicodeDecodeError, ValueError) as exc:
         raise TaxiiError(
             400, _("Malformed request"), _("the body is not UTF-8 JSON: %(why)s") % {"why": exc}
@@ -402,7 +419,8 @@ def _object_delete(request: HttpRequest, actor: Actor, collection_id: str, objec
             _("Forbidden"),
             _("only the organisation that contributed an object, or the collection's owner, may delete it"),
         ) from exc
-    return HttpResponse(status=200)
+    # TAXII 2.1 5.7: an empty 200, still of the TAXII media type like every answer here.
+    return _response("", 200)
 
 
 @taxii_endpoint("GET")
@@ -416,3 +434,9 @@ def versions(request: HttpRequest, actor: Actor, collection_id: str, object_id: 
     if page.rows:
         body["versions"] = [timestamp(row[0]) for row in page.rows]
     return _response(body, headers=_page_headers(page))
+
+
+@csrf_exempt
+def unknown(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any other URL under the TAXII prefix: a TAXII 404, not the site's HTML page."""
+    return _error(TaxiiError(404, _("Not found"), _("no such resource, or not visible to you")))

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Status
 
-from lionrock.core.accounts.access import Actor, NotFound, actor_for_api, require_scope
+from lionrock.core.accounts.access import Actor, NotFound, actor_for_api
+from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role, Scope
+from lionrock.core.accounts.schemas import IsoDate, RowId
 from lionrock.core.accounts.services import ValidationFailed
 from lionrock.immigration.enforcement import selectors, services
 from lionrock.immigration.enforcement.employer_check import (
@@ -46,7 +46,7 @@ from lionrock.immigration.enforcement.schemas import (
 )
 from lionrock.immigration.enforcement.summary import operation_summary
 
-router = Router(tags=["enforcement"])
+router = ScopedRouter(read=Scope.ENFORCEMENT_READ, write=Scope.ENFORCEMENT_WRITE, tags=["enforcement"])
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -81,7 +81,7 @@ def _report_out(report: Report) -> ReportOut:
 @router.get(
     "/offences", response=list[OffenceOut], summary="The offence catalogue, or the rows in force on a date"
 )
-def offence_list(request: HttpRequest, on: date | None = None) -> list[OffenceOut]:
+def offence_list(request: HttpRequest, on: IsoDate | None = None) -> list[OffenceOut]:
     _actor(request)
     rows = selectors.offences_in_force(on=on) if on else selectors.offences_catalogue()
     return [_offence_out(offence) for offence in rows]
@@ -94,7 +94,6 @@ def offence_list(request: HttpRequest, on: date | None = None) -> list[OffenceOu
 )
 def report_list(request: HttpRequest, status: str = "open", limit: int = 100) -> list[ReportOut]:
     actor = _actor(request)
-    require_scope(actor, Scope.ENFORCEMENT_READ)
     limit = max(1, min(limit, 500))
     return [_report_out(report) for report in selectors.reports_queue(actor=actor, status=status)[:limit]]
 
@@ -102,14 +101,12 @@ def report_list(request: HttpRequest, status: str = "open", limit: int = 100) ->
 @router.get("/reports/{reference}", response=ReportOut, summary="One report (reporter details omitted)")
 def report_detail(request: HttpRequest, reference: str) -> ReportOut:
     actor = _actor(request)
-    require_scope(actor, Scope.ENFORCEMENT_READ)
     return _report_out(selectors.report_get(actor=actor, reference=reference))
 
 
 @router.post("/reports", response={201: ReportOut}, summary="Log a report received by hotline, fax or email")
 def report_log(request: HttpRequest, payload: ReportIn) -> tuple[int, ReportOut]:
     actor = _actor(request)
-    require_scope(actor, Scope.ENFORCEMENT_WRITE)
     organisation_ids = sorted(actor.organisations_with(Role.ENFORCEMENT_OFFICER))
     if not organisation_ids:
         raise NotFound
@@ -129,7 +126,6 @@ def report_log(request: HttpRequest, payload: ReportIn) -> tuple[int, ReportOut]
 @router.get("/operations", response=list[OperationOut], summary="Operations, latest first")
 def operation_list(request: HttpRequest, status: str = "", limit: int = 100) -> list[OperationOut]:
     actor = _actor(request)
-    require_scope(actor, Scope.ENFORCEMENT_READ)
     rows = selectors.operations_list(actor=actor, status=status)[: max(1, min(limit, 500))]
     return [
         OperationOut(
@@ -149,9 +145,8 @@ def operation_list(request: HttpRequest, status: str = "", limit: int = 100) -> 
 @router.get(
     "/operations/{operation_id}", response=OperationDetailOut, summary="One operation and its summary"
 )
-def operation_detail(request: HttpRequest, operation_id: int) -> OperationDetailOut:
+def operation_detail(request: HttpRequest, operation_id: RowId) -> OperationDetailOut:
     actor = _actor(request)
-    require_scope(actor, Scope.ENFORCEMENT_READ)
     operation = selectors.operation_get(actor=actor, operation_id=operation_id)
     premises = list(operation.premises.all())
     arrests = selectors.operation_arrests(actor=actor, operation=operation, purpose="api operation summary")
@@ -175,7 +170,6 @@ def operation_detail(request: HttpRequest, operation_id: int) -> OperationDetail
 )
 def screening_owed_list(request: HttpRequest) -> list[ScreeningOwedOut]:
     actor = _actor(request)
-    require_scope(actor, Scope.ENFORCEMENT_READ)
     return [
         ScreeningOwedOut(
             id=owed.pk,
@@ -191,9 +185,8 @@ def screening_owed_list(request: HttpRequest) -> list[ScreeningOwedOut]:
 
 
 @router.get("/persons/{person_id}/export", summary="Everything held on one person (subject access); audited")
-def person_export(request: HttpRequest, person_id: int) -> dict[str, object]:
+def person_export(request: HttpRequest, person_id: RowId) -> dict[str, object]:
     actor = _actor(request)
-    require_scope(actor, Scope.ENFORCEMENT_READ)
     return selectors.person_export(actor=actor, person_id=person_id)
 
 
@@ -255,6 +248,11 @@ def _record_from(payload: EmployerRecordIn) -> InspectionRecord:
         raise ValidationFailed(
             "No inspection record was made: a number or zone did not pass the format checks "
             "(POST /api/enforcement/employer-check says which)."
+        )
+    if not all(result.usable for result in results):
+        raise ValidationFailed(
+            "No inspection record was made: the travel document has expired "
+            "(POST /api/enforcement/employer-check gives its expiry date)."
         )
     if any(not 0 <= index < len(EMPLOYER_DUTIES) for index in payload.duties_done):
         raise ValidationFailed(f"duties_done holds positions 0 to {len(EMPLOYER_DUTIES) - 1}.")

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,9 +20,22 @@ from mrz.checker.td1 import TD1CodeChecker
 from mrz.checker.td2 import TD2CodeChecker
 from mrz.checker.td3 import TD3CodeChecker
 
+from lionrock.immigration.enforcement.countries import country_name
 from lionrock.immigration.enforcement.hkid import DocumentNumberError, hkid_parse
 
-__all__ = ["EMPLOYER_DUTIES", "CheckLine", "DocumentCheck", "hkid_check", "zone_check"]
+__all__ = [
+    "EMPLOYER_DUTIES",
+    "EMPLOYER_OFFENCE_CODES",
+    "CheckLine",
+    "DocumentCheck",
+    "hkid_check",
+    "zone_check",
+]
+
+# The offences an employer answers for, in the catalogue's codes: employing a person who may not work
+# (s.17I), the directors' and managers' liability for it, and not inspecting the documents (s.17J).
+# The pages show them with the penalties of the catalogue row in force, never figures of their own.
+EMPLOYER_OFFENCE_CODES: tuple[str, ...] = ("s17i", "s17i-officer", "s17j")
 
 # What the law still asks of the employer whatever the format check says (Cap. 115 s.17I, s.17J).
 EMPLOYER_DUTIES: tuple[str | Promise, ...] = (
@@ -81,6 +95,19 @@ class DocumentCheck:
     @property
     def expired(self) -> bool | None:
         return None if self.expiry is None else self.expiry < self.checked_on
+
+    @property
+    def issuing_country_name(self) -> str:
+        """The issuing state as the reader names it ('越南' for VNM), or the code as the zone gives it."""
+        return country_name(self.issuing_country) if self.issuing_country else ""
+
+    @property
+    def usable(self) -> bool:
+        """Well formed and not expired: only such a document can back an inspection record.
+
+        s.17J asks for a *valid* travel document; an expired one is well formed and still worthless.
+        """
+        return self.well_formed and not self.expired
 
 
 def hkid_check(text: str, *, today: date) -> DocumentCheck:
@@ -163,6 +190,12 @@ def zone_check(text: str, *, today: date) -> DocumentCheck:
         results.append(CheckLine(_("Other format checks"), False, ", ".join(other)))
     expiry = _expiry(fields.expiry_date)
     kind = {TD1CodeChecker: "td1", TD2CodeChecker: "td2", TD3CodeChecker: "td3"}[checker_class]
+    message = ""
+    if expiry is not None and expiry < today:
+        message = _(
+            "This travel document expired on %(date)s: it is not a valid travel document. "
+            "Ask the job seeker for one that is valid."
+        ) % {"date": date_format(expiry, "DATE_FORMAT")}
     return DocumentCheck(
         kind=kind,
         well_formed=not failed,
@@ -172,4 +205,5 @@ def zone_check(text: str, *, today: date) -> DocumentCheck:
         document_number=fields.document_number,
         issuing_country=fields.country,
         expiry=expiry,
+        message=message,
     )

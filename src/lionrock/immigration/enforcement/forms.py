@@ -8,9 +8,10 @@ from typing import Any
 from django import forms
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lionrock.immigration.enforcement import uploads
+from lionrock.immigration.enforcement import services, uploads
 from lionrock.immigration.enforcement.employer_check import EMPLOYER_DUTIES
 from lionrock.immigration.enforcement.models import (
     Arrest,
@@ -292,7 +293,24 @@ class OperationForm(forms.Form):
 
 
 class OperationStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=Operation.Status.choices)
+    """The operation's status, starting at the one it has; executing before the plan needs a tick."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=Operation.Status.choices)
+    started_early = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, operation: Operation, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"status": operation.status})
+        super().__init__(*args, **kwargs)
+        offered = {operation.status, *services.operation_statuses_next(operation)}
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in Operation.Status.choices if value in offered
+        ]
+        if operation.status == Operation.Status.PLANNED and operation.planned_start > timezone.now():
+            self.fields["started_early"].label = _(
+                "It started before its planned start (%(time)s): record it as executed early"
+            ) % {"time": timezone.localtime(operation.planned_start).strftime("%Y-%m-%d %H:%M")}
+        else:
+            del self.fields["started_early"]
 
 
 class PremisesForm(forms.Form):

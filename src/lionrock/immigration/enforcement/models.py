@@ -9,11 +9,12 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.workflow.models import Transition
+from lionrock.immigration.enforcement.countries import country_name
 from lionrock.immigration.enforcement.encryption import EncryptedTextField
 
 
@@ -54,6 +55,10 @@ class PremisesType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The ordinances the offence catalogue cites, marked so that their names are translated.
+ORDINANCE_NAMES = (gettext_noop("Immigration Ordinance (Cap. 115)"),)
+
+
 class Offence(models.Model):
     """One version of an offence in the catalogue; a change in the law is a new row with its own dates.
 
@@ -64,6 +69,7 @@ class Offence(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     ordinance = models.CharField(_("ordinance"), max_length=120)
     section = models.CharField(_("section"), max_length=60)
+    section_zh = models.CharField(_("section (Chinese)"), max_length=60, blank=True)
     title_en = models.CharField(_("offence (English)"), max_length=300)
     title_zh = models.CharField(_("offence (Chinese)"), max_length=300)
     max_fine_hkd = models.PositiveIntegerField(_("maximum fine (HK$)"), null=True, blank=True)
@@ -96,6 +102,24 @@ class Offence(models.Model):
         if language and language.startswith("zh") and self.title_zh:
             return self.title_zh
         return self.title_en
+
+    def section_in(self, language: str | None = None) -> str:
+        """'s.17I (officers)' in English, the Chinese catalogue's own wording in Chinese."""
+        if language and language.startswith("zh") and self.section_zh:
+            return self.section_zh
+        return self.section
+
+    def ordinance_display(self) -> str:
+        """The ordinance's name in the reader's language (the catalogue knows the one it cites)."""
+        return gettext(self.ordinance) if self.ordinance else ""
+
+    def title_display(self) -> str:
+        """The offence in the reader's language."""
+        return self.title(get_language())
+
+    def section_display(self) -> str:
+        """The section in the reader's language."""
+        return self.section_in(get_language())
 
     def imprisonment_display(self) -> str:
         """'10 years' where the ordinance says years (whole years), otherwise months."""
@@ -248,7 +272,12 @@ class ReportAttachment(models.Model):
 
 
 class ReportEvent(models.Model):
-    """One step in a report's history: received, assigned, prioritised, noted, linked, closed."""
+    """One step in a report's history: received, assigned, prioritised, noted, linked, closed.
+
+    `data` keeps what happened as facts (codes, references, names), never as sentences, so the history
+    reads in the language of whoever opens it; `detail` holds only what an officer typed (a note, or the
+    note given when closing).
+    """
 
     class Kind(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -267,12 +296,42 @@ class ReportEvent(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     detail = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering: ClassVar = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.kind}"
+
+    def detail_display(self) -> str:
+        """What happened, in the reader's language, followed by what the officer typed."""
+        facts = self._facts()
+        if facts and self.detail:
+            return gettext("%(event)s: %(note)s") % {"event": facts, "note": self.detail}
+        return facts or self.detail
+
+    def _facts(self) -> str:
+        data = self.data or {}
+        try:
+            if "channel" in data:
+                return str(Report.Channel(data["channel"]).label)
+            if "before" in data and "after" in data:
+                return gettext("%(before)s → %(after)s") % {
+                    "before": Report.Priority(data["before"]).label,
+                    "after": Report.Priority(data["after"]).label,
+                }
+            if "outcome" in data:
+                return str(Report.Outcome(data["outcome"]).label)
+        except ValueError:
+            return ""
+        if "assignee" in data:
+            return str(data.get("name") or gettext("nobody"))
+        if "merged" in data:
+            return gettext("%(ref)s merged into this report") % {"ref": data["merged"]}
+        if "unlinked" in data:
+            return gettext("Unlinked from operation %(codename)s") % {"codename": data["unlinked"]}
+        return str(data.get("original") or data.get("operation") or "")
 
 
 class Operation(models.Model):
@@ -388,6 +447,10 @@ class Person(models.Model):
     def __str__(self) -> str:
         return f"P{self.pk}"
 
+    def nationality_display(self) -> str:
+        """The nationality as the reader names the country ('越南' for VNM in Chinese), or the code."""
+        return country_name(self.nationality)
+
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth:
             born = self.date_of_birth
@@ -458,6 +521,10 @@ class Arrest(models.Model):
         CONVICTED = "convicted", _("Convicted")
         ACQUITTED = "acquitted", _("Acquitted")
         NO_FURTHER_ACTION = "nfa", _("No further action")
+
+    # Offences that only a person in one role can commit: s.17I (officers) is the director, manager,
+    # secretary or partner of the employing company, never the employer as a person or the worker.
+    OFFENCE_ROLES: ClassVar[dict[str, str]] = {"s17i-officer": Role.COMPANY_OFFICER}
 
     # The stages that end a case; a case under investigation or before the court is still open.
     CONCLUDED_STAGES: ClassVar[frozenset[str]] = frozenset(

@@ -9,6 +9,7 @@ class OffenceOut(Schema):
     code: str
     ordinance: str
     section: str
+    section_zh: str
     title_en: str
     title_zh: str
     max_fine_hkd: int | None

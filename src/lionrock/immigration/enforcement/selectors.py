@@ -56,6 +56,16 @@ def offences_in_force(*, on: date) -> QuerySet[Offence]:
     ).order_by("code")
 
 
+def offences_for_employers(*, on: date) -> list[Offence]:
+    """What an employer risks, as the law stands on that date: s.17I, its officers' liability, s.17J."""
+    from lionrock.immigration.enforcement.employer_check import EMPLOYER_OFFENCE_CODES
+
+    rows = {
+        offence.code: offence for offence in offences_in_force(on=on).filter(code__in=EMPLOYER_OFFENCE_CODES)
+    }
+    return [rows[code] for code in EMPLOYER_OFFENCE_CODES if code in rows]
+
+
 def offence_in_force(*, code: str, on: date) -> Offence:
     """The row an arrest on that date is charged under; NotFound when the offence did not exist then."""
     offence = offences_in_force(on=on).filter(code=code).first()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from lionrock.core.accounts.access import Actor
 from lionrock.immigration.enforcement import selectors
+from lionrock.immigration.enforcement.countries import country_name
 from lionrock.immigration.enforcement.models import Arrest, District, Person, Report
 
 __all__ = ["AGE_BANDS", "Series", "Statistics", "statistics_compute"]
@@ -145,7 +146,7 @@ def statistics_compute(*, actor: Actor, since: date, until: date) -> Statistics:
         Series(
             "arrests_by_nationality",
             _("Arrests by nationality"),
-            _labelled(dict(Counter(a.person.nationality for a in rows)), {}),
+            _labelled(dict(Counter(country_name(a.person.nationality) for a in rows)), {}),
         )
     )
     result.series.append(
@@ -190,11 +191,11 @@ def _sentences(arrests: list[Arrest]) -> list[SentenceRow]:
             grouped.setdefault(offence.pk, []).append(arrest)
             offences[offence.pk] = offence
     rows = []
-    for pk, group in grouped.items():
+    for pk, group in sorted(grouped.items(), key=lambda item: offences[item[0]].section):
         offence = offences[pk]
         rows.append(
             SentenceRow(
-                section=offence.section,
+                section=offence.section_display(),
                 convictions=len(group),
                 mean_imprisonment_months=_mean(
                     [a.imprisonment_months for a in group if a.imprisonment_months]
@@ -204,4 +205,4 @@ def _sentences(arrests: list[Arrest]) -> list[SentenceRow]:
                 max_fine_hkd=offence.max_fine_hkd,
             )
         )
-    return sorted(rows, key=lambda row: row.section)
+    return rows

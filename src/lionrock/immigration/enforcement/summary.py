@@ -16,7 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
-from lionrock.immigration.enforcement.models import Arrest, Operation, Person, Premises
+from lionrock.immigration.enforcement.models import Arrest, Offence, Operation, Person, Premises
 
 __all__ = ["operation_summary"]
 
@@ -44,12 +44,15 @@ def _list_join(items: Sequence[str]) -> str:
     return ("、" if _chinese() else ", ").join(items)
 
 
-def _section(section: str) -> str:
-    """'s.17I' in English, '第17I條' in Chinese, as the ordinance's Chinese text cites its sections."""
-    match = _SECTION.fullmatch(section)
-    if _chinese() and match:
-        return f"第{match.group(1)}條"
-    return section
+def _section(offence: Offence) -> str:
+    """'s.17I' in English, '第17I條' in Chinese, as the ordinance's Chinese text cites its sections:
+    the catalogue's Chinese name for the section, or one made from its number."""
+    if not _chinese():
+        return offence.section
+    if offence.section_zh:
+        return offence.section_zh
+    match = _SECTION.fullmatch(offence.section)
+    return f"第{match.group(1)}條" if match else offence.section
 
 
 def _role_phrase(role: str, count: int) -> str:
@@ -137,8 +140,8 @@ def operation_summary(operation: Operation, premises: Sequence[Premises], arrest
         )
         % {"count": _count(len(arrests)), "groups": pgettext("list of groups", "; ").join(groups)}
     )
-    sections = sorted({offence.section for arrest in arrests for offence in arrest.offences.all()})
-    if sections:
-        cited = _list_join([_section(section) for section in sections])
+    cited_offences = {offence.section: offence for arrest in arrests for offence in arrest.offences.all()}
+    if cited_offences:
+        cited = _list_join([_section(cited_offences[section]) for section in sorted(cited_offences)])
         sentences.append(_("Offences: %(sections)s.") % {"sections": cited})
     return _sentences_join(sentences)

@@ -70,6 +70,9 @@ employer_check_urlpatterns = [
     path("records/", views.employer_record_download, name="employer_record_download"),
 ]
 
+# Mounted at /public/ without a namespace: the public's start page, where the public pages' logo leads.
+public_home_urlpatterns = [path("", views.public_home, name="public_home")]
+
 # Mounted at /report/ without a namespace: the public pages need no account.
 public_urlpatterns = [
     path("", views.report_form, name="report_form"),

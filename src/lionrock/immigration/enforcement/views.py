@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 from typing import Any
 
@@ -22,6 +21,7 @@ from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role
 from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.csvsafe import csv_writer
 from lionrock.immigration.enforcement import selectors, services, uploads
 from lionrock.immigration.enforcement.employer_check import (
     EMPLOYER_DUTIES,
@@ -73,7 +73,19 @@ from lionrock.immigration.enforcement.summary import operation_summary
 logger = logging.getLogger(__name__)
 
 # The department's published channels, shown on the public form (reference: hk-immigration-offences.md).
-PUBLISHED_CHANNELS = {"hotline": "3861 5000", "fax": "2824 1166", "email": "anti_crime@immd.gov.hk"}
+# The hotline is also given as a tel: address (E.164, Hong Kong +852) so a phone dials it with one tap.
+PUBLISHED_CHANNELS = {
+    "hotline": "3861 5000",
+    "hotline_tel": "tel:+85238615000",
+    "fax": "2824 1166",
+    "email": "anti_crime@immd.gov.hk",
+}
+
+
+@require_GET
+def public_home(request: HttpRequest) -> HttpResponse:
+    """Where the public starts: the services open to anyone, and how else to reach the department."""
+    return render(request, "enforcement/public_home.html", {"channels": PUBLISHED_CHANNELS})
 
 
 # --- Public: report form and status ------------------------------------------------------------------
@@ -84,8 +96,11 @@ PUBLISHED_CHANNELS = {"hotline": "3861 5000", "fax": "2824 1166", "email": "anti
 def report_form(request: HttpRequest) -> HttpResponse:
     """Anyone may report, without an account; anonymous reports are welcome."""
     organisation = selectors.reporting_organisation()
+    posted = request.method == "POST"
     form = PublicReportForm(
-        request.POST or None, request.FILES or None, initial={"submission": submission_key_new()}
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial={"submission": submission_key_new()},
     )
     status = 200
     if request.method == "POST" and organisation is not None and form.is_valid():
@@ -403,7 +418,11 @@ def _offence_choices() -> list[tuple[str, str]]:
     """One choice per offence code; the row in force on the arrest date is chosen by the service."""
     seen: dict[str, str] = {}
     for offence in selectors.offences_catalogue():
-        seen[offence.code] = f"{offence.section}: {offence.title(get_language())}"
+        language = get_language()
+        seen[offence.code] = _("%(section)s: %(offence)s") % {
+            "section": offence.section_in(language),
+            "offence": offence.title(language),
+        }
     return list(seen.items())
 
 
@@ -421,6 +440,7 @@ def operation_page(
     matches: list[Person] | None = None,
     chosen_person: Person | None = None,
     existing_form: ExistingPersonForm | None = None,
+    status_form: OperationStatusForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     actor = actor_for_request(request)
@@ -454,7 +474,7 @@ def operation_page(
                 offences=_offence_choices(),
                 initial={"arrested_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
             ),
-            "status_form": OperationStatusForm(),
+            "status_form": status_form or OperationStatusForm(operation=operation),
         },
         status=status,
     )
@@ -472,15 +492,24 @@ def operation_detail(request: HttpRequest, operation_id: int) -> HttpResponse:
 def operation_status(request: HttpRequest, operation_id: int) -> HttpResponse:
     actor = actor_for_request(request)
     operation = selectors.operation_get(actor=actor, operation_id=operation_id)
-    form = OperationStatusForm(request.POST)
+    form = OperationStatusForm(request.POST, operation=operation)
+    if not form.is_valid():
+        return operation_page(request, operation, status_form=form, status=400)
+    if form.cleaned_data["status"] == operation.status:
+        messages.info(request, _("The status is unchanged."))
+        return redirect("enforcement:operation", operation_id=operation.pk)
     try:
-        if not form.is_valid():
-            raise ValidationFailed(_("Choose a status from the list."))
-        services.operation_status_set(actor=actor, operation=operation, status=form.cleaned_data["status"])
+        services.operation_status_set(
+            actor=actor,
+            operation=operation,
+            status=form.cleaned_data["status"],
+            before_planned_start_confirmed=bool(form.cleaned_data.get("started_early")),
+        )
     except ValidationFailed as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Saved."))
+        operation.refresh_from_db()
+        form.add_error(None, str(exc))
+        return operation_page(request, operation, status_form=form, status=400)
+    messages.success(request, _("Saved."))
     return redirect("enforcement:operation", operation_id=operation.pk)
 
 
@@ -737,7 +766,7 @@ def employer_check(request: HttpRequest) -> HttpResponse:
 
     POST, so that numbers never appear in addresses or server logs.
     """
-    form = EmployerCheckForm(request.POST or None)
+    form = EmployerCheckForm(request.POST if request.method == "POST" else None)
     results: list[DocumentCheck] = []
     if request.method == "POST" and form.is_valid():
         results = _employer_checks(form.cleaned_data)
@@ -762,7 +791,7 @@ def _employer_check_page(
     record_form: EmployerRecordForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    recordable = bool(results) and all(result.well_formed for result in results)
+    recordable = bool(results) and all(result.usable for result in results)
     if recordable and record_form is None:
         record_form = EmployerRecordForm(
             initial={"hkid": form.data.get("hkid"), "zone": form.data.get("zone")}
@@ -774,6 +803,7 @@ def _employer_check_page(
             "form": form,
             "results": results,
             "duties": EMPLOYER_DUTIES,
+            "penalties": selectors.offences_for_employers(on=timezone.localdate()),
             "checked_at": timezone.localtime(),
             "record_form": record_form if recordable else None,
         },
@@ -819,6 +849,15 @@ def employer_check_record(request: HttpRequest) -> HttpResponse:
             _(
                 "No inspection record was made: a number or zone did not pass the format checks. "
                 "Correct it first."
+            ),
+        )
+        return _employer_check_page(request, form, results, status=400)
+    if not all(result.usable for result in results):
+        messages.error(
+            request,
+            _(
+                "No inspection record was made: the travel document has expired. Inspect a valid "
+                "travel document."
             ),
         )
         return _employer_check_page(request, form, results, status=400)
@@ -906,11 +945,11 @@ def statistics(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="enforcement-{since}-{until}.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(["table", "label", "count"])
         for series in stats.series:
             for label, count in series.rows:
-                writer.writerow([series.key, _csv_safe(label), count])
+                writer.writerow([series.key, label, count])
         return response
     return render(
         request,
@@ -921,8 +960,3 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "csv_query": urlencode({"since": since.isoformat(), "until": until.isoformat(), "format": "csv"}),
         },
     )
-
-
-def _csv_safe(value: str) -> str:
-    """A cell that a spreadsheet would run as a formula is written as text."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 
@@ -19,6 +18,7 @@ from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role
 from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.csvsafe import csv_writer
 from lionrock.immigration.screening import checklists, four_eyes, selectors, services
 from lionrock.immigration.screening.explanation import explanation_sentences
 from lionrock.immigration.screening.forms import (
@@ -814,14 +814,13 @@ def htcds_export(request: HttpRequest) -> HttpResponse:
         "methods_of_control",
         "referred_services",
     ]
-    writer = csv.DictWriter(response, fieldnames=fields)
-    writer.writeheader()
+    writer = csv_writer(response)
+    writer.writerow(fields)
     for row in rows:
-        writer.writerow(
-            {
-                **row,
-                "methods_of_control": "|".join(row["methods_of_control"]),
-                "referred_services": "|".join(row["referred_services"]),
-            }
-        )
+        joined = {
+            **row,
+            "methods_of_control": "|".join(row["methods_of_control"]),
+            "referred_services": "|".join(row["referred_services"]),
+        }
+        writer.writerow([joined[name] for name in fields])
     return response

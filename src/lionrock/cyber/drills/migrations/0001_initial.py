@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0001_initial"),
-        ("intel", "0006_collection_is_exercise"),
+        ("intel", "0007_collection_is_exercise"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -209,6 +209,14 @@ def screening_reasons(*, role: str, status_category: str, work_type: str) -> lis
     return [str(reason) for reason in reasons]
 
 
+def _offence_label(code: str) -> str:
+    """The section as the catalogue names it, in the reader's language (e.g. "s.17I (officers)")."""
+    from lionrock.immigration.enforcement.selectors import offences_catalogue
+
+    offence = offences_catalogue().filter(code=code).first()
+    return offence.section_display() if offence else code
+
+
 def screening_due_hours() -> int:
     return int(getattr(settings, "LIONROCK_SCREENING_DUE_HOURS", 24))
 
@@ -246,6 +254,15 @@ def arrest_record(
     codes = sorted(set(offence_codes))
     if not codes:
         raise ValidationFailed(_("Choose at least one offence."))
+    for code in codes:
+        if code in Arrest.OFFENCE_ROLES and role != Arrest.OFFENCE_ROLES[code]:
+            raise ValidationFailed(
+                _(
+                    "%(offence)s applies only to a director, manager, secretary or partner of the employing "
+                    "company: record the person in that role, or choose another offence."
+                )
+                % {"offence": _offence_label(code)}
+            )
     on = timezone.localtime(arrested_at).date()
     offences = {offence.code: offence for offence in offences_in_force(on=on).filter(code__in=codes)}
     missing = [code for code in codes if code not in offences]
@@ -263,16 +280,19 @@ def arrest_record(
         recorded_by=actor.user,
     )
     arrest.offences.set(offences.values())
+    changes: dict[str, object] = {
+        "person": person.pk,
+        "role": role,
+        "offences": [o.pk for o in offences.values()],
+    }
     if operation.status == Operation.Status.PLANNED:
+        # The arrest is the fact: the operation was executed, even before its plan said; the trail keeps it.
         operation.status = Operation.Status.EXECUTED
         operation.actual_start = operation.actual_start or arrested_at
         operation.save(update_fields=["status", "actual_start"])
-    audit.record(
-        actor=actor,
-        action="enforcement.arrest.record",
-        target=arrest,
-        changes={"person": person.pk, "role": role, "offences": [o.pk for o in offences.values()]},
-    )
+        if operation.actual_start < operation.planned_start:
+            changes["before_planned_start"] = True
+    audit.record(actor=actor, action="enforcement.arrest.record", target=arrest, changes=changes)
     reasons = screening_reasons(role=role, status_category=person.status_category, work_type=work_type)
     if reasons:
         owed = ScreeningOwed.objects.create(

@@ -323,6 +323,12 @@ OPERATION_FLOW = Workflow(
 )
 
 
+def operation_statuses_next(operation: Operation) -> list[str]:
+    """The statuses an operation may move to from the one it has, in the order of its life."""
+    allowed = OPERATION_FLOW.allowed(operation.status)
+    return [status.value for status in Operation.Status if status in allowed]
+
+
 @transaction.atomic
 def operation_status_set(
     *,
@@ -331,11 +337,14 @@ def operation_status_set(
     status: str,
     actual_start: datetime | None = None,
     actual_end: datetime | None = None,
+    before_planned_start_confirmed: bool = False,
     reason: str = "",
 ) -> Operation:
     """Planned -> executed (with the actual times) -> closed; a planned operation may also be called off.
 
-    Each step is audited and kept in the operation's history with ``reason``.
+    Each step is audited and kept in the operation's history with ``reason``. Executing before the
+    planned start is usually a slip (the wrong operation, or the plan's date is wrong), so it needs the
+    officer's confirmation, and the step's reason then says that it was early.
     """
     _require_operation_officer(actor, operation)
     OPERATION_FLOW.check(operation, status)
@@ -344,6 +353,20 @@ def operation_status_set(
         operation.actual_end = actual_end
         if operation.actual_end and operation.actual_end < operation.actual_start:
             raise ValidationFailed(_("The actual end cannot be before the actual start."))
+        if operation.actual_start < operation.planned_start:
+            if not before_planned_start_confirmed:
+                raise ValidationFailed(
+                    _(
+                        "Operation %(codename)s is planned to start at %(time)s. To record it as executed "
+                        "before then, confirm that it started early."
+                    )
+                    % {
+                        "codename": operation.codename,
+                        "time": timezone.localtime(operation.planned_start).strftime("%Y-%m-%d %H:%M"),
+                    }
+                )
+            early = _("Executed before its planned start")
+            reason = f"{early}: {reason}" if reason.strip() else early
     OPERATION_FLOW.move(
         actor=actor, record=operation, to=status, reason=reason, update_fields=["actual_start", "actual_end"]
     )

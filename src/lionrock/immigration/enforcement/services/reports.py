@@ -147,8 +147,19 @@ def reference_normalise(text: str) -> str:
     return f"IR-{compact[:5]}-{compact[5:]}"
 
 
-def _event(report: Report, kind: str, *, actor: Actor | None = None, detail: str = "") -> None:
-    ReportEvent.objects.create(report=report, kind=kind, actor=actor.user if actor else None, detail=detail)
+def _event(
+    report: Report,
+    kind: str,
+    *,
+    actor: Actor | None = None,
+    detail: str = "",
+    data: dict[str, object] | None = None,
+) -> None:
+    """A step in the report's history: the facts in `data` (rendered in each reader's language), and in
+    `detail` only what an officer typed."""
+    ReportEvent.objects.create(
+        report=report, kind=kind, actor=actor.user if actor else None, detail=detail, data=data or {}
+    )
 
 
 def _uploads_check(files: list[Upload]) -> list[uploads.CheckedFile]:
@@ -192,7 +203,7 @@ def _report_create(
             continue  # a reference collision; draw another
     if report is None:
         raise ValidationFailed(_("The report could not be stored. Please try again."))
-    _event(report, ReportEvent.Kind.RECEIVED, actor=logged_by, detail=str(Report.Channel(channel).label))
+    _event(report, ReportEvent.Kind.RECEIVED, actor=logged_by, data={"channel": channel})
     return report
 
 
@@ -331,8 +342,12 @@ def report_assign(*, actor: Actor, report: Report, assignee: User | None) -> Rep
     report.assignee = assignee
     _triaged(report)
     report.save(update_fields=["assignee", "status"])
-    label = assignee.full_name if assignee else str(_("nobody"))
-    _event(report, ReportEvent.Kind.ASSIGNED, actor=actor, detail=label)
+    _event(
+        report,
+        ReportEvent.Kind.ASSIGNED,
+        actor=actor,
+        data={"assignee": assignee.pk if assignee else None, "name": assignee.full_name if assignee else ""},
+    )
     audit.record(
         actor=actor,
         action="enforcement.report.assign",
@@ -358,7 +373,7 @@ def report_prioritise(*, actor: Actor, report: Report, priority: int) -> Report:
         report,
         ReportEvent.Kind.PRIORITISED,
         actor=actor,
-        detail=f"{Report.Priority(before).label} → {Report.Priority(priority).label}",
+        data={"before": before, "after": priority},
     )
     audit.record(
         actor=actor, action="enforcement.report.prioritise", target=report, changes={"priority": priority}
@@ -397,12 +412,12 @@ def report_mark_duplicate(*, actor: Actor, report: Report, original: Report) -> 
     report.outcome = Report.Outcome.DUPLICATE
     report.closed_at = timezone.now()
     report.save(update_fields=["duplicate_of", "status", "outcome", "closed_at"])
-    _event(report, ReportEvent.Kind.DUPLICATE, actor=actor, detail=original.reference)
+    _event(report, ReportEvent.Kind.DUPLICATE, actor=actor, data={"original": original.reference})
     _event(
         original,
         ReportEvent.Kind.NOTE,
         actor=actor,
-        detail=_("%(ref)s merged into this report") % {"ref": report.reference},
+        data={"merged": report.reference},
     )
     audit.record(
         actor=actor, action="enforcement.report.duplicate", target=report, changes={"original": original.pk}
@@ -423,8 +438,7 @@ def report_close(*, actor: Actor, report: Report, outcome: str, note: str = "") 
     report.outcome = outcome
     report.closed_at = timezone.now()
     report.save(update_fields=["status", "outcome", "closed_at"])
-    detail = str(Report.Outcome(outcome).label) + (f": {note}" if note else "")
-    _event(report, ReportEvent.Kind.CLOSED, actor=actor, detail=detail)
+    _event(report, ReportEvent.Kind.CLOSED, actor=actor, detail=note, data={"outcome": outcome})
     audit.record(actor=actor, action="enforcement.report.close", target=report, changes={"outcome": outcome})
     return report
 
@@ -454,7 +468,7 @@ def report_link_operation(*, actor: Actor, report: Report, operation: Operation)
     report.operation = operation
     report.status = Report.Status.LINKED
     report.save(update_fields=["operation", "status"])
-    _event(report, ReportEvent.Kind.LINKED, actor=actor, detail=operation.codename)
+    _event(report, ReportEvent.Kind.LINKED, actor=actor, data={"operation": operation.codename})
     audit.record(
         actor=actor, action="enforcement.report.link", target=report, changes={"operation": operation.pk}
     )
@@ -479,7 +493,7 @@ def report_unlink_operation(*, actor: Actor, report: Report) -> Report:
         report,
         ReportEvent.Kind.NOTE,
         actor=actor,
-        detail=_("Unlinked from operation %(codename)s") % {"codename": operation.codename},
+        data={"unlinked": operation.codename},
     )
     audit.record(
         actor=actor, action="enforcement.report.unlink", target=report, changes={"operation": operation.pk}

@@ -20,6 +20,9 @@
       }
     });
   });
+  // A form sent back with errors: move to the summary of them, so a screen reader starts there.
+  var errorSummary = document.querySelector("[data-error-summary]");
+  if (errorSummary) { errorSummary.focus(); }
   // Confirmation for destructive buttons.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {

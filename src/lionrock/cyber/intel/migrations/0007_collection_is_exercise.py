@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intel", "0005_label_date_added"),
+        ("intel", "0006_unmarked_objects_marked"),
     ]
 
     operations = [

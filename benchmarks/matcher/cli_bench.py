@@ -1,0 +1,333 @@
+"""`lionrock match` measured as a user runs it: the shipped command, indicator load and warninglists included.
+
+The data is generated here, independently of the matcher's own assumptions and of generate.py: values are
+drawn the way real feeds and logs look, not from ranges chosen to keep them apart.
+
+* Indicators: a STIX 2.1 bundle (and the same values as a plain list) mixing public IPv4 addresses (40%),
+  domains (30%, a mix of TLDs as abuse feeds show them, some with a `www.`), URLs (15%, http and https,
+  paths such as `/wp-admin/x.php?id=`), and MD5/SHA-1/SHA-256 hashes (15%).
+* Logs: Zeek conn and dns. Clients are in 10.0.0.0/16; servers and names are drawn from a pool with
+  Zipf popularity (a few sites get most traffic, as in real DNS), with `www.`/`api.`/`cdn.` subdomains;
+  about 0.1% of the lines carry a value of an indicator (an address, a name or a subdomain of one).
+
+Every run is a fresh process, as a user starts it; the figures are wall seconds, CPU seconds (user +
+system of that process, which other load does not inflate), peak memory, and the machine's load average
+before and after. Scenarios, each run `--repeat` times (the fastest kept):
+
+* `cold`: `--no-cache`: indicators parsed and compiled, warninglists compiled from their JSON, every run;
+* `first`: an empty cache: as cold, plus storing the compiled index and lists;
+* `warm`: the cache filled by `first`: what every later run over the same feed costs;
+* `no-wl`: warm, with `--no-warninglists`;
+* `slow`: warm, with a dozen slow-path patterns (MATCHES, LIKE, AND) added to the feed;
+* `baseline` (with `--baseline-src DIR`, an older `src/` tree, e.g. from `git archive`): that version's
+  `python -m lionrock.matcher.command` on the same files;
+* `polars` (when Polars is installed): an exact semi-join of the same columns (conn: both addresses
+  against the IPv4 indicators; dns: query against the domains, exact names only, no subdomains).
+
+Usage: uv run python benchmarks/matcher/cli_bench.py [--indicators N] [--lines N] [--repeat N]
+       [--baseline-src DIR] [--data DIR] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+_TLDS = (
+    ["com"] * 40 + ["net"] * 8 + ["org"] * 6 + ["ru", "xyz", "top", "info", "cn", "io", "online", "site"] * 3
+)
+_WORDS = [
+    "secure", "login", "update", "account", "verify", "cloud", "mail", "pay", "bank", "shop", "service",
+    "portal", "app", "support", "online", "web", "data", "cdn", "static", "media", "news", "hk", "asia",
+]  # fmt: skip
+_PATHS = [
+    "/wp-admin/",
+    "/wp-content/plugins/",
+    "/login.php",
+    "/index.php",
+    "/admin/",
+    "/gate.php",
+    "/api/v1/",
+]
+_SLOW_PATTERNS = [
+    "[domain-name:value MATCHES '^[a-z0-9]{12,}\\\\.(top|xyz)$']",
+    "[domain-name:value LIKE '%.duckdns.org']",
+    "[domain-name:value LIKE 'login-%.com']",
+    "[url:value MATCHES '^http://[^/]+/wp-admin/.*\\\\.php']",
+    "[url:value LIKE '%/gate.php%']",
+    "[ipv4-addr:value = '198.51.100.7' AND network-traffic:dst_port = 4444]",
+    "[domain-name:value MATCHES 'paypal.*\\\\.(ru|cn)$']",
+    "[domain-name:value LIKE '%.onion.%']",
+    "[email-addr:value MATCHES '@evil-corp\\\\.example$']",
+    "[domain-name:value MATCHES '^xn--.*\\\\.top$']",
+    "[url:value MATCHES '\\\\.(exe|scr|ps1)$']",
+    "[domain-name:value LIKE 'update-%.net']",
+]
+
+
+def _name(rng: random.Random) -> str:
+    style = rng.random()
+    if style < 0.4:
+        label = rng.choice(_WORDS) + "-" + rng.choice(_WORDS) + str(rng.randint(1, 999))
+    elif style < 0.7:
+        label = "".join(rng.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=rng.randint(8, 16)))
+    else:
+        label = rng.choice(_WORDS) + "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 8)))
+    return f"{label}.{rng.choice(_TLDS)}"
+
+
+def _public_ip(rng: random.Random) -> str:
+    while True:
+        first = rng.randint(1, 223)
+        if first not in (10, 127) and not (first == 192 and rng.random() < 0.5):
+            return f"{first}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+
+
+@dataclass
+class Feed:
+    ips: list[str]
+    domains: list[str]
+    urls: list[str]
+    hashes: list[str]
+
+
+def make_feed(rng: random.Random, count: int) -> Feed:
+    feed = Feed([], [], [], [])
+    for _ in range(count):
+        draw = rng.random()
+        if draw < 0.40:
+            feed.ips.append(_public_ip(rng))
+        elif draw < 0.70:
+            name = _name(rng)
+            feed.domains.append(("www." if rng.random() < 0.1 else "") + name)
+        elif draw < 0.85:
+            scheme = "https" if rng.random() < 0.6 else "http"
+            query = f"?id={rng.randint(1, 99999)}" if rng.random() < 0.3 else ""
+            feed.urls.append(f"{scheme}://{_name(rng)}{rng.choice(_PATHS)}{rng.randint(1, 999)}{query}")
+        else:
+            feed.hashes.append("".join(rng.choices("0123456789abcdef", k=rng.choice((32, 40, 64)))))
+    return feed
+
+
+def write_feed(feed: Feed, folder: Path, extra_patterns: list[str] = ()) -> tuple[Path, Path]:  # type: ignore[assignment]
+    objects = []
+    stamp = "2024-01-01T00:00:00.000Z"
+
+    def indicator(pattern: str) -> dict[str, object]:
+        return {
+            "type": "indicator", "spec_version": "2.1", "id": f"indicator--{uuid.uuid4()}",
+            "created": stamp, "modified": stamp, "pattern": pattern, "pattern_type": "stix",
+            "valid_from": stamp,
+        }  # fmt: skip
+
+    objects += [indicator(f"[ipv4-addr:value = '{v}']") for v in feed.ips]
+    objects += [indicator(f"[domain-name:value = '{v}']") for v in feed.domains]
+    objects += [indicator(f"[url:value = '{v}']") for v in feed.urls]
+    names = {32: "MD5", 40: "SHA-1", 64: "SHA-256"}
+    objects += [indicator(f"[file:hashes.'{names[len(v)]}' = '{v}']") for v in feed.hashes]
+    objects += [indicator(p) for p in extra_patterns]
+    bundle = folder / ("feed-slow.json" if extra_patterns else "feed.json")
+    bundle.write_text(json.dumps({"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects}))
+    plain = folder / "feed.txt"
+    plain.write_text("\n".join(feed.ips + feed.domains + feed.urls + feed.hashes) + "\n")
+    return bundle, plain
+
+
+def _zipf_pool(rng: random.Random, size: int, make: object) -> tuple[list[str], list[float]]:
+    pool = [make(rng) for _ in range(size)]  # type: ignore[operator]
+    weights = [1.0 / (rank**1.1) for rank in range(1, size + 1)]
+    return pool, weights
+
+
+def _header(path: str, fields: list[str]) -> str:
+    return (
+        "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
+        f"#path\t{path}\n#open\t2024-01-01-00-00-00\n#fields\t" + "\t".join(fields) + "\n"
+        "#types\t" + "\t".join("string" for _ in fields) + "\n"
+    )
+
+
+def write_logs(rng: random.Random, feed: Feed, lines: int, folder: Path) -> tuple[Path, Path]:
+    servers, server_weights = _zipf_pool(rng, 20000, _public_ip)
+    names, name_weights = _zipf_pool(rng, 50000, _name)
+    conn_fields = ["ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto", "service",
+                   "duration", "orig_bytes", "resp_bytes", "conn_state"]  # fmt: skip
+    dns_fields = ["ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto", "trans_id",
+                  "query", "qtype_name", "rcode_name", "answers", "TTLs"]  # fmt: skip
+    conn, dns = folder / "conn.log", folder / "dns.log"
+    start = 1_704_067_200.0
+    with conn.open("w") as c, dns.open("w") as d:
+        c.write(_header("conn", conn_fields))
+        d.write(_header("dns", dns_fields))
+        batch = 10000
+        for first in range(0, lines, batch):
+            count = min(batch, lines - first)
+            resp = rng.choices(servers, server_weights, k=count)
+            queried = rng.choices(names, name_weights, k=count)
+            answers = rng.choices(servers, server_weights, k=count)
+            crows, drows = [], []
+            for i in range(count):
+                ts = f"{start + (first + i) * 0.01:.6f}"
+                client = f"10.0.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+                server = resp[i]
+                name = rng.choice(("", "", "www.", "api.", "cdn.")) + queried[i]
+                if rng.random() < 0.001 and feed.ips:
+                    server = rng.choice(feed.ips)
+                if rng.random() < 0.001 and feed.domains:
+                    name = rng.choice(("", "a.")) + rng.choice(feed.domains)
+                crows.append(
+                    f"{ts}\tC{first + i}\t{client}\t{rng.randint(1024, 65535)}\t{server}\t"
+                    f"{rng.choice((443, 443, 443, 80, 53, 8443))}\ttcp\t-\t{rng.random() * 10:.3f}\t"
+                    f"{rng.randint(0, 99999)}\t{rng.randint(0, 999999)}\tSF\n"
+                )
+                drows.append(
+                    f"{ts}\tD{first + i}\t{client}\t{rng.randint(1024, 65535)}\t10.0.0.53\t53\tudp\t"
+                    f"{rng.randint(0, 65535)}\t{name}\tA\tNOERROR\t{answers[i]}\t300.0\n"
+                )
+            c.write("".join(crows))
+            d.write("".join(drows))
+    return conn, dns
+
+
+# -- running ---------------------------------------------------------------------------------------------
+
+
+def load() -> str:
+    return " ".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+def run_process(command: list[str], env: dict[str, str]) -> dict[str, object]:
+    """Wall, CPU and peak memory of one child process, measured with wait4 (exact per process)."""
+    before = load()
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    out = process.stdout.read()
+    err = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "status": os.waitstatus_to_exitcode(status),
+        "hits": out.count(b"\n"),
+        "load": f"{before} -> {load()}",
+        "stderr": err.decode("utf-8", "replace"),
+    }
+
+
+def best(runs: list[dict[str, object]]) -> dict[str, object]:
+    return min(runs, key=lambda r: float(r["cpu"]))  # type: ignore[arg-type]
+
+
+def polars_semi_join(conn: Path, dns: Path, feed: Feed) -> dict[str, dict[str, float]] | None:
+    try:
+        import polars as pl  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    results: dict[str, dict[str, float]] = {}
+    for name, path, columns, values in (
+        ("conn", conn, ["id.orig_h", "id.resp_h"], feed.ips),
+        ("dns", dns, ["query"], feed.domains),
+    ):
+        cpu, wall = time.process_time(), time.perf_counter()
+        header = next(line for line in path.open() if line.startswith("#fields"))
+        fields = header.rstrip("\n").split("\t")[1:]
+        frame = pl.read_csv(path, separator="\t", comment_prefix="#", has_header=False, new_columns=fields,
+                            columns=[fields.index(c) for c in columns], quote_char=None)  # fmt: skip
+        wanted = pl.DataFrame({"value": values})
+        found = sum(frame.join(wanted, left_on=c, right_on="value", how="semi").height for c in columns)
+        results[name] = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu, "hits": found}
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--indicators", type=int, default=100_000)
+    parser.add_argument("--lines", type=int, default=200_000, help="lines per log (conn and dns)")
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--baseline-src", type=Path, help="an older src/ tree to run side by side")
+    parser.add_argument("--data", type=Path, help="keep the generated data here (default: a temp folder)")
+    parser.add_argument("--keep", action="store_true", help="do not delete the temp folder")
+    args = parser.parse_args()
+
+    folder = args.data or Path(tempfile.mkdtemp(prefix="lionrock-cli-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(args.seed)
+    generated = time.perf_counter()
+    feed = make_feed(rng, args.indicators)
+    bundle, plain = write_feed(feed, folder)
+    slow_bundle, _ = write_feed(feed, folder, _SLOW_PATTERNS)
+    conn, dns = write_logs(rng, feed, args.lines, folder)
+    print(f"data: {args.indicators:,} indicators, {args.lines:,} lines each of conn and dns, "
+          f"in {folder} ({time.perf_counter() - generated:.0f} s to generate)")  # fmt: skip
+    print(f"machine: {os.cpu_count()} CPUs, load average {load()}")
+
+    cache = folder / "cache"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    match = [sys.executable, "-m", "lionrock.matcher.command"]
+    rows: list[tuple[str, str, str, dict[str, object]]] = []
+
+    def scenario(label: str, source: Path, log: Path, *extra: str, environment: dict[str, str] = env) -> None:
+        runs = []
+        for attempt in range(args.repeat):
+            if label == "first":
+                for stored in cache.glob("index-*"):
+                    stored.unlink()
+            command = [*match, "--indicators", str(source), str(log), "--jsonl", "-", *extra]
+            if label not in ("cold", "baseline"):
+                command += ["--cache-dir", str(cache)]
+            runs.append(run_process(command, environment))
+            del attempt
+        chosen = best(runs)
+        rows.append((label, source.name, log.name, chosen))
+        print(f"  {label:9} {source.name:14} {log.name:9} wall {chosen['wall']:7.2f} s  "
+              f"cpu {chosen['cpu']:7.2f} s  "
+              f"rss {chosen['rss_mb']:6.0f} MB  hits {chosen['hits']:6}  exit {chosen['status']}  "
+              f"load {chosen['load']}", flush=True)  # fmt: skip
+
+    for log in (conn, dns):
+        scenario("cold", bundle, log, "--no-cache")
+        scenario("first", bundle, log)
+        scenario("warm", bundle, log)
+        scenario("no-wl", bundle, log, "--no-warninglists")
+        scenario("first", plain, log)
+        scenario("warm", plain, log)
+        scenario("first", slow_bundle, log)
+        scenario("slow", slow_bundle, log)
+        if args.baseline_src:
+            scenario(
+                "baseline", bundle, log, environment={**os.environ, "PYTHONPATH": str(args.baseline_src)}
+            )
+    joined = polars_semi_join(conn, dns, feed)
+    if joined is None:
+        print("polars: not installed here, no semi-join side by side (uv run --with polars ... to add it)")
+    else:
+        for name, figures in joined.items():
+            print(f"  polars semi-join {name}: wall {figures['wall']:.2f} s  cpu {figures['cpu']:.2f} s  "
+                  f"rows {figures['hits']}")  # fmt: skip
+    summary = folder / "cli_bench.json"
+    summary.write_text(json.dumps([{"scenario": a, "indicators": b, "log": c, **{k: v for k, v in r.items()
+                                    if k != "stderr"}} for a, b, c, r in rows], indent=2))  # fmt: skip
+    print(f"figures: {summary}")
+    last = rows[-1][3]["stderr"]
+    print("last run's summary:\n" + str(last)[-1500:])
+    if not args.data and not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""The compiled-index cache: indicators parsed and compiled once, reused while they have not changed.
+
+Loading a million indicators means parsing hundreds of megabytes of JSON and a million patterns; the
+compiled index they become is a few flat arrays. So the index is stored in the cache directory under a
+key made of the content of every indicator file (and their names, and the matcher's own code), and a
+later run over the same files reads the arrays back instead. Any change to a file, or to the matcher,
+gives another key; a damaged or unreadable cache file is ignored and rebuilt, never trusted. The
+warninglist flags of an index are kept beside it, keyed by the installed lists as well.
+
+The directory is `--cache-dir`, else `$LIONROCK_MATCH_CACHE`, else `$XDG_CACHE_HOME/lionrock/match`
+(`~/.cache/lionrock/match`). The newest few indexes are kept, older ones removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lionrock.matcher.index import CompiledIndex
+
+FORMAT = "1"
+KEEP = 3
+_ENVIRONMENT = "LIONROCK_MATCH_CACHE"
+_READ_BYTES = 8 << 20
+
+
+def default_directory() -> Path:
+    """`$LIONROCK_MATCH_CACHE`, else the user's cache directory (`$XDG_CACHE_HOME` or ~/.cache)."""
+    explicit = os.environ.get(_ENVIRONMENT)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "lionrock" / "match"
+
+
+def _code_digest() -> bytes:
+    """The matcher's own source: a new version may read indicators differently, so it gets new keys."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def sources_key(files: list[Path]) -> str:
+    """The cache key of an index compiled from these files, in this order (raises `OSError` if one
+    cannot be read)."""
+    digest = hashlib.blake2b(FORMAT.encode() + _code_digest(), digest_size=20)
+    for path in files:
+        digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
+        with path.open("rb") as stream:
+            while block := stream.read(_READ_BYTES):
+                digest.update(block)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """An index read from the cache, with what the loading of its sources reported."""
+
+    index: CompiledIndex
+    extra: dict[str, Any]
+
+
+def load(directory: Path, key: str) -> Cached | None:
+    """The index stored under `key`, or `None` when there is none or it cannot be trusted."""
+    path = directory / f"index-{key}.npz"
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            arrays = {name: stored[name] for name in stored.files}
+        facts = json.loads(arrays.pop("facts").tobytes().decode("utf-8"))
+        if facts.get("key") != key:
+            raise ValueError("stored under another key")
+        index = CompiledIndex.restore(arrays, facts["index"])
+        extra = facts.get("extra", {})
+        os.utime(path)  # most recently used, for eviction
+    except Exception:  # noqa: BLE001 - a damaged cache file is dropped and rebuilt, never trusted
+        path.unlink(missing_ok=True)
+        return None
+    return Cached(index, extra if isinstance(extra, dict) else {})
+
+
+def store(directory: Path, key: str, index: CompiledIndex, extra: dict[str, Any]) -> None:
+    """Stores an index under `key` (written aside, then moved into place); the oldest beyond `KEEP` go.
+
+    A cache that cannot be written is not an error: the next run compiles again.
+    """
+    arrays, facts = index.snapshot()
+    document = json.dumps({"key": key, "index": facts, "extra": extra}).encode("utf-8")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        descriptor, scratch = tempfile.mkstemp(prefix=".index-", suffix=".npz", dir=directory)
+        try:
+            with os.fdopen(descriptor, "wb") as stream:
+                arrays["facts"] = np.frombuffer(document, dtype=np.uint8)
+                np.savez(stream, **arrays)  # type: ignore[arg-type]
+            Path(scratch).replace(directory / f"index-{key}.npz")
+        finally:
+            Path(scratch).unlink(missing_ok=True)
+        _evict(directory)
+    except OSError:
+        return
+
+
+def _evict(directory: Path) -> None:
+    stored = sorted(directory.glob("index-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in stored[KEEP:]:
+        stale.unlink(missing_ok=True)
+        for flags in directory.glob(f"{stale.stem}.flags-*.json"):
+            flags.unlink(missing_ok=True)
+
+
+def load_flags(directory: Path, key: str, lists_key: str) -> dict[int, tuple[str, str]] | None:
+    """The warninglist flags stored for an index under these lists, or `None`."""
+    path = directory / f"index-{key}.flags-{lists_key}.json"
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        return {int(number): (str(name), str(value)) for number, (name, value) in document.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def store_flags(directory: Path, key: str, lists_key: str, flags: dict[int, tuple[str, str]]) -> None:
+    """Keeps the warninglist flags of an index beside it (written aside, then moved into place)."""
+    path = directory / f"index-{key}.flags-{lists_key}.json"
+    try:
+        for stale in directory.glob(f"index-{key}.flags-*.json"):
+            stale.unlink(missing_ok=True)
+        descriptor, scratch = tempfile.mkstemp(prefix=".flags-", suffix=".json", dir=directory)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            json.dump({str(number): list(flag) for number, flag in flags.items()}, stream)
+        Path(scratch).replace(path)
+    except OSError:
+        return

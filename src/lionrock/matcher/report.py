@@ -1,0 +1,111 @@
+"""The run report: what a run read, found and left out, for the summary and for `--report FILE` (JSON).
+
+Warninglisted indicators are listed by list, each with its value and the hits it would have had, so a
+stakeholder can see exactly which indicators were kept quiet and why, not only how many hits were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lionrock.matcher.index import CompiledIndex
+from lionrock.matcher.matching import MatchReport
+from lionrock.matcher.source import Problem, ReadReport
+
+
+@dataclass(frozen=True, slots=True)
+class Suppressed:
+    """One warninglisted indicator: its id, the value the list names, and the hits it had in this run."""
+
+    indicator: str
+    value: str
+    hits: int
+
+
+@dataclass(slots=True)
+class Suppression:
+    """The indicators one warninglist kept quiet, in indicator order."""
+
+    name: str
+    indicators: list[Suppressed] = field(default_factory=list)
+
+    @property
+    def hits(self) -> int:
+        """Hits not reported because of this list."""
+        return sum(item.hits for item in self.indicators)
+
+
+def suppressions(index: CompiledIndex, matches: MatchReport) -> list[Suppression]:
+    """Every warninglisted indicator of the run, grouped by list; lists with the most hits first."""
+    by_list: dict[str, Suppression] = {}
+    for number in sorted(index.warninglist_names):
+        name = index.warninglist_names[number]
+        entry = by_list.setdefault(name, Suppression(name))
+        entry.indicators.append(
+            Suppressed(
+                index.stix_id(number),
+                index.warninglist_values.get(number, ""),
+                matches.suppressed_indicators.get(number, 0),
+            )
+        )
+    return sorted(by_list.values(), key=lambda s: (-s.hits, s.name))
+
+
+def _problem(problem: Problem) -> dict[str, Any]:
+    return {"source": problem.source, "line": problem.line or None, "reason": problem.reason}
+
+
+def run_report(
+    *,
+    index: CompiledIndex,
+    skipped: list[Problem],
+    other_objects: dict[str, int],
+    reads: ReadReport,
+    matches: MatchReport,
+    seconds: float,
+    exit_status: int,
+) -> dict[str, Any]:
+    """The whole run as one JSON-ready dict (`--report FILE`)."""
+    return {
+        "exit_status": exit_status,
+        "seconds": round(seconds, 3),
+        "indicators": {
+            "loaded": len(index),
+            "indexed": index.indexed,
+            "per_kind": dict(sorted(index.kinds.items())),
+            "slow_path": len(index.slow),
+            "revoked": index.revoked,
+            "refused": [
+                {"source": r.source, "reference": r.reference, "reason": r.reason} for r in index.refused
+            ],
+            "skipped_sources": [{"source": p.source, "reason": p.reason} for p in skipped],
+            "other_objects": dict(sorted(other_objects.items())),
+        },
+        "logs": {
+            "files": reads.files,
+            "events": matches.events,
+            "events_per_format": dict(sorted(reads.events.items())),
+            "bad_lines": reads.bad_lines,
+            "bad_line_examples": [_problem(p) for p in reads.problems],
+            "notices": [_problem(p) for p in reads.notices],
+            "errors": [_problem(p) for p in reads.errors],
+        },
+        "hits": {"total": sum(matches.hits.values()), "per_kind": dict(sorted(matches.hits.items()))},
+        "outside_validity": matches.outside_validity,
+        "slow_path": {"candidates": matches.slow_candidates, "hits": matches.slow_hits},
+        "suppressed": {
+            "hits": sum(matches.suppressed.values()),
+            "warninglists": [
+                {
+                    "name": entry.name,
+                    "hits": entry.hits,
+                    "indicators": [
+                        {"indicator": item.indicator, "value": item.value, "hits": item.hits}
+                        for item in entry.indicators
+                    ],
+                }
+                for entry in suppressions(index, matches)
+            ],
+        },
+    }

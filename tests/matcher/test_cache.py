@@ -1,0 +1,115 @@
+"""The compiled-index and warninglist cache: reused while nothing changed, never trusted when damaged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from lionrock.matcher import warninglists
+from lionrock.matcher.command import main
+
+from .factories import bundle, index_of, stix_indicator, zeek_log
+
+CONN = ["ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto"]
+
+
+def conn(tmp_path: Path, *responders: str) -> Path:
+    rows = [["1704067200.25", f"C{i}", "10.0.0.1", "5000", r, "443", "tcp"] for i, r in enumerate(responders)]
+    return zeek_log(tmp_path / "conn.log", "conn", CONN, rows)
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], cache: Path, *args: str
+) -> tuple[int, list[dict[str, object]], str]:
+    status = main(["--cache-dir", str(cache), "--no-warninglists", *args])
+    captured = capsys.readouterr()
+    return status, [json.loads(line) for line in captured.out.splitlines()], captured.err
+
+
+def test_a_second_run_reads_the_compiled_index_from_the_cache_and_reports_the_same(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "feed.json"
+    feed.write_text(
+        bundle(
+            stix_indicator("[ipv4-addr:value = '203.0.113.66']"),
+            stix_indicator("[ipv4-addr:value = '198.51.100.0/24']"),
+            stix_indicator("[domain-name:value LIKE '%.evil.example']"),
+            {"type": "identity", "id": "identity--1", "name": "ISP"},
+        )
+    )
+    log = conn(tmp_path, "203.0.113.66", "198.51.100.9", "192.0.2.1")
+    cache = tmp_path / "cache"
+    first = run(capsys, cache, "--indicators", str(feed), str(log))
+    second = run(capsys, cache, "--indicators", str(feed), str(log))
+    assert "read from the cache" not in first[2] and "read from the cache" in second[2]
+    assert first[0] == second[0] == 0
+    assert first[1] == second[1] and len(first[1]) == 2
+    assert "1 on the slow path" in second[2] and "identity 1" in second[2]
+
+
+def test_changed_indicators_are_compiled_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    feed = tmp_path / "feed.txt"
+    feed.write_text("203.0.113.66\n")
+    log = conn(tmp_path, "203.0.113.66", "192.0.2.1")
+    cache = tmp_path / "cache"
+    assert [h["observed"] for h in run(capsys, cache, "--indicators", str(feed), str(log))[1]] == [
+        "203.0.113.66"
+    ]
+    feed.write_text("192.0.2.1\n")
+    _, hits, err = run(capsys, cache, "--indicators", str(feed), str(log))
+    assert "read from the cache" not in err
+    assert [h["observed"] for h in hits] == ["192.0.2.1"]
+
+
+def test_a_damaged_index_in_the_cache_is_ignored_and_rebuilt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "feed.txt"
+    feed.write_text("203.0.113.66\n")
+    log = conn(tmp_path, "203.0.113.66")
+    cache = tmp_path / "cache"
+    expected = run(capsys, cache, "--indicators", str(feed), str(log))[1]
+    (stored,) = cache.glob("index-*.npz")
+    stored.write_bytes(stored.read_bytes()[:300])
+    status, hits, err = run(capsys, cache, "--indicators", str(feed), str(log))
+    assert (status, hits) == (0, expected)
+    assert "read from the cache" not in err
+    assert "read from the cache" in run(capsys, cache, "--indicators", str(feed), str(log))[2]
+
+
+def test_damaged_warninglists_in_the_cache_are_ignored_and_rebuilt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "feed.txt"
+    feed.write_text("8.8.8.8\n")
+    log = conn(tmp_path, "8.8.8.8")
+    cache = tmp_path / "cache"
+    assert main(["--cache-dir", str(cache), "--no-cache", "--indicators", str(feed), str(log)]) == 1
+    assert not cache.exists()  # --no-cache stores nothing
+    warninglists.compiled(cache)
+    (entries,) = cache.glob("warninglists-*/entries.arrow")
+    entries.write_bytes(b"not arrow at all")
+    capsys.readouterr()
+    status = main(["--cache-dir", str(cache), "--indicators", str(feed), str(log)])
+    captured = capsys.readouterr()
+    assert (status, captured.out) == (1, "")
+    assert "suppressed by warninglists: 1 hits, 1 indicators" in captured.err
+    warninglists.compiled(cache)  # stored again, readable
+
+
+def test_the_compact_warninglists_flag_exact_names_and_contained_blocks_only(match_cache: Path) -> None:
+    index = index_of("8.8.8.8", "8.8.8.0/24", "google.com", "evil.google.com", "203.0.113.9", "10.0.0.0/8")
+    flags = warninglists.screen(index, match_cache)
+    flagged = {value for _, value in flags.values()}
+    assert {"8.8.8.8", "google.com", "10.0.0.0/8"} <= flagged
+    assert "evil.google.com" not in flagged
+
+
+def test_the_string_hash_is_the_same_in_every_process() -> None:
+    # Stored in the cache and compared across runs: a change here must come with a new cache format.
+    hashes = warninglists.hash_strings(pa.array(["", "a", "google.com"])).tolist()
+    assert hashes == [0, 17511437127852498111, 7671431332530683409]
