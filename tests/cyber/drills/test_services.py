@@ -236,3 +236,41 @@ def test_the_api_needs_the_drills_scopes_and_lists_the_three_templates() -> None
     )
     assert created.status_code == 403
     assert not Exercise.objects.exists()
+
+
+def test_approving_the_report_purges_the_exercise_objects_and_keeps_the_scores() -> None:
+    world = world_make()
+    exercise = exercise_make(world)
+    services.exercise_start(actor=world.planner, exercise=exercise)
+    services.exercise_shift(actor=world.planner, exercise=exercise, minutes=30)
+    canary = Canary.objects.filter(team__organisation=world.team_a, is_decoy=False).first()
+    assert canary is not None
+    from lionrock.cyber.intel import services as intel_services
+
+    intel_services.objects_add(
+        actor=world.player_a, collection=exercise.collection, objects=[_sighting(canary.indicator_id)]
+    )
+    with pytest.raises(ValidationFailed):
+        services.report_approve(actor=world.planner, exercise=exercise)  # still running
+    services.exercise_end(actor=world.planner, exercise=exercise)
+    services.report_approve(actor=world.planner, exercise=exercise)
+    assert not StixObject.objects.filter(collection=exercise.collection).exists()
+    from lionrock.core.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="intel.collection.exercise_purge").exists()
+    board = selectors.scoreboard(actor=world.planner, exercise=exercise)
+    team_a = next(b for b in board.teams if b.team.organisation == world.team_a)
+    assert team_a.detected_canaries == 1
+
+
+def test_teams_are_compared_across_finished_drills_and_a_player_sees_only_its_own_team() -> None:
+    world = world_make()
+    for minutes in (30, 30):
+        exercise = exercise_make(world)
+        services.exercise_start(actor=world.planner, exercise=exercise)
+        services.exercise_shift(actor=world.planner, exercise=exercise, minutes=minutes)
+        services.exercise_end(actor=world.planner, exercise=exercise)
+    trends = selectors.team_trends(actor=world.planner)
+    assert [t.organisation for t in trends] == ["Alpha ISP", "Bravo Registry"]
+    assert all(len(t.results) == 2 for t in trends)
+    assert [t.organisation for t in selectors.team_trends(actor=world.player_a)] == ["Alpha ISP"]

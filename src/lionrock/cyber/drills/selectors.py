@@ -169,3 +169,29 @@ def players_of(team: Team) -> QuerySet[User]:
 def exercises_running() -> QuerySet[Exercise]:
     """For the clock's periodic job (the system, not a person)."""
     return Exercise.objects.filter(status=Exercise.Status.RUNNING)
+
+
+@dataclass(frozen=True)
+class TeamTrend:
+    """One organisation across the finished drills the actor may compare: is it getting faster?"""
+
+    organisation: str
+    results: list[tuple[Exercise, float | None, float | None, float]]  # detect, report (minutes), score %
+
+
+def team_trends(*, actor: Actor, limit: int = 10) -> list[TeamTrend]:
+    """Minutes to detect and to report and the share of the score, per team, over the latest finished
+    drills the actor runs (the white cell) or plays in (its own team only), oldest first."""
+    finished = list(
+        exercises_visible(actor=actor)
+        .filter(status__in=[Exercise.Status.ENDED, Exercise.Status.CLOSED])
+        .order_by("-starts_at")[:limit]
+    )
+    by_team: dict[str, list[tuple[Exercise, float | None, float | None, float]]] = {}
+    for exercise in reversed(finished):
+        for board in scoreboard(actor=actor, exercise=exercise).teams:
+            share = round(100 * board.total / board.possible, 1) if board.possible else 0.0
+            by_team.setdefault(str(board.team.organisation), []).append(
+                (exercise, board.minutes_to("detect"), board.minutes_to("report"), share)
+            )
+    return [TeamTrend(name, rows) for name, rows in sorted(by_team.items())]

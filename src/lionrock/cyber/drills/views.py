@@ -67,7 +67,8 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Exercise planned: canaries are planted for every team."))
                 return redirect("drills:detail", pk=exercise.pk)
     exercises = list(selectors.exercises_visible(actor=actor)[:200])
-    return render(request, "drills/list.html", {"exercises": exercises, "form": form})
+    trends = selectors.team_trends(actor=actor)
+    return render(request, "drills/list.html", {"exercises": exercises, "form": form, "trends": trends})
 
 
 def _board_context(request: HttpRequest, exercise: Exercise) -> dict[str, object]:
