@@ -274,3 +274,33 @@ def test_teams_are_compared_across_finished_drills_and_a_player_sees_only_its_ow
     assert [t.organisation for t in trends] == ["Alpha ISP", "Bravo Registry"]
     assert all(len(t.results) == 2 for t in trends)
     assert [t.organisation for t in selectors.team_trends(actor=world.player_a)] == ["Alpha ISP"]
+
+
+def test_an_incident_naming_a_canary_validates_reporting_and_one_naming_a_decoy_is_a_false_positive() -> None:
+    world = world_make()
+    exercise = exercise_make(world)
+    services.exercise_start(actor=world.planner, exercise=exercise)
+    services.exercise_shift(actor=world.planner, exercise=exercise, minutes=30)
+    canary = Canary.objects.filter(team__organisation=world.team_a, is_decoy=False).first()
+    decoy = Canary.objects.filter(team__organisation=world.team_b, is_decoy=True).first()
+    other_team_canary = Canary.objects.filter(team__organisation=world.team_b, is_decoy=False).first()
+    assert canary is not None and decoy is not None and other_team_canary is not None
+    now = timezone.now()
+    assert (
+        services.report_evidence_record(
+            organisation_id=world.team_a.pk,
+            keys=[canary.key, other_team_canary.key],
+            received_at=now,
+            source="IR-1",
+        )
+        == 1
+    )  # only the team's own canary counts
+    services.report_evidence_record(
+        organisation_id=world.team_b.pk, keys=[decoy.key], received_at=now, source="IR-2"
+    )
+    board = {
+        b.team.organisation: b for b in selectors.scoreboard(actor=world.planner, exercise=exercise).teams
+    }
+    report_a = next(r for r in board[world.team_a].rows if r.expectation.capability == "report")
+    assert (report_a.status, report_a.validated_at, report_a.evidence) == ("validated", now, "IR-1")
+    assert board[world.team_b].false_positives == [decoy]

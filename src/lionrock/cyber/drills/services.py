@@ -562,6 +562,35 @@ def evidence_record(
     return len(rows)
 
 
+def report_evidence_record(
+    *, organisation_id: int, keys: Iterable[str], received_at: datetime, source: str
+) -> int:
+    """The hook for the incident desk: an incident reported by a team naming its canaries (by correlation
+    key, `intel.correlation.value_key`) validates the reporting expectation of every running drill the
+    organisation plays in; a decoy named counts as a false positive. Returns the canaries matched.
+
+    An incident is a real report, never refused here: one naming a canary of a drill that has ended is
+    simply not scored.
+    """
+    wanted = [key for key in keys if key]
+    if not wanted:
+        return 0
+    matched = 0
+    exercises = Exercise.objects.filter(
+        status__in=[Exercise.Status.RUNNING, Exercise.Status.PAUSED],
+        teams__organisation_id=organisation_id,
+        canaries__key__in=wanted,
+    ).distinct()
+    for exercise in exercises:
+        matched += evidence_record(
+            exercise=exercise,
+            organisation_id=organisation_id,
+            capability=Capability.REPORT,
+            found=[(key, received_at, source) for key in wanted],
+        )
+    return matched
+
+
 @transaction.atomic
 def manual_score_set(
     *, actor: Actor, exercise: Exercise, expectation: Expectation, team: Team, score: int, comment: str
