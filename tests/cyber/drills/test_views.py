@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from lionrock.cyber.drills import services
 from lionrock.cyber.drills.models import Exercise
@@ -67,3 +68,26 @@ def test_a_planner_plans_a_drill_from_the_page_and_runs_its_clock() -> None:
     assert exercise.status == Exercise.Status.RUNNING
     board = planner.get(reverse("drills:detail", args=[exercise.pk])).content.decode()
     assert "Alpha ISP" in board and "Bravo Registry" in board
+
+
+def test_players_answer_the_hot_wash_after_the_end_and_the_planner_follows_up_a_finding() -> None:
+    world = world_make()
+    exercise = exercise_make(world)
+    services.exercise_start(actor=world.planner, exercise=exercise)
+    player = client_for(world.player_a)
+    url = reverse("drills:hotwash", args=[exercise.pk, "team-a"])
+    player.post(url, {"went_well": "Matcher found it fast", "to_improve": "Report sooner"})
+    assert not exercise.hotwash.exists()  # refused while the drill runs
+    services.exercise_end(actor=world.planner, exercise=exercise)
+    player.post(url, {"went_well": "Matcher found it fast", "to_improve": "Report sooner"})
+    assert exercise.hotwash.get().went_well == "Matcher found it fast"
+    finding = services.finding_add(
+        actor=world.planner, exercise=exercise, text="Slow report", improvement="Drill the desk",
+        owner=world.team_a, due=timezone.localdate(),
+    )  # fmt: skip
+    planner = client_for(world.planner)
+    planner.post(reverse("drills:finding_move", args=[exercise.pk, finding.pk]), {"status": "in_progress"})
+    finding.refresh_from_db()
+    assert finding.status == "in_progress"
+    page = planner.get(reverse("drills:detail", args=[exercise.pk])).content.decode()
+    assert "Matcher found it fast" in page

@@ -71,3 +71,10 @@ class FindingForm(forms.Form):
     def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = owners  # type: ignore[attr-defined]
+
+
+class HotWashForm(forms.Form):
+    went_well = forms.CharField(label=_("What went well?"), widget=forms.Textarea(attrs={"rows": 3}))
+    to_improve = forms.CharField(
+        label=_("What should be improved?"), widget=forms.Textarea(attrs={"rows": 3})
+    )

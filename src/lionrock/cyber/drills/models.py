@@ -261,3 +261,22 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class HotWash(models.Model):
+    """A player's answers to the hot-wash questionnaire, the same day the drill ends."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="hotwash")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="hotwash")
+    respondent = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    went_well = models.TextField(_("what went well"))
+    to_improve = models.TextField(_("what to improve"))
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["exercise", "respondent"], name="drill_hotwash_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team}: {self.respondent}"

@@ -31,6 +31,7 @@ def report_document(*, actor: Actor, exercise: Exercise, language: str = "en") -
             "injects": injects,
             "objectives": list(exercise.objectives.all()),
             "findings": list(selectors.findings_of(actor=actor, exercise=exercise)),
+            "hotwash": list(selectors.hotwash_answers(actor=actor, exercise=exercise)),
             "coverage": [(technique, technique in detected) for technique in sorted(techniques)],
             "distributions": [
                 (capability.label, board.distribution(capability.value))

@@ -21,6 +21,7 @@ from lionrock.cyber.drills.models import (
     Delivery,
     Exercise,
     Finding,
+    HotWash,
     Inject,
     Participant,
     Team,
@@ -195,3 +196,9 @@ def team_trends(*, actor: Actor, limit: int = 10) -> list[TeamTrend]:
                 (exercise, board.minutes_to("detect"), board.minutes_to("report"), share)
             )
     return [TeamTrend(name, rows) for name, rows in sorted(by_team.items())]
+
+
+def hotwash_answers(*, actor: Actor, exercise: Exercise) -> QuerySet[HotWash]:
+    """The white cell reads every team's answers; a player those of its own team."""
+    teams = teams_seen(actor=actor, exercise=exercise)
+    return HotWash.objects.filter(exercise=exercise, team__in=teams).select_related("team__organisation")

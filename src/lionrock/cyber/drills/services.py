@@ -37,6 +37,7 @@ from lionrock.cyber.drills.models import (
     Exercise,
     Expectation,
     Finding,
+    HotWash,
     Inject,
     ManualScore,
     Objective,
@@ -624,6 +625,26 @@ def manual_score_set(
 
 
 # --- After the drill ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hotwash_submit(
+    *, actor: Actor, exercise: Exercise, team: Team, went_well: str, to_improve: str
+) -> HotWash:
+    """A player's hot-wash answers, once the drill has ended; one set per person (a second replaces it)."""
+    if team not in selectors.standing(actor=actor, exercise=exercise).teams or actor.user is None:
+        raise NotFound
+    if exercise.status != Exercise.Status.ENDED:
+        raise ValidationFailed(_("The hot-wash questionnaire opens when the exercise ends."))
+    if not went_well.strip() or not to_improve.strip():
+        raise ValidationFailed(_("Answer both questions."))
+    answers, _created = HotWash.objects.update_or_create(
+        exercise=exercise,
+        respondent=actor.user,
+        defaults={"team": team, "went_well": went_well.strip(), "to_improve": to_improve.strip()},
+    )
+    audit.record(actor=actor, action="drills.hotwash.submit", target=exercise, changes={"team": team.pk})
+    return answers
 
 
 @transaction.atomic

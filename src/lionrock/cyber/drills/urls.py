@@ -15,4 +15,6 @@ urlpatterns = [
     path("<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
     path("<int:pk>/teams/<slug:organisation>/", views.play, name="play"),
     path("<int:pk>/teams/<slug:organisation>/artefacts/", views.artefacts, name="artefacts"),
+    path("<int:pk>/teams/<slug:organisation>/hotwash/", views.hotwash, name="hotwash"),
+    path("<int:pk>/findings/<int:finding>/", views.finding_move, name="finding_move"),
 ]

@@ -21,7 +21,7 @@ from lionrock.core.accounts.roles import Role
 from lionrock.core.documents import PdfUnavailable
 from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.drills import clock, downloads, report, selectors, services
-from lionrock.cyber.drills.forms import ExerciseForm, FindingForm, InjectForm, ManualScoreForm
+from lionrock.cyber.drills.forms import ExerciseForm, FindingForm, HotWashForm, InjectForm, ManualScoreForm
 from lionrock.cyber.drills.models import Exercise, Expectation, Inject
 
 
@@ -91,6 +91,7 @@ def _board_context(request: HttpRequest, exercise: Exercise) -> dict[str, object
         "finding_form": FindingForm(owners=_organisations()) if found.planner else None,
         "findings": list(selectors.findings_of(actor=actor, exercise=exercise)),
         "objectives": list(exercise.objectives.all()),
+        "hotwash": list(selectors.hotwash_answers(actor=actor, exercise=exercise)),
     }
 
 
@@ -259,8 +260,44 @@ def play(request: HttpRequest, pk: int, organisation: str) -> HttpResponse:
             "deliveries": deliveries,
             "has_artefacts": any(d.inject.channel == Inject.Channel.ARTEFACT for d in deliveries),
             "own": own,
+            "hotwash_form": HotWashForm() if exercise.status == Exercise.Status.ENDED else None,
+            "hotwash": list(selectors.hotwash_answers(actor=actor, exercise=exercise).filter(team=team)),
         },
     )
+
+
+@login_required
+@require_POST
+def hotwash(request: HttpRequest, pk: int, organisation: str) -> HttpResponse:
+    actor = actor_for_request(request)
+    exercise = selectors.exercise_get(actor=actor, pk=pk)
+    team = selectors.team_get(actor=actor, exercise=exercise, organisation=organisation)
+    form = HotWashForm(request.POST)
+    if form.is_valid():
+        try:
+            services.hotwash_submit(actor=actor, exercise=exercise, team=team, **form.cleaned_data)
+        except ValidationFailed as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Thank you: your answers were saved."))
+    else:
+        messages.error(request, _("Answer both questions."))
+    return redirect("drills:play", pk=pk, organisation=organisation)
+
+
+@login_required
+@require_POST
+def finding_move(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+    actor = actor_for_request(request)
+    exercise = selectors.exercise_get(actor=actor, pk=pk)
+    found = selectors.findings_of(actor=actor, exercise=exercise).filter(pk=finding).first()
+    if found is None:
+        raise NotFound
+    try:
+        services.finding_move(actor=actor, finding=found, to=request.POST.get("status", ""))
+    except ValidationFailed as error:
+        messages.error(request, str(error))
+    return redirect("drills:detail", pk=pk)
 
 
 @login_required
