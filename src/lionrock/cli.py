@@ -264,6 +264,54 @@ def cmd_intel(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    """`lionrock publish draft`: a generated release on standard output, for scripts and tests."""
+    _django_setup()
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from lionrock.core.accounts.access import NotFound
+    from lionrock.core.accounts.services import ValidationFailed
+    from lionrock.publishing.drafting import draft_for_operation
+
+    actor = _cli_actor(args.user) if args.user else None
+    release_at = None
+    if args.at:
+        try:
+            release_at = datetime.fromisoformat(args.at)
+        except ValueError:
+            print(
+                f"lionrock publish: --at {args.at!r} is not a date and time (2026-01-15T20:30)",
+                file=sys.stderr,
+            )
+            return 2
+        if timezone.is_naive(release_at):
+            release_at = timezone.make_aware(release_at)
+    try:
+        draft = draft_for_operation(
+            actor=actor,
+            reference=args.operation,
+            language=args.language,
+            release_at=release_at,
+            place=args.place,
+        )
+    except NotFound:
+        print(f"lionrock publish: no operation {args.operation!r} to announce", file=sys.stderr)
+        return 2
+    except ValidationFailed as exc:
+        print(f"lionrock publish: {exc}", file=sys.stderr)
+        return 2
+    print(draft.rendered.title)
+    print()
+    print(draft.rendered.body)
+    if args.sources:
+        print()
+        for source in draft.rendered.sources:
+            print(f"[{source['placeholder']}] {source['source']} ({source['label']})")
+    return 0
+
+
 def cmd_manage(rest: Sequence[str]) -> int:
     _django_setup()
     from django.core.management import execute_from_command_line
@@ -362,6 +410,23 @@ def build_parser() -> argparse.ArgumentParser:
     from lionrock.cyber.exchange.command import add_intel_parser
 
     add_intel_parser(sub).set_defaults(handler=cmd_intel)
+
+    publish = sub.add_parser("publish", help="press releases generated from the records")
+    publish_sub = publish.add_subparsers(dest="publish_command", required=True, metavar="ACTION")
+    draft = publish_sub.add_parser(
+        "draft",
+        help="print the release Lionrock generates for an operation (nothing is saved)",
+        description="Without --at or --place, those of the operation's latest release are used, else now.",
+    )
+    draft.add_argument("--operation", required=True, help="operation id or codename")
+    draft.add_argument("--language", default="en", choices=["en", "zh-hant"], help="default en")
+    draft.add_argument("--at", default="", help="release date and time, Hong Kong time (2026-01-15T20:30)")
+    draft.add_argument("--place", default="", help="the place as the release gives it")
+    draft.add_argument(
+        "--user", default="", help="act as this press officer (default: the server's own rights)"
+    )
+    draft.add_argument("--sources", action="store_true", help="also print where every figure comes from")
+    publish.set_defaults(handler=cmd_publish)
 
     sub.add_parser("manage", help="Django's manage.py (arguments passed through)", add_help=False)
     sub.add_parser("match", help="match indicators against log files (no server needed)", add_help=False)

@@ -103,7 +103,7 @@ def migration_data(transactional_db: None) -> None:
     """Reloads what the data migrations store, which a flush by an earlier transactional test removes.
 
     Serialized rollback cannot do it here: content types recreated after an earlier flush collide with it.
-    Both loaders are idempotent and are the migrations' own functions.
+    The loaders are idempotent and are the migrations' own functions.
     """
     from importlib import import_module
 
@@ -111,6 +111,7 @@ def migration_data(transactional_db: None) -> None:
 
     import_module("lionrock.immigration.enforcement.migrations.0002_offence_catalogue").seed(apps, None)
     import_module("lionrock.immigration.screening.migrations.0002_default_checklist").default_load(apps, None)
+    import_module("lionrock.publishing.migrations.0002_default_templates").seed(apps, None)
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from lionrock.cyber.intel.api import router as intel_router
 from lionrock.cyber.monitoring.api import router as monitoring_router
 from lionrock.immigration.enforcement.api import router as enforcement_router
 from lionrock.immigration.screening.api import router as screening_router
+from lionrock.publishing.api import router as publishing_router
 
 
 class BoundedJsonParser(Parser):
@@ -88,3 +89,4 @@ api.add_router("/monitoring", monitoring_router)
 api.add_router("/drills", drills_router)
 api.add_router("/enforcement", enforcement_router)
 api.add_router("/screening", screening_router)
+api.add_router("/publishing", publishing_router)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "lionrock.cyber.drills",
     "lionrock.immigration.enforcement",
     "lionrock.immigration.screening",
+    "lionrock.publishing",
     "ninja",
 ]
 
@@ -264,6 +265,31 @@ EMAIL_TIMEOUT = _EMAIL.timeout
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = _EMAIL.sender
 # Where people reach Lionrock: the start of every link in an e-mail.
 LIONROCK_BASE_URL = _EMAIL.base_url
+
+# Publishing: the reporting channels and the screening paragraph every enforcement press release gives
+# (the department's published ones by default), and the smallest count public statistics show as a figure.
+LIONROCK_PRESS_HOTLINE = os.environ.get("LIONROCK_PRESS_HOTLINE", "3861 5000")
+LIONROCK_PRESS_FAX = os.environ.get("LIONROCK_PRESS_FAX", "2824 1166")
+LIONROCK_PRESS_EMAIL = os.environ.get("LIONROCK_PRESS_EMAIL", "anti_crime@immd.gov.hk")
+LIONROCK_PRESS_ONLINE_FORM_EN = os.environ.get(
+    "LIONROCK_PRESS_ONLINE_FORM_EN", "Online Reporting of Immigration Offences"
+)
+LIONROCK_PRESS_ONLINE_FORM_ZH = os.environ.get("LIONROCK_PRESS_ONLINE_FORM_ZH", "網上舉報違反入境條例罪行")
+LIONROCK_PRESS_SCREENING_EN = os.environ.get(
+    "LIONROCK_PRESS_SCREENING_EN",
+    "Every arrested person who may be vulnerable is screened for trafficking in persons and forced labour "
+    "under the department's screening mechanism; any victim identified is referred to support services.",
+)
+LIONROCK_PRESS_SCREENING_ZH = os.environ.get(
+    "LIONROCK_PRESS_SCREENING_ZH",
+    "入境事務處會按既定審核機制，為每名可能屬易受傷害的被捕人士評估是否人口販運或強迫勞動的受害人；"  # noqa: RUF001
+    "如識別為受害人，會轉介支援服務。",  # noqa: RUF001
+)
+# Organisations whose press officers issue releases for every agency (the government's information service).
+LIONROCK_PRESS_SERVICE_ORGANISATIONS = env_list(
+    "LIONROCK_PRESS_SERVICE_ORGANISATIONS", default=["information-services"]
+)
+LIONROCK_STATISTICS_MIN_COUNT = env_int("LIONROCK_STATISTICS_MIN_COUNT", default=3)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY: dict[str, object] = {

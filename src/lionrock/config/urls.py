@@ -5,6 +5,7 @@ from lionrock.config.api import api
 from lionrock.core.shell import views as shell_views
 from lionrock.immigration.enforcement.urls import employer_check_urlpatterns, public_home_urlpatterns
 from lionrock.immigration.enforcement.urls import public_urlpatterns as report_urlpatterns
+from lionrock.publishing.public_urls import press_urlpatterns, statistics_urlpatterns
 
 handler400 = "lionrock.core.shell.views.bad_request"
 handler404 = "lionrock.core.shell.views.page_not_found"
@@ -28,6 +29,9 @@ urlpatterns = [
     path("employer-check/", include(employer_check_urlpatterns)),
     path("enforcement/", include("lionrock.immigration.enforcement.urls")),
     path("screening/", include("lionrock.immigration.screening.urls")),
+    path("publishing/", include("lionrock.publishing.urls")),
+    path("press/", include((press_urlpatterns, "press"))),
+    path("statistics/", include((statistics_urlpatterns, "statistics"))),
     path("", include("lionrock.core.accounts.urls")),
     path("", include("lionrock.core.shell.urls")),
 ]

@@ -188,6 +188,7 @@ PEOPLE: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("counsellor", "Priya Raman", "migrant-support", (R.SERVICE_PROVIDER,)),
     ("shelter", "Chan Siu-fong", "safe-harbour-shelter", (R.SERVICE_PROVIDER,)),
     ("press.isd", "Lo Hiu-kwan", "information-services", (R.PRESS_OFFICER,)),
+    ("press.dpo", "Tse Wing-kei", "dpo", (R.PRESS_OFFICER,)),
 )
 
 
@@ -304,6 +305,10 @@ def demo_world_build(*, force: bool, quiet: bool) -> DemoWorld:
     from lionrock.cyber.monitoring.demo import monitoring_demo_build
 
     monitoring_demo_build(quiet=quiet)
+    from lionrock.publishing.demo import publishing_demo_build
+
+    publishing_demo_build(quiet=quiet)
+
     from lionrock.cyber.drills.demo import drills_demo_build
 
     drills_demo_build(quiet=quiet)

@@ -20,6 +20,8 @@ PUBLIC = {
     ("post", "/api/enforcement/employer-check/record.pdf"),
     ("post", "/api/enforcement/employer-check/records"),
     ("post", "/api/enforcement/employer-check/records/{reference}/record.pdf"),
+    # What the public may read: published press releases.
+    ("get", "/api/publishing/published"),
 }
 SCHEMA = json.loads(json.dumps(api.get_openapi_schema()))  # as served: status codes are strings
 OPERATIONS = [

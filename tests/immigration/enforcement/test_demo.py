@@ -14,6 +14,6 @@ def test_the_demo_world_has_reports_and_an_operation_and_building_it_twice_adds_
     count = Report.objects.count()
     assert count == 4
     assert Report.objects.filter(channel="hotline").count() == 1
-    assert Arrest.objects.count() == 3 and ScreeningOwed.objects.count() == 2
+    assert Arrest.objects.count() == 7 and ScreeningOwed.objects.count() == 6
     demo.demo_world_build(force=False, quiet=True)
-    assert Report.objects.count() == count and Arrest.objects.count() == 3
+    assert Report.objects.count() == count and Arrest.objects.count() == 7

@@ -25,7 +25,7 @@ def test_building_the_demo_twice_adds_nothing(monkeypatch):
     monkeypatch.setenv("LIONROCK_DEMO_PASSWORD", "a demo password for tests")
     demo.demo_world_build(force=False, quiet=True)
     counts = Case.objects.count(), ServiceOffering.objects.count()
-    assert counts == (3, 8)
+    assert counts == (7, 8)
     demo.demo_world_build(force=False, quiet=True)
     assert (Case.objects.count(), ServiceOffering.objects.count()) == counts
 

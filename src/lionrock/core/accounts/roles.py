@@ -136,5 +136,7 @@ class Scope(models.TextChoices):
     SCREENING_READ = "screening:read", _("Read screening checklists and yearly counts (no personal data)")
     DRILLS_READ = "drills:read", _("Read the drills one takes part in, their artefacts and scores")
     DRILLS_WRITE = "drills:write", _("Plan and run drills")
+    PUBLISHING_READ = "publishing:read", _("Read press releases and generate drafts")
+    PUBLISHING_WRITE = "publishing:write", _("Draft, submit and approve press releases")
     ACCOUNT_READ = "account:read", _("Read one's own account")
     ACCOUNT_MANAGE = "account:manage", _("Revoke one's own tokens")

@@ -5,7 +5,8 @@ Called at the end of lionrock.core.demo.demo_world_build; running it again chang
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -23,12 +24,12 @@ PUBLIC_REPORTS: tuple[tuple[str, ReportDetails], ...] = (
         "demo-public-1",
         ReportDetails(
             category=Report.Category.ILLEGAL_WORK,
-            description="大廈外牆維修工程有六名工人，聽說他們持旅遊簽證來港，每天早上七時開工。",  # noqa: RUF001
-            address="九龍深水埗長沙灣道303號長沙灣工業大廈地下",
-            district="sham_shui_po",
+            description="上水新落成公共屋邨有單位裝修，有六名工人，聽說他們持旅遊簽證來港，每天早上七時開工。",  # noqa: RUF001
+            address="新界上水新落成公共屋邨裝修中單位",
+            district="north",
             premises_type="renovation_site",
             business_name="宏達裝修工程有限公司",
-            observed_on=date(2026, 11, 18),
+            observed_on=date(2026, 1, 8),
             language="zh-hant",
         ),
     ),
@@ -110,16 +111,25 @@ def enforcement_demo_build(*, quiet: bool) -> int:
 ARRESTED = (
     ("NGUYEN Van Hai", "", "M", 29, "VNM", "illegal_immigrant", "illegal_worker", ("s38aa",)),
     ("TRAN Minh Duc", "", "M", 41, "VNM", "overstayer", "illegal_worker", ("s38aa",)),
-    ("WONG Kwok Keung", "黃國強", "M", 52, "HKG", "resident", "employer", ("s17i",)),
+    ("LE Quang Vinh", "", "M", 22, "VNM", "visitor", "illegal_worker", ("s41",)),
+    ("PHAM Duc Anh", "", "M", 25, "VNM", "visitor", "illegal_worker", ("s41",)),
+    ("HUANG Jianguo", "黃建國", "M", 33, "CHN", "visitor", "illegal_worker", ("s41",)),
+    ("LIU Zhiqiang", "劉志強", "M", 37, "CHN", "visitor", "illegal_worker", ("s41",)),
+    ("WONG Kwok Keung", "黃國強", "M", 45, "HKG", "resident", "employer", ("s17i",)),
 )
+
+# As the department announced it: raided on 15 January 2026, Hong Kong time.
+CONTRIBUTE_START = datetime.combine(date(2026, 1, 15), time(10, 0), tzinfo=ZoneInfo("Asia/Hong_Kong"))
 
 
 def _operation_build(organisation: Organisation, officer: User) -> int:
-    """Operation Contribute at the renovation site of the first public report, with three arrests."""
+    """Operation Contribute as announced: premises under renovation in a newly built public housing estate
+    in Sheung Shui, six suspected illegal workers and one suspected employer arrested, leaflets handed out
+    from a promotional vehicle."""
     if Operation.objects.filter(organisation=organisation, codename="Contribute").exists():
         return 0
     actor = actor_for_user(officer)
-    start = timezone.now() - timedelta(days=2)
+    start = CONTRIBUTE_START
     operation = services.operation_create(
         actor=actor,
         organisation=organisation,
@@ -127,13 +137,13 @@ def _operation_build(organisation: Organisation, officer: User) -> int:
         kind=Operation.Kind.ANTI_ILLEGAL_WORKER,
         planned_start=start,
         lead_officer=officer,
-        publicity=["leaflets"],
+        publicity=["leaflets", "vehicle"],
     )
     premises = services.premises_add(
         actor=actor,
         operation=operation,
-        address="九龍深水埗長沙灣道303號長沙灣工業大廈地下",
-        district="sham_shui_po",
+        address="新界上水新落成公共屋邨裝修中單位",
+        district="north",
         premises_type="renovation_site",
         business_name="宏達裝修工程有限公司",
         visited_at=start,

@@ -1,0 +1,1 @@
+"""Publishing: bilingual press releases and public statistics drawn from the records themselves."""
