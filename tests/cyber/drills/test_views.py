@@ -66,6 +66,8 @@ def test_a_planner_plans_a_drill_from_the_page_and_runs_its_clock() -> None:
     planner.post(reverse("drills:step", args=[exercise.pk, "start"]))
     exercise.refresh_from_db()
     assert exercise.status == Exercise.Status.RUNNING
+    planner.post(reverse("drills:step", args=[exercise.pk, "shift"]), {"minutes": "15"})
+    assert exercise.injects.get(number=2).deliveries.count() == 2  # the logs, due at minute 15
     board = planner.get(reverse("drills:detail", args=[exercise.pk])).content.decode()
     assert "Alpha ISP" in board and "Bravo Registry" in board
 

@@ -122,6 +122,16 @@ def exercise_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         "resume": services.exercise_resume,
         "end": services.exercise_end,
     }
+    if step == "shift":
+        try:
+            minutes = int(request.POST.get("minutes", ""))
+        except ValueError:
+            minutes = 0
+        try:
+            services.exercise_shift(actor=actor, exercise=exercise, minutes=minutes)
+        except ValidationFailed as error:
+            messages.error(request, str(error))
+        return redirect("drills:detail", pk=pk)
     if step not in moves:
         raise NotFound
     try:
