@@ -760,7 +760,9 @@ def recipients_resolve(
 def sharing_groups_visible(*, actor: Actor) -> QuerySet[SharingGroup]:
     if not intel_organisations(actor):
         raise NotFound
-    return SharingGroup.objects.prefetch_related("organisations").order_by("name")
+    # A drill's teams share through a group named after its exercise collection: not a real audience.
+    drills = Collection.objects.filter(is_exercise=True).values("alias")
+    return SharingGroup.objects.exclude(slug__in=drills).prefetch_related("organisations").order_by("name")
 
 
 def intel_new_shared_count(*, actor: Actor, days: int = 7, cap: int = 1000) -> int:
