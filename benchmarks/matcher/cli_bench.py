@@ -34,6 +34,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -217,14 +218,17 @@ def run_process(command: list[str], env: dict[str, str]) -> dict[str, object]:
     err = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
+    text = err.decode("utf-8", "replace")
+    summary = re.search(r"summary: (\d+) events from \d+ files in ([0-9.]+) s", text)
     return {
         "wall": wall,
+        "match_wall": float(summary.group(2)) if summary else None,
         "cpu": usage.ru_utime + usage.ru_stime,
         "rss_mb": usage.ru_maxrss / 1024,
         "status": os.waitstatus_to_exitcode(status),
         "hits": out.count(b"\n"),
         "load": f"{before} -> {load()}",
-        "stderr": err.decode("utf-8", "replace"),
+        "stderr": text,
     }
 
 
@@ -296,6 +300,7 @@ def main() -> None:
         rows.append((label, source.name, log.name, chosen))
         print(f"  {label:9} {source.name:14} {log.name:9} wall {chosen['wall']:7.2f} s  "
               f"cpu {chosen['cpu']:7.2f} s  "
+              f"(matching {chosen['match_wall']} s)  "
               f"rss {chosen['rss_mb']:6.0f} MB  hits {chosen['hits']:6}  exit {chosen['status']}  "
               f"load {chosen['load']}", flush=True)  # fmt: skip
 

@@ -13,6 +13,7 @@ The directory is `--cache-dir`, else `$LIONROCK_MATCH_CACHE`, else `$XDG_CACHE_H
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -82,10 +83,12 @@ def load(directory: Path, key: str) -> Cached | None:
             raise ValueError("stored under another key")
         index = CompiledIndex.restore(arrays, facts["index"])
         extra = facts.get("extra", {})
-        os.utime(path)  # most recently used, for eviction
     except Exception:  # noqa: BLE001 - a damaged cache file is dropped and rebuilt, never trusted
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # most recently used, for eviction
     return Cached(index, extra if isinstance(extra, dict) else {})
 
 

@@ -9,6 +9,8 @@ observations) are evaluated within one batch of events.
 
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from lionrock.matcher.matching import MatchReport, _Flat
 
 _HASH_NAMES = {32: "MD5", 40: "SHA-1", 64: "SHA-256"}
+_QUALIFIED = re.compile(r"START|STOP|WITHIN|REPEATS", re.IGNORECASE)
 _DESTINATION_HINTS = ("resp", "dest", "dst", "da", "dpt")
 
 
@@ -37,6 +40,7 @@ class _State:
         self.patterns: list[Any] = []
         self.numbers: list[int] = []
         self.without_literals: list[int] = []
+        self.timed: list[bool] = []  # patterns whose answer may depend on the event's time
         # (roles, literal or expression) -> the slow-path positions that name it
         self.substrings: dict[tuple[frozenset[str], str], list[int]] = defaultdict(list)
         self.regexes: dict[tuple[frozenset[str], str], list[int]] = defaultdict(list)
@@ -47,6 +51,7 @@ class _State:
             except Exception:  # noqa: BLE001 - a pattern stix2-matcher cannot compile never matches
                 self.patterns.append(None)
             self.numbers.append(slow.number)
+            self.timed.append(bool(_QUALIFIED.search(slow.pattern)))
             needed = prefilter.requirement(slow.pattern)
             if needed is None:
                 self.without_literals.append(position)
@@ -146,10 +151,13 @@ def evaluate(
         return []
     pairs = Pairs()
     times = batch.column("ts")
+    shown: dict[int, dict[str, Any]] = {}
+    answers: dict[tuple[int, str, str], bool] = {}
     for row, positions in sorted(candidates.items()):
         objects = _objects(batch, row, roles)
         if not objects:
             continue
+        shown[row] = objects
         moment = times[row].as_py()
         stamp = moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else "1970-01-01T00:00:00Z"
         observed = {
@@ -160,29 +168,30 @@ def evaluate(
             "number_observed": 1,
             "objects": objects,
         }
+        content = json.dumps(objects, sort_keys=True)
         for position in positions:
             pattern = state.patterns[position]
             report.slow_candidates += 1
             if pattern is None:
                 continue
-            try:
-                matched = pattern.match([observed])
-            except Exception:  # noqa: BLE001, S112 - an evaluator error on one event is no hit, not a crash
-                continue
+            # The same event content gives the same answer; the time matters only to qualifiers.
+            key = (position, content, stamp if state.timed[position] else "")
+            matched = answers.get(key)
+            if matched is None:
+                try:
+                    matched = bool(pattern.match([observed]))
+                except Exception:  # noqa: BLE001 - an evaluator error on one event is no hit, not a crash
+                    matched = False
+                answers[key] = matched
             if matched:
                 report.slow_hits += 1
                 pairs.add(row, state.numbers[position], index.slow[position].pattern, 0, "pattern")
     if not len(pairs):
         return []
-    summary = pa.array(
-        [_summary(_objects(batch, row, roles)) for row in range(batch.num_rows)]
-        if len(pairs) > 64
-        else [
-            (_summary(_objects(batch, row, roles)) if row in set(pairs.rows) else None)
-            for row in range(batch.num_rows)
-        ],
-        type=pa.string(),
-    )
+    texts: list[str | None] = [None] * batch.num_rows
+    for row in set(pairs.rows):
+        texts[row] = _summary(shown[row])
+    summary = pa.array(texts, type=pa.string())
     return [("(pattern)", _Flat(summary, np.arange(batch.num_rows, dtype=np.int64)), pairs)]
 
 

@@ -246,9 +246,12 @@ def _open(directory: Path) -> CompiledLists:
     table = reader.read_all()
     with np.load(directory / "blocks.npz", allow_pickle=False) as blocks:
         arrays = {name: blocks[name] for name in blocks.files}
-    hashes = table.column("hash").combine_chunks().to_numpy(zero_copy_only=True)
-    owners = table.column("owner").combine_chunks().to_numpy(zero_copy_only=True)
-    entries = table.column("entry").combine_chunks()
+    if any(column.num_chunks != 1 for column in table.columns):
+        raise ValueError("warninglist cache not written as one batch")
+    # Single chunks stay views of the memory-mapped file: only the pages a lookup touches are read.
+    hashes = table.column("hash").chunk(0).to_numpy(zero_copy_only=True)
+    owners = table.column("owner").chunk(0).to_numpy(zero_copy_only=True)
+    entries = table.column("entry").chunk(0)
     if not isinstance(names, list) or len(hashes) != len(owners) or len(entries) != len(hashes):
         raise ValueError("inconsistent warninglist cache")
     if len(owners) and (int(owners.max()) >= len(names) or int(owners.min()) < 0):

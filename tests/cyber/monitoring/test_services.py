@@ -206,6 +206,32 @@ class TestAlerts:
         services.alert_acknowledge(actor=community.creator, alert=alert)
         assert not selectors.alerts_open(actor=community.creator)
 
+    def test_an_alert_counts_only_the_stakeholders_whose_sightings_the_analyst_may_see(
+        self, django_capture_on_commit_callbacks
+    ):
+        community = community_make()
+        bad = indicator("quiet.example", tlp=Tlp.GREEN)
+        intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[bad])
+        from lionrock.cyber.intel.services import collection_grant_set
+
+        log = [("dns.log", zeek_dns_log(["quiet.example"]))]
+        first = operator_make(org_of(community.direct_reader))
+        run_upload(first, community, log, django_capture_on_commit_callbacks, tlp=Tlp.GREEN)
+        second_org = org_of(community.outsider)
+        collection_grant_set(
+            actor=community.creator,
+            collection=community.collection,
+            organisation=second_org,
+            can_read=True,
+            can_write=True,
+        )
+        run_upload(operator_make(second_org), community, log, django_capture_on_commit_callbacks, tlp=Tlp.RED)
+        assert Alert.objects.get(kind=Alert.Kind.SEVERAL_STAKEHOLDERS).stakeholders == 2
+        # The analyst sees one stakeholder's sighting: an alert about two would reveal the other.
+        assert not selectors.alerts_open(actor=community.creator)
+        (row,) = selectors.indicators_sighted(actor=community.creator)
+        assert row.stakeholders == 1
+
     def test_the_first_sighting_of_a_high_confidence_indicator_raises_an_alert(
         self, django_capture_on_commit_callbacks
     ):

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -145,10 +146,29 @@ def alerts_open(*, actor: Actor) -> list[Alert]:
     if not actor.has_role(Role.INTEL_ANALYST):
         return []
     alerts = list(Alert.objects.filter(acknowledged_at__isnull=True).order_by("-raised_at")[:200])
-    names = _indicator_names(actor, [alert.indicator_id for alert in alerts])
-    visible = [alert for alert in alerts if alert.indicator_id in names]
-    for alert in visible:
+    ids = [alert.indicator_id for alert in alerts]
+    names = _indicator_names(actor, ids)
+    # Counted again from the sightings this analyst may see: the stored count includes every
+    # stakeholder's, and an alert about "two stakeholders" would tell of a sighting the reader may not see.
+    seen_by = dict(
+        sightings_visible(actor=actor)
+        .filter(indicator_id__in=ids)
+        .values("indicator_id")
+        .annotate(orgs=Count("organisation", distinct=True))
+        .values_list("indicator_id", "orgs")
+    )
+    threshold = int(getattr(settings, "LIONROCK_ALERT_STAKEHOLDERS", 2))
+    visible = []
+    for alert in alerts:
+        if alert.indicator_id not in names:
+            continue
+        alert.stakeholders = seen_by.get(alert.indicator_id, 0)
+        if alert.kind == Alert.Kind.SEVERAL_STAKEHOLDERS and alert.stakeholders < threshold:
+            continue
+        if alert.kind == Alert.Kind.HIGH_CONFIDENCE and not alert.stakeholders:
+            continue
         alert.indicator_name = names[alert.indicator_id][0]  # type: ignore[attr-defined]
+        visible.append(alert)
     return visible
 
 
