@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
 from lionrock.matcher import compile_indicators, load_indicators, match_batches, read_log  # noqa: E402
-from lionrock.matcher.matching import MatchReport  # noqa: E402
+from lionrock.matcher.counts import MatchReport  # noqa: E402
 from lionrock.matcher.output import write_jsonl  # noqa: E402
 from lionrock.matcher.source import ReadReport  # noqa: E402
 

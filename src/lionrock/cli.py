@@ -36,6 +36,7 @@ def _prepare_database_and_static() -> None:
     from lionrock.core.shell.static_collection import static_collect_if_changed
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
     static_collect_if_changed()
     planner_statistics_refresh()
 
@@ -122,6 +123,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from lionrock.core import demo
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
     try:
         world = demo.demo_world_build(force=args.force, quiet=False)
     except demo.DemoRefused as exc:
@@ -141,6 +143,7 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
     from lionrock.core.accounts import services
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
     password = os.environ.get("LIONROCK_ADMIN_PASSWORD") or ""
     if not password:
         if not sys.stdin.isatty():
@@ -162,13 +165,12 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
 
 
 def _cli_actor(email: str) -> Any:
-    from lionrock.core.accounts.access import actor_for_user
-    from lionrock.core.accounts.models import User
+    from lionrock.core.accounts.access import actor_for_email
 
-    user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
-    if user is None:
+    actor = actor_for_email(email)
+    if actor is None:
         raise SystemExit(f"lionrock token: no active user {email!r}")
-    return actor_for_user(user, ip_address="command line")
+    return actor
 
 
 def cmd_token(args: argparse.Namespace) -> int:
@@ -176,6 +178,7 @@ def cmd_token(args: argparse.Namespace) -> int:
     from lionrock.core.accounts import selectors, services
     from lionrock.core.accounts.access import NotFound
     from lionrock.core.accounts.models import Organisation
+    from lionrock.core.errors import ValidationFailed
 
     actor = _cli_actor(args.user)
     if args.token_command == "create":
@@ -193,7 +196,7 @@ def cmd_token(args: argparse.Namespace) -> int:
         except NotFound:
             print(f"lionrock token: {args.user} is not a member of {args.organisation!r}", file=sys.stderr)
             return 2
-        except services.ValidationFailed as exc:
+        except ValidationFailed as exc:
             print(f"lionrock token: {exc}", file=sys.stderr)
             return 2
         print(secret)
@@ -222,12 +225,13 @@ def cmd_unlock(args: argparse.Namespace) -> int:
     import getpass
 
     from lionrock.core.accounts import services
+    from lionrock.core.errors import ValidationFailed
 
     try:
         cleared = services.user_sign_in_unlock_by_operator(
             email=args.email, operator=f"command line ({getpass.getuser()})"
         )
-    except services.ValidationFailed as exc:
+    except ValidationFailed as exc:
         print(f"lionrock unlock: {exc}", file=sys.stderr)
         return 2
     print(f"Sign-in unlocked for {args.email.strip().lower()} ({cleared} failure records cleared).")
@@ -272,7 +276,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
     from lionrock.core.accounts.access import NotFound
-    from lionrock.core.accounts.services import ValidationFailed
+    from lionrock.core.errors import ValidationFailed
     from lionrock.publishing.drafting import draft_for_operation
 
     actor = _cli_actor(args.user) if args.user else None

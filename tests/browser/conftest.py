@@ -112,6 +112,7 @@ def migration_data(transactional_db: None) -> None:
     import_module("lionrock.immigration.enforcement.migrations.0002_offence_catalogue").seed(apps, None)
     import_module("lionrock.immigration.screening.migrations.0002_default_checklist").default_load(apps, None)
     import_module("lionrock.immigration.screening.migrations.0005_answers_by_polarity").forwards(apps, None)
+    import_module("lionrock.cyber.events.migrations.0002_readiness_checklist_v1").checklist_load(apps, None)
     import_module("lionrock.publishing.migrations.0002_default_templates").seed(apps, None)
 
 

@@ -7,7 +7,8 @@ from typing import Any
 import pyarrow as pa
 
 from lionrock.matcher import match_batch, match_batches
-from lionrock.matcher.matching import HIT_SCHEMA, MatchReport
+from lionrock.matcher.counts import MatchReport
+from lionrock.matcher.matching import HIT_SCHEMA
 
 from .factories import T0, batch, index_of, index_of_patterns, stix_indicator
 

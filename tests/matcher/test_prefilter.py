@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lionrock.matcher import match_batch
-from lionrock.matcher.matching import MatchReport
+from lionrock.matcher.counts import MatchReport
 from lionrock.matcher.prefilter import regex_literal, requirement
 
 from .factories import batch, index_of_patterns, stix_indicator

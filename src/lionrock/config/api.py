@@ -18,10 +18,12 @@ from lionrock.core.accounts.authentication import (
     ScopeMissing,
     security_with_scopes,
 )
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.boundedjson import json_loads_bounded
+from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.drills.api import router as drills_router
+from lionrock.cyber.events.api import router as events_router
 from lionrock.cyber.exchange.api import router as exchange_router
+from lionrock.cyber.incidents.api import router as incidents_router
 from lionrock.cyber.intel.api import router as intel_router
 from lionrock.cyber.monitoring.api import router as monitoring_router
 from lionrock.immigration.enforcement.api import router as enforcement_router
@@ -86,6 +88,8 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/intel", intel_router)
 api.add_router("/exchange", exchange_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/incidents", incidents_router)
+api.add_router("/events", events_router)
 api.add_router("/drills", drills_router)
 api.add_router("/enforcement", enforcement_router)
 api.add_router("/screening", screening_router)

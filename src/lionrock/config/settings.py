@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "lionrock.cyber.exchange",
     "lionrock.cyber.monitoring",
     "lionrock.cyber.taxii",
+    "lionrock.cyber.incidents",
+    "lionrock.cyber.events",
     "lionrock.cyber.drills",
     "lionrock.immigration.enforcement",
     "lionrock.immigration.screening",
@@ -223,6 +225,10 @@ LIONROCK_FEED_ALLOWED_HOSTS = env_list("LIONROCK_FEED_ALLOWED_HOSTS", default=["
 LIONROCK_WATCH_ROOTS = env_list("LIONROCK_WATCH_ROOTS", default=[])
 LIONROCK_MONITORING_MAX_UPLOAD_MB = env_int("LIONROCK_MONITORING_MAX_UPLOAD_MB", default=512)
 LIONROCK_ALERT_STAKEHOLDERS = env_int("LIONROCK_ALERT_STAKEHOLDERS", default=2)
+# Seconds the matcher may spend on one log file of a match run before the worker stops it.
+LIONROCK_MONITORING_RUN_TIMEOUT = env_int("LIONROCK_MONITORING_RUN_TIMEOUT", default=3600)
+# TAXII: what one POSTed envelope may weigh, in bytes (advertised as the API root's max_content_length).
+LIONROCK_TAXII_MAX_CONTENT_LENGTH = env_int("LIONROCK_TAXII_MAX_CONTENT_LENGTH", default=20 * 1024 * 1024)
 
 # Enforcement: the key that seals identity-document numbers, reporters' details and screening records
 # (empty: derived from SECRET_KEY) and the retired keys still read; the department receiving the public
@@ -303,6 +309,14 @@ HUEY: dict[str, object] = {
         "initial_delay": 0.05,
         "max_delay": 0.5,
     },
+}
+# One cache for every process (web and worker, on every machine): counters such as the employer-record
+# look-up limit must not be counted per process. Redis in production; else a table in the database.
+CACHE_TABLE = "lionrock_cache"
+CACHES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
 }
 if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})

@@ -23,6 +23,8 @@ urlpatterns = [
     path("jobs/", include("lionrock.core.jobs.urls")),
     path("intel/", include("lionrock.cyber.intel.urls")),
     path("exchange/", include("lionrock.cyber.exchange.urls")),
+    path("incidents/", include("lionrock.cyber.incidents.urls")),
+    path("events/", include("lionrock.cyber.events.urls")),
     path("drills/", include("lionrock.cyber.drills.urls")),
     path("public/", include(public_home_urlpatterns)),
     path("report/", include(report_urlpatterns)),

@@ -305,6 +305,12 @@ def demo_world_build(*, force: bool, quiet: bool) -> DemoWorld:
     from lionrock.cyber.monitoring.demo import monitoring_demo_build
 
     monitoring_demo_build(quiet=quiet)
+    from lionrock.cyber.incidents.demo import incidents_demo_build
+
+    incidents_demo_build(quiet=quiet)
+    from lionrock.cyber.events.demo import events_demo_build
+
+    events_demo_build(quiet=quiet)
     from lionrock.publishing.demo import publishing_demo_build
 
     publishing_demo_build(quiet=quiet)

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from lionrock.matcher.batches import Column, make_batch
+    from lionrock.matcher.counts import MatchReport
     from lionrock.matcher.index import CompiledIndex, compile_indicators
     from lionrock.matcher.indicators import IndicatorCollection, load_path, load_text
-    from lionrock.matcher.matching import HIT_SCHEMA, MatchReport, match_batch, match_batches
+    from lionrock.matcher.matching import HIT_SCHEMA, match_batch, match_batches
     from lionrock.matcher.output import SightingTally, sightings_bundle, write_jsonl
     from lionrock.matcher.readers import UnknownFormat, detect, read_log
     from lionrock.matcher.refang import refang
@@ -34,7 +35,7 @@ _HOMES = {
     "load_indicators": "indicators",
     "load_text": "indicators",
     "HIT_SCHEMA": "matching",
-    "MatchReport": "matching",
+    "MatchReport": "counts",
     "match_batch": "matching",
     "match_batches": "matching",
     "SightingTally": "output",

@@ -17,18 +17,17 @@ from pathlib import Path
 from typing import IO
 
 from lionrock.matcher import cache, taxii
+from lionrock.matcher.counts import MatchReport
+from lionrock.matcher.exit_status import EXIT_FAILED, EXIT_HITS, EXIT_NO_HITS, EXIT_PARTIAL
 from lionrock.matcher.index import CompiledIndex
 from lionrock.matcher.loading import Prepared, prepare
-from lionrock.matcher.matching import MatchReport, match_batches
+from lionrock.matcher.matching import match_batches
 from lionrock.matcher.output import SightingTally, sightings_bundle, write_jsonl
 from lionrock.matcher.readers import FORMATS, UnknownFormat, read_log
 from lionrock.matcher.report import run_report, suppressions
 from lionrock.matcher.source import ReadReport, expand_paths
 
-EXIT_HITS = 0
-EXIT_NO_HITS = 1
-EXIT_FAILED = 2
-EXIT_PARTIAL = 3
+__all__ = ["EXIT_FAILED", "EXIT_HITS", "EXIT_NO_HITS", "EXIT_PARTIAL", "build_parser", "finish", "main"]
 _SHOWN = 10
 
 
@@ -74,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--no-warninglists", action="store_true", help="alert on warninglisted values too (default: suppress)"
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("local", "spark"),
+        default="local",
+        help="local: this machine; spark: Apache Spark (pip install 'lionrock[spark]', Java 17)",
+    )
+    parser.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="Spark master for --engine spark (default: spark-submit's --master, else local[*])",
     )
     return parser
 
@@ -153,6 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     """Runs `lionrock match`; returns the exit status."""
     args = build_parser().parse_args(argv)
     err = sys.stderr
+    if args.engine == "spark":
+        from lionrock.matcher import spark_engine
+
+        if (problem := spark_engine.missing()) is not None:
+            print(f"lionrock match: {problem}", file=err)
+            return EXIT_FAILED
     cache_dir = (
         None if args.no_cache else Path(args.cache_dir) if args.cache_dir else cache.default_directory()
     )
@@ -166,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     if index.indexed == 0 and not index.slow:
         print("lionrock match: no usable indicators", file=err)
         return EXIT_FAILED
+    if args.engine == "spark":
+        return spark_engine.command(args, prepared, err, finish=finish)
     reads, matches, tally = ReadReport(), MatchReport(), SightingTally()
     progress = err.isatty()
     started = last_shown = time.monotonic()
@@ -213,13 +231,24 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as error:
             print(f"lionrock match: cannot write {args.sightings}: {error}", file=err)
             return EXIT_FAILED
-    seconds = time.monotonic() - started
-    _summary(reads, matches, index, seconds, err)
+    return finish(args, prepared, reads, matches, time.monotonic() - started, err)
+
+
+def finish(
+    args: argparse.Namespace,
+    prepared: Prepared,
+    reads: ReadReport,
+    matches: MatchReport,
+    seconds: float,
+    err: IO[str],
+) -> int:
+    """The summary, the --report file and the exit status: the same for every engine."""
+    _summary(reads, matches, prepared.index, seconds, err)
     status = EXIT_HITS if sum(matches.hits.values()) else EXIT_NO_HITS
     status = EXIT_PARTIAL if reads.errors else status
     if args.report:
         document = run_report(
-            index=index,
+            index=prepared.index,
             skipped=prepared.skipped,
             other_objects=prepared.other_objects,
             reads=reads,

@@ -12,9 +12,7 @@ The function keeps no state between batches other than the report it adds to, so
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +21,9 @@ import pyarrow.compute as pc
 
 from lionrock.matcher import canonical, ipv4
 from lionrock.matcher.batches import TIME, batch_source, roles
+from lionrock.matcher.columns import Flat as _Flat
+from lionrock.matcher.columns import flatten as _flatten
+from lionrock.matcher.counts import MatchReport
 from lionrock.matcher.index import CompiledIndex, Pairs
 
 HIT_SCHEMA = pa.schema(
@@ -38,34 +39,6 @@ HIT_SCHEMA = pa.schema(
     ]
 )
 """One row per hit; `kind` (ip, cidr, domain, url, hash, email, ipport) is for summaries, not output."""
-
-
-@dataclass(slots=True)
-class MatchReport:
-    """What matching found beyond the hits: counts for the summary."""
-
-    events: int = 0
-    hits: Counter[str] = field(default_factory=Counter)
-    suppressed: Counter[str] = field(default_factory=Counter)
-    suppressed_indicators: Counter[int] = field(default_factory=Counter)
-    outside_validity: int = 0
-    slow_candidates: int = 0
-    slow_hits: int = 0
-
-
-@dataclass(slots=True)
-class _Flat:
-    """A column flattened to one value per position, with the batch row each position came from."""
-
-    values: pa.Array
-    rows: npt.NDArray[np.int64]
-
-
-def _flatten(column: pa.Array) -> _Flat:
-    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
-        parents = pc.list_parent_indices(column).to_numpy().astype(np.int64)
-        return _Flat(pc.list_flatten(column), parents)
-    return _Flat(column, np.arange(len(column), dtype=np.int64))
 
 
 def _by_unique(values: pa.Array) -> tuple[pa.Array, npt.NDArray[np.int64]]:
@@ -395,7 +368,7 @@ def match_batch(
     if index.slow:
         from lionrock.matcher import slowpath
 
-        slow = slowpath.evaluate(index, batch, column_roles, report)
+        slow = slowpath.evaluate(index, batch, column_roles, report, match=match_batch)
         collected.extend(slow)
     return _hits_table(index, collected, times, time_known, lines, source, report, warninglists)
 

@@ -11,7 +11,7 @@ import pyarrow as pa
 from lionrock.matcher import textlogs, zeek
 from lionrock.matcher.source import ReadReport, open_binary, read_head_whole
 
-FORMATS = ("auto", "zeek", "eve", "clf", "bind", "dnsmasq", "nfdump", "cef")
+FORMATS = ("auto", "zeek", "eve", "clf", "bind", "dnsmasq", "nfdump", "cef", "parquet")
 
 
 class UnknownFormat(ValueError):
@@ -20,6 +20,8 @@ class UnknownFormat(ValueError):
 
 def detect(head: bytes) -> str | None:
     """The format of a log from its first bytes, or ``None``: a look at a few lines, never a guess by name."""
+    if head.startswith(b"PAR1"):
+        return "parquet"
     if b"\x00" in head[:4096]:
         return None
     text = head.decode("utf-8", "replace")
@@ -70,6 +72,11 @@ def read_log(name: str, report: ReadReport, fmt: str = "auto") -> Iterator[pa.Re
         if detected is None:
             raise UnknownFormat("format not recognised (give --format to force one)")
         fmt = detected
+    if fmt == "parquet":
+        from lionrock.matcher import tables
+
+        yield from tables.read_parquet(name, report)
+        return
     report.files += 1
     stream = open_binary(name)
     try:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from lionrock.matcher.counts import MatchReport
 from lionrock.matcher.index import CompiledIndex
-from lionrock.matcher.matching import MatchReport
 from lionrock.matcher.source import Problem, ReadReport
 
 

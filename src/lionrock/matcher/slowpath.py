@@ -12,17 +12,19 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 
 from lionrock.matcher import prefilter
+from lionrock.matcher.columns import Flat, flatten
 from lionrock.matcher.indicators import IndicatorCollection
 
 if TYPE_CHECKING:
+    from lionrock.matcher.counts import MatchReport
     from lionrock.matcher.index import CompiledIndex
-    from lionrock.matcher.matching import MatchReport, _Flat
 
 _HASH_NAMES = {32: "MD5", 40: "SHA-1", 64: "SHA-256"}
 _QUALIFIED = re.compile(r"START|STOP|WITHIN|REPEATS", re.IGNORECASE)
@@ -126,16 +128,24 @@ def _objects(batch: pa.RecordBatch, row: int, roles: dict[str, tuple[str, str | 
 
 
 def evaluate(
-    index: CompiledIndex, batch: pa.RecordBatch, roles: dict[str, tuple[str, str | None]], report: MatchReport
-) -> list[tuple[str, _Flat, Any]]:
-    """Slow-path hits of one batch, in the matcher's (field, flat column, pairs) form."""
+    index: CompiledIndex,
+    batch: pa.RecordBatch,
+    roles: dict[str, tuple[str, str | None]],
+    report: MatchReport,
+    *,
+    match: Callable[..., pa.Table],
+) -> list[tuple[str, Flat, Any]]:
+    """Slow-path hits of one batch, in the matcher's (field, flat column, pairs) form.
+
+    ``match`` is the fast matcher (``matching.match_batch``), passed in because it calls this module:
+    it finds the candidate events holding a literal the patterns name.
+    """
     from lionrock.matcher.index import Pairs
-    from lionrock.matcher.matching import _Flat, match_batch
 
     state = _state(index)
     candidates: dict[int, set[int]] = defaultdict(set)
     if len(state.literal_index):
-        literal_hits = match_batch(state.literal_index, batch, warninglists=False)
+        literal_hits = match(state.literal_index, batch, warninglists=False)
         if literal_hits.num_rows:
             line_to_row = {line: row for row, line in enumerate(batch.column("line").to_pylist())}
             for number, line in zip(
@@ -192,22 +202,20 @@ def evaluate(
     for row in set(pairs.rows):
         texts[row] = _summary(shown[row])
     summary = pa.array(texts, type=pa.string())
-    return [("(pattern)", _Flat(summary, np.arange(batch.num_rows, dtype=np.int64)), pairs)]
+    return [("(pattern)", Flat(summary, np.arange(batch.num_rows, dtype=np.int64)), pairs)]
 
 
 def _text_candidates(
     state: _State, batch: pa.RecordBatch, roles: dict[str, tuple[str, str | None]], out: dict[int, set[int]]
 ) -> None:
     """Adds the events holding a literal (or matching an expression) that a pattern needs, per column."""
-    from lionrock.matcher.matching import _flatten
-
     for name, (role, _) in roles.items():
         substrings = {text: ps for (wanted, text), ps in state.substrings.items() if role in wanted}
         regexes = {text: ps for (wanted, text), ps in state.regexes.items() if role in wanted}
         column = batch.column(name)
         if (not substrings and not regexes) or column.null_count == len(column):
             continue
-        flat = _flatten(column)
+        flat = flatten(column)
         if not pa.types.is_string(flat.values.type) and not pa.types.is_large_string(flat.values.type):
             continue
         for text, positions in substrings.items():

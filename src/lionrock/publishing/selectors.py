@@ -30,7 +30,7 @@ __all__ = [
 
 
 def _service_slugs() -> list[str]:
-    return list(getattr(settings, "LIONROCK_PRESS_SERVICE_ORGANISATIONS", []))
+    return list(settings.LIONROCK_PRESS_SERVICE_ORGANISATIONS)
 
 
 def press_organisations(*, actor: Actor) -> QuerySet[Organisation]:

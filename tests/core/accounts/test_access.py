@@ -67,3 +67,31 @@ def test_a_token_acts_only_for_its_own_organisation_with_its_scopes():
     assert not actor.has_scope("intel:write")
     with pytest.raises(NotFound):
         access.require_scope(actor, "intel:write")
+
+
+def test_a_record_belongs_to_the_first_organisation_where_its_maker_holds_the_role():
+    first, second, elsewhere = OrganisationFactory(), OrganisationFactory(), OrganisationFactory()
+    membership = member_make([Role.ENFORCEMENT_OFFICER], organisation=second)
+    member_make([Role.ENFORCEMENT_OFFICER], organisation=first, user=membership.user)
+    member_make([Role.INTEL_ANALYST], organisation=elsewhere, user=membership.user)
+    actor = actor_for_user(membership.user)
+    home = access.home_organisation(actor, Role.ENFORCEMENT_OFFICER)
+    assert home == min(first, second, key=lambda org: org.pk)
+    assert access.home_organisation(actor, Role.INTEL_ANALYST) == elsewhere
+
+
+def test_without_the_role_anywhere_there_is_no_home_organisation():
+    actor = actor_for_user(member_make([Role.INTEL_ANALYST]).user)
+    with pytest.raises(NotFound):
+        access.home_organisation(actor, Role.ENFORCEMENT_OFFICER, Role.SCREENING_OFFICER)
+
+
+def test_the_command_line_acts_for_an_active_user_found_by_any_spelling_of_their_address():
+    membership = member_make([Role.INTEL_ANALYST])
+    actor = access.actor_for_email(f"  {membership.user.email.upper()} ")
+    assert actor is not None and actor.user == membership.user
+    assert actor.ip_address == "command line"
+    membership.user.is_active = False
+    membership.user.save(update_fields=["is_active"])
+    assert access.actor_for_email(membership.user.email) is None
+    assert access.actor_for_email("nobody@example.org") is None

@@ -9,8 +9,8 @@ from lionrock.core.accounts import services
 from lionrock.core.accounts.access import NotFound, actor_for_user
 from lionrock.core.accounts.models import ApiToken, Organisation, User
 from lionrock.core.accounts.roles import Role
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit.models import AuditEntry
+from lionrock.core.errors import ValidationFailed
 from tests.core.accounts.factories import PASSWORD, OrganisationFactory, actor_make, member_make, totp_code
 
 pytestmark = pytest.mark.django_db

@@ -131,7 +131,7 @@ def test_the_misp_export_is_an_event_with_tlp_tags(community):
 
 
 def test_a_list_export_needs_a_kind(community):
-    from lionrock.core.accounts.services import ValidationFailed
+    from lionrock.core.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed):
         exporting.export_open(actor=community.creator, collection=community.collection, fmt="list")
@@ -152,7 +152,7 @@ def test_exports_stream_in_chunks_without_loading_the_collection(community):
 
 
 def test_a_misp_export_too_large_for_one_event_is_refused_with_the_alternative(community, monkeypatch):
-    from lionrock.core.accounts.services import ValidationFailed
+    from lionrock.core.errors import ValidationFailed
 
     monkeypatch.setattr(exporting, "MISP_EXPORT_MAX", 1)
     intel.objects_add(

@@ -170,3 +170,40 @@ def test_a_draft_refused_at_confirmation_keeps_the_reason_and_stores_nothing(com
     run.refresh_from_db()
     assert run.status == ImportRun.Status.FAILED and "TLP:RED" in run.error
     assert not StixObject.objects.exists()
+
+
+def test_cancelling_a_draft_leaves_an_audit_entry(community):
+    from lionrock.core.audit.models import AuditEntry
+
+    run = services.import_draft_create(
+        actor=community.creator, collection=community.collection, data=b"evil.example\n", name="l.txt"
+    )
+    services.import_cancel(actor=community.creator, run=run)
+    entry = AuditEntry.objects.get(action="exchange.import.cancel")
+    assert entry.target_id == str(run.pk) and entry.actor_user_id == community.creator.user.pk
+
+
+def test_drafts_left_unconfirmed_expire_each_with_an_audit_entry(community):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lionrock.core.audit.models import AuditEntry
+
+    old, fresh = (
+        services.import_draft_create(
+            actor=community.creator, collection=community.collection, data=b"evil.example\n", name=name
+        )
+        for name in ("old.txt", "fresh.txt")
+    )
+    ImportRun.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    assert services.import_drafts_expire() == 1
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.status, old.objects_json, fresh.status) == (
+        ImportRun.Status.CANCELLED,
+        "",
+        ImportRun.Status.DRAFT,
+    )
+    entries = AuditEntry.objects.filter(action="exchange.import.expire")
+    assert [entry.target_id for entry in entries] == [str(old.pk)]

@@ -5,11 +5,11 @@ import pytest
 
 from lionrock.core.accounts.access import NotFound
 from lionrock.core.accounts.models import Organisation
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.intel import selectors as intel_selectors
 from lionrock.cyber.intel import services as intel_services
 from lionrock.cyber.intel.tlp import Tlp
-from lionrock.cyber.monitoring import selectors, services
+from lionrock.cyber.monitoring import runs, selectors, services, tasks
 from lionrock.cyber.monitoring.models import Alert, MatchRun, Sighting
 from tests.cyber.intel.factories import community_make, indicator
 from tests.cyber.monitoring.factories import operator_make, zeek_dns_log
@@ -281,13 +281,10 @@ class TestWatchedDirectories:
             tlp=Tlp.AMBER,
         )
         (tmp_path / "dns.log").write_bytes(zeek_dns_log(["watched.example"]))
-        with django_capture_on_commit_callbacks(execute=True):
-            runs = services.watched_directories_scan()
-        assert len(runs) == 1
-        runs[0].refresh_from_db()
-        assert runs[0].hits == 1
-        with django_capture_on_commit_callbacks(execute=True):
-            assert services.watched_directories_scan() == []
+        tasks.watched_directories_scan()
+        (run,) = MatchRun.objects.filter(watched__isnull=False)
+        assert run.hits == 1
+        assert runs.watched_directories_scan() == []
 
 
 class TestRunsLeftByADeadWorker:
@@ -330,7 +327,7 @@ class TestRunsLeftByADeadWorker:
 
         pid = self._killed_pid()
         run = self._running(f"{socket.gethostname()}:{pid}")
-        assert services.match_runs_orphaned_fail() == 1
+        assert runs.match_runs_orphaned_fail() == 1
         run.refresh_from_db()
         assert run.status == MatchRun.Status.FAILED and run.finished_at is not None
         assert f"process {pid}" in run.error and "stopped before it finished" in run.error
@@ -341,15 +338,15 @@ class TestRunsLeftByADeadWorker:
         import socket
 
         run = self._running(f"{socket.gethostname()}:{os.getpid()}")
-        assert services.match_runs_orphaned_fail() == 0
+        assert runs.match_runs_orphaned_fail() == 0
         run.refresh_from_db()
         assert run.status == MatchRun.Status.RUNNING
 
     def test_a_run_on_another_machine_is_failed_only_once_it_has_gone_quiet(self):
-        stale = services.run_stale_after().total_seconds() / 60 + 1
+        stale = runs.run_stale_after().total_seconds() / 60 + 1
         quiet = self._running("elsewhere:4242", heartbeat_minutes_ago=stale)
         busy = self._running("elsewhere:4243", heartbeat_minutes_ago=1)
-        assert services.match_runs_orphaned_fail() == 1
+        assert runs.match_runs_orphaned_fail() == 1
         quiet.refresh_from_db()
         busy.refresh_from_db()
         assert quiet.status == MatchRun.Status.FAILED and "no progress since" in quiet.error

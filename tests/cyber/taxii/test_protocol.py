@@ -510,7 +510,7 @@ class TestPost:
 
     def test_a_pending_status_lists_its_pendings_until_the_worker_completes_it(self, community):
         from lionrock.core.accounts import services as account_services
-        from lionrock.cyber.taxii import services
+        from lionrock.cyber.taxii import completion, services
 
         secret = token_for(community.creator)
         actor = account_services.token_authenticate(secret)
@@ -523,7 +523,7 @@ class TestPost:
         assert body["status"] == "pending"
         assert body["pending_count"] == 1
         assert body["pendings"] == [{"id": obj["id"], "version": obj["modified"]}]
-        services.status_complete(status_id=str(status.pk))
+        completion.status_complete(status_id=str(status.pk))
         body = Taxii(secret).get(f"{ROOT}status/{status.pk}/").json()
         assert (body["status"], body["success_count"], body["pending_count"]) == ("complete", 1, 0)
         assert Status.objects.get(pk=status.pk).payload == ""

@@ -1,8 +1,8 @@
 import pytest
 
 from lionrock.core.accounts.access import NotFound
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit.models import AuditEntry
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement import services
 from tests.immigration.enforcement.factories import (
     arrested_person_make,

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from lionrock.core.accounts.access import NotFound, actor_for_user
 from lionrock.core.accounts.roles import Role
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit.models import AuditEntry
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement import services
 from lionrock.immigration.enforcement.models import Operation, Premises, Report, ReportEvent
 from tests.immigration.enforcement.factories import (

@@ -7,8 +7,8 @@ from django.utils import timezone, translation
 
 from lionrock.core.accounts.access import NotFound, actor_for_user
 from lionrock.core.accounts.roles import Role
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit.models import AuditEntry
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement import selectors, services
 from lionrock.immigration.enforcement.models import Arrest, IdentityDocument, Operation, Person, ScreeningOwed
 from lionrock.immigration.enforcement.signals import screening_owed_opened

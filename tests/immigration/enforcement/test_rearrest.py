@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from lionrock.core.accounts.models import Organisation
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit.models import AuditEntry
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement import services
 from lionrock.immigration.enforcement.models import Arrest, Person, ScreeningOwed
 from tests.immigration.enforcement.factories import client_signed_in, officer_make, operation_make

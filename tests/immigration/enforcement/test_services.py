@@ -4,10 +4,11 @@ import pytest
 from django.utils import timezone
 
 from lionrock.core.accounts.access import NotFound
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit.models import AuditEntry
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement import services, uploads
 from lionrock.immigration.enforcement.models import Report, ReportAttachment, ReportEvent
+from lionrock.immigration.enforcement.normalise import reference_normalise
 from tests.immigration.enforcement.factories import (
     JPEG,
     PDF,
@@ -251,4 +252,4 @@ def test_someone_outside_enforcement_cannot_triage():
     ],
 )
 def test_a_typed_reference_is_read_leniently(typed, stored):
-    assert services.reference_normalise(typed) == stored
+    assert reference_normalise(typed) == stored

@@ -13,7 +13,7 @@ import yaml
 from django.urls import reverse
 
 from lionrock.core.accounts.access import NotFound
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.screening import services
 from lionrock.immigration.screening.checklists import DEFAULT_2026_1_PATH, DEFAULT_PATH, document_load
 from lionrock.immigration.screening.models import Checklist, Indicator

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit.models import AuditEntry
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.screening import services
 from lionrock.immigration.screening.models import Answer, Debriefing, Indicator
 from tests.immigration.screening.factories import (

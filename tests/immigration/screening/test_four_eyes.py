@@ -10,8 +10,8 @@ from lionrock.core import demo
 from lionrock.core.accounts.access import NotFound, actor_for_user
 from lionrock.core.accounts.models import User
 from lionrock.core.accounts.roles import Role
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit.models import AuditEntry
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.screening import four_eyes, selectors, services
 from lionrock.immigration.screening.models import Debriefing, Indicator
 from tests.immigration.screening.factories import (

@@ -10,8 +10,8 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit.models import AuditEntry
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.screening import checklists, services
 from lionrock.immigration.screening.models import Answer, Case, Checklist, Debriefing, Indicator
 from tests.immigration.screening.factories import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lionrock.core.accounts.access import NotFound
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement.models import ScreeningOwed
 from lionrock.immigration.screening import services
 from lionrock.immigration.screening.explanation import explanation_sentences

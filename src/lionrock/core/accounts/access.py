@@ -91,6 +91,14 @@ def actor_for_user(user: User, *, ip_address: str | None = None) -> Actor:
     return Actor(user=user, grants={k: frozenset(v) for k, v in grants.items()}, ip_address=ip_address)
 
 
+def actor_for_email(email: str, *, ip_address: str | None = "command line") -> Actor | None:
+    """The actor of the active user with this e-mail address (command line, demo), or None."""
+    from lionrock.core.accounts.models import User
+
+    user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+    return actor_for_user(user, ip_address=ip_address) if user is not None else None
+
+
 def actor_for_token(token: ApiToken, *, ip_address: str | None = None) -> Actor:
     """A token acts for one organisation only, with its owner's roles there."""
     full = actor_for_user(token.user, ip_address=ip_address)
@@ -103,6 +111,20 @@ def require(actor: Actor, *roles: Role | str, organisation: Organisation | int |
     """Refuses (as not-found) unless the actor holds one of the roles, optionally in that organisation."""
     if actor.user is None or not any(actor.has_role(role, organisation) for role in roles):
         raise NotFound
+
+
+def home_organisation(actor: Actor, *roles: Role | str) -> Organisation:
+    """The organisation a record made by this actor in one of these roles belongs to.
+
+    The lowest-numbered organisation where the actor holds one of the roles, so the choice is stable;
+    NotFound when the actor holds none of them anywhere.
+    """
+    from lionrock.core.accounts.models import Organisation
+
+    organisations = sorted(actor.organisations_with(*roles))
+    if actor.user is None or not organisations:
+        raise NotFound
+    return Organisation.objects.get(pk=organisations[0])
 
 
 def require_scope(actor: Actor, scope: Scope | str) -> None:
@@ -120,7 +142,7 @@ def actor_for_request(request: object) -> Actor:
     cached = getattr(request, "lionrock_actor", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    from lionrock.core.accounts.middleware import mfa_satisfied
+    from lionrock.core.accounts.mfa import mfa_satisfied
 
     ip_address = request.META.get("REMOTE_ADDR")  # type: ignore[attr-defined]
     user = request.user  # type: ignore[attr-defined]

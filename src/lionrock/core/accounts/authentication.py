@@ -85,7 +85,7 @@ def session_actor(request: HttpRequest) -> Actor | None:
     Complete means MFA passed and no one-time password still to replace: a session signed in with the
     password an administrator set is refused (PasswordChangeRequired) until its owner chooses their own.
     """
-    from lionrock.core.accounts.middleware import mfa_satisfied
+    from lionrock.core.accounts.mfa import mfa_satisfied
 
     user = request.user
     if not (user.is_authenticated and mfa_satisfied(request)):

@@ -10,20 +10,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from lionrock.core.accounts.selectors import user_has_mfa
+from lionrock.core.accounts.mfa import user_has_mfa
 
 # Paths a half-signed-in user may still reach; the API and TAXII answer with their own 401.
 OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/", "/api/", "/taxii2/", "/report/", "/favicon.ico")
-
-
-def mfa_satisfied(request: HttpRequest) -> bool:
-    """True when this session has done whatever second factor the policy asks of its user."""
-    user = request.user
-    if not user.is_authenticated:
-        return False
-    if user.is_verified():  # type: ignore[attr-defined]
-        return True
-    return not settings.LIONROCK_REQUIRE_MFA and not user_has_mfa(user)
 
 
 class SignInCompletionMiddleware:

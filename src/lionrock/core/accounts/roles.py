@@ -17,6 +17,7 @@ class Module(models.TextChoices):
     INTEL = "intel", _("Threat intelligence")
     MONITORING = "monitoring", _("Monitoring")
     INCIDENTS = "incidents", _("Incidents")
+    EVENTS = "events", _("Major events")
     DRILLS = "drills", _("Drills")
     ENFORCEMENT = "enforcement", _("Enforcement")
     SCREENING = "screening", _("Victim screening")
@@ -54,12 +55,12 @@ ROLE_CATALOGUE: dict[str, RoleInfo] = {
     for info in (
         RoleInfo(
             Role.INTEL_ANALYST,
-            (Module.INTEL, Module.MONITORING, Module.INCIDENTS),
+            (Module.INTEL, Module.MONITORING, Module.INCIDENTS, Module.EVENTS),
             _("Curates indicators and reports, sets sharing, watches sightings across stakeholders."),
         ),
         RoleInfo(
             Role.INTEL_STAKEHOLDER,
-            (Module.INTEL, Module.INCIDENTS),
+            (Module.INTEL, Module.INCIDENTS, Module.EVENTS),
             _("Receives and contributes shared intelligence for an infrastructure operator or department."),
         ),
         RoleInfo(
@@ -69,7 +70,7 @@ ROLE_CATALOGUE: dict[str, RoleInfo] = {
         ),
         RoleInfo(
             Role.INCIDENT_HANDLER,
-            (Module.INCIDENTS,),
+            (Module.INCIDENTS, Module.EVENTS),
             _("Reports and follows up the organisation's security incidents."),
         ),
         RoleInfo(
@@ -130,6 +131,7 @@ class Scope(models.TextChoices):
     INTEL_WRITE = "intel:write", _("Contribute intelligence (REST and TAXII)")
     MONITORING_READ = "monitoring:read", _("Follow match runs")
     MONITORING_WRITE = "monitoring:write", _("Upload logs and report sightings")
+    INCIDENTS_READ = "incidents:read", _("Read incidents one may see")
     INCIDENTS_WRITE = "incidents:write", _("Report incidents")
     ENFORCEMENT_READ = "enforcement:read", _("Read enforcement records")
     ENFORCEMENT_WRITE = "enforcement:write", _("Write enforcement records")

@@ -81,12 +81,6 @@ def users_with_role(*, role: Role | str, organisation: Organisation) -> QuerySet
     ).distinct()
 
 
-def user_has_mfa(user: User) -> bool:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
-
-
 def mfa_device_pending(user: User) -> TOTPDevice | None:
     """The authenticator being enrolled but not yet confirmed with a first code."""
     from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -25,7 +25,6 @@ from lionrock.core.errors import ValidationFailed
 
 TOKEN_PREFIX = "lrk"
 RECOVERY_CODE_COUNT = 10
-__all__ = ["ValidationFailed"]  # re-exported: older importers still name this module
 
 ORGANISATION_FIELDS = (
     "name_en",

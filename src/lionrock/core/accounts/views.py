@@ -32,9 +32,10 @@ from lionrock.core.accounts.forms import (
     SignInForm,
     TokenCreateForm,
 )
+from lionrock.core.accounts.mfa import user_has_mfa
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import ROLE_CATALOGUE
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 from lionrock.core.shell.language import language_activate_for
 
 
@@ -114,7 +115,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 def mfa_enrol(request: HttpRequest) -> HttpResponse:
     """Sets up an authenticator app: scan, confirm with a first code, keep the recovery codes."""
     actor = _half_signed_in_actor(request)
-    if selectors.user_has_mfa(request.user) and not request.user.is_verified():  # type: ignore[arg-type, union-attr]
+    if user_has_mfa(request.user) and not request.user.is_verified():  # type: ignore[arg-type, union-attr]
         return redirect("accounts:mfa_verify")
     device = selectors.mfa_device_pending(request.user)  # type: ignore[arg-type]
     form = EnrolForm(request.POST or None)
@@ -159,7 +160,7 @@ def security(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/security.html",
         {
-            "has_mfa": selectors.user_has_mfa(actor.user),
+            "has_mfa": user_has_mfa(actor.user),
             "organisations": selectors.organisations_of(actor=actor),
         },
     )

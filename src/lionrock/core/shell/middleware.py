@@ -35,7 +35,7 @@ class ClientAddressMiddleware:
         from django.conf import settings
 
         self.get_response = get_response
-        self.enabled = bool(getattr(settings, "BEHIND_TLS_PROXY", False))
+        self.enabled = bool(settings.BEHIND_TLS_PROXY)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.enabled:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lionrock.core.accounts import selectors as account_selectors
 from lionrock.core.accounts.access import Actor
+from lionrock.core.accounts.mfa import user_has_mfa
 from lionrock.core.accounts.roles import Module
 from lionrock.core.audit import selectors as audit_selectors
 from lionrock.core.shell.registry import Attention, NavEntry, Panel, nav_register, panel_register
@@ -17,7 +18,7 @@ def _account_panel(actor: Actor) -> Panel | None:
     if actor.user is None:
         return None
     items = []
-    if not account_selectors.user_has_mfa(actor.user):
+    if not user_has_mfa(actor.user):
         items.append(Attention(_("Set up two-step sign-in"), 1, reverse("accounts:mfa_enrol"), "warning"))
     expiring = account_selectors.tokens_expiring(actor=actor)
     if expiring:

@@ -16,7 +16,7 @@ from lionrock.core.accounts.access import Actor, NotFound, actor_for_api
 from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.roles import Scope
 from lionrock.core.accounts.schemas import RowId
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.exchange import exporting, selectors, services
 from lionrock.cyber.exchange.models import Feed
 from lionrock.cyber.exchange.schemas import ErrorOut, FeedIn, FeedOut, FeedPollOut, ImportOut

@@ -54,13 +54,12 @@ def add_intel_parser(sub: Any) -> argparse.ArgumentParser:
 
 
 def _actor(email: str) -> Any:
-    from lionrock.core.accounts.access import actor_for_user
-    from lionrock.core.accounts.models import User
+    from lionrock.core.accounts.access import actor_for_email
 
-    user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
-    if user is None:
+    actor = actor_for_email(email)
+    if actor is None:
         raise SystemExit(f"lionrock intel: no active user {email!r}")
-    return actor_for_user(user, ip_address="command line")
+    return actor
 
 
 def _collection(actor: Any, key: str) -> Any:
@@ -75,7 +74,7 @@ def _collection(actor: Any, key: str) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from lionrock.core.accounts.access import NotFound
-    from lionrock.core.accounts.services import ValidationFailed
+    from lionrock.core.errors import ValidationFailed
 
     try:
         if args.intel_command == "import":

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor
 from lionrock.core.accounts.roles import Scope
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
+from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.exchange import flags, selectors, writers
 from lionrock.cyber.exchange.models import ImportRun
 from lionrock.cyber.intel.models import Collection

@@ -29,11 +29,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[Address]]
-DEFAULT_ALLOWED_HOSTS = ("*",)
 
 
 class FeedUrlRefused(ValidationFailed):
@@ -72,7 +71,7 @@ class HostPolicy:
 
 
 def policy() -> HostPolicy:
-    return HostPolicy.parse(getattr(settings, "LIONROCK_FEED_ALLOWED_HOSTS", DEFAULT_ALLOWED_HOSTS))
+    return HostPolicy.parse(settings.LIONROCK_FEED_ALLOWED_HOSTS)
 
 
 def _host_normalise(host: str) -> str:

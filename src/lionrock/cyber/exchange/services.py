@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_user
 from lionrock.core.accounts.roles import Scope
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
+from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.exchange import credentials, feed_urls, flags, polling, readers
 from lionrock.cyber.exchange.feed_urls import FeedUrlRefused
 from lionrock.cyber.exchange.models import Feed, FeedPoll, ImportRun
@@ -31,7 +31,6 @@ from lionrock.cyber.intel import services as intel
 from lionrock.cyber.intel.models import Collection
 from lionrock.cyber.intel.tlp import Tlp
 
-DEFAULT_MAX_IMPORT_BYTES = 20 * 1024 * 1024
 FEED_PAGE_SIZE = 500
 FEED_MAX_PAGES = 200
 BACKOFF_FIRST_MINUTES = 5
@@ -39,7 +38,7 @@ BACKOFF_MAX_MINUTES = 24 * 60
 
 
 def max_import_bytes() -> int:
-    return int(getattr(settings, "LIONROCK_IMPORT_MAX_BYTES", DEFAULT_MAX_IMPORT_BYTES))
+    return int(settings.LIONROCK_IMPORT_MAX_BYTES)
 
 
 class ImportFailed(ValidationFailed):
@@ -188,13 +187,16 @@ def import_confirm(*, actor: Actor, run: ImportRun) -> ImportRun:
 
 
 @transaction.atomic
+@transaction.atomic
 def import_cancel(*, actor: Actor, run: ImportRun) -> None:
+    """The draft's owner drops it: nothing is stored and the parsed objects are discarded."""
     if run.created_by_id != (actor.user.pk if actor.user else None) or run.status != ImportRun.Status.DRAFT:
         raise NotFound
     run.status = ImportRun.Status.CANCELLED
     run.objects_json = ""
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "objects_json", "finished_at"])
+    audit.record(actor=actor, action="exchange.import.cancel", target=run, summary=run.filename)
 
 
 def import_run(
@@ -231,11 +233,28 @@ def import_run(
 
 
 def import_drafts_expire(*, older_than: timedelta = timedelta(days=1)) -> int:
-    """Drafts never confirmed are cancelled and their objects dropped."""
+    """Drafts never confirmed are cancelled and their objects dropped, each with an audit entry."""
     cutoff = timezone.now() - older_than
-    return ImportRun.objects.filter(status=ImportRun.Status.DRAFT, created_at__lt=cutoff).update(
-        status=ImportRun.Status.CANCELLED, objects_json="", finished_at=timezone.now()
+    expired = 0
+    stale = ImportRun.objects.filter(status=ImportRun.Status.DRAFT, created_at__lt=cutoff).only(
+        "pk", "filename"
     )
+    for run in stale.iterator():
+        with transaction.atomic():
+            # Conditional, so a draft confirmed or cancelled meanwhile keeps its outcome.
+            changed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.DRAFT).update(
+                status=ImportRun.Status.CANCELLED, objects_json="", finished_at=timezone.now()
+            )
+            if changed:
+                audit.record(
+                    actor=None,
+                    actor_label="worker",
+                    action="exchange.import.expire",
+                    target=run,
+                    summary=f"{run.filename}: not confirmed within {older_than}",
+                )
+                expired += changed
+    return expired
 
 
 # --- feeds ---------------------------------------------------------------------------------------------

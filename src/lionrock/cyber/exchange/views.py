@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lionrock.core.accounts.access import Actor, NotFound, actor_for_request
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.exchange import exporting, flags, selectors, services
 from lionrock.cyber.exchange.feed_urls import FeedUrlRefused
 from lionrock.cyber.exchange.forms import ExportForm, FeedForm, ImportForm

@@ -19,7 +19,7 @@ from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Scope
 from lionrock.core.accounts.schemas import IsoDate
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.intel import selectors, services
 from lionrock.cyber.intel.models import Collection, StixObject
 from lionrock.cyber.intel.schemas import (

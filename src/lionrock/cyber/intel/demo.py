@@ -14,8 +14,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from lionrock.core.accounts.access import Actor, actor_for_user
-from lionrock.core.accounts.models import Organisation, User
+from lionrock.core.accounts.access import Actor, actor_for_email
+from lionrock.core.accounts.models import Organisation
 from lionrock.cyber.intel import services
 from lionrock.cyber.intel.models import Collection, SharingGroup, StixObject
 from lionrock.cyber.intel.services import stix_timestamp
@@ -59,11 +59,6 @@ def _indicator(
     )
 
 
-def _actor(email: str) -> Actor | None:
-    user = User.objects.filter(email=email).first()
-    return actor_for_user(user) if user is not None else None
-
-
 def _collection(actor: Actor, owner: Organisation, alias: str, **settings: Any) -> Collection:
     existing = Collection.objects.filter(alias=alias).first()
     return existing or services.collection_create(actor=actor, owner=owner, alias=alias, **settings)
@@ -72,9 +67,9 @@ def _collection(actor: Actor, owner: Organisation, alias: str, **settings: Any) 
 def intel_demo_build(*, quiet: bool) -> int:
     """Adds the demo collections and objects once; returns how many object versions were stored."""
     cert, analyst, isp = (
-        _actor("cert@lionrock.test"),
-        _actor("analyst@lionrock.test"),
-        _actor("soc.victoria@lionrock.test"),
+        actor_for_email("cert@lionrock.test", ip_address=None),
+        actor_for_email("analyst@lionrock.test", ip_address=None),
+        actor_for_email("soc.victoria@lionrock.test", ip_address=None),
     )
     slugs = [*ISP_SLUGS, "govcert", "dpo", "major-events", "electoral-systems"]
     orgs = {org.slug: org for org in Organisation.objects.filter(slug__in=slugs)}

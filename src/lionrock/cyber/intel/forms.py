@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.intel import services
 from lionrock.cyber.intel.tlp import Tlp
 from lionrock.cyber.intel.validation import ID_RE, SCO_TYPES, SDO_REQUIRED

@@ -8,6 +8,11 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self) -> None:
-        from lionrock.cyber.monitoring import panels, receivers  # noqa: F401  (connects the sighting receiver)
+        from lionrock.cyber.intel.models import StixObject
+        from lionrock.cyber.intel.signals import objects_added
+        from lionrock.cyber.monitoring import panels, receivers
 
         panels.register()
+        objects_added.connect(
+            receivers.sightings_follow, sender=StixObject, dispatch_uid="monitoring.sightings"
+        )

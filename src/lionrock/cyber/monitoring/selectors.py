@@ -157,7 +157,7 @@ def alerts_open(*, actor: Actor) -> list[Alert]:
         .annotate(orgs=Count("organisation", distinct=True))
         .values_list("indicator_id", "orgs")
     )
-    threshold = int(getattr(settings, "LIONROCK_ALERT_STAKEHOLDERS", 2))
+    threshold = int(settings.LIONROCK_ALERT_STAKEHOLDERS)
     visible = []
     for alert in alerts:
         if alert.indicator_id not in names:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import close_db, db_periodic_task, db_task, on_startup
 
-from lionrock.cyber.monitoring import services
+from lionrock.cyber.monitoring import runs
 
 
 @db_task()  # type: ignore[untyped-decorator]
 def match_run_execute(run_id: str) -> None:
     try:
-        services.match_run_execute(run_id)
+        runs.match_run_execute(run_id)
     except Exception as exc:
-        services.match_run_fail(run_id, f"{type(exc).__name__}: {exc}")
+        runs.match_run_fail(run_id, f"{type(exc).__name__}: {exc}")
         raise
 
 
@@ -21,16 +21,17 @@ def match_run_execute(run_id: str) -> None:
 @close_db  # type: ignore[untyped-decorator]
 def match_runs_orphaned_at_startup() -> None:
     """A worker that starts fails the runs its dead predecessors left "running"."""
-    services.match_runs_orphaned_fail()
+    runs.match_runs_orphaned_fail()
 
 
 @db_periodic_task(crontab(minute="*/5"))  # type: ignore[untyped-decorator]
 def match_runs_orphaned_sweep() -> None:
     """Every five minutes: match runs whose worker is gone or silent are marked failed with the reason."""
-    services.match_runs_orphaned_fail()
+    runs.match_runs_orphaned_fail()
 
 
 @db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
 def watched_directories_scan() -> None:
     """Every minute: watched log directories are scanned and new files queued for matching."""
-    services.watched_directories_scan()
+    for run in runs.watched_directories_scan():
+        match_run_execute(str(run.pk))

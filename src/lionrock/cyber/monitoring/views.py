@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lionrock.core.accounts import selectors as account_selectors
 from lionrock.core.accounts.access import NotFound, actor_for_request
 from lionrock.core.accounts.roles import Role
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.intel import selectors as intel_selectors
 from lionrock.cyber.monitoring import selectors, services
 from lionrock.cyber.monitoring.chart import bar_chart

@@ -24,8 +24,6 @@ TAXII_VERSION = "2.1"
 # Page size when the client names none, and the most one page may hold (the answer says `more` beyond).
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10000
-# What a POSTed envelope may weigh; advertised in the API root as max_content_length (4.2.1).
-DEFAULT_MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 CURSOR_SALT = "lionrock.taxii.next"
 
 MATCH_FIELDS = ("id", "type", "version", "spec_version")
@@ -33,8 +31,8 @@ VERSION_KEYWORDS = ("first", "last", "all")
 
 
 def max_content_length() -> int:
-    """Deployments may lower or raise it with LIONROCK_TAXII_MAX_CONTENT_LENGTH (bytes)."""
-    return int(getattr(settings, "LIONROCK_TAXII_MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH))
+    """What a POSTed envelope may weigh, in bytes; the API root advertises it as max_content_length."""
+    return int(settings.LIONROCK_TAXII_MAX_CONTENT_LENGTH)
 
 
 class TaxiiError(Exception):

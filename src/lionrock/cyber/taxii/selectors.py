@@ -7,10 +7,11 @@ few queries and the same memory at the start or the end of a collection of any s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.cyber.intel import selectors as intel
@@ -155,3 +156,13 @@ def status_get(*, actor: Actor, status_id: str) -> Status:
     if status is None:
         raise NotFound
     return status
+
+
+def statuses_stalled(*, older_than: timedelta) -> list[str]:
+    """Uploads still pending `older_than` after they were posted: the worker that took them was lost.
+
+    For the worker's own sweep, not for an actor: no rights are involved.
+    """
+    cutoff = timezone.now() - older_than
+    rows = Status.objects.filter(status=Status.State.PENDING, request_timestamp__lt=cutoff)
+    return [str(pk) for pk in rows.order_by("request_timestamp").values_list("pk", flat=True)]

@@ -11,7 +11,7 @@ from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role, Scope
 from lionrock.core.accounts.schemas import IsoDate, RowId
-from lionrock.core.accounts.services import ValidationFailed
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement import selectors, services
 from lionrock.immigration.enforcement.employer_check import (
     EMPLOYER_DUTIES,

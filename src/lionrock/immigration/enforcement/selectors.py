@@ -32,13 +32,15 @@ from lionrock.immigration.enforcement.models import (
     ReportEvent,
     ScreeningOwed,
 )
-from lionrock.immigration.enforcement.services import (
+from lionrock.immigration.enforcement.normalise import (
     employer_code_digest,
     employer_code_normalise,
-    employer_record_kept_until,
     employer_reference_normalise,
+    identity_document_check,
     reference_normalise,
+    text_clean,
 )
+from lionrock.immigration.enforcement.retention_periods import employer_record_kept_until
 
 # --- Offence catalogue (public law: readable by anyone) ---------------------------------------------
 
@@ -79,7 +81,7 @@ def offence_in_force(*, code: str, on: date) -> Offence:
 
 def reporting_organisation() -> Organisation | None:
     """The department whose queue receives the public form's reports."""
-    slug = getattr(settings, "LIONROCK_REPORTS_ORGANISATION", "immigration")
+    slug = settings.LIONROCK_REPORTS_ORGANISATION
     return Organisation.objects.filter(slug=slug, is_active=True).first()
 
 
@@ -421,8 +423,6 @@ def _document_indexes(query: str) -> list[str]:
     A number is stored normalised as its kind's check left it (A123456(3); L898902C3), or as typed in
     capitals when the check failed; each reading is hashed, so nothing is ever decrypted to search.
     """
-    from lionrock.immigration.enforcement.services import identity_document_check, text_clean
-
     typed = text_clean(query)
     indexes: list[str] = []
     for kind in IdentityDocument.Kind.values:

@@ -17,14 +17,9 @@ from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement.encryption import blind_index
-from lionrock.immigration.enforcement.hkid import (
-    DocumentNumberError,
-    hkid_parse,
-    travel_document_number_check,
-)
 from lionrock.immigration.enforcement.models import (
     Arrest,
     IdentityDocument,
@@ -33,7 +28,8 @@ from lionrock.immigration.enforcement.models import (
     Premises,
     ScreeningOwed,
 )
-from lionrock.immigration.enforcement.services.reports import text_clean as _text
+from lionrock.immigration.enforcement.normalise import identity_document_check
+from lionrock.immigration.enforcement.normalise import text_clean as _text
 from lionrock.immigration.enforcement.signals import screening_owed_opened
 
 
@@ -123,26 +119,6 @@ def person_status_update(*, actor: Actor, person: Person, status_category: str) 
     return person
 
 
-def identity_document_check(*, kind: str, number: str, check_digit: str = "") -> tuple[str, str, str]:
-    """(normalised number, check result, message). A malformed number is recorded, not refused:
-    a forged card is evidence."""
-    try:
-        if kind == IdentityDocument.Kind.HKID:
-            return hkid_parse(number).formatted, IdentityDocument.Check.VALID, ""
-        if kind == IdentityDocument.Kind.TRAVEL_DOCUMENT:
-            normalised = travel_document_number_check(number, check_digit)
-            note = "" if check_digit else str(_("Number well formed; no check digit given."))
-            return normalised, IdentityDocument.Check.VALID, note
-    except DocumentNumberError as exc:
-        messages = {
-            "format": _("The number is not in the format of this document."),
-            "check": _("The check character does not match the rest of the number."),
-            "characters": _("The number contains characters that cannot appear in it."),
-        }
-        return _text(number).upper(), IdentityDocument.Check.INVALID, str(messages.get(exc.code, str(exc)))
-    return _text(number), IdentityDocument.Check.NOT_CHECKED, ""
-
-
 @transaction.atomic
 def identity_document_add(
     *,
@@ -218,7 +194,7 @@ def _offence_label(code: str) -> str:
 
 
 def screening_due_hours() -> int:
-    return int(getattr(settings, "LIONROCK_SCREENING_DUE_HOURS", 24))
+    return int(settings.LIONROCK_SCREENING_DUE_HOURS)
 
 
 @transaction.atomic

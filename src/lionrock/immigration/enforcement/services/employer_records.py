@@ -7,22 +7,29 @@ carries 80 random bits, so a fast hash is enough and a key rotation cannot lock 
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import secrets
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement.inspection_record import InspectionRecord
 from lionrock.immigration.enforcement.models import EmployerCheckRecord
+from lionrock.immigration.enforcement.normalise import (
+    EMPLOYER_CODE_LENGTH,
+    employer_code_digest,
+    employer_code_normalise,
+    employer_reference_normalise,
+)
+from lionrock.immigration.enforcement.retention_periods import (
+    employer_record_kept_until,
+    employer_record_retention_days,
+)
 
 __all__ = [
     "employer_code_digest",
@@ -35,34 +42,6 @@ __all__ = [
 ]
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
-_CODE_LENGTH = 16
-_READ_AS = str.maketrans("OIL", "011")
-
-
-def employer_record_retention_days() -> int:
-    return int(getattr(settings, "LIONROCK_EMPLOYER_RECORD_RETENTION_DAYS", 730))
-
-
-def employer_record_kept_until(saved_at: datetime) -> date:
-    """The last day the saved record can be downloaded again; the nightly sweep deletes it after."""
-    return timezone.localdate(saved_at + timedelta(days=employer_record_retention_days()))
-
-
-def employer_reference_normalise(text: str) -> str:
-    """What an employer typed, as stored: 'er 7k3m9 q2x4p' -> 'ER-7K3M9-Q2X4P'; O, I, L read as 0, 1, 1."""
-    compact = re.sub(r"[^0-9A-Z]", "", text.upper()).removeprefix("ER").translate(_READ_AS)
-    if len(compact) != 10:
-        return ""
-    return f"ER-{compact[:5]}-{compact[5:]}"
-
-
-def employer_code_normalise(text: str) -> str:
-    compact = re.sub(r"[^0-9A-Z]", "", text.upper()).translate(_READ_AS)
-    return compact if len(compact) == _CODE_LENGTH else ""
-
-
-def employer_code_digest(code: str) -> str:
-    return hashlib.sha256(f"lionrock employer record:{code}".encode("ascii")).hexdigest()
 
 
 def _draw(length: int) -> str:
@@ -77,7 +56,7 @@ def employer_record_save(*, record: InspectionRecord) -> tuple[EmployerCheckReco
     """
     if not record.documents or any(not line.ok for doc in record.documents for line in doc.lines):
         raise ValidationFailed(_("Only a record of documents that passed the format checks can be saved."))
-    code = _draw(_CODE_LENGTH)
+    code = _draw(EMPLOYER_CODE_LENGTH)
     row: EmployerCheckRecord | None = None
     for _attempt in range(5):
         try:

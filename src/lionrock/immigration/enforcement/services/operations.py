@@ -18,8 +18,8 @@ from lionrock.core.accounts.access import Actor
 from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Role
 from lionrock.core.accounts.selectors import users_with_role
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
+from lionrock.core.errors import ValidationFailed
 from lionrock.core.workflow import Workflow
 from lionrock.immigration.enforcement.addresses import address_normalise
 from lionrock.immigration.enforcement.models import (
@@ -29,7 +29,7 @@ from lionrock.immigration.enforcement.models import (
     Premises,
     PremisesType,
 )
-from lionrock.immigration.enforcement.services.reports import text_clean as _text
+from lionrock.immigration.enforcement.normalise import text_clean as _text
 
 # --- Operations ----------------------------------------------------------------------------------------
 

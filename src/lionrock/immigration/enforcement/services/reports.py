@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -18,8 +17,8 @@ from lionrock.core.accounts.access import Actor
 from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Role
 from lionrock.core.accounts.selectors import users_with_role
-from lionrock.core.accounts.services import ValidationFailed
 from lionrock.core.audit import services as audit
+from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement import uploads
 from lionrock.immigration.enforcement.addresses import address_normalise, business_name_normalise
 from lionrock.immigration.enforcement.encryption import blind_index
@@ -31,12 +30,12 @@ from lionrock.immigration.enforcement.models import (
     ReportAttachment,
     ReportEvent,
 )
+from lionrock.immigration.enforcement.normalise import text_clean
 
 logger = logging.getLogger(__name__)
 
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 EARLIEST_OBSERVATION = date(2000, 1, 1)
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class RateLimited(ValidationFailed):
@@ -90,11 +89,6 @@ class _Limits:
 LIMITS = _Limits()
 
 
-def text_clean(value: str) -> str:
-    """Stripped, without control characters (newlines and tabs stay); any script is escaped on output."""
-    return _CONTROL_CHARACTERS.sub("", value.replace("\r\n", "\n")).strip()
-
-
 def _details_clean(details: ReportDetails) -> dict[str, object]:
     values: dict[str, object] = {name: text_clean(str(getattr(details, name))) for name in LIMITS.fields}
     for name in LIMITS.fields:
@@ -135,16 +129,6 @@ def _details_clean(details: ReportDetails) -> dict[str, object]:
 def _reference_new() -> str:
     body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(10))
     return f"IR-{body[:5]}-{body[5:]}"
-
-
-def reference_normalise(text: str) -> str:
-    """What a reporter typed, as stored: 'ir 7k3m9 q2x4p' -> 'IR-7K3M9-Q2X4P'; O and I read as 0 and 1."""
-    compact = re.sub(r"[^0-9A-Z]", "", text.upper())
-    compact = compact.removeprefix("IR")
-    compact = compact.translate(str.maketrans("OIL", "011"))
-    if len(compact) != 10:
-        return ""
-    return f"IR-{compact[:5]}-{compact[5:]}"
 
 
 def _event(
@@ -229,7 +213,7 @@ def _attachments_store(report: Report, checked: list[uploads.CheckedFile]) -> No
 
 
 def reports_per_hour_limit() -> int:
-    return int(getattr(settings, "LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR", 5))
+    return int(settings.LIONROCK_REPORTS_PER_ADDRESS_PER_HOUR)
 
 
 @transaction.atomic
@@ -502,7 +486,7 @@ def report_unlink_operation(*, actor: Actor, report: Report) -> Report:
 
 
 def report_retention_days() -> int:
-    return int(getattr(settings, "LIONROCK_REPORT_RETENTION_DAYS", 730))
+    return int(settings.LIONROCK_REPORT_RETENTION_DAYS)
 
 
 @transaction.atomic

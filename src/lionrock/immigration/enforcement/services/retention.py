@@ -22,7 +22,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -30,6 +29,7 @@ from django.utils import timezone
 from lionrock.core.audit import services as audit
 from lionrock.immigration.enforcement.models import Arrest, IdentityDocument, Person, ScreeningOwed
 from lionrock.immigration.enforcement.person_retention import persons_held, persons_release
+from lionrock.immigration.enforcement.retention_periods import person_retention_days
 
 __all__ = [
     "PERSON_RETENTION_BATCH",
@@ -41,10 +41,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 PERSON_RETENTION_BATCH = 200
-
-
-def person_retention_days() -> int:
-    return int(getattr(settings, "LIONROCK_PERSON_RETENTION_DAYS", 2555))
 
 
 @dataclass

@@ -14,8 +14,8 @@ register = template.Library()
 @register.simple_tag
 def department_name() -> str:
     """The department the public reaches through these pages, in the reader's language (settings)."""
-    english = str(getattr(settings, "LIONROCK_PUBLIC_DEPARTMENT_NAME", "") or "")
-    chinese = str(getattr(settings, "LIONROCK_PUBLIC_DEPARTMENT_NAME_ZH", "") or "")
+    english = str(settings.LIONROCK_PUBLIC_DEPARTMENT_NAME or "")
+    chinese = str(settings.LIONROCK_PUBLIC_DEPARTMENT_NAME_ZH or "")
     if (get_language() or "").lower().startswith("zh") and chinese:
         return chinese
     return english or chinese

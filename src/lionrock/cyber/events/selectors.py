@@ -1,0 +1,408 @@
+"""Every read of major events, for an actor; forbidden looks like not found.
+
+* Members (with an event role) of the organiser or of a participating organisation see the event, its
+  alert level and the duty roster.
+* Coordinators (the organiser and participants marked as coordinating, e.g. the CERT) see everything:
+  every organisation's services, assets and readiness, the situation board, the shift log and reports.
+* Any other participant sees its own organisation's services, assets and readiness only.
+What the situation board joins (incidents, sightings, indicators, alerts) is further limited by the
+incident and intelligence visibility rules of the reader.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from lionrock.core.accounts.access import Actor, NotFound
+from lionrock.core.accounts.models import Organisation
+from lionrock.cyber.events.assets import AssetIndex
+from lionrock.cyber.events.models import (
+    Asset,
+    CriticalService,
+    Event,
+    EventOrganisation,
+    ReadinessEntry,
+    ReadinessItem,
+    RosterShift,
+    ShiftLogEntry,
+)
+from lionrock.cyber.events.sharing import EVENT_ROLES, MANAGER_ROLES
+
+
+def event_organisations(actor: Actor) -> frozenset[int]:
+    if actor.user is None:
+        return frozenset()
+    return actor.organisations_with(*EVENT_ROLES)
+
+
+def events_visible(*, actor: Actor) -> QuerySet[Event]:
+    """The only door to events."""
+    orgs = event_organisations(actor)
+    if not orgs:
+        return Event.objects.none()
+    taking_part = EventOrganisation.objects.filter(organisation_id__in=orgs).values("event_id")
+    return Event.objects.filter(Q(organiser_id__in=orgs) | Q(pk__in=taking_part))
+
+
+def event_get(*, actor: Actor, slug: str) -> Event:
+    event = events_visible(actor=actor).filter(slug=slug).select_related("organiser").first()
+    if event is None:
+        raise NotFound
+    return event
+
+
+def coordinator_organisations(event: Event) -> set[int]:
+    ids = set(
+        EventOrganisation.objects.filter(event=event, coordinator=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    return ids | {event.organiser_id}
+
+
+def event_is_coordinator(*, actor: Actor, event: Event) -> bool:
+    return bool(event_organisations(actor) & coordinator_organisations(event))
+
+
+def event_may_manage(*, actor: Actor, event: Event) -> bool:
+    """Sets the alert level, edits the event, adds participants: a coordinator's analysts."""
+    return bool(actor.organisations_with(*MANAGER_ROLES) & coordinator_organisations(event))
+
+
+def event_own_organisations(*, actor: Actor, event: Event) -> frozenset[int]:
+    """The reader's organisations that take part in the event (they act for these)."""
+    taking_part = set(EventOrganisation.objects.filter(event=event).values_list("organisation_id", flat=True))
+    return event_organisations(actor) & frozenset(taking_part | {event.organiser_id})
+
+
+def _scope(actor: Actor, event: Event) -> Q:
+    if event_is_coordinator(actor=actor, event=event):
+        return Q()
+    return Q(organisation_id__in=event_own_organisations(actor=actor, event=event))
+
+
+def event_participants(*, actor: Actor, event: Event) -> QuerySet[EventOrganisation]:
+    event_get(actor=actor, slug=event.slug)
+    return event.participants.select_related("organisation").order_by("-coordinator", "organisation__name_en")
+
+
+def event_services(*, actor: Actor, event: Event) -> QuerySet[CriticalService]:
+    event_get(actor=actor, slug=event.slug)
+    return (
+        event.services.filter(_scope(actor, event)).select_related("organisation").prefetch_related("assets")
+    )
+
+
+def event_assets(*, actor: Actor, event: Event) -> QuerySet[Asset]:
+    event_get(actor=actor, slug=event.slug)
+    return event.assets.filter(_scope(actor, event))
+
+
+def event_roster(*, actor: Actor, event: Event) -> QuerySet[RosterShift]:
+    event_get(actor=actor, slug=event.slug)
+    return event.roster.select_related("organisation")
+
+
+def checklist(version: int) -> list[ReadinessItem]:
+    return list(ReadinessItem.objects.filter(version=version).order_by("order"))
+
+
+def readiness_item_get(*, actor: Actor, event: Event, code: str) -> ReadinessItem:
+    event_get(actor=actor, slug=event.slug)
+    item = ReadinessItem.objects.filter(version=event.checklist_version, code=code).first()
+    if item is None:
+        raise NotFound
+    return item
+
+
+def item_due(event: Event, item: ReadinessItem) -> date:
+    return event.starts_on - timedelta(days=item.days_before)
+
+
+@dataclass
+class ReadinessRow:
+    organisation: Organisation
+    entries: list[tuple[ReadinessItem, ReadinessEntry | None, bool]]  # item, entry, late
+    done: int = 0
+    late: int = 0
+
+
+def readiness_rows(*, actor: Actor, event: Event, today: date | None = None) -> list[ReadinessRow]:
+    """Each visible participant's checklist with what is late (not done by its due date)."""
+    event_get(actor=actor, slug=event.slug)
+    today = today or timezone.localdate()
+    items = checklist(event.checklist_version)
+    entries = {
+        (e.organisation_id, e.item_id): e
+        for e in ReadinessEntry.objects.filter(event=event)
+        .filter(_scope(actor, event))
+        .select_related("confirmed_by")
+        .prefetch_related("attachments")
+    }
+    rows = []
+    participants = event.participants.filter(_scope(actor, event)).select_related("organisation")
+    for participant in participants.order_by("organisation__sector", "organisation__name_en"):
+        row = ReadinessRow(participant.organisation, [])
+        for item in items:
+            entry = entries.get((participant.organisation_id, item.pk))
+            finished = entry is not None and entry.status in (
+                ReadinessEntry.Status.DONE,
+                ReadinessEntry.Status.NOT_APPLICABLE,
+            )
+            late = not finished and item_due(event, item) < today
+            row.entries.append((item, entry, late))
+            row.done += int(finished)
+            row.late += int(late)
+        rows.append(row)
+    return rows
+
+
+@dataclass
+class SectorReadiness:
+    sector: str
+    code: str
+    organisations: int
+    done: int
+    total: int
+    late: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+def readiness_by_sector(*, actor: Actor, event: Event) -> list[SectorReadiness]:
+    labels = dict(Organisation.Sector.choices)
+    found: dict[str, SectorReadiness] = {}
+    for row in readiness_rows(actor=actor, event=event):
+        code = row.organisation.sector
+        sector = str(labels.get(code, code))
+        bucket = found.setdefault(code, SectorReadiness(sector, code, 0, 0, 0, 0))
+        bucket.organisations += 1
+        bucket.done += row.done
+        bucket.total += len(row.entries)
+        bucket.late += row.late
+    return sorted(found.values(), key=lambda s: s.sector)
+
+
+def shift_log(*, actor: Actor, event: Event, limit: int = 100) -> list[ShiftLogEntry]:
+    if not event_is_coordinator(actor=actor, event=event):
+        raise NotFound
+    return list(event.shift_log.select_related("author", "organisation")[:limit])
+
+
+# --- The situation board ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SightingRow:
+    indicator_id: str
+    indicator_name: str
+    organisation: str
+    count: int
+    last_seen: datetime
+    reason: str  # "asset" (its values hit a registered asset) or "participant" (sighted by one)
+
+
+@dataclass
+class Situation:
+    event: Event
+    window: tuple[datetime, datetime]
+    incidents: list[Any] = field(default_factory=list)
+    sightings: list[SightingRow] = field(default_factory=list)
+    indicators: list[Any] = field(default_factory=list)
+    alerts: list[Any] = field(default_factory=list)
+    generated_at: datetime = field(default_factory=timezone.now)
+
+
+def event_window(event: Event, now: datetime | None = None) -> tuple[datetime, datetime]:
+    now = now or timezone.now()
+    return event.watch_starts_at, min(now, event.watch_ends_at)
+
+
+def situation_board(
+    *, actor: Actor, event: Event, day: date | None = None, limit: int = 50, scan: int = 2000
+) -> Situation:
+    """What Lionrock knows about the event's organisations and assets in the watch period (or one day).
+
+    Sightings are relevant when a participant reported them, or when the indicator's values fall on a
+    registered asset (an address in a range, a name under a domain). The newest `scan` sightings of the
+    window are examined, so the board answers in bounded time however many sightings there are.
+    """
+    from lionrock.cyber.incidents import selectors as incident_selectors
+    from lionrock.cyber.intel import selectors as intel_selectors
+    from lionrock.cyber.intel.correlation import value_key, value_normalise
+    from lionrock.cyber.intel.models import ObservableValue
+    from lionrock.cyber.monitoring import selectors as monitoring_selectors
+
+    if not event_is_coordinator(actor=actor, event=event):
+        raise NotFound
+    start, end = event_window(event)
+    if day is not None:
+        tz = timezone.get_current_timezone()
+        start = max(start, datetime.combine(day, datetime.min.time(), tzinfo=tz))
+        end = min(event.watch_ends_at, start.replace(hour=0, minute=0) + timedelta(days=1))
+    situation = Situation(event=event, window=(start, end))
+    if end <= start:
+        return situation
+    participants = set(event.participants.values_list("organisation_id", flat=True)) | {event.organiser_id}
+    assets = list(event.assets.values_list("kind", "value"))
+    index = AssetIndex.build(assets)
+    name_keys = []
+    for kind, value in assets:
+        if kind in ("domain", "host") and (found := value_normalise(value)):
+            name_keys.append(value_key(*found))
+
+    asset_observables = incident_selectors.incident_ids_naming(name_keys)
+    situation.incidents = list(
+        incident_selectors.incidents_visible(actor=actor)
+        .filter(aware_at__gte=start, aware_at__lt=end)
+        .filter(Q(reporting_organisation_id__in=participants) | Q(pk__in=asset_observables))
+        .select_related("reporting_organisation")
+        .order_by("-aware_at")[:limit]
+    )
+
+    # The intel store's visibility, decided once for this board and reused below.
+    visible = intel_selectors.stix_objects_visible(actor=actor)
+    named = ObservableValue.objects.filter(key__in=name_keys).values("stix_object_id")
+    situation.indicators = list(
+        visible.filter(pk__in=named, type="indicator", is_latest=True)
+        .select_related("created_by_org")
+        .order_by("-date_added")[:limit]
+    )
+
+    window = (
+        monitoring_selectors.sightings_visible(actor=actor)
+        .filter(last_seen__gte=start, last_seen__lt=end)
+        .order_by("-last_seen")
+        .values_list("indicator_id", "organisation_id", "count", "last_seen")
+    )
+    # Plain tuples, read a chunk at a time until the board is full: most boards fill from the first.
+    on_asset = {obj.stix_id for obj in situation.indicators}
+    judged: set[str] = set(on_asset)
+    kept: list[tuple[str, int, int, datetime, str]] = []
+    for offset in range(0, scan, _CHUNK):
+        chunk = list(window[offset : offset + _CHUNK])
+        fresh = {row[0] for row in chunk} - judged
+        if fresh:
+            on_asset |= _indicators_on_assets(fresh, index)
+            judged |= fresh
+        for indicator_id, organisation_id, count, last_seen in chunk:
+            if indicator_id in on_asset:
+                kept.append((indicator_id, organisation_id, count, last_seen, "asset"))
+            elif organisation_id in participants:
+                kept.append((indicator_id, organisation_id, count, last_seen, "participant"))
+        if len(kept) >= limit or len(chunk) < _CHUNK:
+            break
+    kept = kept[:limit]
+    names = _indicator_names(visible, {row[0] for row in kept})
+    org_names = {org.pk: str(org) for org in Organisation.objects.filter(pk__in={row[1] for row in kept})}
+    situation.sightings = [
+        SightingRow(
+            indicator_id=indicator_id,
+            indicator_name=names.get(indicator_id, indicator_id),
+            organisation=org_names.get(organisation_id, ""),
+            count=count,
+            last_seen=last_seen,
+            reason=reason,
+        )
+        for indicator_id, organisation_id, count, last_seen, reason in kept
+    ]
+    relevant = {row.indicator_id for row in situation.sightings} | on_asset
+    if relevant:
+        situation.alerts = [
+            a for a in monitoring_selectors.alerts_open(actor=actor) if a.indicator_id in relevant
+        ]
+    return situation
+
+
+_CHUNK = 250
+
+
+def _indicators_on_assets(indicator_ids: set[str], index: AssetIndex) -> set[str]:
+    """The indicators among these whose values fall on a registered asset (one indexed query)."""
+    from lionrock.cyber.intel.models import ObservableValue
+
+    found: set[str] = set()
+    rows = ObservableValue.objects.filter(
+        stix_object__stix_id__in=list(indicator_ids), stix_object__type="indicator"
+    ).values_list("stix_object__stix_id", "kind", "value")
+    for stix_id, kind, value in rows:
+        if stix_id not in found and index.matches(kind, value):
+            found.add(stix_id)
+    return found
+
+
+def _indicator_names(visible: QuerySet[Any], ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    names = {}
+    rows = visible.filter(stix_id__in=list(ids), is_latest=True).values_list("stix_id", "raw")
+    for stix_id, raw in rows:
+        obj = json.loads(raw)
+        names[stix_id] = str(obj.get("name") or obj.get("pattern") or stix_id)
+    return names
+
+
+@dataclass
+class EventSummary:
+    incidents: int
+    serious: int
+    by_classification: list[tuple[str, int]]
+    sightings: int
+    organisations_sighting: int
+
+
+def event_summary(*, actor: Actor, event: Event) -> EventSummary:
+    """After the event: incidents and sightings over the watch period."""
+    from collections import Counter
+
+    situation = situation_board(actor=actor, event=event, limit=10_000)
+    counts = Counter(i.classification for i in situation.incidents)
+    return EventSummary(
+        incidents=len(situation.incidents),
+        serious=sum(1 for i in situation.incidents if i.serious),
+        by_classification=counts.most_common(),
+        sightings=sum(s.count for s in situation.sightings),
+        organisations_sighting=len({s.organisation for s in situation.sightings}),
+    )
+
+
+def event_service_get(*, actor: Actor, event: Event, pk: int) -> CriticalService:
+    service = event_services(actor=actor, event=event).filter(pk=pk).first()
+    if service is None:
+        raise NotFound
+    return service
+
+
+def participant_organisations(*, actor: Actor, event: Event) -> QuerySet[Organisation]:
+    """The organisations the reader may act for in this event (all, for its managers)."""
+    if event_may_manage(actor=actor, event=event):
+        ids = event.participants.values("organisation_id")
+    else:
+        ids = list(event_own_organisations(actor=actor, event=event))  # type: ignore[assignment]
+    return Organisation.objects.filter(pk__in=ids).order_by("name_en")
+
+
+def organisations_to_invite(*, actor: Actor, event: Event) -> QuerySet[Organisation]:
+    if not event_may_manage(actor=actor, event=event):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(is_active=True).exclude(
+        pk__in=event.participants.values("organisation_id")
+    )
+
+
+def readiness_evidence_visible(actor: Actor, entry: ReadinessEntry) -> bool:
+    """Whether the actor may download an organisation's readiness evidence (file store access check)."""
+    event = entry.event
+    if not events_visible(actor=actor).filter(pk=event.pk).exists():
+        return False
+    return event_is_coordinator(actor=actor, event=event) or entry.organisation_id in event_organisations(
+        actor
+    )

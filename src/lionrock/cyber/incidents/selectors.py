@@ -1,0 +1,362 @@
+"""Every read of incidents, for an actor: visibility is decided here, once, for web, REST, exports and PDFs.
+
+The rules (docs/users/incident-reporting.md says the same in plain words):
+* the reporting organisation sees its incidents, drafts included;
+* the handling organisation (the CERT of the regime) sees every submitted incident it handles;
+* anyone else sees a submitted incident only when it was shared, and only as its TLP allows: when shared
+  with their organisation by name (any TLP but RED), or, for TLP:CLEAR and TLP:GREEN, when shared with the
+  community; TLP:RED never leaves the reporter and the handler.
+Forbidden looks like not found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from lionrock.core.accounts.access import Actor, NotFound
+from lionrock.core.accounts.models import Organisation, User
+from lionrock.core.accounts.roles import Scope
+from lionrock.cyber.incidents.models import (
+    Incident,
+    IncidentEntry,
+    IncidentLink,
+    IncidentShare,
+    NotificationClock,
+    Observable,
+    ReportingRegime,
+)
+from lionrock.cyber.incidents.sharing import HANDLER_ROLES, INCIDENT_ROLES
+from lionrock.cyber.intel.tlp import Tlp
+
+OPEN_STATUSES = (
+    Incident.Status.SUBMITTED,
+    Incident.Status.ACKNOWLEDGED,
+    Incident.Status.INVESTIGATING,
+    Incident.Status.CONTAINED,
+)
+
+
+def incident_organisations(actor: Actor, *, write: bool = False) -> frozenset[int]:
+    """The organisations through which the actor works with incidents (and the token allows it)."""
+    if actor.user is None or not actor.has_scope(Scope.INCIDENTS_WRITE if write else Scope.INCIDENTS_READ):
+        return frozenset()
+    return actor.organisations_with(*INCIDENT_ROLES)
+
+
+def handler_organisations(actor: Actor) -> frozenset[int]:
+    if actor.user is None or not actor.has_scope(Scope.INCIDENTS_READ):
+        return frozenset()
+    return actor.organisations_with(*HANDLER_ROLES)
+
+
+def visibility_q(actor: Actor) -> Q:
+    """The single filter behind every read path."""
+    orgs = incident_organisations(actor)
+    if not orgs:
+        return Q(pk__in=[])
+    shared = IncidentShare.objects.filter(incident=OuterRef("pk"), organisation_id__in=orgs)
+    submitted = ~Q(status=Incident.Status.DRAFT)
+    return (
+        Q(reporting_organisation_id__in=orgs)
+        | Q(submitted, handling_organisation_id__in=orgs)
+        | Q(submitted, tlp__in=[Tlp.CLEAR, Tlp.GREEN], shared_with_community=True)
+        | Q(Exists(shared), submitted, tlp__in=[Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER, Tlp.AMBER_STRICT])
+    )
+
+
+def incidents_visible(*, actor: Actor) -> QuerySet[Incident]:
+    """Everything this actor may see; the only door to the table."""
+    return Incident.objects.filter(visibility_q(actor))
+
+
+def incident_get(*, actor: Actor, pk: int | str) -> Incident:
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound from None
+    if not 0 < key < 2**63:  # beyond any id; PostgreSQL would refuse the comparison itself
+        raise NotFound
+    incident = (
+        incidents_visible(actor=actor)
+        .filter(pk=key)
+        .select_related(
+            "regime", "reporting_organisation", "handling_organisation", "reported_by", "assigned_to"
+        )
+        .first()
+    )
+    if incident is None:
+        raise NotFound
+    return incident
+
+
+def incident_by_reference(*, actor: Actor, reference: str) -> Incident:
+    incident = incidents_visible(actor=actor).filter(reference=reference).first()
+    if incident is None:
+        raise NotFound
+    return incident
+
+
+def incident_may_handle(*, actor: Actor, incident: Incident) -> bool:
+    """Triage (acknowledge, assign, status, close, share) is for the handling organisation's handlers."""
+    return (
+        incident.status != Incident.Status.DRAFT
+        and incident.handling_organisation_id in handler_organisations(actor)
+    )
+
+
+def incident_may_edit(*, actor: Actor, incident: Incident) -> bool:
+    """The reporter's organisation edits its report until it is closed."""
+    return (
+        incident.status != Incident.Status.CLOSED
+        and incident.reporting_organisation_id in incident_organisations(actor, write=True)
+    )
+
+
+def incident_is_reporter(*, actor: Actor, incident: Incident) -> bool:
+    return incident.reporting_organisation_id in incident_organisations(actor)
+
+
+@dataclass(frozen=True)
+class DeskFilter:
+    status: str = ""  # "", "open", a status, or "overdue" / "due"
+    organisation: int | None = None
+    query: str = ""
+
+
+def incidents_desk(*, actor: Actor, filters: DeskFilter | None = None, limit: int = 100) -> list[Incident]:
+    """The list: newest awareness first, with the clocks; one query (plus nothing per row)."""
+    filters = filters or DeskFilter()
+    rows = incidents_visible(actor=actor)
+    now = timezone.now()
+    if filters.status == "open":
+        rows = rows.filter(status__in=OPEN_STATUSES)
+    elif filters.status == "overdue":
+        rows = rows.filter(status=Incident.Status.DRAFT, notify_by__lt=now) | rows.filter(
+            status__in=OPEN_STATUSES, acknowledged_at__isnull=True, notify_by__lt=now
+        )
+    elif filters.status == "due":
+        rows = rows.filter(status__in=[Incident.Status.DRAFT, *OPEN_STATUSES], notify_by__gte=now).filter(
+            notify_by__lt=now + timedelta(hours=24)
+        )
+    elif filters.status in Incident.Status.values:
+        rows = rows.filter(status=filters.status)
+    if filters.organisation:
+        rows = rows.filter(reporting_organisation_id=filters.organisation)
+    if filters.query.strip():
+        text = filters.query.strip()
+        rows = rows.filter(Q(title__icontains=text) | Q(reference__iexact=text))
+    return list(
+        rows.select_related("reporting_organisation", "assigned_to").order_by("-aware_at", "-id")[:limit]
+    )
+
+
+def incident_overdue(incident: Incident, now: datetime | None = None) -> bool:
+    """Not notified (still a draft) past the deadline, or the written report late."""
+    now = now or timezone.now()
+    if incident.status == Incident.Status.DRAFT:
+        return bool(incident.notify_by and incident.notify_by < now)
+    if (
+        incident.written_report_by
+        and not incident.written_report_at
+        and incident.status != Incident.Status.CLOSED
+    ):
+        return incident.written_report_by < now
+    return False
+
+
+def incidents_attention_counts(*, actor: Actor) -> dict[str, int]:
+    now = timezone.now()
+    visible = incidents_visible(actor=actor)
+    handled = visible.filter(handling_organisation_id__in=handler_organisations(actor))
+    own = visible.filter(reporting_organisation_id__in=incident_organisations(actor))
+    return {
+        "to_acknowledge": handled.filter(status=Incident.Status.SUBMITTED).count(),
+        "drafts_overdue": own.filter(status=Incident.Status.DRAFT, notify_by__lt=now).count(),
+        "questions": IncidentEntry.objects.filter(
+            incident__in=own, kind=IncidentEntry.Kind.REQUEST, answered=False
+        ).count(),
+        "reports_overdue": own.filter(
+            written_report_by__lt=now, written_report_at__isnull=True, status__in=OPEN_STATUSES
+        ).count(),
+    }
+
+
+def incident_entries(*, actor: Actor, incident: Incident) -> QuerySet[IncidentEntry]:
+    incident_get(actor=actor, pk=incident.pk)
+    return incident.entries.select_related("author", "organisation")
+
+
+def incident_observables(*, actor: Actor, incident: Incident) -> QuerySet[Observable]:
+    incident_get(actor=actor, pk=incident.pk)
+    return incident.observables.all()
+
+
+def incident_links(*, actor: Actor, incident: Incident) -> list[Incident]:
+    """Linked incidents, only those the reader may see."""
+    others = IncidentLink.objects.filter(incident=incident).values("other_id")
+    return list(incidents_visible(actor=actor).filter(pk__in=others).select_related("reporting_organisation"))
+
+
+def incident_shares(*, actor: Actor, incident: Incident) -> list[Organisation]:
+    if not (
+        incident_may_handle(actor=actor, incident=incident)
+        or incident_is_reporter(actor=actor, incident=incident)
+    ):
+        return []
+    return [share.organisation for share in incident.shares.select_related("organisation")]
+
+
+def observables_by_value(*, actor: Actor, kind: str, value: str) -> QuerySet[Observable]:
+    """Observables of visible incidents naming this normalised value (drills check canaries this way)."""
+    from lionrock.cyber.intel.correlation import value_key
+
+    return Observable.objects.filter(
+        key=value_key(kind, value), incident__in=incidents_visible(actor=actor).values("pk")
+    ).select_related("incident")
+
+
+def handlers_of(*, actor: Actor, incident: Incident) -> QuerySet[User]:
+    """People who may be assigned: handlers of the handling organisation."""
+    if not incident_may_handle(actor=actor, incident=incident):
+        return User.objects.none()
+    return User.objects.filter(
+        memberships__organisation_id=incident.handling_organisation_id,
+        memberships__is_active=True,
+        memberships__role_grants__role__in=HANDLER_ROLES,
+        is_active=True,
+    ).distinct()
+
+
+def regimes_available(*, actor: Actor) -> QuerySet[ReportingRegime]:
+    return ReportingRegime.objects.select_related("handling_organisation").order_by("-is_default", "name_en")
+
+
+@dataclass(frozen=True)
+class SectorTimes:
+    sector: str
+    incidents: int
+    to_acknowledge: timedelta | None
+    to_contain: timedelta | None
+    to_resolve: timedelta | None
+
+
+def _span(end: str) -> ExpressionWrapper[Any]:
+    return ExpressionWrapper(F(end) - F("submitted_at"), output_field=DurationField())
+
+
+def handling_times_by_sector(*, actor: Actor) -> list[SectorTimes]:
+    """Mean time to acknowledge, contain and resolve, from submission, per reporting sector."""
+    rows = (
+        incidents_visible(actor=actor)
+        .exclude(status=Incident.Status.DRAFT)
+        .values("reporting_organisation__sector")
+        .annotate(
+            n=Count("id"),
+            ack=Avg(_span("acknowledged_at")),
+            contain=Avg(_span("contained_at")),
+            resolve=Avg(_span("resolved_at")),
+        )
+        .order_by("reporting_organisation__sector")
+    )
+    labels = dict(Organisation.Sector.choices)
+    return [
+        SectorTimes(
+            sector=str(
+                labels.get(row["reporting_organisation__sector"], row["reporting_organisation__sector"])
+            ),
+            incidents=row["n"],
+            to_acknowledge=row["ack"],
+            to_contain=row["contain"],
+            to_resolve=row["resolve"],
+        )
+        for row in rows
+    ]
+
+
+@dataclass
+class SeenElsewhere:
+    """Who else, within what the reader may see, shared or sighted an observable's value, and since when."""
+
+    observable: Observable
+    organisations: list[str]
+    since: datetime | None
+    other_incidents: list[Incident]
+
+
+def observables_seen_elsewhere(*, actor: Actor, incident: Incident, limit: int = 50) -> list[SeenElsewhere]:
+    """The existing correlation (intel's value index and monitoring's sightings), for each observable."""
+    from django.db.models import Min
+
+    from lionrock.cyber.intel import selectors as intel_selectors
+    from lionrock.cyber.monitoring import selectors as monitoring_selectors
+
+    visible_incidents = incidents_visible(actor=actor).exclude(pk=incident.pk)
+    results = []
+    for obs in list(incident.observables.all()[:limit]):
+        names: dict[int, str] = {}
+        moments: list[datetime] = []
+        objects = list(
+            intel_selectors.value_appearances(actor=actor, kind=obs.kind, value=obs.normalised, limit=100)
+        )
+        for row in objects:
+            if row.created_by_org_id != incident.reporting_organisation_id:
+                names[row.created_by_org_id] = str(row.created_by_org)
+                moments.append(row.date_added)
+        indicator_ids = [row.stix_id for row in objects if row.type == "indicator"]
+        if indicator_ids:
+            sightings = (
+                monitoring_selectors.sightings_visible(actor=actor)
+                .filter(indicator_id__in=indicator_ids)
+                .exclude(organisation_id=incident.reporting_organisation_id)
+                .values("organisation_id", "organisation__short_name", "organisation__name_en")
+                .annotate(first=Min("first_seen"))
+            )
+            for seen in sightings:
+                names[seen["organisation_id"]] = (
+                    seen["organisation__short_name"] or seen["organisation__name_en"]
+                )
+                moments.append(seen["first"])
+        others = list(
+            visible_incidents.filter(observables__key=obs.key)
+            .select_related("reporting_organisation")
+            .distinct()[:10]
+        )
+        for other in others:
+            if other.reporting_organisation_id != incident.reporting_organisation_id:
+                names[other.reporting_organisation_id] = str(other.reporting_organisation)
+                moments.append(other.aware_at)
+        results.append(SeenElsewhere(obs, sorted(names.values()), min(moments) if moments else None, others))
+    return results
+
+
+def notification_clocks(*, actor: Actor) -> QuerySet[NotificationClock]:
+    """Every rule, past and present, for the platform administrator's clocks page."""
+    from lionrock.core.accounts import access
+    from lionrock.core.accounts.roles import Role
+
+    access.require(actor, Role.PLATFORM_ADMIN)
+    return NotificationClock.objects.select_related("regime").order_by(
+        "regime__name_en", "serious", "-effective_from"
+    )
+
+
+def share_candidates(*, actor: Actor, incident: Incident) -> QuerySet[Organisation]:
+    """Organisations an incident may be shared with: active ones other than the reporter and the handler."""
+    if not (
+        incident_may_handle(actor=actor, incident=incident)
+        or incident_may_edit(actor=actor, incident=incident)
+    ):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(is_active=True).exclude(
+        pk__in=[incident.reporting_organisation_id, incident.handling_organisation_id]
+    )
+
+
+def incident_ids_naming(keys: list[str]) -> QuerySet[Observable, Any]:
+    """Ids (as a subquery) of incidents with an observable of these correlation keys; filter by visibility."""
+    return Observable.objects.filter(key__in=keys).values("incident_id")

@@ -1,0 +1,444 @@
+"""The one path every object version takes into the store (TAXII, REST, UI, every importer), and deletion."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lionrock.core.accounts import access
+from lionrock.core.accounts.access import Actor, NotFound
+from lionrock.core.accounts.models import Organisation, User
+from lionrock.core.accounts.roles import Role, Scope
+from lionrock.core.audit import services as audit
+from lionrock.core.errors import ValidationFailed
+from lionrock.cyber.intel import selectors, signals
+from lionrock.cyber.intel.columns import columns_of, labels_of
+from lionrock.cyber.intel.correlation import value_key, values_of
+from lionrock.cyber.intel.models import (
+    Collection,
+    ObjectLabel,
+    ObjectRecipient,
+    ObservableValue,
+    StixObject,
+)
+from lionrock.cyber.intel.services.bulk import collection_lock, rows_insert
+from lionrock.cyber.intel.tlp import (
+    KNOWN_MARKING_IDS,
+    MARKING_ID_FOR,
+    RANK,
+    Tlp,
+    tlp_of_marking_definition,
+    tlp_of_object,
+)
+from lionrock.cyber.intel.validation import MAX_OBJECT_BYTES, ObjectError, object_errors, parse_timestamp
+
+__all__ = [
+    "ONE_MICROSECOND",
+    "AddOutcome",
+    "StixRejected",
+    "exercise_objects_add",
+    "object_delete",
+    "objects_add",
+]
+
+
+ONE_MICROSECOND = timedelta(microseconds=1)
+
+
+# Bulk pushes repeat the same created/modified strings; parsing each once keeps ingest off strptime.
+_timestamp = lru_cache(maxsize=8192)(parse_timestamp)
+
+
+class StixRejected(ValidationFailed):
+    """Objects that cannot be stored, each with its precise reason; nothing from the request was kept."""
+
+    def __init__(self, errors: Sequence[ObjectError]) -> None:
+        self.errors = list(errors)
+        shown = "; ".join(str(error) for error in self.errors[:5])
+        more = len(self.errors) - 5
+        super().__init__(shown + (f" (and {more} more)" if more > 0 else ""))
+
+
+@dataclass
+class AddOutcome:
+    """What one request did: rows stored, exact duplicates accepted without change, and refusals."""
+
+    added: list[StixObject] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    failures: list[ObjectError] = field(default_factory=list)
+    # What was done to an accepted object on the way in (index in the request -> message for its sender).
+    notes: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def success_ids(self) -> list[str]:
+        return [obj.stix_id for obj in self.added] + self.duplicates
+
+
+def _canonical(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _acting_organisation(actor: Actor, collection: Collection) -> int:
+    orgs = selectors.intel_organisations(actor, write=True)
+    if collection.owner_id in orgs:
+        return collection.owner_id
+    return min(orgs)
+
+
+def _stored_marking_levels(collection: Collection, refs: set[str]) -> tuple[dict[str, Tlp], set[str]]:
+    """The TLP levels of stored marking definitions among `refs`, and the ids of all stored ones."""
+    levels: dict[str, Tlp] = {}
+    stored: set[str] = set()
+    if not refs:
+        return levels, stored
+    for raw in StixObject.objects.filter(
+        collection=collection, type="marking-definition", stix_id__in=refs, is_latest=True
+    ).values_list("raw", flat=True):
+        definition = json.loads(raw)
+        stored.add(definition["id"])
+        level = tlp_of_marking_definition(definition)
+        if level is not None:
+            levels[definition["id"]] = level
+    return levels, stored
+
+
+def _marking_decided(
+    obj: dict[str, Any], index: int, definitions: dict[str, Tlp], known: set[str], collection: Collection
+) -> tuple[dict[str, Any], Tlp, str] | ObjectError:
+    """The object as it will be stored, its TLP, and a note for its sender; or why it is refused.
+
+    Nothing is stored without a TLP marking in its own JSON, so nothing is ever served unmarked:
+    * a TLP marking (TLP 2.0, TLP 1.0, or a marking definition sent along or stored here) decides;
+    * no marking at all: the collection's default TLP is added to object_marking_refs, and the note
+      says so;
+    * only markings Lionrock does not know: refused, since the sender may have meant something stricter
+      than the default.
+    Marking definitions themselves carry no TLP of their own and take the collection's default row TLP.
+    """
+    default = Tlp(collection.default_tlp)
+    level = tlp_of_object(obj, definitions)
+    if level is not None or obj.get("type") == "marking-definition":
+        return obj, level or default, ""
+    refs = [ref for ref in obj.get("object_marking_refs") or [] if isinstance(ref, str)]
+    unknown = [ref for ref in refs if ref not in KNOWN_MARKING_IDS and ref not in known]
+    if unknown:
+        return ObjectError(
+            index,
+            obj["id"],
+            "object_marking_refs",
+            _(
+                "%(ref)s is not a marking definition known here and the object has no TLP marking; send "
+                "the definition in the same request, or mark the object with a TLP 2.0 marking"
+            )
+            % {"ref": unknown[0]},
+        )
+    marked = obj | {"object_marking_refs": [*refs, MARKING_ID_FOR[default]]}
+    note = _(
+        "no TLP marking: stored with %(tlp)s, this collection's default, added to object_marking_refs"
+    ) % {"tlp": default.label}
+    return marked, default, note
+
+
+def objects_add(
+    *,
+    actor: Actor,
+    collection: Collection,
+    objects: Sequence[Any],
+    source: str = "api",
+    all_or_nothing: bool = True,
+    recipient_organisations: Iterable[Organisation] = (),
+    recipient_users: Iterable[User] = (),
+) -> AddOutcome:
+    """Validates and stores objects in one transaction.
+
+    With all_or_nothing (uploads, imports, the REST API) one bad object refuses the whole request;
+    without it (TAXII POST, which is atomic per object) good objects are stored and bad ones reported.
+    """
+    access.require_scope(actor, Scope.INTEL_WRITE)
+    if collection.pk not in selectors.collection_ids_writable(actor):
+        raise NotFound
+    return _objects_store(
+        actor=actor,
+        collection=collection,
+        objects=objects,
+        source=source,
+        all_or_nothing=all_or_nothing,
+        recipient_organisations=recipient_organisations,
+        recipient_users=recipient_users,
+        org_id=_acting_organisation(actor, collection),
+    )
+
+
+def exercise_objects_add(
+    *,
+    actor: Actor,
+    collection: Collection,
+    objects: Sequence[Any],
+    recipient_organisations: Iterable[Organisation] = (),
+) -> AddOutcome:
+    """Stores a drill's planted objects (canary indicators, notes) in its exercise collection, all or nothing.
+
+    The drill planners of the collection's owner write here without an intelligence role: an exercise
+    collection is a world apart (see selectors.stix_objects_visible), so nothing they plant reaches a
+    real path.
+    """
+    if not collection.is_exercise:
+        raise NotFound
+    access.require(actor, Role.DRILL_PLANNER, organisation=collection.owner_id)
+    return _objects_store(
+        actor=actor,
+        collection=collection,
+        objects=objects,
+        source="drill",
+        all_or_nothing=True,
+        recipient_organisations=recipient_organisations,
+        recipient_users=(),
+        org_id=collection.owner_id,
+    )
+
+
+def _objects_store(
+    *,
+    actor: Actor,
+    collection: Collection,
+    objects: Sequence[Any],
+    source: str,
+    all_or_nothing: bool,
+    recipient_organisations: Iterable[Organisation],
+    recipient_users: Iterable[User],
+    org_id: int,
+) -> AddOutcome:
+    outcome = AddOutcome()
+    in_batch_levels = {
+        obj["id"]: level
+        for obj in objects
+        if isinstance(obj, dict)
+        and obj.get("type") == "marking-definition"
+        and isinstance(obj.get("id"), str)
+        if (level := tlp_of_marking_definition(obj)) is not None
+    }
+    refs = {
+        ref
+        for obj in objects
+        if isinstance(obj, dict) and isinstance(obj.get("object_marking_refs"), list)
+        for ref in obj["object_marking_refs"]
+        if isinstance(ref, str) and ref not in in_batch_levels
+    }
+    stored_levels, stored_definitions = _stored_marking_levels(collection, refs)
+    definitions = {**stored_levels, **in_batch_levels}
+    known_definitions = stored_definitions | {
+        obj["id"]
+        for obj in objects
+        if isinstance(obj, dict)
+        and obj.get("type") == "marking-definition"
+        and isinstance(obj.get("id"), str)
+    }
+    max_rank = RANK[Tlp(collection.max_tlp)]
+
+    candidates: list[tuple[int, dict[str, Any], Tlp, datetime, datetime]] = []
+    for index, obj in enumerate(objects):
+        errors = object_errors(obj, index)
+        if errors:
+            outcome.failures.extend(errors)
+            continue
+        decided = _marking_decided(obj, index, definitions, known_definitions, collection)
+        if isinstance(decided, ObjectError):
+            outcome.failures.append(decided)
+            continue
+        obj, level, note = decided
+        if note:
+            outcome.notes[index] = note
+        if RANK[level] > max_rank:
+            outcome.failures.append(
+                ObjectError(
+                    index,
+                    obj["id"],
+                    "object_marking_refs",
+                    _(
+                        "%(tlp)s is more restrictive than this collection accepts (%(max)s); share it in a "
+                        "collection limited to its recipients"
+                    )
+                    % {"tlp": level.label, "max": Tlp(collection.max_tlp).label},
+                )
+            )
+            continue
+        created = _timestamp(obj["created"]) if "created" in obj else None
+        modified = _timestamp(obj["modified"]) if "modified" in obj else created
+        candidates.append((index, obj, level, created or timezone.now(), modified or timezone.now()))
+
+    if outcome.failures and all_or_nothing:
+        raise StixRejected(outcome.failures)
+
+    with transaction.atomic():
+        collection_lock(collection)
+        ids = {obj["id"] for _, obj, _, _, _ in candidates}
+        existing: dict[tuple[str, datetime], str] = {}
+        latest: dict[str, datetime] = {}
+        for stix_id, modified, raw, is_latest in StixObject.objects.filter(
+            collection=collection, stix_id__in=ids
+        ).values_list("stix_id", "modified", "raw", "is_latest"):
+            existing[(stix_id, modified)] = raw
+            if is_latest:
+                latest[stix_id] = modified
+
+        rows: list[StixObject] = []
+        row_values: list[list[tuple[str, str]]] = []
+        row_labels: list[list[str]] = []
+        last = StixObject.objects.filter(collection=collection).aggregate(last=Max("date_added"))["last"]
+        stamp = timezone.now()
+        if last is not None and stamp <= last:
+            stamp = last + ONE_MICROSECOND
+        demote: set[str] = set()
+        latest_row: dict[str, StixObject] = {}
+        user = actor.user
+        for index, obj, level, created, modified in candidates:
+            raw = _canonical(obj)
+            if len(raw) > MAX_OBJECT_BYTES // 4 and len(raw.encode("utf-8")) > MAX_OBJECT_BYTES:
+                outcome.failures.append(
+                    ObjectError(
+                        index,
+                        obj["id"],
+                        "",
+                        _("the object is larger than %(mb)d MB; split it or move large content out")
+                        % {"mb": MAX_OBJECT_BYTES >> 20},
+                    )
+                )
+                continue
+            known = existing.get((obj["id"], modified))
+            if known is not None:
+                if json.loads(known) == obj:
+                    outcome.duplicates.append(obj["id"])
+                else:
+                    outcome.failures.append(
+                        ObjectError(
+                            index,
+                            obj["id"],
+                            "modified",
+                            _("a different object with this id and modified timestamp already exists"),
+                        )
+                    )
+                continue
+            existing[(obj["id"], modified)] = raw
+            is_latest = obj["id"] not in latest or modified > latest[obj["id"]]
+            if is_latest:
+                if obj["id"] in latest:
+                    demote.add(obj["id"])
+                # Only one row per id is latest at a time: a dict, not a scan of every row so far.
+                superseded = latest_row.get(obj["id"])
+                if superseded is not None:
+                    superseded.is_latest = False
+                latest[obj["id"]] = modified
+            rows.append(
+                StixObject(
+                    collection=collection,
+                    stix_id=obj["id"],
+                    type=obj["type"],
+                    spec_version=obj.get("spec_version", "2.1"),
+                    created=created,
+                    modified=modified,
+                    date_added=stamp,
+                    is_latest=is_latest,
+                    revoked=bool(obj.get("revoked", False)),
+                    tlp=level,
+                    created_by_org_id=org_id,
+                    created_by_user=user,
+                    source=source[:40],
+                    raw=raw,
+                    **columns_of(obj),
+                )
+            )
+            if is_latest:
+                latest_row[obj["id"]] = rows[-1]
+            row_values.append(values_of(obj))
+            row_labels.append(labels_of(obj))
+            stamp += ONE_MICROSECOND
+
+        if outcome.failures and all_or_nothing:
+            raise StixRejected(outcome.failures)
+        if demote:
+            StixObject.objects.filter(collection=collection, stix_id__in=demote, is_latest=True).update(
+                is_latest=False
+            )
+        rows_insert(StixObject, rows)
+        rows_insert(
+            ObjectLabel,
+            [
+                {"stix_object_id": row.pk, "label": label, "date_added": row.date_added}
+                for row, labels in zip(rows, row_labels, strict=True)
+                for label in labels
+            ],
+        )
+        rows_insert(
+            ObservableValue,
+            [
+                {"stix_object_id": row.pk, "kind": kind, "value": value, "key": value_key(kind, value)}
+                for row, values in zip(rows, row_values, strict=True)
+                for kind, value in values
+            ],
+        )
+        recipients = [
+            ObjectRecipient(stix_object=row, organisation=org)
+            for org in recipient_organisations
+            for row in rows
+            if row.tlp == Tlp.AMBER_STRICT
+        ]
+        recipients += [
+            ObjectRecipient(stix_object=row, user=person)
+            for person in recipient_users
+            for row in rows
+            if row.tlp == Tlp.RED
+        ]
+        ObjectRecipient.objects.bulk_create(recipients, batch_size=1000)
+        outcome.added = rows
+        if rows:
+            signals.objects_added.send(sender=StixObject, rows=rows, actor=actor, collection=collection)
+        if rows:
+            audit.record(
+                actor=actor,
+                action="intel.objects.add",
+                target=collection,
+                changes={"ids": sorted({row.stix_id for row in rows}), "source": source},
+                summary=f"{len(rows)} object version(s) via {source}"
+                + (f"; {len(outcome.duplicates)} duplicate(s)" if outcome.duplicates else ""),
+            )
+    return outcome
+
+
+@transaction.atomic
+def object_delete(
+    *, actor: Actor, collection: Collection, stix_id: str, versions: Iterable[datetime] | None = None
+) -> int:
+    """Removes versions of an object (all of them by default); only its creator or the owner may."""
+    access.require_scope(actor, Scope.INTEL_WRITE)
+    if collection.pk not in selectors.collection_ids_writable(actor):
+        raise NotFound
+    rows = selectors.collection_objects_visible(actor=actor, collection=collection).filter(stix_id=stix_id)
+    orgs = selectors.intel_organisations(actor, write=True)
+    if collection.owner_id not in orgs:
+        rows = rows.filter(created_by_org_id__in=orgs)
+    if versions is not None:
+        rows = rows.filter(modified__in=list(versions))
+    doomed = list(rows.values_list("pk", flat=True))
+    if not doomed:
+        raise NotFound(stix_id)
+    StixObject.objects.filter(pk__in=doomed).delete()
+    newest = StixObject.objects.filter(collection=collection, stix_id=stix_id).order_by("-modified").first()
+    if newest is not None and not newest.is_latest:
+        StixObject.objects.filter(pk=newest.pk).update(is_latest=True)
+    audit.record(
+        actor=actor,
+        action="intel.object.delete",
+        target=collection,
+        changes={"id": stix_id, "rows": len(doomed)},
+        summary=f"{stix_id}: {len(doomed)} version(s)",
+    )
+    return len(doomed)

@@ -1,0 +1,1 @@
+"""Enforcement pages, one module per feature: reports, operations, arrests, persons, employer, statistics."""

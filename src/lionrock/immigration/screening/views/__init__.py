@@ -1,0 +1,1 @@
+"""Screening pages, one module per section: cases, interviews, referrals, checklists, statistics."""

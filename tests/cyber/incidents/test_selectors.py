@@ -1,0 +1,86 @@
+"""The visibility matrix: who sees an incident, by TLP and sharing, on every read path."""
+
+import pytest
+
+from lionrock.core.accounts.access import NotFound
+from lionrock.core.accounts.models import Organisation
+from lionrock.cyber.incidents import selectors, services
+from lionrock.cyber.intel.tlp import Tlp
+from tests.cyber.incidents.factories import desk_make
+
+pytestmark = pytest.mark.django_db
+
+VIEWERS = ("reporter", "reporter_handler", "handler", "partner", "outsider", "no_role", "platform_admin")
+OWNERS = {"reporter", "reporter_handler", "handler"}
+# Who sees a submitted incident of each TLP that was shared with the partner by name and, where the
+# TLP allows it, with the community.
+SHARED_VISIBILITY: dict[str, set[str]] = {
+    Tlp.CLEAR: OWNERS | {"partner", "outsider"},
+    Tlp.GREEN: OWNERS | {"partner", "outsider"},
+    Tlp.AMBER: OWNERS | {"partner"},
+    Tlp.AMBER_STRICT: OWNERS | {"partner"},
+    Tlp.RED: OWNERS,
+}
+
+
+def shared_incident(desk, tlp):
+    incident = desk.report(tlp=tlp)
+    if tlp != Tlp.RED:
+        partner_org = Organisation.objects.get(pk=desk.partner.primary_organisation_id)
+        services.incident_share(
+            actor=desk.handler,
+            incident=incident,
+            organisations=[partner_org],
+            community=tlp in (Tlp.CLEAR, Tlp.GREEN),
+        )
+    return incident
+
+
+@pytest.mark.parametrize("tlp", list(Tlp))
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_shared_incident_is_seen_as_its_tlp_allows(tlp, viewer):
+    desk = desk_make()
+    incident = shared_incident(desk, tlp)
+    actor = getattr(desk, viewer)
+    allowed = viewer in SHARED_VISIBILITY[tlp]
+    assert selectors.incidents_visible(actor=actor).filter(pk=incident.pk).exists() == allowed
+    if allowed:
+        assert selectors.incident_get(actor=actor, pk=incident.pk) == incident
+    else:
+        with pytest.raises(NotFound):
+            selectors.incident_get(actor=actor, pk=incident.pk)
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_an_unshared_incident_is_seen_by_its_reporter_and_the_handling_cert_only(viewer):
+    desk = desk_make()
+    incident = desk.report(tlp=Tlp.CLEAR)
+    assert selectors.incidents_visible(actor=getattr(desk, viewer)).filter(pk=incident.pk).exists() == (
+        viewer in OWNERS
+    )
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_draft_is_seen_by_the_reporting_organisation_only(viewer):
+    desk = desk_make()
+    incident = desk.report(submit=False)
+    assert selectors.incidents_visible(actor=getattr(desk, viewer)).filter(pk=incident.pk).exists() == (
+        viewer in {"reporter", "reporter_handler"}
+    )
+
+
+def test_a_partner_who_may_see_an_incident_may_not_triage_it():
+    desk = desk_make()
+    incident = shared_incident(desk, Tlp.AMBER)
+    assert not selectors.incident_may_handle(actor=desk.partner, incident=incident)
+    assert not selectors.incident_may_edit(actor=desk.partner, incident=incident)
+
+
+def test_the_desk_list_costs_one_query_however_many_incidents(django_assert_max_num_queries):
+    desk = desk_make()
+    for _ in range(5):
+        desk.report()
+    with django_assert_max_num_queries(1):
+        rows = selectors.incidents_desk(actor=desk.handler)
+        names = [row.reporting_organisation.name_en for row in rows]
+    assert len(names) == 5

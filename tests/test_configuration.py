@@ -1,0 +1,35 @@
+"""Every setting an operator may change is read from the environment once, in the settings, and documented.
+
+Code reads ``settings.LIONROCK_*`` and never supplies a default of its own: the default lives in
+``config/settings.py`` beside the environment variable, and configuration.md says what it is.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lionrock
+
+SOURCE = Path(lionrock.__file__).parent
+DOCS = SOURCE.parents[1] / "docs" / "operators" / "configuration.md"
+VARIABLE = re.compile(r"\bLIONROCK_[A-Z0-9_]*[A-Z0-9]\b")
+READ = re.compile(r'(?:env_[a-z]+|os\.environ\.get)\(\s*"(LIONROCK_[A-Z0-9_]+)"')
+
+
+def test_every_environment_variable_the_configuration_reads_is_documented():
+    read = set()
+    for name in ("settings.py", "environment.py"):
+        read |= set(READ.findall((SOURCE / "config" / name).read_text(encoding="utf-8")))
+    documented = set(VARIABLE.findall(DOCS.read_text(encoding="utf-8")))
+    assert len(read) > 40  # the pattern still finds what the settings read
+    assert sorted(read - documented) == []
+
+
+def test_no_code_reads_a_lionrock_setting_with_a_default_of_its_own():
+    second_defaults = {
+        path.relative_to(SOURCE).as_posix()
+        for path in SOURCE.rglob("*.py")
+        if re.search(r'getattr\(settings,\s*"(LIONROCK_|BEHIND_)', path.read_text(encoding="utf-8"))
+    }
+    assert second_defaults == set()
