@@ -13,15 +13,19 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from lionrock.core.documents import PdfUnavailable, html_render
 from lionrock.cyber.drills import report, services
 from lionrock.cyber.drills.models import Canary, Exercise
+from lionrock.cyber.incidents.models import Incident
 from lionrock.cyber.intel.models import StixObject
 from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp
 from lionrock.cyber.taxii.protocol import TAXII_MEDIA_TYPE
 from lionrock.matcher.command import main as match_main
+from tests.core.accounts.factories import OrganisationFactory
 from tests.cyber.drills.factories import DrillWorld, bearer, world_make
+from tests.cyber.incidents.factories import regime_make
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +78,9 @@ def _start_and_reach_the_logs(world: DrillWorld, client: Client) -> Exercise:
     return exercise
 
 
-def test_two_teams_play_a_drill_and_the_scoreboard_and_report_agree(tmp_path: Path) -> None:
+def test_two_teams_play_a_drill_and_the_scoreboard_and_report_agree(
+    tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
     world = world_make()
     client = Client()
     exercise = _start_and_reach_the_logs(world, client)
@@ -103,10 +109,29 @@ def test_two_teams_play_a_drill_and_the_scoreboard_and_report_agree(tmp_path: Pa
     assert posted.status_code == 202
     assert posted.json()["failure_count"] == 0
 
-    # Team A shares one canary; team B reports a decoy (a near miss that is in no collection).
+    # Team A files an incident naming one canary at the incident desk.
     canary_a = Canary.objects.filter(team__organisation=world.team_a, is_decoy=False, kind="domain").first()
+    assert canary_a is not None
+    regime_make(OrganisationFactory(slug="govcert", name_en="GovCERT"))
+    with django_capture_on_commit_callbacks(execute=True):  # the desk tells other areas after its commit
+        reported = client.post(
+            "/api/incidents/",
+            {
+                "title": "C2 beacon from a workstation",
+                "classification": 'rsit:intrusions="system-compromise"',
+                "detected_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
+                "aware_at": (timezone.now() - timedelta(minutes=2)).isoformat(),
+                "observables": [{"type": "domain-name", "value": canary_a.value, "ioc": True}],
+            },
+            content_type="application/json",
+            headers=bearer(world.player_a, "incidents:write"),
+        )
+    assert reported.status_code == 201, reported.content
+    incident = Incident.objects.get(pk=reported.json()["id"])
+
+    # Team A shares one canary; team B reports a decoy (a near miss that is in no collection).
     decoy_b = Canary.objects.filter(team__organisation=world.team_b, is_decoy=True).first()
-    assert canary_a is not None and decoy_b is not None
+    assert decoy_b is not None
     for headers, value in ((player_a, canary_a.value), (player_b, decoy_b.value)):
         shared = client.post(
             _taxii_objects_url(exercise),
@@ -129,6 +154,13 @@ def test_two_teams_play_a_drill_and_the_scoreboard_and_report_agree(tmp_path: Pa
     assert abs(validated_at - first_sighting.date_added) < timedelta(milliseconds=1)
     assert detect_a["minutes_taken"] is not None and detect_a["minutes_taken"] < detect_a["deadline_minutes"]
     assert detect_a["score"] == detect_a["max_score"]
+    report_a = next(r for r in teams["team-a"]["results"] if r["capability"] == "report")
+    assert report_a["status"] == "validated"
+    assert report_a["evidence"] == incident.reference
+    assert incident.submitted_at is not None
+    reported_at = datetime.fromisoformat(report_a["validated_at"].replace("Z", "+00:00"))
+    assert abs(reported_at - incident.submitted_at) < timedelta(milliseconds=1)
+    assert teams["team-a"]["time_to_report_minutes"] == report_a["minutes_taken"]
     share_a = next(r for r in teams["team-a"]["results"] if r["capability"] == "share")
     assert share_a["status"] == "validated"
     assert teams["team-a"]["false_positives"] == 0
@@ -140,11 +172,13 @@ def test_two_teams_play_a_drill_and_the_scoreboard_and_report_agree(tmp_path: Pa
         == Canary.objects.filter(team__organisation=world.team_b, is_decoy=False).count()
     )
     assert next(r for r in teams["team-b"]["results"] if r["capability"] == "detect")["status"] == "pending"
+    assert next(r for r in teams["team-b"]["results"] if r["capability"] == "report")["status"] == "pending"
 
     # The report shows the same figures.
     document = report.report_document(actor=world.planner, exercise=exercise)
     html = html_render(document)
     assert f"{teams['team-a']['total']} / {teams['team-a']['possible']}" in html
+    assert timezone.localtime(incident.submitted_at).strftime("%Y-%m-%d %H:%M:%S") in html
     assert decoy_b.value in html
     assert "EXERCISE" in html
     try:

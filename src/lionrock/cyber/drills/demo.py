@@ -21,12 +21,12 @@ ELECTION_TEAMS = ("victoria-broadband", "electoral-systems", "kowloon-telecom")
 GAMES_START = datetime(2025, 10, 28, 1, 0, tzinfo=UTC)
 ELECTION_START = datetime(2025, 12, 2, 1, 0, tzinfo=UTC)
 
-# (team, minutes after the artefact inject to detect, to share; None: not done)
+# (team, minutes after the artefact inject to detect, to report, to share; None: not done)
 RESULTS = {
-    "victoria-broadband": (12, 25),
-    "kowloon-telecom": (41, None),
-    "harbour-ix": (None, None),
-    "major-events": (18, 50),
+    "victoria-broadband": (12, 22, 25),
+    "kowloon-telecom": (41, None, None),
+    "harbour-ix": (None, None, None),
+    "major-events": (18, 35, 50),
 }
 
 
@@ -72,9 +72,10 @@ def _play(planner: Actor, exercise: Exercise) -> None:
     artefact = exercise.injects.get(number=2)
     delivered = start + timedelta(minutes=artefact.offset_minutes)
     for team in exercise.teams.select_related("organisation"):
-        detect, share = RESULTS[team.organisation.slug]
+        detect, reported, share = RESULTS[team.organisation.slug]
         canaries = list(Canary.objects.filter(team=team, inject=artefact, is_decoy=False))
-        for capability, minutes in ((Capability.DETECT, detect), (Capability.SHARE, share)):
+        steps = ((Capability.DETECT, detect), (Capability.REPORT, reported), (Capability.SHARE, share))
+        for capability, minutes in steps:
             if minutes is None or not canaries:
                 continue
             moment = delivered + timedelta(minutes=minutes)

@@ -1,17 +1,21 @@
 """Evidence arrives by the real paths only: objects stored in an exercise collection (TAXII, the REST API,
-`lionrock match --sightings` uploads, server-side match runs) and, later, incident reports."""
+`lionrock match --sightings` uploads, server-side match runs) and incidents submitted at the incident desk."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lionrock.core.errors import ValidationFailed
-from lionrock.cyber.drills import services
+from lionrock.cyber.drills import selectors, services
 from lionrock.cyber.drills.models import Capability, Exercise
+from lionrock.cyber.incidents import selectors as incident_selectors
+from lionrock.cyber.incidents.signals import incident_submitted
 from lionrock.cyber.intel.correlation import value_key, values_of
 from lionrock.cyber.intel.models import Collection, StixObject
 from lionrock.cyber.intel.signals import objects_added
@@ -58,3 +62,30 @@ def _evidence_follow(sender: Any, rows: list[StixObject], collection: Collection
             services.evidence_record(
                 exercise=exercise, organisation_id=organisation_id, capability=Capability.SHARE, found=shared
             )
+
+
+@receiver(incident_submitted)
+def _report_follow(sender: Any, incident_id: int, **kwargs: Any) -> None:
+    """An incident a team submits naming its canaries validates the reporting expectation, at the time it
+    was submitted; naming a decoy is a false positive. Sent after the incident's commit: a failure here
+    never loses the report."""
+    keys = selectors.canary_keys_live()
+    if not keys:
+        return
+    named = list(
+        incident_selectors.incident_ids_naming(keys)
+        .filter(incident_id=incident_id)
+        .values_list(
+            "key", "incident__reporting_organisation_id", "incident__submitted_at", "incident__reference"
+        )
+    )
+    if not named:
+        return
+    _key, organisation_id, submitted_at, reference = named[0]
+    with transaction.atomic():
+        services.report_evidence_record(
+            organisation_id=organisation_id,
+            keys=[row[0] for row in named],
+            received_at=submitted_at or timezone.now(),
+            source=reference or f"incident {incident_id}",
+        )

@@ -85,7 +85,11 @@ class TeamBoard:
 
     def minutes_to(self, capability: str) -> float | None:
         """The team's fastest validated time for one capability, in exercise minutes."""
-        times = [row.minutes for row in self.rows if row.expectation.capability == capability and row.minutes]
+        times = [
+            row.minutes
+            for row in self.rows
+            if row.expectation.capability == capability and row.minutes is not None
+        ]
         return min(times) if times else None
 
 

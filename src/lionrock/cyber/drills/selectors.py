@@ -202,3 +202,13 @@ def hotwash_answers(*, actor: Actor, exercise: Exercise) -> QuerySet[HotWash]:
     """The white cell reads every team's answers; a player those of its own team."""
     teams = teams_seen(actor=actor, exercise=exercise)
     return HotWash.objects.filter(exercise=exercise, team__in=teams).select_related("team__organisation")
+
+
+def canary_keys_live() -> list[str]:
+    """The correlation keys of every canary and decoy of the drills under way (for the system's evidence
+    receivers: which incident reports to look at)."""
+    return list(
+        Canary.objects.filter(exercise__status__in=[Exercise.Status.RUNNING, Exercise.Status.PAUSED])
+        .exclude(key="")
+        .values_list("key", flat=True)
+    )
