@@ -20,6 +20,7 @@ from lionrock.core.accounts.authentication import (
 )
 from lionrock.core.boundedjson import json_loads_bounded
 from lionrock.core.errors import ValidationFailed
+from lionrock.cyber.drills.api import router as drills_router
 from lionrock.cyber.events.api import router as events_router
 from lionrock.cyber.exchange.api import router as exchange_router
 from lionrock.cyber.incidents.api import router as incidents_router
@@ -96,6 +97,7 @@ api.add_router("/exchange", exchange_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/events", events_router)
+api.add_router("/drills", drills_router)
 api.add_router("/enforcement", enforcement_router)
 api.add_router("/screening", screening_router)
 api.add_router("/publishing", publishing_router)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "lionrock.cyber.taxii",
     "lionrock.cyber.incidents",
     "lionrock.cyber.events",
+    "lionrock.cyber.drills",
     "lionrock.immigration.enforcement",
     "lionrock.immigration.screening",
     "lionrock.publishing",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("exchange/", include("lionrock.cyber.exchange.urls")),
     path("incidents/", include("lionrock.cyber.incidents.urls")),
     path("events/", include("lionrock.cyber.events.urls")),
+    path("drills/", include("lionrock.cyber.drills.urls")),
     path("public/", include(public_home_urlpatterns)),
     path("report/", include(report_urlpatterns)),
     path("employer-check/", include(employer_check_urlpatterns)),

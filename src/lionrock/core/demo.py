@@ -314,6 +314,10 @@ def demo_world_build(*, force: bool, quiet: bool) -> DemoWorld:
     from lionrock.publishing.demo import publishing_demo_build
 
     publishing_demo_build(quiet=quiet)
+
+    from lionrock.cyber.drills.demo import drills_demo_build
+
+    drills_demo_build(quiet=quiet)
     return world
 
 

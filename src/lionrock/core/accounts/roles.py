@@ -136,6 +136,8 @@ class Scope(models.TextChoices):
     ENFORCEMENT_READ = "enforcement:read", _("Read enforcement records")
     ENFORCEMENT_WRITE = "enforcement:write", _("Write enforcement records")
     SCREENING_READ = "screening:read", _("Read screening checklists and yearly counts (no personal data)")
+    DRILLS_READ = "drills:read", _("Read the drills one takes part in, their artefacts and scores")
+    DRILLS_WRITE = "drills:write", _("Plan and run drills")
     PUBLISHING_READ = "publishing:read", _("Read press releases and generate drafts")
     PUBLISHING_WRITE = "publishing:write", _("Draft, submit and approve press releases")
     ACCOUNT_READ = "account:read", _("Read one's own account")

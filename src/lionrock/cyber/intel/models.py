@@ -45,6 +45,8 @@ class Collection(models.Model):
     )
     red_recipients = models.ManyToManyField(User, related_name="red_collections", blank=True)
     is_active = models.BooleanField(default=True)
+    # A drill's collection: its objects are seen only through it, never on a real path (selectors).
+    is_exercise = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

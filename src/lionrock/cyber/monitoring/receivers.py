@@ -13,6 +13,9 @@ from lionrock.cyber.monitoring import services
 
 def sightings_follow(sender: Any, rows: list[StixObject], **kwargs: Any) -> None:
     """Flattens the stored Sighting objects for the dashboard and raises the alerts they call for."""
+    collection = kwargs.get("collection")
+    if collection is not None and collection.is_exercise:
+        return  # a drill's sightings are scored by the drill, never counted on the real dashboard
     sightings = [row for row in rows if row.type == "sighting"]
     if sightings:
         services.sightings_record(rows=sightings)

@@ -26,6 +26,7 @@ from lionrock.core.accounts.access import Actor, actor_for_user
 from lionrock.core.audit import services as audit
 from lionrock.cyber.intel import selectors as intel_selectors
 from lionrock.cyber.intel import services as intel_services
+from lionrock.cyber.intel.models import Collection
 from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp
 from lionrock.cyber.monitoring.models import LogFile, MatchRun, Sighting, WatchedDirectory, WatchedFile
 
@@ -35,10 +36,14 @@ def watch_roots() -> list[Path]:
     return [Path(root).resolve() for root in settings.LIONROCK_WATCH_ROOTS if root]
 
 
-def _indicator_bundle(actor: Actor, path: Path) -> int:
-    """Writes the indicators the run's owner may see, as stored, without parsing them."""
+def _indicator_bundle(actor: Actor, path: Path, collection: Collection) -> int:
+    """Writes the indicators the run's owner may see, as stored, without parsing them.
+
+    A run reporting into a drill's exercise collection matches that exercise's indicators only.
+    """
+    within = collection if collection.is_exercise else None
     rows = (
-        intel_selectors.stix_objects_visible(actor=actor)
+        intel_selectors.stix_objects_visible(actor=actor, within=within)
         .filter(type="indicator", is_latest=True, revoked=False)
         .values_list("raw", flat=True)
     )
@@ -104,7 +109,7 @@ def match_run_execute(run_id: str) -> MatchRun:
     with tempfile.TemporaryDirectory(prefix="lionrock-run-") as scratch:
         work = Path(scratch)
         indicators = work / "indicators.json"
-        run.indicators_used = _indicator_bundle(actor, indicators)
+        run.indicators_used = _indicator_bundle(actor, indicators, run.collection)
         run.save(update_fields=["indicators_used"])
         for log in run.files.all():
             hits_path, sightings_path = work / f"{log.pk}.jsonl", work / f"{log.pk}.sightings.json"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import ApiToken
+from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.intel import services as intel_services
 from lionrock.cyber.intel.validation import ObjectError, parse_timestamp
 from lionrock.cyber.taxii.models import Status
@@ -136,6 +137,9 @@ def status_complete(*, status_id: str, objects: list[Any] | None = None) -> Stat
             except NotFound:
                 message = _("you may no longer write to this collection")
                 failures = [detail(obj, index, message) for index, obj in enumerate(objects)]
+            except ValidationFailed as refusal:
+                # A refusal a receiver of the store raised (a drill that has ended): said as it is.
+                failures = [detail(obj, index, str(refusal)) for index, obj in enumerate(objects)]
             except Exception:
                 log.exception("TAXII status %s: storing the objects failed", status_id)
                 message = _("the server could not store this object; try again later")

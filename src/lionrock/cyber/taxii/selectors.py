@@ -71,7 +71,7 @@ def _filtered(
     *, actor: Actor, collection: Collection, query: Query, stix_id: str | None
 ) -> QuerySet[StixObject]:
     # The caller has checked read access with the collection's rights (one lookup per request, not two).
-    rows = intel.stix_objects_visible(actor=actor).filter(collection=collection)
+    rows = intel.stix_objects_visible(actor=actor, within=collection)
     if stix_id is not None:
         rows = rows.filter(stix_id=stix_id)
     if query.ids:
@@ -134,7 +134,7 @@ def rows_page(
 
 def object_exists(*, actor: Actor, collection: Collection, stix_id: str) -> bool:
     """Whether any version of the object is visible to the caller here (to tell 404 from an empty page)."""
-    return intel.stix_objects_visible(actor=actor).filter(collection=collection, stix_id=stix_id).exists()
+    return intel.stix_objects_visible(actor=actor, within=collection).filter(stix_id=stix_id).exists()
 
 
 def object_versions_matching(

@@ -57,12 +57,16 @@ def collections_with_rights(*, actor: Actor) -> list[CollectionRights]:
     managing = actor.organisations_with(*INTEL_MANAGE_ROLES) if actor.user is not None else frozenset()
     return [
         CollectionRights(c, c.id in readable, c.id in writable, c.owner_id in managing)
-        for c in Collection.objects.filter(id__in=readable | writable).select_related("owner")
+        for c in Collection.objects.filter(id__in=readable | writable, is_exercise=False).select_related(
+            "owner"
+        )
     ]
 
 
 def collections_writable(*, actor: Actor) -> QuerySet[Collection]:
-    return Collection.objects.filter(id__in=collection_ids_writable(actor)).select_related("owner")
+    return Collection.objects.filter(id__in=collection_ids_writable(actor), is_exercise=False).select_related(
+        "owner"
+    )
 
 
 def collection_managed_get(*, actor: Actor, key: str) -> Collection:
@@ -189,4 +193,6 @@ def recipients_resolve(
 def sharing_groups_visible(*, actor: Actor) -> QuerySet[SharingGroup]:
     if not intel_organisations(actor):
         raise NotFound
-    return SharingGroup.objects.prefetch_related("organisations").order_by("name")
+    # A drill's teams share through a group named after its exercise collection: not a real audience.
+    drills = Collection.objects.filter(is_exercise=True).values("alias")
+    return SharingGroup.objects.exclude(slug__in=drills).prefetch_related("organisations").order_by("name")

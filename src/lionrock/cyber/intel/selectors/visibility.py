@@ -131,8 +131,12 @@ def _own_visibility_q(actor: Actor) -> Q:
     return visible
 
 
-def stix_objects_visible(*, actor: Actor) -> QuerySet[StixObject]:
+def stix_objects_visible(*, actor: Actor, within: Collection | None = None) -> QuerySet[StixObject]:
     """Everything this actor may see; the only door to the table.
+
+    Exercise collections (drills) are a world apart, and this is the one rule that keeps them so: their
+    objects are seen only when that collection is named (`within`: TAXII, a drill's own pages, a match
+    run reporting into it), never in browsing, search, exports, statistics or the dashboards.
 
     visibility_q is checked on each row rather than used to pick indexes. Left bare, it is an OR of TLP
     terms that SQLite (without fresh statistics, which nothing keeps) answers by uniting every visible
@@ -141,16 +145,21 @@ def stix_objects_visible(*, actor: Actor) -> QuerySet[StixObject]:
     (collection and date_added, stix_id, type...) in order and stops once it has enough rows.
     """
     visible = Case(When(visibility_q(actor), then=Value(True)), default=Value(False))
-    return StixObject.objects.alias(visible=visible).filter(visible=True)
+    rows = StixObject.objects.alias(visible=visible).filter(visible=True)
+    if within is not None:
+        return rows.filter(collection=within)
+    return rows.exclude(collection__in=Collection.objects.filter(is_exercise=True).values("pk"))
 
 
 def collections_readable(*, actor: Actor) -> QuerySet[Collection]:
-    return Collection.objects.filter(id__in=collection_ids_readable(actor))
+    return Collection.objects.filter(id__in=collection_ids_readable(actor), is_exercise=False)
 
 
 def collections_visible(*, actor: Actor) -> QuerySet[Collection]:
-    """Collections the actor may know about: readable or writable."""
-    return Collection.objects.filter(id__in=collection_ids_readable(actor) | collection_ids_writable(actor))
+    """Real collections the actor may know about: readable or writable (TAXII lists exercise ones too)."""
+    return Collection.objects.filter(
+        id__in=collection_ids_readable(actor) | collection_ids_writable(actor), is_exercise=False
+    )
 
 
 @dataclass(frozen=True)
@@ -180,7 +189,7 @@ def collection_access_get(*, actor: Actor, key: str) -> CollectionAccess:
 def collection_objects_visible(*, actor: Actor, collection: Collection) -> QuerySet[StixObject]:
     if collection.id not in collection_ids_readable(actor):
         raise NotFound
-    return stix_objects_visible(actor=actor).filter(collection=collection)
+    return stix_objects_visible(actor=actor, within=collection)
 
 
 def stix_object_get(*, actor: Actor, stix_id: str) -> StixObject:

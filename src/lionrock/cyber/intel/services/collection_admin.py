@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lionrock.core.accounts import access
-from lionrock.core.accounts.access import Actor
+from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation, User
+from lionrock.core.accounts.roles import Role
 from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.intel import selectors
@@ -17,6 +18,7 @@ from lionrock.cyber.intel.models import (
     Collection,
     CollectionGrant,
     SharingGroup,
+    StixObject,
 )
 from lionrock.cyber.intel.sharing import INTEL_MANAGE_ROLES
 from lionrock.cyber.intel.tlp import (
@@ -28,6 +30,8 @@ __all__ = [
     "collection_create",
     "collection_grant_set",
     "collection_red_recipients_set",
+    "exercise_collection_create",
+    "exercise_collection_purge",
     "sharing_group_create",
 ]
 
@@ -137,3 +141,59 @@ def sharing_group_create(
         changes={"slug": slug, "organisations": sorted(org.pk for org in members)},
     )
     return group
+
+
+@transaction.atomic
+def exercise_collection_create(
+    *, actor: Actor, owner: Organisation, alias: str, title: str, teams: Iterable[Organisation]
+) -> Collection:
+    """A drill's exercise-only collection: the owner's drill planners plant in it, the teams read and
+    report in it through one sharing group, and nothing in it ever reaches a real path.
+
+    Objects default to TLP:AMBER+STRICT, which the teams (granted through the group, not directly) see
+    only when addressed to them: each team sees its own canaries and its own reports, never another's.
+    """
+    access.require(actor, Role.DRILL_PLANNER, organisation=owner)
+    if Collection.objects.filter(alias=alias).exists():
+        raise ValidationFailed(
+            _("A collection with the short code “%(alias)s” already exists.") % {"alias": alias}
+        )
+    collection = Collection.objects.create(
+        owner=owner,
+        alias=alias,
+        title=title,
+        default_tlp=Tlp.AMBER_STRICT,
+        max_tlp=Tlp.RED,
+        is_exercise=True,
+    )
+    group = SharingGroup.objects.create(slug=alias, name=title)
+    group.organisations.set(list(teams))
+    CollectionGrant.objects.create(collection=collection, group=group, can_read=True, can_write=True)
+    audit.record(
+        actor=actor,
+        action="intel.collection.create",
+        target=collection,
+        changes={"alias": alias, "title": title, "exercise": True},
+    )
+    return collection
+
+
+@transaction.atomic
+def exercise_collection_purge(*, actor: Actor, collection: Collection) -> int:
+    """Deletes every object of an exercise collection (after the drill's report is approved), audited."""
+    if not collection.is_exercise:
+        raise NotFound
+    access.require(actor, Role.DRILL_PLANNER, organisation=collection.owner_id)
+    deleted, _by_model = StixObject.objects.filter(collection=collection).delete()
+    CollectionGrant.objects.filter(collection=collection).delete()
+    SharingGroup.objects.filter(slug=collection.alias).delete()
+    collection.is_active = False
+    collection.save(update_fields=["is_active"])
+    audit.record(
+        actor=actor,
+        action="intel.collection.exercise_purge",
+        target=collection,
+        changes={"rows": deleted},
+        summary=f"{deleted} row(s) of the exercise collection deleted",
+    )
+    return deleted

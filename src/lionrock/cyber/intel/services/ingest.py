@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation, User
-from lionrock.core.accounts.roles import Scope
+from lionrock.core.accounts.roles import Role, Scope
 from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.intel import selectors, signals
@@ -41,7 +41,14 @@ from lionrock.cyber.intel.tlp import (
 )
 from lionrock.cyber.intel.validation import MAX_OBJECT_BYTES, ObjectError, object_errors, parse_timestamp
 
-__all__ = ["ONE_MICROSECOND", "AddOutcome", "StixRejected", "object_delete", "objects_add"]
+__all__ = [
+    "ONE_MICROSECOND",
+    "AddOutcome",
+    "StixRejected",
+    "exercise_objects_add",
+    "object_delete",
+    "objects_add",
+]
 
 
 ONE_MICROSECOND = timedelta(microseconds=1)
@@ -159,6 +166,57 @@ def objects_add(
     access.require_scope(actor, Scope.INTEL_WRITE)
     if collection.pk not in selectors.collection_ids_writable(actor):
         raise NotFound
+    return _objects_store(
+        actor=actor,
+        collection=collection,
+        objects=objects,
+        source=source,
+        all_or_nothing=all_or_nothing,
+        recipient_organisations=recipient_organisations,
+        recipient_users=recipient_users,
+        org_id=_acting_organisation(actor, collection),
+    )
+
+
+def exercise_objects_add(
+    *,
+    actor: Actor,
+    collection: Collection,
+    objects: Sequence[Any],
+    recipient_organisations: Iterable[Organisation] = (),
+) -> AddOutcome:
+    """Stores a drill's planted objects (canary indicators, notes) in its exercise collection, all or nothing.
+
+    The drill planners of the collection's owner write here without an intelligence role: an exercise
+    collection is a world apart (see selectors.stix_objects_visible), so nothing they plant reaches a
+    real path.
+    """
+    if not collection.is_exercise:
+        raise NotFound
+    access.require(actor, Role.DRILL_PLANNER, organisation=collection.owner_id)
+    return _objects_store(
+        actor=actor,
+        collection=collection,
+        objects=objects,
+        source="drill",
+        all_or_nothing=True,
+        recipient_organisations=recipient_organisations,
+        recipient_users=(),
+        org_id=collection.owner_id,
+    )
+
+
+def _objects_store(
+    *,
+    actor: Actor,
+    collection: Collection,
+    objects: Sequence[Any],
+    source: str,
+    all_or_nothing: bool,
+    recipient_organisations: Iterable[Organisation],
+    recipient_users: Iterable[User],
+    org_id: int,
+) -> AddOutcome:
     outcome = AddOutcome()
     in_batch_levels = {
         obj["id"]: level
@@ -242,7 +300,6 @@ def objects_add(
         demote: set[str] = set()
         latest_row: dict[str, StixObject] = {}
         user = actor.user
-        org_id = _acting_organisation(actor, collection)
         for index, obj, level, created, modified in candidates:
             raw = _canonical(obj)
             if len(raw) > MAX_OBJECT_BYTES // 4 and len(raw.encode("utf-8")) > MAX_OBJECT_BYTES:
