@@ -108,3 +108,15 @@ def test_a_feed_to_a_private_address_is_refused_with_422(community):
     )
     assert response.status_code == 422
     assert "private, loopback or link-local" in response.json()["detail"]
+
+
+def test_a_kind_given_to_a_format_that_takes_none_never_reaches_the_file_name(community):
+    response = Client().get(
+        f"/api/exchange/exports/{community.collection.alias}",
+        {"format": "stix", "kind": "\x15\x04þ\r\nSet-Cookie: x=1"},
+        headers=bearer(community.creator),
+    )
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert disposition.isascii() and "\r" not in disposition and "Set-Cookie" not in disposition
+    assert disposition.endswith('.json"')

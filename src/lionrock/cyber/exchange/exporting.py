@@ -63,6 +63,8 @@ def export_open(
         writers.DATASET_KINDS if fmt == "suricata-dataset" else writers.KINDS
     ):
         raise ValidationFailed(_("Choose a kind of value for this format."))
+    if fmt not in ("list", "suricata-dataset"):
+        kind = ""  # only lists and datasets take one; anything else would only reach the file name
     if fmt == "misp" and selectors.export_count(actor=actor, collection=collection) > MISP_EXPORT_MAX:
         raise ValidationFailed(
             _("A MISP event holds at most %(max)s objects; export this collection as a STIX bundle instead.")
