@@ -17,7 +17,8 @@ def test_the_demo_gives_the_policy_office_a_dashboard_with_an_alert(capsys):
     rows = selectors.indicators_sighted(actor=analyst, days=30)
     assert any(row.stakeholders == 2 for row in rows)
     assert Alert.objects.filter(kind=Alert.Kind.SEVERAL_STAKEHOLDERS).exists()
-    assert any(alert.kind == Alert.Kind.SEVERAL_STAKEHOLDERS for alert in selectors.alerts_open(actor=analyst))
+    open_alerts = selectors.alerts_open(actor=analyst)
+    assert any(alert.kind == Alert.Kind.SEVERAL_STAKEHOLDERS for alert in open_alerts)
     kowloon = actor_for_user(User.objects.get(email="soc.kowloon@lionrock.test"))
     own = selectors.sightings_visible(actor=kowloon).filter(
         stix_object__collection__alias="stakeholder-sightings"
