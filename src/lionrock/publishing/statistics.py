@@ -60,7 +60,7 @@ class Table:
         return any(cell.suppressed for _label, cells in self.rows for cell in cells)
 
     def chart(self) -> dict[str, object]:
-        """Bars for an SVG: one group per row, one bar per column; withheld counts drawn as a short marked bar."""
+        """Bars for an SVG: one group per row, one bar per column; withheld ones drawn short."""
         peak = max((cell.plotted for _label, cells in self.rows for cell in cells), default=0) or 1
         bar, gap, height, top = 10, 8, 120, 10
         group = bar * len(self.columns) + gap
