@@ -131,6 +131,7 @@ class Incident(models.Model):
     summary = models.TextField(_("closing summary"), blank=True)
     lessons = models.TextField(_("lessons learned"), blank=True)
     shared_with_community = models.BooleanField(default=False)
+    is_exercise = models.BooleanField(_("exercise report"), default=False, db_index=True)
     attachments = GenericRelation(Attachment)
 
     class Meta:
