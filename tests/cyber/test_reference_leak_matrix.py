@@ -1,8 +1,9 @@
-"""The TLP leak matrix for objects that name other objects: sightings and relationships, on every read path.
+"""The TLP leak matrix for objects that name other objects, on every read path.
 
 A stakeholder allowed to see an indicator of any TLP reports a TLP:GREEN sighting of it, and the creator
-relates it (TLP:GREEN) to a TLP:CLEAR object. Whatever their own TLP, the sighting and the relationship
-reach exactly the indicator's readers; nobody else finds the indicator's id on any page, in any REST
+relates it (TLP:GREEN) to a TLP:CLEAR object and cites it, beside the CLEAR one, in a TLP:GREEN report and
+a TLP:GREEN note (object_refs). Whatever their own TLP, the sighting, the relationship, the report and the
+note reach exactly the indicator's readers; nobody else finds the indicator's id on any page, in any REST
 answer, over TAXII, in any export format, or on the monitoring dashboard and API.
 """
 
@@ -67,6 +68,47 @@ def _relationship(source: str, target: str) -> dict[str, Any]:
     }
 
 
+def _citing(kind: str, refs: list[str]) -> dict[str, Any]:
+    """A TLP:GREEN report or note whose object_refs name the given objects."""
+    obj: dict[str, Any] = {
+        "type": kind,
+        "spec_version": "2.1",
+        "id": f"{kind}--{uuid.uuid4()}",
+        "created": STAMP,
+        "modified": STAMP,
+        "object_refs": refs,
+        "object_marking_refs": GREEN,
+    }
+    if kind == "report":
+        obj |= {"name": "Campaign summary", "published": STAMP}
+    else:
+        obj["content"] = "Seen together in one campaign."
+    return obj
+
+
+class World:
+    def __init__(self, tlp: Tlp) -> None:
+        self.community, self.hidden, self.clear, self.sighting, self.relationship = _world(tlp)
+        refs = [self.hidden["id"], self.clear["id"]]
+        self.report = _citing("report", refs)
+        self.note = _citing("note", refs)
+        intel_services.objects_add(
+            actor=self.community.creator,
+            collection=self.community.collection,
+            objects=[self.report, self.note],
+        )
+
+    @property
+    def naming(self) -> dict[str, dict[str, Any]]:
+        """Every object that names the hidden indicator, by kind."""
+        return {
+            "sighting": self.sighting,
+            "relationship": self.relationship,
+            "report": self.report,
+            "note": self.note,
+        }
+
+
 def _world(tlp: Tlp) -> tuple[Community, dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]:
     community = community_make()
     hidden = indicator("referenced.example", tlp=tlp)
@@ -97,22 +139,31 @@ def _text(response: Any) -> str:
 
 @pytest.mark.parametrize("tlp", list(Tlp))
 @pytest.mark.parametrize("viewer", VIEWERS)
-def test_a_green_sighting_or_relationship_is_seen_only_by_readers_of_what_it_names(tlp, viewer):
-    community, _hidden, _clear, sighting, relationship = _world(tlp)
-    actor = getattr(community, viewer)
+def test_a_green_object_naming_another_is_seen_only_by_readers_of_what_it_names(tlp, viewer):
+    world = World(tlp)
+    actor = getattr(world.community, viewer)
     expected = viewer in VISIBILITY[tlp]
+    naming = {obj["id"] for obj in world.naming.values()}
     visible = set(
         selectors.stix_objects_visible(actor=actor)
-        .filter(stix_id__in=[sighting["id"], relationship["id"]])
+        .filter(stix_id__in=naming)
         .values_list("stix_id", flat=True)
     )
-    assert visible == ({sighting["id"], relationship["id"]} if expected else set())
+    assert visible == (naming if expected else set())
 
 
 @pytest.mark.parametrize("tlp", list(Tlp))
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_no_read_path_names_an_object_the_reader_may_not_see(tlp, viewer):
-    community, hidden, clear, sighting, relationship = _world(tlp)
+    world = World(tlp)
+    community, hidden, clear, sighting, relationship = (
+        world.community,
+        world.hidden,
+        world.clear,
+        world.sighting,
+        world.relationship,
+    )
+    report, note = world.report, world.note
     actor = getattr(community, viewer)
     expected = viewer in VISIBILITY[tlp]
     alias = community.collection.alias
@@ -126,13 +177,22 @@ def test_no_read_path_names_an_object_the_reader_may_not_see(tlp, viewer):
         "REST sighting": Client().get(f"/api/intel/objects/{sighting['id']}", headers=api),
         "REST relationship": Client().get(f"/api/intel/objects/{relationship['id']}", headers=api),
         "REST related object": Client().get(f"/api/intel/objects/{clear['id']}", headers=api),
+        "REST report": Client().get(f"/api/intel/objects/{report['id']}", headers=api),
+        "REST note": Client().get(f"/api/intel/objects/{note['id']}", headers=api),
+        "REST reports": Client().get("/api/intel/objects", {"type": "report"}, headers=api),
         "web browse": web.get("/intel/"),
         "web sighting": web.get(f"/intel/objects/{sighting['id']}/"),
         "web relationship": web.get(f"/intel/objects/{relationship['id']}/"),
         "web related object": web.get(f"/intel/objects/{clear['id']}/"),
+        "web report": web.get(f"/intel/objects/{report['id']}/"),
+        "web note": web.get(f"/intel/objects/{note['id']}/"),
         "TAXII objects": taxii.get(collection_url(community.collection, "objects/")),
         "TAXII manifest": taxii.get(collection_url(community.collection, "manifest/")),
         "TAXII sighting": taxii.get(collection_url(community.collection, f"objects/{sighting['id']}/")),
+        "TAXII report": taxii.get(collection_url(community.collection, f"objects/{report['id']}/")),
+        "TAXII reports": taxii.get(
+            collection_url(community.collection, "objects/"), {"match[type]": "report"}
+        ),
         "monitoring API": Client().get("/api/monitoring/indicators", headers=api),
         "monitoring dashboard": web.get("/monitoring/"),
         "monitoring indicator": web.get(f"/monitoring/indicators/{hidden['id']}/"),
@@ -143,21 +203,27 @@ def test_no_read_path_names_an_object_the_reader_may_not_see(tlp, viewer):
         answers[f"web export {name}"] = web.get("/exchange/export/", {"collection": alias, **params})
     bodies = {path: _text(response) for path, response in answers.items()}
 
+    naming_paths = ("REST sighting", "web sighting", "REST relationship", "web relationship")
+    naming_paths += ("REST report", "web report", "REST note", "web note")
     if expected:
-        for path in ("REST sighting", "web sighting", "REST relationship", "web relationship"):
+        for path in naming_paths:
             assert answers[path].status_code == 200, path
         if viewer in COLLECTION_READERS:
             for path in ("TAXII sighting", "REST export stix", "web export stix"):
                 assert sighting["id"] in bodies[path], path
                 assert path == "TAXII sighting" or relationship["id"] in bodies[path], path
+            for path in ("TAXII report", "TAXII reports", "REST export stix"):
+                assert report["id"] in bodies[path], path
         return
     # The indicator's own monitoring page is asked for by its id: it must answer as for an unknown id.
     assert answers.pop("monitoring indicator").status_code in (403, 404)
     bodies.pop("monitoring indicator")
     leaks = [path for path, body in bodies.items() if hidden["id"] in body]
     assert leaks == []
-    for path in ("REST sighting", "REST relationship", "web sighting", "web relationship", "TAXII sighting"):
+    for path in (*naming_paths, "TAXII sighting", "TAXII report"):
         assert answers[path].status_code in (401, 403, 404), path
+    for path in ("REST reports", "TAXII reports", "REST export stix", "web export stix"):
+        assert report["id"] not in bodies[path], path
 
 
 def test_every_export_format_is_in_the_matrix():

@@ -641,3 +641,24 @@ def test_amber_strict_recipients_offered_are_only_organisations_taking_part_in_i
     )
     assert response.status_code == 400
     assert not StixObject.objects.exists()
+
+
+def test_a_report_may_not_be_shared_more_widely_than_what_it_cites():
+    community = community_make()
+    amber = indicator("amber-cited.example.com", tlp=Tlp.AMBER)
+    services.objects_add(actor=community.creator, collection=community.collection, objects=[amber])
+    client = client_for(community.creator)
+    form = {
+        "name": "Campaign against banks",
+        "published": "2026-11-20T10:00",
+        "object_refs": [amber["id"]],
+        "more_refs": "",
+        "tlp": "green",
+        "collection": community.collection.alias,
+    }
+    refused = client.post("/intel/reports/new/", form)
+    assert refused.status_code == 400
+    assert "cites TLP:AMBER objects" in refused.content.decode()
+    assert not StixObject.objects.filter(type="report").exists()
+    assert client.post("/intel/reports/new/", {**form, "tlp": "amber"}).status_code == 302
+    assert StixObject.objects.filter(type="report", tlp=Tlp.AMBER).count() == 1

@@ -157,6 +157,23 @@ class ObjectLabel(models.Model):
         return self.label
 
 
+class ObjectReference(models.Model):
+    """One id named in a list of references of one stored version (a report's object_refs...).
+
+    The visibility rule asks it: an object is seen only by readers who may see every stored object it
+    names, so a TLP:GREEN report never carries the id of a TLP:RED object to a reader outside RED.
+    """
+
+    stix_object = models.ForeignKey(StixObject, on_delete=models.CASCADE, related_name="reference_rows")
+    ref_id = models.CharField(max_length=120)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["stix_object", "ref_id"], name="intel_ref_object")]
+
+    def __str__(self) -> str:
+        return self.ref_id
+
+
 class ObjectRecipient(models.Model):
     """Who an AMBER+STRICT (organisations) or RED (people) object was addressed to, beyond the defaults."""
 

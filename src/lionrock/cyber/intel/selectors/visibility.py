@@ -17,6 +17,7 @@ from lionrock.cyber.intel.models import (
     Collection,
     CollectionGrant,
     ObjectRecipient,
+    ObjectReference,
     ObservableValue,
     StixObject,
 )
@@ -90,9 +91,12 @@ def collection_ids_writable(actor: Actor) -> set[Any]:
 def visibility_q(actor: Actor) -> Q:
     """The single filter behind every read path: UI, REST, TAXII, exports and monitoring.
 
-    An object's own TLP terms, and for an object naming others (REF_COLUMNS) that each named object is
-    either not stored here or visible under the same terms. Each reference costs two lookups on the
-    (stix_id, modified) index, made only for rows that carry one.
+    An object's own TLP terms, and for an object naming others — a relationship's ends, a sighting's
+    indicator (REF_COLUMNS), a report's object_refs and every other list of references (ObjectReference)
+    — that each named object is either not stored here or visible under the same terms. An object is
+    never more widely seen than what it names: a GREEN report citing a RED indicator is seen only where
+    the indicator is. Each reference costs two lookups on the (stix_id, modified) index, made only for
+    rows that carry one.
     """
     if not intel_organisations(actor) or actor.user is None:
         return Q(pk__in=[])
@@ -101,7 +105,11 @@ def visibility_q(actor: Actor) -> Q:
     for column in REF_COLUMNS:
         named = StixObject.objects.filter(stix_id=OuterRef(column))
         refs_visible &= Q(**{f"{column}__isnull": True}) | Q(Exists(named.filter(own))) | ~Q(Exists(named))
-    return own & refs_visible
+    listed = StixObject.objects.filter(stix_id=OuterRef("ref_id"))
+    hidden = ObjectReference.objects.filter(stix_object=OuterRef("pk")).filter(
+        Exists(listed), ~Exists(listed.filter(own))
+    )
+    return own & refs_visible & ~Q(Exists(hidden))
 
 
 def _own_visibility_q(actor: Actor) -> Q:

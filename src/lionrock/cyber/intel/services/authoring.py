@@ -26,7 +26,9 @@ from lionrock.cyber.intel.services.ingest import objects_add
 from lionrock.cyber.intel.tlp import (
     KNOWN_MARKING_IDS,
     MARKING_ID_FOR,
+    RANK,
     Tlp,
+    most_restrictive,
 )
 
 __all__ = [
@@ -157,6 +159,20 @@ class ReportDraft:
     description: str = ""
     labels: list[str] = field(default_factory=list)
     tlp: Tlp | None = None
+
+
+def _check_cited_tlp(tlp: Tlp, cited: Sequence[Tlp]) -> None:
+    """A report is never shared more widely than what it cites: readers who may not see a cited object
+    would not be shown the report at all (the visibility rule), so say so while it can still be changed."""
+    strictest = most_restrictive(cited)
+    if strictest is not None and RANK[strictest] > RANK[tlp]:
+        raise ValidationFailed(
+            _(
+                "This report cites %(cited)s objects: mark it %(cited)s or stricter, or leave those "
+                "objects out. A report is seen only by readers who may see everything it cites."
+            )
+            % {"cited": strictest.label}
+        )
 
 
 def _check_text(*, name: str, description: str, labels: Sequence[str]) -> None:
@@ -341,6 +357,7 @@ def report_create(
     unknown = [ref for ref in refs if ref not in known]
     if unknown:
         raise ValidationFailed(_("These objects are unknown: %(ids)s") % {"ids": ", ".join(unknown[:5])})
+    _check_cited_tlp(draft.tlp or Tlp(collection.default_tlp), [Tlp(obj.row.tlp) for obj in known.values()])
     _check_recipients(draft.tlp, collection, recipient_organisations, recipient_users)
     stamp = _next_modified(None)
     data: dict[str, Any] = {

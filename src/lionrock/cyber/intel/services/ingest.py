@@ -21,12 +21,13 @@ from lionrock.core.accounts.roles import Role, Scope
 from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.intel import selectors, signals
-from lionrock.cyber.intel.columns import columns_of, labels_of
+from lionrock.cyber.intel.columns import columns_of, labels_of, refs_of
 from lionrock.cyber.intel.correlation import value_key, values_of
 from lionrock.cyber.intel.models import (
     Collection,
     ObjectLabel,
     ObjectRecipient,
+    ObjectReference,
     ObservableValue,
     StixObject,
 )
@@ -293,6 +294,7 @@ def _objects_store(
         rows: list[StixObject] = []
         row_values: list[list[tuple[str, str]]] = []
         row_labels: list[list[str]] = []
+        row_refs: list[list[str]] = []
         last = StixObject.objects.filter(collection=collection).aggregate(last=Max("date_added"))["last"]
         stamp = timezone.now()
         if last is not None and stamp <= last:
@@ -360,6 +362,7 @@ def _objects_store(
                 latest_row[obj["id"]] = rows[-1]
             row_values.append(values_of(obj))
             row_labels.append(labels_of(obj))
+            row_refs.append(refs_of(obj))
             stamp += ONE_MICROSECOND
 
         if outcome.failures and all_or_nothing:
@@ -375,6 +378,14 @@ def _objects_store(
                 {"stix_object_id": row.pk, "label": label, "date_added": row.date_added}
                 for row, labels in zip(rows, row_labels, strict=True)
                 for label in labels
+            ],
+        )
+        rows_insert(
+            ObjectReference,
+            [
+                {"stix_object_id": row.pk, "ref_id": ref}
+                for row, refs in zip(rows, row_refs, strict=True)
+                for ref in refs
             ],
         )
         rows_insert(
