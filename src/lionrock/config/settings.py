@@ -297,6 +297,12 @@ LIONROCK_PRESS_SERVICE_ORGANISATIONS = env_list(
 )
 LIONROCK_STATISTICS_MIN_COUNT = env_int("LIONROCK_STATISTICS_MIN_COUNT", default=3)
 
+# Attachments in an S3-compatible object store instead of DATA_DIR/files (credentials: boto3's own chain).
+LIONROCK_FILES_S3_BUCKET = env_text("LIONROCK_FILES_S3_BUCKET", default="")
+LIONROCK_FILES_S3_ENDPOINT_URL = env_text("LIONROCK_FILES_S3_ENDPOINT_URL", default="")
+LIONROCK_FILES_S3_REGION = env_text("LIONROCK_FILES_S3_REGION", default="")
+LIONROCK_FILES_S3_PREFIX = env_text("LIONROCK_FILES_S3_PREFIX", default="")
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY: dict[str, object] = {
     "name": "lionrock",

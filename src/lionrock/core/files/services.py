@@ -98,13 +98,7 @@ def orphans_sweep(*, older_than_hours: int = 24) -> int:
     Only files older than ``older_than_hours`` are considered, so an upload in progress is never touched.
     Run daily by the task queue; one audit entry when something was removed.
     """
-    import time
-
-    folder = store.directory(AREA)
-    if not folder.exists():
-        return 0
-    cutoff = time.time() - older_than_hours * 3600
-    candidates = {p.name for p in folder.iterdir() if p.is_file() and p.stat().st_mtime < cutoff}
+    candidates = set(store.blob_names_older(AREA, seconds=older_than_hours * 3600))
     known = set(Attachment.objects.filter(stored_name__in=candidates).values_list("stored_name", flat=True))
     removed = 0
     for name in sorted(candidates - known):

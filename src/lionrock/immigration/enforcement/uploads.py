@@ -7,8 +7,6 @@ core store existed (``ReportAttachment`` rows name them); never served to the pu
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lionrock.core.files import IMAGES, MB, PDF, CheckedFile, FilePolicy, UploadRefused, store
 from lionrock.core.files import file_check as _file_check
 
@@ -19,7 +17,8 @@ __all__ = [
     "CheckedFile",
     "UploadRefused",
     "file_check",
-    "file_path",
+    "file_delete",
+    "file_read",
     "file_store",
 ]
 
@@ -34,9 +33,15 @@ def file_check(*, name: str, data: bytes) -> CheckedFile:
     return _file_check(name=name, data=data, policy=POLICY)
 
 
-def file_path(stored_name: str) -> Path:
-    """Where a report's stored file lives; refuses any name the store did not make."""
-    return store.blob_path(AREA, stored_name)
+def file_read(stored_name: str) -> bytes:
+    """A report's stored file; FileNotFoundError when it is gone, ValueError for a name the store did
+    not make."""
+    return store.blob_read(AREA, stored_name)
+
+
+def file_delete(stored_name: str) -> None:
+    """Removes a report's stored file; one already gone is not an error."""
+    store.blob_delete(AREA, stored_name)
 
 
 def file_store(checked: CheckedFile) -> str:

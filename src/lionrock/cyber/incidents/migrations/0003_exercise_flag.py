@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0002_reminders'),
+        ("incidents", "0002_reminders"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='incident',
-            name='is_exercise',
-            field=models.BooleanField(db_index=True, default=False, verbose_name='exercise report'),
+            model_name="incident",
+            name="is_exercise",
+            field=models.BooleanField(db_index=True, default=False, verbose_name="exercise report"),
         ),
     ]

@@ -208,7 +208,7 @@ def _attachments_store(report: Report, checked: list[uploads.CheckedFile]) -> No
             )
     except BaseException:
         for stored_name in written:
-            uploads.file_path(stored_name).unlink(missing_ok=True)
+            uploads.file_delete(stored_name)
         raise
 
 
@@ -527,4 +527,4 @@ def reports_retention_apply(*, now: datetime | None = None) -> int:
 
 def _files_remove(names: list[str]) -> None:
     for name in names:
-        uploads.file_path(name).unlink(missing_ok=True)
+        uploads.file_delete(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 
 from django.contrib import messages
@@ -279,7 +280,7 @@ def report_attachment(request: HttpRequest, reference: str, attachment_id: int) 
     report = selectors.report_get(actor=actor, reference=reference)
     attachment = selectors.report_attachment_get(actor=actor, report=report, attachment_id=attachment_id)
     try:
-        handle = uploads.file_path(attachment.stored_name).open("rb")
+        handle = io.BytesIO(uploads.file_read(attachment.stored_name))
     except (OSError, ValueError) as exc:
         raise NotFound from exc
     response = FileResponse(
