@@ -1,10 +1,12 @@
 import pytest
 from django.test import Client
 
+from lionrock.cyber.exchange.models import ImportRun
 from lionrock.cyber.intel.models import StixObject
 from lionrock.cyber.intel.tlp import Tlp
 from tests.cyber.exchange.fixtures import bundle, indicator
 from tests.cyber.intel.test_api import bearer
+from tests.cyber.intel.test_views import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +122,15 @@ def test_a_kind_given_to_a_format_that_takes_none_never_reaches_the_file_name(co
     disposition = response["Content-Disposition"]
     assert disposition.isascii() and "\r" not in disposition and "Set-Cookie" not in disposition
     assert disposition.endswith('.json"')
+
+
+def test_an_import_says_which_objects_were_given_the_collections_default_marking(community):
+    unmarked = indicator("unmarked.example")
+    marked = indicator("marked.example", tlp=Tlp.GREEN)
+    response = _post(community, community.creator, bundle(unmarked, marked))
+    assert response.status_code == 201, response.content
+    notes = response.json()["notes"]
+    assert len(notes) == 1 and notes[0].startswith(unmarked["id"] + ": ")
+    run = ImportRun.objects.get(pk=response.json()["id"])
+    html = client_for(community.creator).get(f"/exchange/imports/{run.pk}/").content.decode()
+    assert "Changed on the way in" in html and unmarked["id"] in html

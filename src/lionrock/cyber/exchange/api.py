@@ -95,6 +95,7 @@ def import_create(
         counts=run.counts,
         flagged=run.flagged,
         skipped=run.skipped,
+        notes=run.notes,
         stored=True,
     )
 

@@ -37,6 +37,8 @@ class ImportRun(models.Model):
     counts = models.JSONField(default=dict, blank=True)
     flagged = models.JSONField(default=list, blank=True)
     skipped = models.JSONField(default=list, blank=True)
+    # What was done to accepted objects on the way in ("<id>: the collection's default marking added").
+    notes = models.JSONField(default=list, blank=True)
     added = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class FlagOut(Schema):
@@ -24,6 +24,9 @@ class ImportOut(Schema):
     counts: dict[str, int]
     flagged: list[FlagOut]
     skipped: list[str]
+    notes: list[str] = Field(
+        default_factory=list, description="What was done to accepted objects, e.g. a default marking added"
+    )
     stored: bool
 
 

@@ -118,6 +118,16 @@ def import_preview(
     )
 
 
+NOTES_KEPT = 200
+
+
+def _notes(outcome: intel.AddOutcome, objects: list[dict[str, Any]]) -> list[str]:
+    """What was done to accepted objects, each with its id, for the import's page and API answer."""
+    return [f"{objects[index].get('id', index)}: {note}" for index, note in sorted(outcome.notes.items())][
+        :NOTES_KEPT
+    ]
+
+
 def _store(
     actor: Actor, collection: Collection, objects: list[dict[str, Any]], name: str
 ) -> intel.AddOutcome:
@@ -174,9 +184,10 @@ def import_confirm(*, actor: Actor, run: ImportRun) -> ImportRun:
             run.status = ImportRun.Status.DONE
             run.added = len(outcome.added)
             run.duplicates = len(outcome.duplicates)
+            run.notes = _notes(outcome, objects)
             run.objects_json = ""
             run.finished_at = timezone.now()
-            run.save(update_fields=["status", "added", "duplicates", "objects_json", "finished_at"])
+            run.save(update_fields=["status", "added", "duplicates", "notes", "objects_json", "finished_at"])
     except ImportFailed as error:
         # Outside the rolled-back transaction, so the refusal itself is kept on the run.
         ImportRun.objects.filter(pk=run.pk).update(
@@ -227,6 +238,7 @@ def import_run(
             skipped=preview.skipped[:200],
             added=len(outcome.added),
             duplicates=len(outcome.duplicates),
+            notes=_notes(outcome, preview.objects),
             finished_at=timezone.now(),
         )
     return run, preview
