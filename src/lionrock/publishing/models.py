@@ -15,6 +15,8 @@ from lionrock.core.accounts.models import Organisation
 class SourceKind(models.TextChoices):
     OPERATION = "operation", _("Enforcement operation")
     MEETING = "meeting", _("Meeting")
+    DRILL = "drill", _("Cybersecurity drill")
+    EVENT = "event", _("Major event summary")
 
 
 class Language(models.TextChoices):
@@ -126,6 +128,12 @@ class PressRelease(models.Model):
         "enforcement.Operation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    exercise = models.ForeignKey(
+        "drills.Exercise", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     release_at = models.DateTimeField(_("release at"))
     place_en = models.CharField(_("place as the release gives it (English)"), max_length=300, blank=True)
