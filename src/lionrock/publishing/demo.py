@@ -2,7 +2,8 @@
 """Demo publishing: the release the department issued for Operation Contribute, and the policy office's
 special meeting with the Internet Infrastructure Liaison Group (29 July 2025) with its release.
 
-Both drafted, submitted and approved through the services by two different press officers, so the public
+Both drafted and submitted by the information service's press officer and approved by a press officer
+of the agency that owns the record (docs/decisions/0015), so the public
 pages, the feeds and the audit trail show them as real use would. Running it again changes nothing.
 """
 
@@ -87,14 +88,15 @@ def publishing_demo_build(*, quiet: bool) -> int:
         and isd
         and not PressRelease.objects.filter(operation=operation).exists()
     ):
+        # The information service drafts and submits for the department; the department approves.
         release = services.release_draft_create(
-            actor=actor_for_user(immd),
+            actor=actor_for_user(isd),
             operation=operation,
             release_at=CONTRIBUTE_RELEASE_AT,
             place_en=CONTRIBUTE_PLACE_EN,
             place_zh=CONTRIBUTE_PLACE_ZH,
         )
-        _publish(release, submitter=immd, approver=isd)
+        _publish(release, submitter=isd, approver=immd)
         created += 1
     dpo = Organisation.objects.filter(slug="dpo").first()
     if dpo is not None and isd and dpo_press and not Meeting.objects.filter(organisation=dpo).exists():

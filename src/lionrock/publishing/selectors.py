@@ -37,6 +37,7 @@ __all__ = [
     "operations_for_release",
     "press_organisations",
     "release_get",
+    "release_may_decide",
     "release_public_get",
     "releases_public",
     "releases_visible",
@@ -57,6 +58,14 @@ def press_organisations(*, actor: Actor) -> QuerySet[Organisation]:
     if Organisation.objects.filter(pk__in=held, slug__in=_service_slugs()).exists():
         return Organisation.objects.filter(is_active=True)
     return Organisation.objects.filter(pk__in=held, is_active=True)
+
+
+def release_may_decide(*, actor: Actor, release: PressRelease) -> bool:
+    """Whether the actor may approve, return or publish early: a press officer of the release's own agency
+    who neither drafted nor submitted it (the information service drafts for agencies, never decides)."""
+    if actor.user is None or not actor.has_role(Role.PRESS_OFFICER, release.organisation_id):
+        return False
+    return actor.user.pk not in (release.drafted_by_id, release.submitted_by_id)
 
 
 def _press_ids(actor: Actor) -> list[int]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation
+from lionrock.core.accounts.roles import Role
 from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
 from lionrock.core.workflow import Workflow
@@ -65,6 +66,19 @@ RELEASE_FLOW = Workflow(
 def _require_press(actor: Actor, organisation_id: int) -> None:
     if not selectors.press_organisations(actor=actor).filter(pk=organisation_id).exists():
         raise NotFound(organisation_id)
+
+
+def _require_owner_press(actor: Actor, release: PressRelease) -> None:
+    """Approving, returning and lifting an embargo stay with the agency that owns the record: the
+    information service drafts and submits for an agency, never decides for it (docs/decisions/0015)."""
+    _require_press(actor, release.organisation_id)
+    if not actor.has_role(Role.PRESS_OFFICER, release.organisation_id):
+        raise ValidationFailed(
+            _(
+                "Only a press officer of the agency whose record the release announces may approve it, "
+                "return it or publish it early; the information service drafts and submits for the agency."
+            )
+        )
 
 
 def _reference_next(year: int) -> str:
@@ -269,7 +283,7 @@ def release_submit(*, actor: Actor, release: PressRelease) -> PressRelease:
 @transaction.atomic
 def release_return(*, actor: Actor, release: PressRelease, reason: str) -> PressRelease:
     """The approver sends the release back to draft, saying why."""
-    _require_press(actor, release.organisation_id)
+    _require_owner_press(actor, release)
     _require_state(
         release, PressRelease.State.SUBMITTED, message=_("Only a release awaiting approval can be returned.")
     )
@@ -293,7 +307,7 @@ def release_return(*, actor: Actor, release: PressRelease, reason: str) -> Press
 def release_approve(*, actor: Actor, release: PressRelease) -> ReleaseVersion:
     """A second press officer approves: the text is frozen as the next numbered version, public from the
     release time (or at once when that time has passed)."""
-    _require_press(actor, release.organisation_id)
+    _require_owner_press(actor, release)
     assert actor.user is not None
     if actor.user.pk in (release.drafted_by_id, release.submitted_by_id):
         raise ValidationFailed(
@@ -335,7 +349,7 @@ def release_approve(*, actor: Actor, release: PressRelease) -> ReleaseVersion:
 @transaction.atomic
 def release_publish_now(*, actor: Actor, release: PressRelease) -> ReleaseVersion:
     """Lifts the embargo of an approved release: its frozen version is public from now."""
-    _require_press(actor, release.organisation_id)
+    _require_owner_press(actor, release)
     if release.state != PressRelease.State.SCHEDULED:
         raise ValidationFailed(_("Only an approved release waiting for its time can be published now."))
     version = release.versions.order_by("-number").first()

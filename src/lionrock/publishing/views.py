@@ -138,9 +138,8 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
     actor = actor_for_request(request)
     release = selectors.release_get(actor=actor, release_id=release_id)
     assert actor.user is not None
-    may_approve = release.state == PressRelease.State.SUBMITTED and actor.user.pk not in (
-        release.drafted_by_id,
-        release.submitted_by_id,
+    may_approve = release.state == PressRelease.State.SUBMITTED and selectors.release_may_decide(
+        actor=actor, release=release
     )
     generated = release.generated or {}
     return render(
