@@ -198,3 +198,34 @@ def test_an_event_summary_is_drafted_and_submitted_through_the_same_pages() -> N
     services.release_submit(actor=press, release=release)
     source = client.get(f"/publishing/events/{stage.event.pk}/source/")
     assert source.status_code == 200
+
+
+def test_a_drill_release_is_drafted_through_the_api_and_an_outsider_finds_nothing() -> None:
+    from django.test import Client
+
+    from lionrock.core.accounts import services as account_services
+    from lionrock.core.accounts.roles import Scope
+
+    def bearer(actor: Actor) -> dict[str, str]:
+        _token, secret = account_services.token_create(
+            actor=actor,
+            organisation=actor.primary_organisation_id,
+            name="tool",
+            scopes=[Scope.PUBLISHING_WRITE],
+        )
+        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+    world, exercise = _finished_drill()
+    payload = {"drill": exercise.pk, "release_at": timezone.now().isoformat()}
+    outsider = Client().post(
+        "/api/publishing/releases", payload, content_type="application/json", **bearer(press_officer_make())
+    )
+    assert outsider.status_code == 404
+    created = Client().post(
+        "/api/publishing/releases",
+        payload,
+        content_type="application/json",
+        **bearer(press_officer_make(world.office)),
+    )
+    assert created.status_code == 201
+    assert created.json()["kind"] == "drill"
