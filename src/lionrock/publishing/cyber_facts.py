@@ -86,7 +86,7 @@ class DrillRecord:
     first_day: date
     last_day: date
     organisations: int
-    sectors: tuple[str, ...]  # Organisation.Sector codes, in first-seen order
+    sectors: tuple[str, ...]  # Organisation.Sector codes, in the catalogue's order
     scenario_en: str
     scenario_zh: str
     capabilities: tuple[str, ...]  # Capability codes, in the drills' own order
@@ -110,6 +110,13 @@ class EventRecord:
     readiness_total: int
     readiness_items: tuple[tuple[str, str], ...]  # (English, Chinese) titles of items some organisation did
     incidents: int  # submitted, not exercise reports, aware in the watch period
+
+
+def _lower_first(title: str) -> str:
+    """A checklist title inside a sentence: "Backups restored" reads "backups restored"; "DDoS" stays."""
+    if len(title) > 1 and title[0].isupper() and title[1].islower():
+        return title[0].lower() + title[1:]
+    return title
 
 
 def _agency(organisation: Organisation, chinese: bool) -> Fact:
@@ -188,7 +195,7 @@ def event_facts(
     chinese = wording.is_chinese(language)
     release_day = timezone.localtime(release_at).date()
     source = reverse("publishing:event_source", args=[record.pk])
-    items = [zh or en if chinese else en for en, zh in record.readiness_items]
+    items = [zh or en if chinese else _lower_first(en) for en, zh in record.readiness_items]
     facts = {
         "agency": _agency(record.organisation, chinese),
         "event": Fact(

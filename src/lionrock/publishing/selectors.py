@@ -179,10 +179,8 @@ def drill_record_read(*, actor: Actor, exercise: Exercise) -> DrillRecord:
     if exercise.status not in _FINISHED:
         raise NotFound(exercise.pk)
     teams = drill_selectors.teams_seen(actor=reader, exercise=exercise)
-    sectors: list[str] = []
-    for team in sorted(teams, key=lambda t: t.organisation.name_en):
-        if team.organisation.sector not in sectors:
-            sectors.append(team.organisation.sector)
+    held_sectors = {team.organisation.sector for team in teams}
+    sectors = [code for code in Organisation.Sector.values if code in held_sectors]
     held = {objective.capability for objective in exercise.objectives.all()}
     order = [code for code, _label in Capability.choices]
     template = drill_scenarios.template_get(exercise.template)

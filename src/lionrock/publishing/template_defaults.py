@@ -154,7 +154,7 @@ DRILL_EN_BODY = """\
 The {agency} conducted a large-scale cybersecurity attack and defence drill, "{drill}", {drill_date}, \
 with {organisations} taking part.
 
-[if sectors] The participants came from the {sectors} sectors.
+[if sectors] The participants came from the following sectors: {sectors}.
 
 [if scenario] The drill was built on a scenario of the type "{scenario}".
 
@@ -173,6 +173,19 @@ DRILL_EN_PHRASES = {
     "capability:share": "share threat intelligence",
     "capability:contain": "contain attacks",
     "capability:communicate": "communicate during an incident",
+    # Short sector names, so that a list of them reads without an "and" inside a name.
+    "sector:government": "government",
+    "sector:telecoms": "telecommunications",
+    "sector:internet_exchange": "Internet exchange",
+    "sector:domain_registry": "domain registry",
+    "sector:data_centre": "data centre and cloud",
+    "sector:cybersecurity": "cybersecurity",
+    "sector:transport": "transport",
+    "sector:sports_events": "sports",
+    "sector:law_enforcement": "law enforcement",
+    "sector:social_services": "social services",
+    "sector:health": "health",
+    "sector:other": "other",
 }
 
 DRILL_ZH_TITLE = "{agency}舉行網絡安全攻防演練"
@@ -195,6 +208,18 @@ DRILL_ZH_PHRASES = {
     "capability:share": "分享威脅情報",
     "capability:contain": "遏止攻擊",
     "capability:communicate": "在事故中溝通",
+    "sector:government": "政府",
+    "sector:telecoms": "電訊",
+    "sector:internet_exchange": "互聯網交換",
+    "sector:domain_registry": "域名註冊",
+    "sector:data_centre": "數據中心及雲端服務",
+    "sector:cybersecurity": "網絡安全",
+    "sector:transport": "運輸",
+    "sector:sports_events": "體育",
+    "sector:law_enforcement": "執法",
+    "sector:social_services": "社會服務",
+    "sector:health": "醫療",
+    "sector:other": "其他",
 }
 
 EVENT_EN_TITLE = "{agency} safeguards cybersecurity of {event}"
