@@ -230,3 +230,36 @@ def test_a_drill_release_is_drafted_through_the_api_and_an_outsider_finds_nothin
     )
     assert created.status_code == 201
     assert created.json()["kind"] == "drill"
+
+
+def test_a_drill_template_that_asks_for_a_team_or_a_score_is_refused_with_the_placeholders_it_may_use() -> (
+    None
+):
+    from lionrock.publishing.generator import template_validate
+
+    with pytest.raises(ValidationFailed) as refused:
+        template_validate(
+            kind="drill",
+            title="{agency} drill",
+            body="{team} scored {score}.\n\n{end_block}",
+            phrases={},
+        )
+    assert "Unknown placeholder {score}, {team}" in str(refused.value)
+    assert "{capabilities}" in str(refused.value)
+
+
+def test_the_days_of_a_drill_or_an_event_are_told_from_the_release_date_in_both_languages() -> None:
+    from datetime import date
+
+    from lionrock.publishing.wording import day_span
+
+    release = date(2025, 11, 24)
+    assert day_span(date(2025, 11, 9), date(2025, 11, 21), release, "en") == "from November 9 to 21"
+    assert day_span(date(2025, 11, 9), date(2025, 11, 21), release, "zh-hant") == "十一月九日至二十一日"
+    assert day_span(date(2025, 10, 30), date(2025, 11, 2), release, "en") == "from October 30 to November 2"
+    assert day_span(date(2025, 11, 24), date(2025, 11, 24), release, "en") == "today (November 24)"
+    assert (
+        day_span(date(2025, 12, 30), date(2026, 1, 2), date(2026, 1, 5), "en")
+        == "from December 30, 2025 to January 2, 2026"
+    )
+    assert day_span(date(2024, 11, 9), date(2024, 11, 21), release, "zh-hant") == "2024年十一月九日至二十一日"
