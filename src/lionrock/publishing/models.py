@@ -111,9 +111,10 @@ class PressRelease(models.Model):
     drill or a major event: exactly one is set) and carried to publication.
 
     Draft -> submitted -> approved by a second press officer of the record's agency (never the drafter)
-    -> published at `release_at` (the embargo): approval freezes a numbered ReleaseVersion that the public
-    sees from that moment. A correction reopens the working copy; its approval freezes the next version with a note
-    saying what changed. `generated` keeps the draft as generated, with the source of every figure.
+    -> published at `release_at` (the embargo): approval freezes a numbered ReleaseVersion that the
+    public sees from that moment. A correction reopens the working copy; its approval freezes the next
+    version with a note saying what changed. `generated` keeps the draft as generated, with the source
+    of every figure.
     """
 
     class State(models.TextChoices):
