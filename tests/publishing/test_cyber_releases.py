@@ -98,7 +98,11 @@ def test_every_figure_of_a_drill_release_links_to_its_source_page_which_the_pres
         assert sources[name].startswith(page)
     response = client_signed_in(press).get(page)
     assert response.status_code == 200
-    assert exercise.name_en in response.content.decode()
+    html = response.content.decode()
+    assert exercise.name_en in html
+    assert "Telecommunications and ISP" in html
+    chinese = client_signed_in(press).get(page, HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+    assert "資料來源" in chinese
 
 
 def test_a_drill_that_has_not_ended_cannot_be_announced_and_is_not_offered() -> None:

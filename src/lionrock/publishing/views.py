@@ -18,6 +18,7 @@ from lionrock.core.accounts.access import NotFound, actor_for_request
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
+from lionrock.cyber.drills.models import Capability
 from lionrock.immigration.enforcement.models import Arrest, Person
 from lionrock.publishing import selectors, services
 from lionrock.publishing.configuration import suppression_threshold
@@ -383,10 +384,17 @@ def drill_source(request: HttpRequest, exercise_id: int) -> HttpResponse:
     """Where every figure of a drill's release comes from: counts and kinds, never a team's result."""
     actor = actor_for_request(request)
     exercise = selectors.exercise_for_release(actor=actor, exercise_id=exercise_id)
+    record = selectors.drill_record_read(actor=actor, exercise=exercise)
+    sectors = dict(Organisation.Sector.choices)
+    capabilities = dict(Capability.choices)
     return render(
         request,
         "publishing/drill_source.html",
-        {"record": selectors.drill_record_read(actor=actor, exercise=exercise)},
+        {
+            "record": record,
+            "sectors": [sectors.get(code, code) for code in record.sectors],
+            "capabilities": [capabilities.get(code, code) for code in record.capabilities],
+        },
     )
 
 
