@@ -70,6 +70,28 @@ def test_the_liaison_group_meeting_has_its_release_with_the_quote_as_entered(wor
 
 def test_building_the_demo_again_adds_no_release(world) -> None:  # type: ignore[no-untyped-def]
     count = PressRelease.objects.count()
-    assert count == 2
+    assert count == 3
     demo.demo_world_build(force=False, quiet=True)
     assert PressRelease.objects.count() == count
+
+
+def test_the_demo_summarises_the_national_games_watch_in_both_languages(world) -> None:  # type: ignore[no-untyped-def]
+    version = ReleaseVersion.objects.get(release__event__slug="national-games-2025")
+    assert "15th National Games" in version.title_en
+    assert "from November 9 to 21" in version.body_en
+    assert (
+        "kept watch over the information systems the event relied on from November 2 to 23" in version.body_en
+    )
+    assert "第十五屆全國運動會" in version.title_zh
+    assert "Ends/Monday, November 24, 2025" in version.body_en
+
+
+def test_the_national_games_drill_is_announced_once_the_drills_demo_has_built_it(world) -> None:  # type: ignore[no-untyped-def]
+    from lionrock.publishing.demo import games_drill_release_build
+
+    assert games_drill_release_build(quiet=True) == 1
+    assert games_drill_release_build(quiet=True) == 0
+    version = ReleaseVersion.objects.get(release__exercise__name_en="National Games readiness drill 2025")
+    assert '"National Games readiness drill 2025", today (October 28)' in version.body_en
+    assert "DDoS on a major-event web site" in version.body_en
+    assert "全國運動會應變演習2025" in version.body_zh

@@ -38,6 +38,7 @@ def _staff_pages() -> list[str]:
         f"/publishing/meetings/{Meeting.objects.get().pk}/",
         "/publishing/templates/",
         f"/publishing/templates/{ReleaseTemplate.objects.first().pk}/",  # type: ignore[union-attr]
+        f"/publishing/events/{PressRelease.objects.get(kind='event').event_id}/source/",
     ]
 
 

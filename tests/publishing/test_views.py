@@ -205,7 +205,7 @@ def test_a_template_saved_in_the_browser_becomes_the_next_version_and_a_bad_one_
     }
     refused = client.post(f"/publishing/templates/{current.pk}/", form)
     assert refused.status_code == 200 and "Unknown placeholder {nationality}" in refused.content.decode()
-    assert ReleaseTemplate.objects.count() == 4
+    assert not ReleaseTemplate.objects.filter(organisation__isnull=False).exists()
     form["body"] = current.body.replace("mounted", "carried out")
     saved = client.post(f"/publishing/templates/{current.pk}/", form)
     assert saved.status_code == 302

@@ -98,6 +98,12 @@ def release_create(request: HttpRequest, payload: ReleaseIn) -> tuple[int, Relea
             place_en=payload.place_en,
             place_zh=payload.place_zh,
         )
+    elif payload.drill is not None:
+        exercise = selectors.exercise_for_release(actor=actor, exercise_id=payload.drill)
+        release = services.release_draft_create(actor=actor, exercise=exercise, release_at=payload.release_at)
+    elif payload.event is not None:
+        event = selectors.event_for_release(actor=actor, event_id=payload.event)
+        release = services.release_draft_create(actor=actor, event=event, release_at=payload.release_at)
     else:
         meeting = selectors.meeting_get(actor=actor, meeting_id=payload.meeting or 0)
         release = services.release_draft_create(actor=actor, meeting=meeting, release_at=payload.release_at)

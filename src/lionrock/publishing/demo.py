@@ -1,8 +1,11 @@
 # ruff: noqa: RUF001, E501
-"""Demo publishing: the release the department issued for Operation Contribute, and the policy office's
-special meeting with the Internet Infrastructure Liaison Group (29 July 2025) with its release.
+"""Demo publishing: the release the department issued for Operation Contribute, the policy office's
+special meeting with the Internet Infrastructure Liaison Group (29 July 2025) with its release, the
+summary of the National Games watch, and (games_drill_release_build, called once the drills demo has
+built it) the Games readiness drill.
 
-Both drafted, submitted and approved through the services by two different press officers, so the public
+Both drafted and submitted by the information service's press officer and approved by a press officer
+of the agency that owns the record (docs/decisions/0015), so the public
 pages, the feeds and the audit trail show them as real use would. Running it again changes nothing.
 """
 
@@ -13,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from lionrock.core.accounts.access import actor_for_user
 from lionrock.core.accounts.models import Organisation, User
+from lionrock.cyber.drills.models import Exercise
+from lionrock.cyber.events.models import Event
 from lionrock.immigration.enforcement.models import Operation
 from lionrock.publishing import services
 from lionrock.publishing.models import Meeting, PressRelease
@@ -58,6 +63,13 @@ MEETING = services.MeetingDetails(
         },
     ),
 )
+# The policy office's summary of the National Games watch, the day after the watch ended.
+GAMES_EVENT = "national-games-2025"
+GAMES_SUMMARY_AT = datetime.combine(date(2025, 11, 24), time(17, 0), tzinfo=HKT)
+# The readiness drill before the Games (built by the drills demo), announced the evening it ran.
+GAMES_DRILL = "National Games readiness drill 2025"
+GAMES_DRILL_RELEASE_TIME = time(18, 0)
+
 ATTENDING = (
     "govcert",
     "victoria-broadband",
@@ -87,14 +99,15 @@ def publishing_demo_build(*, quiet: bool) -> int:
         and isd
         and not PressRelease.objects.filter(operation=operation).exists()
     ):
+        # The information service drafts and submits for the department; the department approves.
         release = services.release_draft_create(
-            actor=actor_for_user(immd),
+            actor=actor_for_user(isd),
             operation=operation,
             release_at=CONTRIBUTE_RELEASE_AT,
             place_en=CONTRIBUTE_PLACE_EN,
             place_zh=CONTRIBUTE_PLACE_ZH,
         )
-        _publish(release, submitter=immd, approver=isd)
+        _publish(release, submitter=isd, approver=immd)
         created += 1
     dpo = Organisation.objects.filter(slug="dpo").first()
     if dpo is not None and isd and dpo_press and not Meeting.objects.filter(organisation=dpo).exists():
@@ -109,6 +122,49 @@ def publishing_demo_build(*, quiet: bool) -> int:
         )
         _publish(release, submitter=isd, approver=dpo_press)
         created += 2
+    created += _cyber_releases_build(isd, dpo_press)
     if not quiet and created:
         print(f"Demo: {created} publishing records created.")
     return created
+
+
+def _cyber_releases_build(isd: User | None, dpo_press: User | None) -> int:
+    """The National Games summary: drafted and submitted by the information service, approved by the
+    policy office (decision 0015)."""
+    if isd is None or dpo_press is None:
+        return 0
+    event = Event.objects.filter(slug=GAMES_EVENT, organiser__slug="dpo").first()
+    if event is None or PressRelease.objects.filter(event=event).exists():
+        return 0
+    release = services.release_draft_create(
+        actor=actor_for_user(isd), event=event, release_at=GAMES_SUMMARY_AT
+    )
+    _publish(release, submitter=isd, approver=dpo_press)
+    return 1
+
+
+def games_drill_release_build(*, quiet: bool) -> int:
+    """The release of the National Games readiness drill, the evening it ran. The drills demo builds the
+    drill after the publishing demo, so the demo world calls this after the drills demo; running it again
+    changes nothing."""
+    users = {user.email: user for user in User.objects.filter(email__in=[PRESS_ISD, PRESS_DPO])}
+    isd, dpo_press = users.get(PRESS_ISD), users.get(PRESS_DPO)
+    drill = Exercise.objects.filter(
+        name_en=GAMES_DRILL,
+        organiser__slug="dpo",
+        status__in=[Exercise.Status.ENDED, Exercise.Status.CLOSED],
+    ).first()
+    if isd is None or dpo_press is None or drill is None:
+        return 0
+    if PressRelease.objects.filter(exercise=drill).exists():
+        return 0
+    ran_on = (drill.started_at or drill.starts_at).astimezone(HKT).date()
+    release = services.release_draft_create(
+        actor=actor_for_user(isd),
+        exercise=drill,
+        release_at=datetime.combine(ran_on, GAMES_DRILL_RELEASE_TIME, tzinfo=HKT),
+    )
+    _publish(release, submitter=isd, approver=dpo_press)
+    if not quiet:
+        print("Demo: the National Games readiness drill announced.")
+    return 1

@@ -17,6 +17,20 @@ from lionrock.core.accounts.models import Organisation
 from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement.models import Operation
 from lionrock.publishing import wording
+from lionrock.publishing.cyber_facts import (
+    DRILL_CONDITIONS,
+    DRILL_PHRASE_PLACEHOLDERS,
+    DRILL_PLACEHOLDERS,
+    DRILL_REQUIRED,
+    EVENT_CONDITIONS,
+    EVENT_PHRASE_PLACEHOLDERS,
+    EVENT_PLACEHOLDERS,
+    EVENT_REQUIRED,
+    DrillRecord,
+    EventRecord,
+    drill_facts,
+    event_facts,
+)
 from lionrock.publishing.meeting_facts import (
     MEETING_CONDITIONS,
     MEETING_PHRASE_PLACEHOLDERS,
@@ -35,7 +49,7 @@ from lionrock.publishing.operation_facts import (
 )
 from lionrock.publishing.placeholders import Rendered, template_check, template_render
 
-__all__ = ["Draft", "draft_generate", "template_current", "template_validate"]
+__all__ = ["Draft", "Source", "draft_generate", "source_kind", "template_current", "template_validate"]
 
 _RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], dict[str, tuple[str, ...]]]] = {
     SourceKind.OPERATION: (
@@ -50,7 +64,21 @@ _RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], dict[
         MEETING_REQUIRED,
         MEETING_PHRASE_PLACEHOLDERS,
     ),
+    SourceKind.DRILL: (DRILL_PLACEHOLDERS, DRILL_CONDITIONS, DRILL_REQUIRED, DRILL_PHRASE_PLACEHOLDERS),
+    SourceKind.EVENT: (EVENT_PLACEHOLDERS, EVENT_CONDITIONS, EVENT_REQUIRED, EVENT_PHRASE_PLACEHOLDERS),
 }
+
+Source = Operation | Meeting | DrillRecord | EventRecord
+
+
+def source_kind(source: Source) -> str:
+    if isinstance(source, Operation):
+        return SourceKind.OPERATION
+    if isinstance(source, Meeting):
+        return SourceKind.MEETING
+    if isinstance(source, DrillRecord):
+        return SourceKind.DRILL
+    return SourceKind.EVENT
 
 
 @dataclass(frozen=True)
@@ -107,7 +135,7 @@ def template_current(*, kind: str, language: str, organisation: Organisation | N
 
 def draft_generate(
     *,
-    source: Operation | Meeting,
+    source: Source,
     language: str,
     release_at: datetime,
     place: str = "",
@@ -115,7 +143,7 @@ def draft_generate(
 ) -> Draft:
     """The release text for one language; raises ValidationFailed and drafts nothing on a bad template."""
     language = language_clean(language)
-    kind = SourceKind.OPERATION if isinstance(source, Operation) else SourceKind.MEETING
+    kind = source_kind(source)
     template = template or template_current(kind=kind, language=language, organisation=source.organisation)
     phrases = {str(k): str(v) for k, v in (template.phrases or {}).items()}
     template_validate(kind=kind, title=template.title, body=template.body, phrases=phrases)
@@ -127,8 +155,12 @@ def draft_generate(
             phrases=phrases,
             place=place,
         )
-    else:
+    elif isinstance(source, Meeting):
         facts, conditions = meeting_facts(source, language=language, release_at=release_at, phrases=phrases)
+    elif isinstance(source, DrillRecord):
+        facts, conditions = drill_facts(source, language=language, release_at=release_at, phrases=phrases)
+    else:
+        facts, conditions = event_facts(source, language=language, release_at=release_at, phrases=phrases)
     # A title that counts arrests has nothing to count when there were none: the template may say otherwise.
     title = template.title
     if not conditions.get("arrests", True) and phrases.get("title:no_arrests"):

@@ -15,6 +15,8 @@ from lionrock.core.accounts.models import Organisation
 class SourceKind(models.TextChoices):
     OPERATION = "operation", _("Enforcement operation")
     MEETING = "meeting", _("Meeting")
+    DRILL = "drill", _("Cybersecurity drill")
+    EVENT = "event", _("Major event summary")
 
 
 class Language(models.TextChoices):
@@ -105,12 +107,14 @@ class Meeting(models.Model):
 
 
 class PressRelease(models.Model):
-    """A press release in English and Chinese, drafted from a record and carried to publication.
+    """A press release in English and Chinese, drafted from a record (an operation, a meeting, a finished
+    drill or a major event: exactly one is set) and carried to publication.
 
-    Draft -> submitted -> approved by a second press officer (never the drafter) -> published at
-    `release_at` (the embargo): approval freezes a numbered ReleaseVersion that the public sees from that
-    moment. A correction reopens the working copy; its approval freezes the next version with a note
-    saying what changed. `generated` keeps the draft as generated, with the source of every figure.
+    Draft -> submitted -> approved by a second press officer of the record's agency (never the drafter)
+    -> published at `release_at` (the embargo): approval freezes a numbered ReleaseVersion that the
+    public sees from that moment. A correction reopens the working copy; its approval freezes the next
+    version with a note saying what changed. `generated` keeps the draft as generated, with the source
+    of every figure.
     """
 
     class State(models.TextChoices):
@@ -126,6 +130,12 @@ class PressRelease(models.Model):
         "enforcement.Operation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    exercise = models.ForeignKey(
+        "drills.Exercise", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     release_at = models.DateTimeField(_("release at"))
     place_en = models.CharField(_("place as the release gives it (English)"), max_length=300, blank=True)

@@ -5,7 +5,6 @@ The release's text stays behind the link, where the reader's access is checked.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
@@ -18,17 +17,13 @@ from lionrock.publishing.models import PressRelease
 
 
 def _approvers(release: PressRelease) -> list[User]:
-    """Press officers who may approve: of the release's agency or of the information service, never the
-    drafter or the submitter."""
+    """Press officers who may approve: of the release's own agency, never the drafter or the submitter
+    (the information service drafts for agencies, never approves for them)."""
     users = User.objects.filter(
         is_active=True,
         memberships__is_active=True,
         memberships__role_grants__role=Role.PRESS_OFFICER,
-    ).filter(memberships__organisation_id=release.organisation_id) | User.objects.filter(
-        is_active=True,
-        memberships__is_active=True,
-        memberships__role_grants__role=Role.PRESS_OFFICER,
-        memberships__organisation__slug__in=list(settings.LIONROCK_PRESS_SERVICE_ORGANISATIONS),
+        memberships__organisation_id=release.organisation_id,
     )
     excluded = {release.drafted_by_id, release.submitted_by_id}
     return [user for user in users.distinct() if user.pk not in excluded]

@@ -7,7 +7,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from lionrock.core.accounts.access import Actor
-from lionrock.core.accounts.roles import Module
+from lionrock.core.accounts.roles import Module, Role
 from lionrock.core.shell.registry import Attention, NavEntry, Panel, nav_register, panel_register
 from lionrock.publishing import selectors
 from lionrock.publishing.models import PressRelease
@@ -20,7 +20,10 @@ def _publishing_panel(actor: Actor) -> Panel | None:
     url = reverse("publishing:releases")
     items = []
     awaiting = (
-        releases.filter(state=PressRelease.State.SUBMITTED)
+        releases.filter(
+            state=PressRelease.State.SUBMITTED,
+            organisation_id__in=actor.organisations_with(Role.PRESS_OFFICER),
+        )
         .exclude(drafted_by=actor.user)
         .exclude(submitted_by=actor.user)
         .count()

@@ -25,6 +25,8 @@ class DraftOut(BaseModel):
 class ReleaseIn(BaseModel):
     operation: str | None = Field(default=None, description="operation id or codename")
     meeting: int | None = None
+    drill: int | None = Field(default=None, description="id of a finished drill your agency organised")
+    event: int | None = Field(default=None, description="id of a major event your agency organised")
     release_at: datetime
     place_en: str = ""
     place_zh: str = ""

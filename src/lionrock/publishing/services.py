@@ -14,12 +14,21 @@ from django.utils.translation import gettext_lazy
 
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation
+from lionrock.core.accounts.roles import Role
 from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
 from lionrock.core.workflow import Workflow
+from lionrock.cyber.drills.models import Exercise
+from lionrock.cyber.events.models import Event
 from lionrock.immigration.enforcement.models import Operation
 from lionrock.publishing import notices, selectors
-from lionrock.publishing.generator import draft_generate, language_clean, template_validate
+from lionrock.publishing.generator import (
+    Source,
+    draft_generate,
+    language_clean,
+    source_kind,
+    template_validate,
+)
 from lionrock.publishing.models import Meeting, PressRelease, ReleaseTemplate, ReleaseVersion, SourceKind
 from lionrock.publishing.operation_facts import personal_terms
 
@@ -59,6 +68,19 @@ def _require_press(actor: Actor, organisation_id: int) -> None:
         raise NotFound(organisation_id)
 
 
+def _require_owner_press(actor: Actor, release: PressRelease) -> None:
+    """Approving, returning and lifting an embargo stay with the agency that owns the record: the
+    information service drafts and submits for an agency, never decides for it (docs/decisions/0015)."""
+    _require_press(actor, release.organisation_id)
+    if not actor.has_role(Role.PRESS_OFFICER, release.organisation_id):
+        raise ValidationFailed(
+            _(
+                "Only a press officer of the agency whose record the release announces may approve it, "
+                "return it or publish it early; the information service drafts and submits for the agency."
+            )
+        )
+
+
 def _reference_next(year: int) -> str:
     prefix = f"PR-{year}-"
     taken = PressRelease.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
@@ -66,7 +88,19 @@ def _reference_next(year: int) -> str:
     return f"{prefix}{highest + 1:04d}"
 
 
-def _generate_both(release: PressRelease, source: Operation | Meeting) -> None:
+def _source_read(actor: Actor, release: PressRelease) -> Source:
+    """The record a release is drawn from, as the generator reads it: drills and events through their own
+    selectors, for this press officer."""
+    if release.exercise is not None:
+        return selectors.drill_record_read(actor=actor, exercise=release.exercise)
+    if release.event is not None:
+        return selectors.event_record_read(actor=actor, event=release.event)
+    source = release.operation or release.meeting
+    assert source is not None
+    return source
+
+
+def _generate_both(release: PressRelease, source: Source) -> None:
     generated = {}
     for language, place in (("en", release.place_en), ("zh-hant", release.place_zh)):
         draft = draft_generate(source=source, language=language, release_at=release.release_at, place=place)
@@ -93,38 +127,50 @@ def release_draft_create(
     release_at: datetime,
     operation: Operation | None = None,
     meeting: Meeting | None = None,
+    exercise: Exercise | None = None,
+    event: Event | None = None,
     place_en: str = "",
     place_zh: str = "",
 ) -> PressRelease:
-    """Generates the draft in English and Chinese from an operation or a meeting, dated `release_at`
-    (the embargo: the law in force and "today" are told from that date)."""
+    """Generates the draft in English and Chinese from one operation, meeting, finished drill or major
+    event, dated `release_at` (the embargo: the law in force and "today" are told from that date)."""
     if timezone.is_naive(release_at):
         release_at = timezone.make_aware(release_at)  # Hong Kong time, as the forms and the command take it
-    source: Operation | Meeting | None = operation or meeting
-    if source is None or (operation is not None and meeting is not None):
-        raise ValidationFailed(_("Choose one operation or one meeting to announce."))
-    _require_press(actor, source.organisation_id)
+    chosen = [record for record in (operation, meeting, exercise, event) if record is not None]
+    if len(chosen) != 1:
+        raise ValidationFailed(_("Choose one operation, meeting, drill or major event to announce."))
+    organisation_id = exercise.organiser_id if exercise else event.organiser_id if event else None
+    if organisation_id is None:
+        organisation_id = (operation or meeting).organisation_id  # type: ignore[union-attr]
+    _require_press(actor, organisation_id)
     if operation is not None and operation.status == Operation.Status.PLANNED:
         raise ValidationFailed(_("An operation is announced once it has been carried out."))
+    if exercise is not None and exercise.status not in (Exercise.Status.ENDED, Exercise.Status.CLOSED):
+        raise ValidationFailed(_("A drill is announced once it has ended."))
+    if event is not None and event.starts_on > timezone.localtime(release_at).date():
+        raise ValidationFailed(_("A major event's summary is released from the event's first day."))
     assert actor.user is not None
     release = PressRelease(
-        organisation_id=source.organisation_id,
+        organisation_id=organisation_id,
         reference=_reference_next(timezone.localtime(release_at).year),
-        kind=SourceKind.OPERATION if operation is not None else SourceKind.MEETING,
         operation=operation,
         meeting=meeting,
+        exercise=exercise,
+        event=event,
         release_at=release_at,
         place_en=place_en.strip()[:300],
         place_zh=place_zh.strip()[:300],
         drafted_by=actor.user,
     )
+    source = _source_read(actor, release)
+    release.kind = source_kind(source)
     _generate_both(release, source)
     release.save()
     audit.record(
         actor=actor,
         action="publishing.release.draft",
         target=release,
-        changes={"kind": release.kind, "source": source.pk, "release_at": release_at.isoformat()},
+        changes={"kind": release.kind, "source": chosen[0].pk, "release_at": release_at.isoformat()},
     )
     return release
 
@@ -139,9 +185,7 @@ def release_regenerate(*, actor: Actor, release: PressRelease) -> PressRelease:
     """Drafts the text again from the record as it stands now; edits to the working copy are replaced."""
     _require_press(actor, release.organisation_id)
     _require_state(release, PressRelease.State.DRAFT, message=_("Only a draft can be generated again."))
-    source = release.operation or release.meeting
-    assert source is not None
-    _generate_both(release, source)
+    _generate_both(release, _source_read(actor, release))
     release.updated_at = timezone.now()
     release.save()
     audit.record(actor=actor, action="publishing.release.regenerate", target=release)
@@ -239,7 +283,7 @@ def release_submit(*, actor: Actor, release: PressRelease) -> PressRelease:
 @transaction.atomic
 def release_return(*, actor: Actor, release: PressRelease, reason: str) -> PressRelease:
     """The approver sends the release back to draft, saying why."""
-    _require_press(actor, release.organisation_id)
+    _require_owner_press(actor, release)
     _require_state(
         release, PressRelease.State.SUBMITTED, message=_("Only a release awaiting approval can be returned.")
     )
@@ -263,7 +307,7 @@ def release_return(*, actor: Actor, release: PressRelease, reason: str) -> Press
 def release_approve(*, actor: Actor, release: PressRelease) -> ReleaseVersion:
     """A second press officer approves: the text is frozen as the next numbered version, public from the
     release time (or at once when that time has passed)."""
-    _require_press(actor, release.organisation_id)
+    _require_owner_press(actor, release)
     assert actor.user is not None
     if actor.user.pk in (release.drafted_by_id, release.submitted_by_id):
         raise ValidationFailed(
@@ -305,7 +349,7 @@ def release_approve(*, actor: Actor, release: PressRelease) -> ReleaseVersion:
 @transaction.atomic
 def release_publish_now(*, actor: Actor, release: PressRelease) -> ReleaseVersion:
     """Lifts the embargo of an approved release: its frozen version is public from now."""
-    _require_press(actor, release.organisation_id)
+    _require_owner_press(actor, release)
     if release.state != PressRelease.State.SCHEDULED:
         raise ValidationFailed(_("Only an approved release waiting for its time can be published now."))
     version = release.versions.order_by("-number").first()

@@ -3,6 +3,13 @@
 A count of at least 1 and below LIONROCK_STATISTICS_MIN_COUNT (3 by default) is shown as "<3" in the
 table, the chart and the CSV alike; zero is shown as 0. No table shows a total, so a withheld cell cannot
 be worked out from the others.
+
+Cyber incidents are counted once submitted (never drafts) and never when filed during a drill
+(`is_exercise`), by the sector of the reporting organisation and by the month they were reported, whatever
+their TLP: a count says nothing of an incident's content, and leaving RED ones out would make every count
+untrue. The readiness of a major event is the share of checklist items done (or not applicable) per sector;
+a sector with fewer organisations than the threshold has its share withheld, so no organisation's own
+readiness can be read from it.
 """
 
 from __future__ import annotations
@@ -14,11 +21,14 @@ from datetime import date
 
 from django.db.models import DateTimeField
 from django.db.models.functions import Coalesce, TruncMonth, TruncYear
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from lionrock.core.accounts.models import Organisation
 from lionrock.core.csvsafe import csv_writer
+from lionrock.cyber.events.models import Event, EventOrganisation, ReadinessEntry, ReadinessItem
+from lionrock.cyber.incidents.models import Incident
 from lionrock.immigration.enforcement.models import Arrest, Operation
 from lionrock.immigration.screening.models import Case, InitialScreening
 from lionrock.publishing.configuration import suppression_threshold
@@ -32,14 +42,18 @@ MONTHS_SHOWN = 24
 class Cell:
     count: int
     threshold: int
+    withheld: bool = False  # a share withheld because too few organisations stand behind it
+    suffix: str = ""  # "%" for a share
 
     @property
     def suppressed(self) -> bool:
-        return 0 < self.count < self.threshold
+        return self.withheld or (not self.suffix and 0 < self.count < self.threshold)
 
     @property
     def display(self) -> str:
-        return f"<{self.threshold}" if self.suppressed else str(self.count)
+        if self.withheld:
+            return "—"
+        return f"<{self.threshold}" if self.suppressed else f"{self.count}{self.suffix}"
 
     @property
     def plotted(self) -> int:
@@ -54,6 +68,7 @@ class Table:
     row_heading: str | Promise
     columns: list[str | Promise]
     rows: list[tuple[str, list[Cell]]] = field(default_factory=list)
+    note: str | Promise = ""
 
     @property
     def any_suppressed(self) -> bool:
@@ -206,7 +221,101 @@ def public_statistics(*, today: date | None = None) -> list[Table]:
             ["screened", "identified"],
             threshold,
         ),
+        *cyber_incident_tables(today=today, threshold=threshold),
+        *readiness_tables(threshold=threshold),
     ]
+
+
+def _sector_label(code: str) -> str:
+    return str(dict(Organisation.Sector.choices).get(code, code))
+
+
+def cyber_incident_tables(*, today: date, threshold: int) -> list[Table]:
+    """Incidents reported per month (the last 24) and per sector per year: submitted, not exercises."""
+    first_month = _months_back(today)
+    by_month: dict[str, Counter[str]] = {}
+    by_sector: dict[str, Counter[str]] = {}
+    years: set[str] = set()
+    rows = (
+        Incident.objects.exclude(status=Incident.Status.DRAFT)
+        .filter(is_exercise=False)
+        .annotate(reported=Coalesce("submitted_at", "aware_at", output_field=DateTimeField()))
+        .values_list("reported", "reporting_organisation__sector")
+    )
+    for reported, sector in rows:
+        local = timezone.localtime(reported).date()
+        year = str(local.year)
+        years.add(year)
+        by_sector.setdefault(_sector_label(sector), Counter())[year] += 1
+        if local >= first_month:
+            by_month.setdefault(_month(local), Counter())["incidents"] += 1
+    year_keys = sorted(years)
+    return [
+        _table(
+            "cyber-incidents-by-month",
+            _("Cyber incidents reported, by month"),
+            _("Month"),
+            [_("Incidents")],
+            by_month,
+            ["incidents"],
+            threshold,
+        ),
+        _table(
+            "cyber-incidents-by-sector",
+            _("Cyber incidents reported, by sector of the reporting organisation and year"),
+            _("Sector"),
+            list(year_keys),
+            by_sector,
+            year_keys,
+            threshold,
+        ),
+    ]
+
+
+def readiness_tables(*, threshold: int, limit: int = 10) -> list[Table]:
+    """For each of the latest major events, the share of readiness checklist items done per sector."""
+    chinese = (translation.get_language() or "en").startswith("zh")
+    tables = []
+    for event in Event.objects.order_by("-starts_on", "slug")[:limit]:
+        items = ReadinessItem.objects.filter(version=event.checklist_version).count()
+        organisations: dict[int, str] = dict(
+            EventOrganisation.objects.filter(event=event).values_list(
+                "organisation_id", "organisation__sector"
+            )
+        )
+        finished: Counter[int] = Counter(
+            ReadinessEntry.objects.filter(
+                event=event,
+                organisation_id__in=list(organisations),
+                item__version=event.checklist_version,
+                status__in=[ReadinessEntry.Status.DONE, ReadinessEntry.Status.NOT_APPLICABLE],
+            ).values_list("organisation_id", flat=True)
+        )
+        sectors: dict[str, list[int]] = {}
+        for organisation_id, sector in organisations.items():
+            sectors.setdefault(sector, []).append(organisation_id)
+        name = event.name_zh if chinese and event.name_zh else event.name_en
+        table = Table(
+            key=f"readiness-{event.slug}",
+            title=_("Readiness for %(event)s: share of checklist items done, by sector") % {"event": name},
+            row_heading=_("Sector"),
+            columns=[_("Items done")],
+            note=_(
+                "A sector with fewer than %(threshold)s organisations taking part has its share withheld (—)."
+            )
+            % {"threshold": threshold},
+        )
+        for sector, members in sorted(sectors.items(), key=lambda pair: _sector_label(pair[0])):
+            due = items * len(members)
+            share = round(100 * sum(finished[pk] for pk in members) / due) if due else 0
+            table.rows.append(
+                (
+                    _sector_label(sector),
+                    [Cell(share, threshold, withheld=len(members) < threshold, suffix="%")],
+                )
+            )
+        tables.append(table)
+    return tables
 
 
 def _months_back(today: date) -> date:

@@ -149,10 +149,129 @@ MEETING_ZH_BODY = """\
 {end_block}"""
 MEETING_ZH_PHRASES = {"quote": "{speaker}表示：「{quote}」"}
 
+DRILL_EN_TITLE = "{agency} conducts cybersecurity attack and defence drill"
+DRILL_EN_BODY = """\
+The {agency} conducted a large-scale cybersecurity attack and defence drill, "{drill}", {drill_date}, \
+with {organisations} taking part.
+
+[if sectors] The participants came from the following sectors: {sectors}.
+
+[if scenario] The drill was built on a scenario of the type "{scenario}".
+
+[if capabilities] It exercised the participants' ability to {capabilities}, so as to improve the defence \
+and response capabilities of their systems and teams.
+
+A spokesman for the {agency} said that drills of this kind help the organisations concerned stay ready for \
+cyber attacks, and that the lessons learned will be followed up with each of them.
+
+{end_block}"""
+DRILL_EN_PHRASES = {
+    "organisations": "{count} organisations",
+    "organisations:one": "{count} organisation",
+    "capability:detect": "detect attacks",
+    "capability:report": "report incidents",
+    "capability:share": "share threat intelligence",
+    "capability:contain": "contain attacks",
+    "capability:communicate": "communicate during an incident",
+    # Short sector names, so that a list of them reads without an "and" inside a name.
+    "sector:government": "government",
+    "sector:telecoms": "telecommunications",
+    "sector:internet_exchange": "Internet exchange",
+    "sector:domain_registry": "domain registry",
+    "sector:data_centre": "data centre and cloud",
+    "sector:cybersecurity": "cybersecurity",
+    "sector:transport": "transport",
+    "sector:sports_events": "sports",
+    "sector:law_enforcement": "law enforcement",
+    "sector:social_services": "social services",
+    "sector:health": "health",
+    "sector:other": "other",
+}
+
+DRILL_ZH_TITLE = "{agency}舉行網絡安全攻防演練"
+DRILL_ZH_BODY = """\
+{agency}{drill_date}舉行大型網絡安全攻防演練「{drill}」，共有{organisations}參與。
+
+[if sectors] 參與機構來自{sectors}界別。
+
+[if scenario] 演練以「{scenario}」為情景。
+
+[if capabilities] 演練測試參與機構{capabilities}的能力，以提升相關系統及團隊的防禦和應變能力。
+
+{agency}發言人表示，這類演練有助相關機構做好準備應對網絡攻擊，演練所得的經驗會與各機構跟進。
+
+{end_block}"""
+DRILL_ZH_PHRASES = {
+    "organisations": "{count}個機構",
+    "capability:detect": "偵測攻擊",
+    "capability:report": "通報事故",
+    "capability:share": "分享威脅情報",
+    "capability:contain": "遏止攻擊",
+    "capability:communicate": "在事故中溝通",
+    "sector:government": "政府",
+    "sector:telecoms": "電訊",
+    "sector:internet_exchange": "互聯網交換",
+    "sector:domain_registry": "域名註冊",
+    "sector:data_centre": "數據中心及雲端服務",
+    "sector:cybersecurity": "網絡安全",
+    "sector:transport": "運輸",
+    "sector:sports_events": "體育",
+    "sector:law_enforcement": "執法",
+    "sector:social_services": "社會服務",
+    "sector:health": "醫療",
+    "sector:other": "其他",
+}
+
+EVENT_EN_TITLE = "{agency} safeguards cybersecurity of {event}"
+EVENT_EN_BODY = """\
+The {event} was held {event_date}. The {agency} and {organisations} kept watch over the information \
+systems the event relied on {watch_period}.
+
+[if readiness] Before the event, the participating organisations completed {readiness_done} of \
+{readiness_total} readiness checks, covering {readiness_items}.
+
+[if incidents] During the watch period, {incidents} were reported through the platform and followed up.
+
+[if not incidents] No cybersecurity incident was reported during the watch period.
+
+A spokesman for the {agency} thanked the participating organisations for their cooperation, and said the \
+lessons learned will strengthen preparations for future major events.
+
+{end_block}"""
+EVENT_EN_PHRASES = {
+    "organisations": "{count} organisations",
+    "organisations:one": "{count} organisation",
+    "incidents": "{count} cybersecurity incidents",
+    "incidents:withheld": "fewer than {count} cybersecurity incidents",
+}
+
+EVENT_ZH_TITLE = "{agency}保障{event}網絡安全"
+EVENT_ZH_BODY = """\
+{event}於{event_date}舉行。{agency}與{organisations}於{watch_period}監察活動所依賴的資訊系統。
+
+[if readiness] 活動前，參與機構完成了{readiness_total}項準備檢查中的{readiness_done}項，涵蓋{readiness_items}。
+
+[if incidents] 監察期間，平台共收到{incidents}報告，並已跟進。
+
+[if not incidents] 監察期間沒有收到網絡安全事故報告。
+
+{agency}發言人感謝各參與機構的合作，並表示所得經驗將有助日後大型活動的準備工作。
+
+{end_block}"""
+EVENT_ZH_PHRASES = {
+    "organisations": "{count}個機構",
+    "incidents": "{count}宗網絡安全事故",
+    "incidents:withheld": "少於{count}宗網絡安全事故",
+}
+
 # kind, language, title, body, phrases
 DEFAULTS: tuple[tuple[str, str, str, str, dict[str, str]], ...] = (
     ("operation", "en", OPERATION_EN_TITLE, OPERATION_EN_BODY, OPERATION_EN_PHRASES),
     ("operation", "zh-hant", OPERATION_ZH_TITLE, OPERATION_ZH_BODY, OPERATION_ZH_PHRASES),
     ("meeting", "en", MEETING_EN_TITLE, MEETING_EN_BODY, MEETING_EN_PHRASES),
     ("meeting", "zh-hant", MEETING_ZH_TITLE, MEETING_ZH_BODY, MEETING_ZH_PHRASES),
+    ("drill", "en", DRILL_EN_TITLE, DRILL_EN_BODY, DRILL_EN_PHRASES),
+    ("drill", "zh-hant", DRILL_ZH_TITLE, DRILL_ZH_BODY, DRILL_ZH_PHRASES),
+    ("event", "en", EVENT_EN_TITLE, EVENT_EN_BODY, EVENT_EN_PHRASES),
+    ("event", "zh-hant", EVENT_ZH_TITLE, EVENT_ZH_BODY, EVENT_ZH_PHRASES),
 )

@@ -18,8 +18,10 @@ from lionrock.core.accounts.access import NotFound, actor_for_request
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
+from lionrock.cyber.drills.models import Capability
 from lionrock.immigration.enforcement.models import Arrest, Person
 from lionrock.publishing import selectors, services
+from lionrock.publishing.configuration import suppression_threshold
 from lionrock.publishing.forms import MeetingForm, ReleaseEditForm, ReleaseNewForm, ReturnForm, TemplateForm
 from lionrock.publishing.generator import template_current
 from lionrock.publishing.law import law_paragraph
@@ -64,6 +66,21 @@ def _source_choices(request: HttpRequest) -> list[tuple[str, str]]:
         )
         for meeting in selectors.meetings_visible(actor=actor)[:100]
     ]
+    choices += [
+        (
+            f"drill:{exercise.pk}",
+            _("Drill: %(name)s, %(date)s")
+            % {"name": exercise.name_en, "date": timezone.localtime(exercise.starts_at).date()},
+        )
+        for exercise in selectors.exercises_for_release(actor=actor)[:100]
+    ]
+    choices += [
+        (
+            f"event:{event.pk}",
+            _("Major event: %(name)s, %(date)s") % {"name": event.name_en, "date": event.starts_on},
+        )
+        for event in selectors.events_for_release(actor=actor)[:100]
+    ]
     return choices
 
 
@@ -88,6 +105,18 @@ def release_new(request: HttpRequest) -> HttpResponse:
                     place_en=form.cleaned_data["place_en"],
                     place_zh=form.cleaned_data["place_zh"],
                 )
+            elif kind == "drill":
+                release = services.release_draft_create(
+                    actor=actor,
+                    exercise=selectors.exercise_for_release(actor=actor, exercise_id=int(pk)),
+                    release_at=form.cleaned_data["release_at"],
+                )
+            elif kind == "event":
+                release = services.release_draft_create(
+                    actor=actor,
+                    event=selectors.event_for_release(actor=actor, event_id=int(pk)),
+                    release_at=form.cleaned_data["release_at"],
+                )
             else:
                 meeting = selectors.meeting_get(actor=actor, meeting_id=int(pk))
                 release = services.release_draft_create(
@@ -110,9 +139,8 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
     actor = actor_for_request(request)
     release = selectors.release_get(actor=actor, release_id=release_id)
     assert actor.user is not None
-    may_approve = release.state == PressRelease.State.SUBMITTED and actor.user.pk not in (
-        release.drafted_by_id,
-        release.submitted_by_id,
+    may_approve = release.state == PressRelease.State.SUBMITTED and selectors.release_may_decide(
+        actor=actor, release=release
     )
     generated = release.generated or {}
     return render(
@@ -348,3 +376,37 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
             messages.success(request, _("Saved as version %(number)s.") % {"number": saved.version})
             return redirect("publishing:template", template_id=saved.pk)
     return render(request, "publishing/template_edit.html", {"template": template, "form": form})
+
+
+@login_required
+@require_GET
+def drill_source(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    """Where every figure of a drill's release comes from: counts and kinds, never a team's result."""
+    actor = actor_for_request(request)
+    exercise = selectors.exercise_for_release(actor=actor, exercise_id=exercise_id)
+    record = selectors.drill_record_read(actor=actor, exercise=exercise)
+    sectors = dict(Organisation.Sector.choices)
+    capabilities = dict(Capability.choices)
+    return render(
+        request,
+        "publishing/drill_source.html",
+        {
+            "record": record,
+            "sectors": [sectors.get(code, code) for code in record.sectors],
+            "capabilities": [capabilities.get(code, code) for code in record.capabilities],
+        },
+    )
+
+
+@login_required
+@require_GET
+def event_source(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Where every figure of a major event's summary comes from: counts, with small ones withheld."""
+    actor = actor_for_request(request)
+    event = selectors.event_for_release(actor=actor, event_id=event_id)
+    record = selectors.event_record_read(actor=actor, event=event)
+    return render(
+        request,
+        "publishing/event_source.html",
+        {"record": record, "threshold": suppression_threshold()},
+    )

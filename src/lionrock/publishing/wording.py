@@ -22,6 +22,7 @@ __all__ = [
     "age_range",
     "count_words",
     "day_relative",
+    "day_span",
     "end_block",
     "is_chinese",
     "list_join",
@@ -164,6 +165,29 @@ def day_relative(day: date, release_day: date, language: str) -> str:
     if chinese:
         return f"{day.year}年{day.month}月{day.day}日"
     return f"on {_month_day(day, language)}, {day.year}"
+
+
+def day_span(first: date, last: date, release_day: date, language: str) -> str:
+    """A span of days told from the release date: one day as day_relative does; several as 'from
+    November 9 to 21' ('from November 9 to 21, 2025' in another year, both years when it spans two);
+    「十一月九日至二十一日」."""
+    if first == last:
+        return day_relative(first, release_day, language)
+    chinese = is_chinese(language)
+    if first.year != last.year:
+        if chinese:
+            return f"{first.year}年{_month_day(first, language)}至{last.year}年{_month_day(last, language)}"
+        return (
+            f"from {_month_day(first, language)}, {first.year} to {_month_day(last, language)}, {last.year}"
+        )
+    same_month = first.month == last.month
+    if chinese:
+        end = f"{_zh_numeral(last.day)}日" if same_month else _month_day(last, language)
+        span = f"{_month_day(first, language)}至{end}"
+        return f"{first.year}年{span}" if last.year != release_day.year else span
+    end = str(last.day) if same_month else _month_day(last, language)
+    span = f"from {_month_day(first, language)} to {end}"
+    return f"{span}, {last.year}" if last.year != release_day.year else span
 
 
 def date_long(day: date, language: str) -> str:
