@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
 from pathlib import Path
 
 from django.conf import settings
@@ -47,6 +48,17 @@ def blob_write(area: str, checked: CheckedFile, *, encrypt: bool = False) -> str
     data = crypto.encrypt_bytes(checked.data) if encrypt else checked.data
     with path.open("xb") as handle:
         handle.write(data)
+    path.chmod(0o600)
+    return stored_name
+
+
+def blob_adopt(area: str, source: Path) -> str:
+    """Moves a file the platform made (never an upload) into the store under a random name; returns it."""
+    folder = directory(area)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stored_name = secrets.token_hex(16)
+    path = folder / stored_name
+    shutil.move(source, path)
     path.chmod(0o600)
     return stored_name
 
