@@ -245,10 +245,11 @@ def scoreboard(request: HttpRequest, exercise_id: int) -> ScoreboardOut:
 
 
 @router.get("/exercises/{exercise_id}/report.pdf", summary="The after-action report (PDF)")
-def report_pdf(request: HttpRequest, exercise_id: int, lang: str = "en") -> HttpResponse:
+def report_pdf(request: HttpRequest, exercise_id: int, lang: str = "both") -> HttpResponse:
+    """English and Chinese side by side; `lang=en` or `lang=zh-hant` for one language only."""
     actor = _actor(request)
     exercise = selectors.exercise_get(actor=actor, pk=exercise_id)
-    language = "zh-hant" if lang.lower().startswith("zh") else "en"
+    language = report.language_of(lang)
     pdf = report.report_pdf(actor=actor, exercise=exercise, language=language)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="drill-{exercise.pk}-report-{language}.pdf"'

@@ -327,7 +327,7 @@ def artefacts(request: HttpRequest, pk: int, organisation: str) -> HttpResponse:
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
     exercise = selectors.exercise_get(actor=actor, pk=pk)
-    language = "zh-hant" if (request.GET.get("lang") or get_language() or "").startswith("zh") else "en"
+    language = report.language_of(request.GET.get("lang", ""))
     try:
         pdf = report.report_pdf(actor=actor, exercise=exercise, language=language)
     except PdfUnavailable:
