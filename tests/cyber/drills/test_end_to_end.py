@@ -50,7 +50,8 @@ def _pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True)
+    command = ["pdftotext", "-enc", "UTF-8", str(path), "-"]
+    out = subprocess.run(command, check=True, capture_output=True, text=True)
     return [" ".join(page.split()) for page in out.stdout.split("\f") if page.strip()]
 
 

@@ -37,8 +37,10 @@ def test_the_report_puts_every_section_in_english_beside_the_same_section_in_chi
     assert html.count('<td class="side" lang="zh-Hant">') == html.count('<td class="side" lang="en">') > 5
 
 
-@pytest.mark.parametrize(("language", "present", "absent"), [("en", "Results per team", "各隊成績"),
-                                                              ("zh-hant", "各隊成績", "Results per team")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("language", "present", "absent"),
+    [("en", "Results per team", "各隊成績"), ("zh-hant", "各隊成績", "Results per team")],
+)
 def test_a_report_in_one_language_is_still_there_for_those_who_ask(
     language: str, present: str, absent: str
 ) -> None:
