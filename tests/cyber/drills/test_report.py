@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lionrock.cyber.drills import report, services
+from lionrock.cyber.drills import report, selectors, services
 from tests.cyber.drills.factories import exercise_make, world_make
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def test_the_report_puts_every_section_in_english_beside_the_same_section_in_chi
     ):
         assert english in html and chinese in html
     # The figures appear once in each language: each team's score, side by side.
-    board = report.selectors.scoreboard(actor=world.planner, exercise=exercise)
+    board = selectors.scoreboard(actor=world.planner, exercise=exercise)
     scores = [f"{team.total} / {team.possible}" for team in board.teams]
     assert len(scores) == 2
     for score in scores:
