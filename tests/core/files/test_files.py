@@ -161,3 +161,28 @@ def test_bytes_no_row_names_are_swept_once_they_are_old():
     assert store.blob_path(files.AREA, kept.stored_name).exists()
     assert not store.blob_path(files.AREA, gone.stored_name).exists()
     assert isinstance(owner, Organisation)
+
+
+def test_a_file_the_platform_made_is_moved_into_the_store_and_streamed_whole_to_those_allowed(
+    members_may_read, tmp_path
+):
+    import hashlib
+
+    owner = OrganisationFactory()
+    actor = actor_make([Role.ORG_ADMIN], organisation=owner)
+    made = tmp_path / "made.zip"
+    content = b"PK\x03\x04" + bytes(range(256)) * 4096  # an archive uploads may never carry
+    made.write_bytes(content)
+
+    attachment = files.attachment_add_made(
+        actor=None, owner=owner, source=made, name="team-logs.zip", content_type="application/zip"
+    )
+
+    assert not made.exists()  # moved, not copied
+    assert (attachment.size, attachment.sha256) == (len(content), hashlib.sha256(content).hexdigest())
+    assert AuditEntry.objects.filter(action="files.attachment.add", target_id=str(attachment.pk)).exists()
+    response = _client(actor).get(f"/files/{attachment.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == content
+    assert response["Content-Type"] == "application/zip"
+    assert _client(actor_make([Role.ORG_ADMIN])).get(f"/files/{attachment.pk}/").status_code == 404

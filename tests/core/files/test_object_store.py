@@ -132,3 +132,14 @@ def test_a_name_the_store_did_not_make_never_reaches_the_bucket(bucket):
     for name in ("../../etc/passwd", "a" * 32 + "/x", "ABCDEF" * 6):
         with pytest.raises(ValueError):
             store.blob_read(files.AREA, name)
+
+
+def test_a_file_the_platform_made_is_uploaded_in_parts_and_streamed_back(bucket, tmp_path):
+    made = tmp_path / "team-logs.zip"
+    made.write_bytes(b"PK\x03\x04" + b"x" * 9_000_000)  # over boto3's multipart threshold
+    name = store.blob_adopt(files.AREA, made)
+    assert not made.exists()
+    assert f"lionrock/{files.AREA}/{name}" in _keys(bucket)
+    handle = store.blob_open(files.AREA, name)
+    first = handle.read(4)
+    assert first == b"PK\x03\x04" and len(first + handle.read()) == 9_000_004

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import uuid
+import zipfile
 from datetime import timedelta
-from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -13,7 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lionrock.core.accounts.access import NotFound
+from lionrock.core.audit.models import AuditEntry
 from lionrock.core.errors import ValidationFailed
+from lionrock.core.files import store
+from lionrock.core.files.models import Attachment
 from lionrock.cyber.drills import clock, downloads, selectors, services
 from lionrock.cyber.drills.models import Canary, Delivery, Evidence, Exercise, Inject
 from lionrock.cyber.drills.scoring import decayed
@@ -23,6 +29,7 @@ from lionrock.cyber.monitoring import selectors as monitoring_selectors
 from lionrock.cyber.taxii.protocol import TAXII_MEDIA_TYPE
 from tests.core.accounts.factories import OrganisationFactory
 from tests.cyber.drills.factories import bearer, exercise_make, world_make
+from tests.cyber.intel.test_views import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -172,21 +179,15 @@ def test_a_sighting_for_an_exercise_that_has_ended_is_refused_with_a_clear_messa
     assert not Evidence.objects.exists()
 
 
-def test_an_artefact_download_by_another_team_is_not_found_and_before_delivery_is_refused(
-    tmp_path: Path,
-) -> None:
+def test_an_artefact_download_by_another_team_is_not_found_and_before_delivery_is_refused() -> None:
     world = world_make()
     exercise = exercise_make(world)
     services.exercise_start(actor=world.planner, exercise=exercise)
     with pytest.raises(ValidationFailed, match="No artefact"):
-        downloads.artefacts_archive(
-            actor=world.player_a, exercise=exercise, organisation="team-a", into=tmp_path
-        )
+        downloads.artefacts_archive(actor=world.player_a, exercise=exercise, organisation="team-a")
     services.exercise_shift(actor=world.planner, exercise=exercise, minutes=30)
     with pytest.raises(NotFound):
-        downloads.artefacts_archive(
-            actor=world.player_b, exercise=exercise, organisation="team-a", into=tmp_path
-        )
+        downloads.artefacts_archive(actor=world.player_b, exercise=exercise, organisation="team-a")
     response = Client().get(
         f"/api/drills/exercises/{exercise.pk}/teams/team-a/artefacts",
         headers=bearer(world.player_b, "drills:read"),
@@ -194,6 +195,63 @@ def test_an_artefact_download_by_another_team_is_not_found_and_before_delivery_i
     assert response.status_code == 404
     with pytest.raises(NotFound):
         selectors.exercise_get(actor=world.outsider, pk=exercise.pk)
+
+
+def test_a_teams_stored_archive_is_not_found_through_the_file_door_by_another_team() -> None:
+    world = world_make()
+    exercise = exercise_make(world)
+    services.exercise_start(actor=world.planner, exercise=exercise)
+    services.exercise_shift(actor=world.planner, exercise=exercise, minutes=30)
+    theirs = downloads.artefacts_archive(actor=world.player_a, exercise=exercise, organisation="team-a")
+    own = client_for(world.player_a).get(f"/files/{theirs.pk}/")
+    assert own.status_code == 200
+    assert zipfile.ZipFile(io.BytesIO(b"".join(own.streaming_content))).namelist()  # type: ignore[attr-defined]
+    assert client_for(world.player_b).get(f"/files/{theirs.pk}/").status_code == 404
+    assert client_for(world.outsider).get(f"/files/{theirs.pk}/").status_code == 404
+    assert client_for(world.planner).get(f"/files/{theirs.pk}/").status_code == 200
+
+
+def test_a_teams_archive_is_made_once_and_every_later_download_gets_the_same_stored_file() -> None:
+    world = world_make()
+    exercise = exercise_make(world)
+    services.exercise_start(actor=world.planner, exercise=exercise)
+    services.exercise_shift(actor=world.planner, exercise=exercise, minutes=30)
+    first = downloads.artefacts_archive(actor=world.player_a, exercise=exercise, organisation="team-a")
+    again = downloads.artefacts_archive(actor=world.player_a, exercise=exercise, organisation="team-a")
+    by_api = Client().get(
+        f"/api/drills/exercises/{exercise.pk}/teams/team-a/artefacts",
+        headers=bearer(world.player_a, "drills:read"),
+    )
+    assert by_api.status_code == 200
+    sent = b"".join(by_api.streaming_content)  # type: ignore[attr-defined]
+    assert again.pk == first.pk
+    assert hashlib.sha256(sent).hexdigest() == first.sha256
+    team_a = exercise.teams.get(organisation=world.team_a)
+    assert Attachment.objects.filter(object_id=str(team_a.pk), original_name__endswith=".zip").count() == 1
+    assert AuditEntry.objects.filter(action="files.attachment.add", target_id=str(first.pk)).count() == 1
+
+
+def test_delivering_the_artefact_inject_stores_every_teams_archive_and_approving_the_report_deletes_them(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    world = world_make()
+    exercise = exercise_make(world)
+    services.exercise_start(actor=world.planner, exercise=exercise)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.exercise_shift(actor=world.planner, exercise=exercise, minutes=30)
+    stored = list(Attachment.objects.filter(original_name__startswith=f"exercise-{exercise.pk}-"))
+    assert sorted(a.original_name for a in stored) == [
+        f"exercise-{exercise.pk}-team-a-logs-2.zip",
+        f"exercise-{exercise.pk}-team-b-logs-2.zip",
+    ]
+    paths = [store.blob_path(a.area, a.stored_name) for a in stored]
+    assert all(path.exists() for path in paths)
+    services.exercise_end(actor=world.planner, exercise=exercise)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_approve(actor=world.planner, exercise=exercise)
+    assert not Attachment.objects.filter(pk__in=[a.pk for a in stored]).exists()
+    assert not any(path.exists() for path in paths)
+    assert AuditEntry.objects.filter(action="files.attachment.delete").count() == 2
 
 
 def test_an_evaluator_scores_what_no_machine_can_judge_with_a_comment() -> None:
@@ -255,7 +313,6 @@ def test_approving_the_report_purges_the_exercise_objects_and_keeps_the_scores()
     services.exercise_end(actor=world.planner, exercise=exercise)
     services.report_approve(actor=world.planner, exercise=exercise)
     assert not StixObject.objects.filter(collection=exercise.collection).exists()
-    from lionrock.core.audit.models import AuditEntry
 
     assert AuditEntry.objects.filter(action="intel.collection.exercise_purge").exists()
     board = selectors.scoreboard(actor=world.planner, exercise=exercise)

@@ -93,3 +93,20 @@ def test_players_answer_the_hot_wash_after_the_end_and_the_planner_follows_up_a_
     assert finding.status == "in_progress"
     page = planner.get(reverse("drills:detail", args=[exercise.pk])).content.decode()
     assert "Matcher found it fast" in page
+
+
+def test_the_logs_link_sends_a_player_to_the_stored_archive_and_another_team_gets_not_found() -> None:
+    world = world_make()
+    exercise = exercise_make(world)
+    services.exercise_start(actor=world.planner, exercise=exercise)
+    services.exercise_shift(actor=world.planner, exercise=exercise, minutes=30)
+    link = reverse("drills:artefacts", args=[exercise.pk, "team-a"])
+    sent = client_for(world.player_a).get(link)
+    assert sent.status_code == 302 and sent["Location"].startswith("/files/")
+    again = client_for(world.player_a).get(link)
+    assert again["Location"] == sent["Location"]  # the archive was made once
+    download = client_for(world.player_a).get(sent["Location"])
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    assert client_for(world.player_b).get(link).status_code == 404
+    assert client_for(world.player_b).get(sent["Location"]).status_code == 404

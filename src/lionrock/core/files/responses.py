@@ -24,7 +24,11 @@ def download_response(handle: BinaryIO, *, filename: str, content_type: str) -> 
 
 def attachment_response(attachment: Attachment) -> FileResponse:
     """The download of an attachment already obtained through ``selectors.attachment_get``."""
-    data = store.blob_read(attachment.area, attachment.stored_name, encrypted=attachment.encrypted)
+    handle: BinaryIO
+    if attachment.encrypted:
+        handle = io.BytesIO(store.blob_read(attachment.area, attachment.stored_name, encrypted=True))
+    else:  # streamed from the store: a large file (a drill team's logs) is never held in memory
+        handle = store.blob_open(attachment.area, attachment.stored_name)
     return download_response(
-        io.BytesIO(data), filename=attachment.original_name, content_type=attachment.content_type_sniffed
+        handle, filename=attachment.original_name, content_type=attachment.content_type_sniffed
     )

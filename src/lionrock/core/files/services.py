@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -77,6 +79,46 @@ def attachments_add(
             store.blob_delete(area, stored_name)
         raise
     return created
+
+
+@transaction.atomic
+def attachment_add_made(
+    *, actor: Actor | None, owner: models.Model, source: Path, name: str, content_type: str
+) -> Attachment:
+    """Attaches a file the platform itself made (a drill team's log archive), moving it into the store.
+
+    Not for uploads: nothing here checks the content, which never came from outside. The bytes are
+    removed again if the row cannot be written; one audit entry.
+    """
+    digest = hashlib.sha256()
+    with source.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    size = source.stat().st_size
+    stored_name = store.blob_adopt(AREA, source)
+    try:
+        attachment = Attachment.objects.create(
+            content_type=ContentType.objects.get_for_model(owner),
+            object_id=str(owner.pk),
+            area=AREA,
+            stored_name=stored_name,
+            original_name=name[:120],
+            content_type_sniffed=content_type,
+            size=size,
+            sha256=digest.hexdigest(),
+            uploaded_by=actor.user if actor else None,
+        )
+        audit.record(
+            actor=actor,
+            actor_label="system",
+            action="files.attachment.add",
+            target=attachment,
+            changes={"owner": f"{owner._meta.label_lower}:{owner.pk}", "sha256": attachment.sha256},
+        )
+    except BaseException:
+        store.blob_delete(AREA, stored_name)
+        raise
+    return attachment
 
 
 @transaction.atomic

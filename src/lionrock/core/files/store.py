@@ -12,11 +12,12 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
 import time
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 
@@ -105,6 +106,39 @@ def blob_write(area: str, checked: CheckedFile, *, encrypt: bool = False) -> str
     stored_name = secrets.token_hex(16)
     _write(area, stored_name, crypto.encrypt_bytes(checked.data) if encrypt else checked.data)
     return stored_name
+
+
+def blob_adopt(area: str, source: Path) -> str:
+    """Moves a file the platform made (never an upload) into the store under a random name; returns it.
+
+    To an object store it is uploaded in parts (never held whole in memory) and the source removed.
+    """
+    stored_name = secrets.token_hex(16)
+    bucket = _bucket()
+    if bucket:
+        _s3().upload_file(str(source), bucket, _key(area, stored_name))
+        source.unlink()
+        return stored_name
+    folder = directory(area)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / stored_name
+    shutil.move(source, path)
+    path.chmod(0o600)
+    return stored_name
+
+
+def blob_open(area: str, stored_name: str) -> BinaryIO:
+    """A stored file (not encrypted) to read as a stream, so a large one is never held in memory."""
+    bucket = _bucket()
+    if not bucket:
+        return blob_path(area, stored_name).open("rb")
+    try:
+        answer = _s3().get_object(Bucket=bucket, Key=_key(area, stored_name))
+    except Exception as exc:
+        if _s3_missing(exc):
+            raise FileNotFoundError(stored_name) from exc
+        raise
+    return answer["Body"]  # type: ignore[no-any-return]
 
 
 def _read(area: str, stored_name: str) -> bytes:

@@ -6,9 +6,6 @@ never comes in here: sightings and incidents use the TAXII, monitoring and incid
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Status
@@ -19,6 +16,7 @@ from lionrock.core.accounts.authentication import ScopedRouter
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role, Scope
 from lionrock.core.errors import ValidationFailed
+from lionrock.core.files.responses import attachment_response
 from lionrock.cyber.drills import downloads, report, selectors, services
 from lionrock.cyber.drills.models import Exercise
 from lionrock.cyber.drills.scenarios import templates
@@ -235,15 +233,8 @@ def inject_add(request: HttpRequest, exercise_id: int, payload: InjectIn) -> Sta
 def artefacts(request: HttpRequest, exercise_id: int, organisation: str) -> FileResponse:
     actor = _actor(request)
     exercise = selectors.exercise_get(actor=actor, pk=exercise_id)
-    scratch = Path(tempfile.mkdtemp(prefix="lionrock-drill-zip-"))
-    path = downloads.artefacts_archive(
-        actor=actor, exercise=exercise, organisation=organisation, into=scratch
-    )
-    handle = path.open("rb")
-    # The file is unlinked once open: its bytes live until the response closes the handle.
-    path.unlink()
-    scratch.rmdir()
-    return FileResponse(handle, as_attachment=True, filename=path.name, content_type="application/zip")
+    stored = downloads.artefacts_archive(actor=actor, exercise=exercise, organisation=organisation)
+    return attachment_response(stored)
 
 
 @router.get("/exercises/{exercise_id}/scoreboard", response=ScoreboardOut)
@@ -254,10 +245,11 @@ def scoreboard(request: HttpRequest, exercise_id: int) -> ScoreboardOut:
 
 
 @router.get("/exercises/{exercise_id}/report.pdf", summary="The after-action report (PDF)")
-def report_pdf(request: HttpRequest, exercise_id: int, lang: str = "en") -> HttpResponse:
+def report_pdf(request: HttpRequest, exercise_id: int, lang: str = "both") -> HttpResponse:
+    """English and Chinese side by side; `lang=en` or `lang=zh-hant` for one language only."""
     actor = _actor(request)
     exercise = selectors.exercise_get(actor=actor, pk=exercise_id)
-    language = "zh-hant" if lang.lower().startswith("zh") else "en"
+    language = report.language_of(lang)
     pdf = report.report_pdf(actor=actor, exercise=exercise, language=language)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="drill-{exercise.pk}-report-{language}.pdf"'

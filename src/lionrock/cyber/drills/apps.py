@@ -8,6 +8,8 @@ class DrillsConfig(AppConfig):
     verbose_name = _("Drills")
 
     def ready(self) -> None:
-        from lionrock.cyber.drills import panels, receivers  # noqa: F401  (connects the evidence receivers)
+        from lionrock.core.files import access_register
+        from lionrock.cyber.drills import downloads, panels, receivers  # noqa: F401  (connects the receivers)
 
         panels.register()
+        access_register("drills.team", downloads.team_files_visible)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -176,6 +179,8 @@ _AGENTS = (
 )
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _PATH_POOL = pa.array(_PATHS)
+
+Piece = bytes | memoryview
 _AGENT_POOL = pa.array(_AGENTS)
 
 
@@ -359,6 +364,43 @@ _MAKERS = {
 }
 
 
+def _logs(
+    *, seed: str, team: str, start: datetime, end: datetime, lines: int, plants: Sequence[Plant]
+) -> Iterator[tuple[str, Iterator[Piece]]]:
+    """Each log's name and its bytes in pieces, one log after the other (the random draws happen in this
+    order, so the bytes depend only on the arguments)."""
+    digest = hashlib.sha256(f"{seed}\x00{team}".encode()).digest()
+    rng = np.random.default_rng(int.from_bytes(digest[:8], "big"))
+    pools = _Pools(rng, team)
+    begin, finish = start.timestamp(), max(end.timestamp(), start.timestamp() + 1)
+    for name, share in SHARES.items():
+        maker, zeek = _MAKERS[name]
+        count = max(int(lines * share), 1)
+        micros = np.sort(rng.integers(int(begin * 1e6), int(finish * 1e6), count))
+        body = pc.binary_join_element_wise(maker(micros, rng, pools, count), "\n", "")
+        extra = sorted(
+            (int(plant.at.timestamp() * 1e6), line)
+            for number, plant in enumerate(plants)
+            if (line := _planted(name, plant, pools, number)) is not None
+        )
+        inserts = [(int(np.searchsorted(micros, at)), line) for at, line in extra]
+        yield name, _pieces(body, inserts, zeek, begin, finish)
+
+
+def _pieces(
+    body: pa.Array,
+    inserts: list[tuple[int, str]],
+    zeek: tuple[str, list[str], list[str]] | None,
+    begin: float,
+    finish: float,
+) -> Iterator[Piece]:
+    if zeek is not None:
+        yield _header(zeek[0], zeek[1], zeek[2], begin).encode()
+    yield from _lines_pieces(body, inserts)
+    if zeek is not None:
+        yield f"#close\t{datetime.fromtimestamp(finish, UTC):%Y-%m-%d-%H-%M-%S}\n".encode()
+
+
 def artefacts_write(
     directory: Path,
     *,
@@ -372,48 +414,71 @@ def artefacts_write(
     """Writes the team's logs (about `lines` lines in all) under `directory`, time-ordered, and returns
     their paths. The same arguments always give the same bytes."""
     directory.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256(f"{seed}\x00{team}".encode()).digest()
-    rng = np.random.default_rng(int.from_bytes(digest[:8], "big"))
-    pools = _Pools(rng, team)
-    begin, finish = start.timestamp(), max(end.timestamp(), start.timestamp() + 1)
     written: list[Path] = []
-    for name, share in SHARES.items():
-        maker, zeek = _MAKERS[name]
-        count = max(int(lines * share), 1)
-        micros = np.sort(rng.integers(int(begin * 1e6), int(finish * 1e6), count))
-        body = pc.binary_join_element_wise(maker(micros, rng, pools, count), "\n", "")
-        extra = sorted(
-            (int(plant.at.timestamp() * 1e6), line)
-            for number, plant in enumerate(plants)
-            if (line := _planted(name, plant, pools, number)) is not None
-        )
+    for name, pieces in _logs(seed=seed, team=team, start=start, end=end, lines=lines, plants=plants):
         path = directory / name
         with path.open("wb") as out:
-            if zeek is not None:
-                out.write(_header(zeek[0], zeek[1], zeek[2], begin).encode())
-            _lines_write(out, body, [(int(np.searchsorted(micros, at)), line) for at, line in extra])
-            if zeek is not None:
-                out.write(f"#close\t{datetime.fromtimestamp(finish, UTC):%Y-%m-%d-%H-%M-%S}\n".encode())
+            for piece in pieces:
+                out.write(piece)
         written.append(path)
     return written
 
 
-def _lines_write(out: BinaryIO, body: pa.Array, inserts: list[tuple[int, str]]) -> None:
-    """Writes Arrow's buffer of newline-ended lines as it is, with the planted lines at their positions."""
+@dataclass(frozen=True)
+class ArchiveJob:
+    """One team's archive to make: what `archive_make` needs, plain data a worker process can take."""
+
+    target: Path
+    folder: str
+    seed: str
+    team: str
+    start: datetime
+    end: datetime
+    lines: int
+    plants: tuple[Plant, ...]
+
+
+def archive_make(job: ArchiveJob) -> Path:
+    """The team's logs straight into a zip under one folder (no scratch copy on the disk), fast
+    compression (logs are large and compress well), every entry dated at the logs' start: the same job
+    always gives the same bytes."""
+    stamp = job.start.astimezone(UTC)
+    dated = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    logs = _logs(
+        seed=job.seed, team=job.team, start=job.start, end=job.end, lines=job.lines, plants=job.plants
+    )
+    with zipfile.ZipFile(job.target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, pieces in logs:
+            entry = zipfile.ZipInfo(f"{job.folder}/{name}", date_time=dated)
+            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            entry._compresslevel = 1  # type: ignore[attr-defined]  # an entry made here has no level of its own
+            with archive.open(entry, "w", force_zip64=True) as out:
+                for piece in pieces:
+                    out.write(piece)
+    return job.target
+
+
+def archives_make(jobs: Sequence[ArchiveJob], *, workers: int | None = None) -> list[Path]:
+    """Makes several teams' archives, one process per core (`workers` to say otherwise; 1 runs here).
+
+    Each archive depends only on its job, so the bytes are the same whatever the number of processes.
+    The workers are forked: they inherit the loaded modules and touch nothing but their own files.
+    """
+    count = min(workers or os.cpu_count() or 1, len(jobs))
+    if count <= 1:
+        return [archive_make(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(archive_make, jobs))
+
+
+def _lines_pieces(body: pa.Array, inserts: list[tuple[int, str]]) -> Iterator[Piece]:
+    """Arrow's buffer of newline-ended lines as it is, in pieces, with the planted lines at their places."""
     width = np.int64 if pa.types.is_large_string(body.type) else np.int32
     offsets = np.frombuffer(body.buffers()[1], dtype=width)[body.offset : body.offset + len(body) + 1]
     data = memoryview(body.buffers()[2])
     done = 0
     for position, line in inserts:
-        out.write(data[offsets[done] : offsets[position]])
-        out.write(line.encode() + b"\n")
+        yield data[offsets[done] : offsets[position]]
+        yield line.encode() + b"\n"
         done = position
-    out.write(data[offsets[done] : offsets[len(body)]])
-
-
-def archive_write(paths: Sequence[Path], target: Path, *, folder: str) -> Path:
-    """A zip of the logs under one folder name (fast compression: logs are large and compress well)."""
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for path in paths:
-            archive.write(path, f"{folder}/{path.name}")
-    return target
+    yield data[offsets[done] : offsets[len(body)]]

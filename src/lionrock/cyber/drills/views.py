@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -312,22 +310,16 @@ def finding_move(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def artefacts(request: HttpRequest, pk: int, organisation: str) -> HttpResponse | FileResponse:
+def artefacts(request: HttpRequest, pk: int, organisation: str) -> HttpResponse:
+    """Makes sure the team's archive is stored, then sends the browser to the file store's download."""
     actor = actor_for_request(request)
     exercise = selectors.exercise_get(actor=actor, pk=pk)
-    scratch = Path(tempfile.mkdtemp(prefix="lionrock-drill-zip-"))
     try:
-        path = downloads.artefacts_archive(
-            actor=actor, exercise=exercise, organisation=organisation, into=scratch
-        )
+        stored = downloads.artefacts_archive(actor=actor, exercise=exercise, organisation=organisation)
     except ValidationFailed as error:
-        scratch.rmdir()
         messages.error(request, str(error))
         return redirect("drills:play", pk=pk, organisation=organisation)
-    handle = path.open("rb")
-    path.unlink()
-    scratch.rmdir()
-    return FileResponse(handle, as_attachment=True, filename=path.name, content_type="application/zip")
+    return redirect("files:download", attachment_id=stored.pk)
 
 
 @login_required
@@ -335,7 +327,7 @@ def artefacts(request: HttpRequest, pk: int, organisation: str) -> HttpResponse 
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
     exercise = selectors.exercise_get(actor=actor, pk=pk)
-    language = "zh-hant" if (request.GET.get("lang") or get_language() or "").startswith("zh") else "en"
+    language = report.language_of(request.GET.get("lang", ""))
     try:
         pdf = report.report_pdf(actor=actor, exercise=exercise, language=language)
     except PdfUnavailable:

@@ -49,26 +49,27 @@ def evidence_record(
     count: a detection proves who found what.
     """
     _exercise_accepting(exercise)
-    team = exercise.teams.filter(organisation_id=organisation_id).first()
-    if team is None:
+    team_id = (
+        Team.objects.filter(exercise=exercise, organisation_id=organisation_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if team_id is None:
         return 0
+    # A team has a handful of canaries and decoys and may send a hundred thousand sightings: the few are
+    # read once and each sighting is a dictionary look-up, never a query with every reference in it.
     lookup = "indicator_id" if by_indicator else "key"
-    wanted: dict[str, tuple[datetime, str]] = {}
+    own = dict(Canary.objects.filter(team_id=team_id).values_list(lookup, "pk"))
+    first: dict[int, tuple[datetime, str]] = {}
     for ref, received, source in found:
-        if ref and (ref not in wanted or received < wanted[ref][0]):
-            wanted[ref] = (received, source)
-    if not wanted:
+        pk = own.get(ref)
+        if pk is not None and (pk not in first or received < first[pk][0]):
+            first[pk] = (received, source)
+    if not first:
         return 0
-    canaries = Canary.objects.filter(team=team, **{f"{lookup}__in": list(wanted)}).values_list("pk", lookup)
     rows = [
-        Evidence(
-            team=team,
-            canary_id=pk,
-            capability=capability,
-            received_at=wanted[ref][0],
-            source=wanted[ref][1][:200],
-        )
-        for pk, ref in canaries
+        Evidence(team_id=team_id, canary_id=pk, capability=capability, received_at=at, source=source[:200])
+        for pk, (at, source) in first.items()
     ]
     Evidence.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)

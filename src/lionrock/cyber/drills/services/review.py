@@ -11,7 +11,7 @@ from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation
 from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
-from lionrock.cyber.drills import selectors
+from lionrock.cyber.drills import downloads, selectors
 from lionrock.cyber.drills.models import (
     Exercise,
     Finding,
@@ -74,7 +74,8 @@ def exercise_lessons_set(*, actor: Actor, exercise: Exercise, lessons: str) -> E
 
 @transaction.atomic
 def report_approve(*, actor: Actor, exercise: Exercise) -> Exercise:
-    """Approves the after-action report and purges the exercise's objects from its collection (audited).
+    """Approves the after-action report and purges the exercise's objects from its collection and the
+    teams' stored artefacts (audited).
 
     The scores, timings and findings stay: they are the drill's record.
     """
@@ -83,4 +84,5 @@ def report_approve(*, actor: Actor, exercise: Exercise) -> Exercise:
     EXERCISE_FLOW.move(actor=actor, record=exercise, to=Exercise.Status.CLOSED, reason="report approved")
     if exercise.collection is not None:
         intel_services.exercise_collection_purge(actor=actor, collection=exercise.collection)
+    downloads.exercise_artefacts_purge(actor=actor, exercise=exercise)
     return exercise

@@ -16,7 +16,7 @@ from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
 from lionrock.core.notifications import Subject
 from lionrock.core.notifications.services import notify
-from lionrock.cyber.drills import clock, selectors
+from lionrock.cyber.drills import clock, downloads, selectors
 from lionrock.cyber.drills.models import (
     Delivery,
     Exercise,
@@ -105,6 +105,10 @@ def injects_deliver_due(*, exercise: Exercise, now: datetime | None = None) -> l
             [Delivery(inject=inject, team=team, delivered_at=now or timezone.now()) for team in fresh]
         )
         _inject_send(exercise, inject, fresh)
+    if any(d.inject.channel == Inject.Channel.ARTEFACT for d in created):
+        # The archives are made once, off the request, as soon as the artefacts are out.
+        exercise_id = exercise.pk
+        transaction.on_commit(lambda: downloads.drills_artefacts_prepare(exercise_id))
     if created:
         audit.record(
             actor=None,
