@@ -1,6 +1,6 @@
 import pytest
 
-from lionrock.core import demo
+from lionrock import demo
 from lionrock.core.accounts.access import actor_for_user
 from lionrock.core.accounts.models import User
 from lionrock.cyber.events import selectors
