@@ -8,6 +8,8 @@ class DrillsConfig(AppConfig):
     verbose_name = _("Drills")
 
     def ready(self) -> None:
-        from lionrock.cyber.drills import panels, receivers  # noqa: F401  (connects the evidence receivers)
+        from lionrock.cyber.drills import panels, receivers  # (importing receivers connects them)
+        from lionrock.cyber.intel.store_checks import store_check_register
 
         panels.register()
+        store_check_register(receivers.exercise_open)
