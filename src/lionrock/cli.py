@@ -50,7 +50,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"Lionrock: data in {settings.DATA_DIR}; applying migrations…", flush=True)
     _prepare_database_and_static()
     if args.demo:
-        from lionrock.core import demo
+        from lionrock import demo
 
         try:
             world = demo.demo_world_build(force=False, quiet=True)
@@ -122,7 +122,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _django_setup()
     from django.core.management import call_command
 
-    from lionrock.core import demo
+    from lionrock import demo
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)

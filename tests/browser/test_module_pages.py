@@ -16,7 +16,7 @@ from typing import Any
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from lionrock.core import demo
+from lionrock import demo
 from lionrock.core.accounts.models import User
 from lionrock.cyber.exchange.models import ImportRun
 from lionrock.cyber.intel.demo import _id as intel_demo_id

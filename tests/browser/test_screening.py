@@ -11,7 +11,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from lionrock.core import demo
+from lionrock import demo
 from lionrock.core.accounts.models import User
 from lionrock.immigration.screening.models import (
     Case,

@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 
 from lionrock.cyber.exchange import writers
 from lionrock.cyber.intel import selectors
@@ -118,12 +118,14 @@ def _world(tlp: Tlp) -> tuple[Community, dict[str, Any], dict[str, Any], dict[st
     )
     sighting = _sighting(hidden["id"])
     # The reported path: someone who may see the indicator uploads sightings and picks TLP:GREEN for them.
-    monitoring_services.sightings_submit(
-        actor=community.red_recipient,
-        collection=community.collection,
-        bundle={"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": [sighting]},
-        tlp=Tlp.GREEN,
-    )
+    # The dashboard's rows follow the store's commit.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        monitoring_services.sightings_submit(
+            actor=community.red_recipient,
+            collection=community.collection,
+            bundle={"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": [sighting]},
+            tlp=Tlp.GREEN,
+        )
     relationship = _relationship(hidden["id"], clear["id"])
     intel_services.objects_add(
         actor=community.creator, collection=community.collection, objects=[relationship]

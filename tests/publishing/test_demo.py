@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from lionrock.core import demo
+from lionrock import demo
 from lionrock.publishing.models import PressRelease, ReleaseVersion
 
 pytestmark = pytest.mark.django_db

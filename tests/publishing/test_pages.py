@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from lionrock.core import demo
+from lionrock import demo
 from lionrock.core.accounts.access import actor_for_user
 from lionrock.core.accounts.models import User
 from lionrock.publishing.models import Meeting, PressRelease, ReleaseTemplate

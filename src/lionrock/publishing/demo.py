@@ -123,6 +123,7 @@ def publishing_demo_build(*, quiet: bool) -> int:
         _publish(release, submitter=isd, approver=dpo_press)
         created += 2
     created += _cyber_releases_build(isd, dpo_press)
+    created += games_drill_release_build(quiet=True)
     if not quiet and created:
         print(f"Demo: {created} publishing records created.")
     return created
@@ -144,9 +145,8 @@ def _cyber_releases_build(isd: User | None, dpo_press: User | None) -> int:
 
 
 def games_drill_release_build(*, quiet: bool) -> int:
-    """The release of the National Games readiness drill, the evening it ran. The drills demo builds the
-    drill after the publishing demo, so the demo world calls this after the drills demo; running it again
-    changes nothing."""
+    """The release of the National Games readiness drill, the evening it ran (the demo world builds the
+    drills before publishing); running it again changes nothing."""
     users = {user.email: user for user in User.objects.filter(email__in=[PRESS_ISD, PRESS_DPO])}
     isd, dpo_press = users.get(PRESS_ISD), users.get(PRESS_DPO)
     drill = Exercise.objects.filter(

@@ -122,13 +122,14 @@ def test_two_teams_play_a_drill_and_the_scoreboard_and_report_agree(
     assert match_main(arguments) == 0
     sightings = json.loads((tmp_path / "sightings.json").read_text())["objects"]
 
-    # ... and posts the sightings back over TAXII.
-    posted = client.post(
-        _taxii_objects_url(exercise),
-        json.dumps({"objects": sightings}),
-        content_type=TAXII_MEDIA_TYPE,
-        headers={**player_a, "Accept": TAXII_MEDIA_TYPE},
-    )
+    # ... and posts the sightings back over TAXII; the drill scores them once the store has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = client.post(
+            _taxii_objects_url(exercise),
+            json.dumps({"objects": sightings}),
+            content_type=TAXII_MEDIA_TYPE,
+            headers={**player_a, "Accept": TAXII_MEDIA_TYPE},
+        )
     assert posted.status_code == 202
     assert posted.json()["failure_count"] == 0
 
@@ -156,12 +157,13 @@ def test_two_teams_play_a_drill_and_the_scoreboard_and_report_agree(
     decoy_b = Canary.objects.filter(team__organisation=world.team_b, is_decoy=True).first()
     assert decoy_b is not None
     for headers, value in ((player_a, canary_a.value), (player_b, decoy_b.value)):
-        shared = client.post(
-            _taxii_objects_url(exercise),
-            json.dumps({"objects": [_shared_indicator(value)]}),
-            content_type=TAXII_MEDIA_TYPE,
-            headers={**headers, "Accept": TAXII_MEDIA_TYPE},
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            shared = client.post(
+                _taxii_objects_url(exercise),
+                json.dumps({"objects": [_shared_indicator(value)]}),
+                content_type=TAXII_MEDIA_TYPE,
+                headers={**headers, "Accept": TAXII_MEDIA_TYPE},
+            )
         assert shared.json()["failure_count"] == 0
 
     planner = bearer(world.planner, "drills:read")

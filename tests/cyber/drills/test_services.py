@@ -82,7 +82,9 @@ def test_team_a_never_sees_team_b_canaries_over_taxii_or_its_scores() -> None:
         selectors.canaries_of(actor=world.player_a, exercise=exercise, team=board.teams[0].team)
 
 
-def test_nothing_of_an_exercise_appears_in_real_search_or_the_monitoring_dashboard() -> None:
+def test_nothing_of_an_exercise_appears_in_real_search_or_the_monitoring_dashboard(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     world = world_make()
     exercise = exercise_make(world)
     services.exercise_start(actor=world.planner, exercise=exercise)
@@ -91,9 +93,10 @@ def test_nothing_of_an_exercise_appears_in_real_search_or_the_monitoring_dashboa
     assert canary is not None
     from lionrock.cyber.intel import services as intel_services
 
-    intel_services.objects_add(
-        actor=world.player_a, collection=exercise.collection, objects=[_sighting(canary.indicator_id)]
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # evidence follows the store's commit
+        intel_services.objects_add(
+            actor=world.player_a, collection=exercise.collection, objects=[_sighting(canary.indicator_id)]
+        )
     for actor in (world.player_a, world.planner):
         assert not intel_selectors.stix_objects_search(actor=actor, value=canary.value).exists()
         assert (
@@ -296,7 +299,9 @@ def test_the_api_needs_the_drills_scopes_and_lists_the_three_templates() -> None
     assert not Exercise.objects.exists()
 
 
-def test_approving_the_report_purges_the_exercise_objects_and_keeps_the_scores() -> None:
+def test_approving_the_report_purges_the_exercise_objects_and_keeps_the_scores(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     world = world_make()
     exercise = exercise_make(world)
     services.exercise_start(actor=world.planner, exercise=exercise)
@@ -305,9 +310,10 @@ def test_approving_the_report_purges_the_exercise_objects_and_keeps_the_scores()
     assert canary is not None
     from lionrock.cyber.intel import services as intel_services
 
-    intel_services.objects_add(
-        actor=world.player_a, collection=exercise.collection, objects=[_sighting(canary.indicator_id)]
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        intel_services.objects_add(
+            actor=world.player_a, collection=exercise.collection, objects=[_sighting(canary.indicator_id)]
+        )
     with pytest.raises(ValidationFailed):
         services.report_approve(actor=world.planner, exercise=exercise)  # still running
     services.exercise_end(actor=world.planner, exercise=exercise)

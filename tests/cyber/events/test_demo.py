@@ -1,6 +1,6 @@
 import pytest
 
-from lionrock.core import demo
+from lionrock import demo
 from lionrock.core.accounts.access import actor_for_user
 from lionrock.core.accounts.models import User
 from lionrock.cyber.events import selectors
@@ -10,9 +10,12 @@ from lionrock.cyber.incidents.models import Incident
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_holds_the_five_events_and_a_national_games_watch_with_something_to_show(monkeypatch):
+def test_the_demo_holds_the_five_events_and_a_national_games_watch_with_something_to_show(
+    monkeypatch, django_capture_on_commit_callbacks
+):
     monkeypatch.setenv("LIONROCK_DEMO_PASSWORD", "a demo password for tests")
-    demo.demo_world_build(force=False, quiet=True)
+    with django_capture_on_commit_callbacks(execute=True):  # sightings reach the board after the commit
+        demo.demo_world_build(force=False, quiet=True)
     assert Event.objects.count() == 5
     games = Event.objects.get(slug="national-games-2025")
     assert (games.starts_on.isoformat(), games.ends_on.isoformat()) == ("2025-11-09", "2025-11-21")

@@ -117,7 +117,9 @@ def _sighting(indicator_id, when):
     }
 
 
-def test_the_situation_board_shows_sightings_of_indicators_on_registered_assets():
+def test_the_situation_board_shows_sightings_of_indicators_on_registered_assets(
+    django_capture_on_commit_callbacks,
+):
     stage = stage_make()
     service = services.service_register(
         actor=stage.isp, event=stage.event, organisation=stage.isp_org, name="Transit"
@@ -132,11 +134,12 @@ def test_the_situation_board_shows_sightings_of_indicators_on_registered_assets(
         actor=community.creator, collection=community.collection, objects=[on_asset, elsewhere]
     )
     now = datetime.now(tz=UTC) - timedelta(minutes=5)
-    intel_services.objects_add(
-        actor=community.direct_reader,
-        collection=community.collection,
-        objects=[_sighting(on_asset["id"], now), _sighting(elsewhere["id"], now)],
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # sightings are recorded after the store commits
+        intel_services.objects_add(
+            actor=community.direct_reader,
+            collection=community.collection,
+            objects=[_sighting(on_asset["id"], now), _sighting(elsewhere["id"], now)],
+        )
     board = selectors.situation_board(actor=stage.organiser, event=stage.event)
     assert [(row.indicator_id, row.reason) for row in board.sightings] == [(on_asset["id"], "asset")]
     with pytest.raises(NotFound):

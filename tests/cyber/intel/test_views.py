@@ -551,7 +551,7 @@ def test_the_home_page_shows_new_and_expiring_intelligence():
 
 
 def test_the_demo_shares_intelligence_in_every_tlp_and_building_it_twice_adds_nothing(monkeypatch):
-    from lionrock.core import demo
+    from lionrock import demo
     from lionrock.core.accounts.access import actor_for_user
     from lionrock.core.accounts.models import User
 

@@ -157,16 +157,19 @@ class TestSightingsFromEveryPath:
             "where_sighted_refs": [identity],
         }
 
-    def test_a_bundle_from_the_command_line_lands_beside_server_runs(self):
+    def test_a_bundle_from_the_command_line_lands_beside_server_runs(
+        self, django_capture_on_commit_callbacks
+    ):
         community = community_make()
         bad = indicator("c2.example", tlp=Tlp.GREEN)
         intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[bad])
         operator = operator_make(org_of(community.direct_reader))
-        stored = services.sightings_submit(
-            actor=operator,
-            collection=community.collection,
-            bundle={"type": "bundle", "objects": [self.sighting(bad["id"])]},
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            stored = services.sightings_submit(
+                actor=operator,
+                collection=community.collection,
+                bundle={"type": "bundle", "objects": [self.sighting(bad["id"])]},
+            )
         assert stored == 1
         assert Sighting.objects.get().count == 7
 

@@ -85,7 +85,7 @@ def test_a_hidden_indicator_has_no_drill_down_page():
     assert browser(community.direct_reader).get(url).status_code == 404
 
 
-def test_the_api_accepts_sightings_from_the_command_line():
+def test_the_api_accepts_sightings_from_the_command_line(django_capture_on_commit_callbacks):
     community = community_make()
     bad = indicator("api.example", tlp=Tlp.GREEN)
     intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[bad])
@@ -105,16 +105,17 @@ def test_the_api_accepts_sightings_from_the_command_line():
         "sighting_of_ref": bad["id"],
         "count": 3,
     }
-    response = Client().post(
-        "/api/monitoring/sightings",
-        {
-            "collection": community.collection.alias,
-            "tlp": "amber+strict",
-            "bundle": {"type": "bundle", "objects": [sighting]},
-        },
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {secret}"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post(
+            "/api/monitoring/sightings",
+            {
+                "collection": community.collection.alias,
+                "tlp": "amber+strict",
+                "bundle": {"type": "bundle", "objects": [sighting]},
+            },
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {secret}"},
+        )
     assert response.status_code == 201, response.content
     assert response.json() == {"stored": 1}
     assert Sighting.objects.get().count == 3

@@ -1,6 +1,6 @@
 import pytest
 
-from lionrock.core import demo
+from lionrock import demo
 from lionrock.immigration.enforcement.models import Arrest, Report, ScreeningOwed
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from lionrock.core import demo
+from lionrock import demo
 from lionrock.core.accounts.access import actor_for_user
 from lionrock.core.accounts.models import User
 from lionrock.core.audit.models import AuditEntry

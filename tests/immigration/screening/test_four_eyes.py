@@ -3,15 +3,18 @@ waiting for another supervisor, and an organisation administrator can route it t
 
 from __future__ import annotations
 
+from email.header import decode_header, make_header
+
 import pytest
 from django.urls import reverse
 
-from lionrock.core import demo
+from lionrock import demo
 from lionrock.core.accounts.access import NotFound, actor_for_user
 from lionrock.core.accounts.models import User
 from lionrock.core.accounts.roles import Role
 from lionrock.core.audit.models import AuditEntry
 from lionrock.core.errors import ValidationFailed
+from lionrock.core.notifications.models import Notification
 from lionrock.immigration.screening import four_eyes, selectors, services
 from lionrock.immigration.screening.models import Debriefing, Indicator
 from tests.immigration.screening.factories import (
@@ -27,10 +30,10 @@ from tests.immigration.screening.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def _own_decision():
+def _own_decision(name: str = ""):
     """A decision recorded by the department's supervisor, who is the only one."""
     supervisor = supervisor_make()
-    debriefing = screened_with_indicator(owed_case_make(), supervisor)
+    debriefing = screened_with_indicator(owed_case_make(name=name), supervisor)
     services.debriefing_record(
         actor=supervisor,
         debriefing=debriefing,
@@ -91,6 +94,40 @@ def test_an_organisation_administrator_routes_it_to_another_supervisor_who_alone
     services.debriefing_review(actor=second, debriefing=debriefing, approve=True)
     debriefing.refresh_from_db()
     assert debriefing.state == Debriefing.State.APPROVED and debriefing.reviewed_by_id == second.user.pk
+
+
+def test_the_supervisor_a_decision_is_routed_to_is_told_in_the_inbox_and_by_email_in_their_own_language(
+    smtp_sink, django_capture_on_commit_callbacks
+):
+    debriefing, _supervisor = _own_decision(name="NGUYEN Van Hai")
+    admin = screener_make(Role.ORG_ADMIN)
+    second = supervisor_make()
+    second.user.preferred_language = "zh-hant"
+    second.user.save(update_fields=["preferred_language"])
+    smtp_sink.messages.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.debriefing_route(actor=admin, debriefing=debriefing, supervisor=second.user)
+
+    told = Notification.objects.get(kind="screening.decision.routed")
+    assert told.recipient_id == second.user.pk  # not the administrator, not the supervisor who recorded it
+    assert told.link == reverse("screening:debriefing", args=[debriefing.pk])
+    assert told.subject_line("en") == (
+        f"Decision {debriefing.pk} of case {debriefing.case.reference} is routed to you for review"
+    )
+    [message] = smtp_sink.messages
+    assert message["To"] == second.user.email
+    subject = str(make_header(decode_header(message["Subject"])))
+    assert "已轉交你覆核" in subject and debriefing.case.reference in subject
+    body = message.get_payload(decode=True).decode()
+    assert f"/screening/debriefings/{debriefing.pk}/" in body
+    for secret in ("NGUYEN", "Van Hai", "Documents kept", "forced"):
+        assert secret not in message.as_string() and secret not in subject + body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.debriefing_route(actor=admin, debriefing=debriefing, supervisor=second.user)
+    # Routed again to the same supervisor: they were told already.
+    assert Notification.objects.filter(kind="screening.decision.routed").count() == 1
 
 
 def test_a_decision_cannot_be_routed_to_the_supervisor_who_recorded_it():

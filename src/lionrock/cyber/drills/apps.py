@@ -9,7 +9,9 @@ class DrillsConfig(AppConfig):
 
     def ready(self) -> None:
         from lionrock.core.files import access_register
-        from lionrock.cyber.drills import downloads, panels, receivers  # noqa: F401  (connects the receivers)
+        from lionrock.cyber.drills import downloads, panels, receivers  # (importing receivers connects them)
+        from lionrock.cyber.intel.store_checks import store_check_register
 
         panels.register()
         access_register("drills.team", downloads.team_files_visible)
+        store_check_register(receivers.exercise_open)

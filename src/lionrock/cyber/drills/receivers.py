@@ -9,9 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.drills import selectors, services
 from lionrock.cyber.drills.models import Capability, Exercise
 from lionrock.cyber.incidents import selectors as incident_selectors
@@ -19,9 +17,17 @@ from lionrock.cyber.incidents.signals import incident_submitted
 from lionrock.cyber.intel.correlation import value_key, values_of
 from lionrock.cyber.intel.models import Collection, StixObject
 from lionrock.cyber.intel.signals import objects_added
-from lionrock.cyber.intel.tlp import Tlp
 
-_PRIVATE = (Tlp.AMBER_STRICT, Tlp.RED)
+
+def exercise_open(*, collection: Collection, organisation_id: int) -> None:
+    """A store check (intel.store_checks): a team's objects reach an exercise collection only while its
+    drill runs; the white cell plants its canaries before the start. Registered in DrillsConfig.ready()."""
+    if not collection.is_exercise:
+        return
+    exercise = Exercise.objects.filter(collection=collection).first()
+    if exercise is None or organisation_id == exercise.organiser_id:
+        return
+    services.exercise_accepting_require(exercise)
 
 
 @receiver(objects_added, sender=StixObject)
@@ -31,13 +37,10 @@ def _evidence_follow(sender: Any, rows: list[StixObject], collection: Collection
     exercise = Exercise.objects.filter(collection=collection).first()
     if exercise is None:
         return
+    # Sent after the store's commit: the store itself refuses a team's object below TLP:AMBER+STRICT here.
     theirs = [row for row in rows if row.created_by_org_id != exercise.organiser_id]
     if not theirs:
         return  # the white cell's own canaries and notes
-    if any(row.tlp not in _PRIVATE for row in theirs):
-        raise ValidationFailed(
-            _("In an exercise collection share as TLP:AMBER+STRICT or TLP:RED, so other teams never see it.")
-        )
     by_org: dict[int, list[StixObject]] = {}
     for row in theirs:
         by_org.setdefault(row.created_by_org_id, []).append(row)

@@ -2,7 +2,7 @@
 a malware family, a relationship, a sighting from an ISP and a report tying them together.
 
 Only reserved documentation values are used (example.com/.net/.org, 192.0.2.0/24, 198.51.100.0/24,
-203.0.113.0/24, 2001:db8::/32). Called at the end of lionrock.core.demo.demo_world_build; running it
+203.0.113.0/24, 2001:db8::/32). Called by lionrock.demo.world.demo_world_build; running it
 again changes nothing.
 """
 

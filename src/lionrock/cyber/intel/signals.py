@@ -2,6 +2,7 @@
 
 from django.dispatch import Signal
 
-# Sent inside objects_add's transaction with `rows` (the StixObject rows just stored) and `actor`.
-# Receivers write in the same transaction: if they fail, nothing is stored.
+# Sent after objects_add's transaction commits (docs/decisions/0004-hooks-between-apps.md), with `rows`
+# (the StixObject rows just stored), `actor` and `collection`. Nothing is sent for a store that rolls back.
+# Receivers write in their own transactions: a failure is logged and never undoes the stored objects.
 objects_added = Signal()

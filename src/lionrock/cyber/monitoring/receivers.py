@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from lionrock.cyber.intel.models import StixObject
-from lionrock.cyber.monitoring import services
+from lionrock.cyber.monitoring import sightings as flat
 
 
 def sightings_follow(sender: Any, rows: list[StixObject], **kwargs: Any) -> None:
@@ -18,4 +18,4 @@ def sightings_follow(sender: Any, rows: list[StixObject], **kwargs: Any) -> None
         return  # a drill's sightings are scored by the drill, never counted on the real dashboard
     sightings = [row for row in rows if row.type == "sighting"]
     if sightings:
-        services.sightings_record(rows=sightings)
+        flat.sightings_record(rows=sightings)

@@ -155,7 +155,10 @@ def match_run_execute(run_id: str) -> MatchRun:
             objects=_sighting_objects(run, identity_name, tallies),
             source="match-run",
         )
-        Sighting.objects.filter(stix_object__in=outcome.added).update(run=run)
+        added = [row.pk for row in outcome.added]
+        # The Sighting rows are written by the store's after-commit event (receivers.sightings_follow);
+        # queued after it, this links them to the run once they exist (at once when no transaction is open).
+        transaction.on_commit(lambda: Sighting.objects.filter(stix_object__in=added).update(run=run))
         run.sightings = len(tallies)
     run.status = MatchRun.Status.PARTIAL if partial else MatchRun.Status.DONE
     run.finished_at = timezone.now()

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,15 +21,13 @@ from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.intel import selectors as intel_selectors
 from lionrock.cyber.intel import services as intel_services
-from lionrock.cyber.intel.models import Collection, StixObject
+from lionrock.cyber.intel.models import Collection
 from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp
-from lionrock.cyber.intel.validation import parse_timestamp
 from lionrock.cyber.monitoring import tasks
-from lionrock.cyber.monitoring.models import Alert, LogFile, MatchRun, Sighting, WatchedDirectory
+from lionrock.cyber.monitoring.models import Alert, LogFile, MatchRun, WatchedDirectory
 from lionrock.cyber.monitoring.runs import watch_roots
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-HIGH_CONFIDENCE = 80
 
 
 def _monitoring_dir() -> Path:
@@ -114,61 +110,6 @@ def match_run_create(
 def _enqueue(run: MatchRun) -> None:
     """The worker runs the match once the run is committed."""
     transaction.on_commit(lambda: tasks.match_run_execute(str(run.pk)))
-
-
-def sightings_record(*, rows: Iterable[StixObject]) -> list[Sighting]:
-    """Flattens stored Sighting objects for the dashboard and raises alerts; runs inside the store's write."""
-    created: list[Sighting] = []
-    for row in rows:
-        obj = json.loads(row.raw)
-        seen = parse_timestamp(obj.get("last_seen") or obj["created"])
-        created.append(
-            Sighting(
-                stix_object=row,
-                indicator_id=obj["sighting_of_ref"],
-                organisation_id=row.created_by_org_id,
-                count=int(obj.get("count", 1) or 1),
-                first_seen=parse_timestamp(obj.get("first_seen") or obj["created"]),
-                last_seen=seen,
-            )
-        )
-    Sighting.objects.bulk_create(created)
-    _alerts_raise({sighting.indicator_id for sighting in created})
-    return created
-
-
-def _alerts_raise(indicator_ids: set[str]) -> None:
-    threshold = int(settings.LIONROCK_ALERT_STAKEHOLDERS)
-    spread = dict(
-        Sighting.objects.filter(indicator_id__in=indicator_ids)
-        .values("indicator_id")
-        .annotate(orgs=Count("organisation", distinct=True))
-        .values_list("indicator_id", "orgs")
-    )
-    for indicator_id, orgs in spread.items():
-        if orgs >= threshold:
-            alert, created = Alert.objects.get_or_create(
-                indicator_id=indicator_id,
-                kind=Alert.Kind.SEVERAL_STAKEHOLDERS,
-                defaults={"stakeholders": orgs},
-            )
-            if not created and alert.stakeholders != orgs:
-                Alert.objects.filter(pk=alert.pk).update(stakeholders=orgs)
-    # Raised at an indicator's first sighting and never again (one alert per indicator and kind).
-    already = set(
-        Alert.objects.filter(indicator_id__in=indicator_ids, kind=Alert.Kind.HIGH_CONFIDENCE).values_list(
-            "indicator_id", flat=True
-        )
-    )
-    fresh = indicator_ids - already
-    for raw in StixObject.objects.filter(stix_id__in=fresh, is_latest=True).values_list("raw", flat=True):
-        indicator = json.loads(raw)
-        if int(indicator.get("confidence", 0) or 0) >= HIGH_CONFIDENCE:
-            Alert.objects.get_or_create(
-                indicator_id=indicator["id"],
-                kind=Alert.Kind.HIGH_CONFIDENCE,
-                defaults={"stakeholders": spread.get(indicator["id"], 1)},
-            )
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import close_db, db_periodic_task, db_task, on_startup
 
-from lionrock.cyber.monitoring import runs
+from lionrock.cyber.monitoring import runs, sightings
 
 
 @db_task()  # type: ignore[untyped-decorator]
@@ -35,3 +35,9 @@ def watched_directories_scan() -> None:
     """Every minute: watched log directories are scanned and new files queued for matching."""
     for run in runs.watched_directories_scan():
         match_run_execute(str(run.pk))
+
+
+@db_periodic_task(crontab(minute="*/10"))  # type: ignore[untyped-decorator]
+def sightings_catch_up() -> None:
+    """Every ten minutes: stored sightings whose after-commit receiver failed get their dashboard rows."""
+    sightings.sightings_catch_up()

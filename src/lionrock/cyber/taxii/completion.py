@@ -138,7 +138,7 @@ def status_complete(*, status_id: str, objects: list[Any] | None = None) -> Stat
                 message = _("you may no longer write to this collection")
                 failures = [detail(obj, index, message) for index, obj in enumerate(objects)]
             except ValidationFailed as refusal:
-                # A refusal a receiver of the store raised (a drill that has ended): said as it is.
+                # A refusal of a store check (a drill that has ended): said as it is.
                 failures = [detail(obj, index, str(refusal)) for index, obj in enumerate(objects)]
             except Exception:
                 log.exception("TAXII status %s: storing the objects failed", status_id)

@@ -1,6 +1,6 @@
 """Demo enforcement data: reports from the public and the hotline, built through the services.
 
-Called at the end of lionrock.core.demo.demo_world_build; running it again changes nothing.
+Called by lionrock.demo.world.demo_world_build; running it again changes nothing.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Demo screening data: the service catalogue, cases for the screenings owed, and a person who came forward.
 
-Called at the end of lionrock.core.demo.demo_world_build; running it again changes nothing. The demo
+Called by lionrock.demo.world.demo_world_build; running it again changes nothing. The demo
 leaves the screenings themselves to be done, so that a visitor can walk through the flow.
 """
 

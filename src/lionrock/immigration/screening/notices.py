@@ -90,3 +90,18 @@ def debriefing_overdue(*, debriefing: Debriefing) -> None:
         link=reverse("screening:debriefing", args=[debriefing.pk]),
         about=debriefing,
     )
+
+
+def decision_routed(*, actor: Actor, debriefing: Debriefing, supervisor: User) -> None:
+    """The supervisor a decision is routed to (by an organisation administrator) learns it awaits review."""
+    notify(
+        actor=actor,
+        recipients=[supervisor],
+        kind="screening.decision.routed",
+        subject=Subject(
+            gettext_noop("Decision %(number)s of case %(case)s is routed to you for review"),
+            {"number": debriefing.pk, "case": RecordNumber(debriefing.case.reference)},
+        ),
+        link=reverse("screening:debriefing", args=[debriefing.pk]),
+        about=debriefing,
+    )

@@ -4,7 +4,12 @@ Each service is keyword-only, runs in one transaction and writes its audit row; 
 `ValidationFailed` with a message for the user and change nothing. One module per stage of a drill.
 """
 
-from lionrock.cyber.drills.services.evidence import evidence_record, manual_score_set, report_evidence_record
+from lionrock.cyber.drills.services.evidence import (
+    evidence_record,
+    exercise_accepting_require,
+    manual_score_set,
+    report_evidence_record,
+)
 from lionrock.cyber.drills.services.planning import exercise_create, inject_add
 from lionrock.cyber.drills.services.review import (
     exercise_lessons_set,
@@ -29,6 +34,7 @@ __all__ = [
     "FINDING_FLOW",
     "MAX_LINES_PER_TEAM",
     "evidence_record",
+    "exercise_accepting_require",
     "exercise_create",
     "exercise_end",
     "exercise_lessons_set",

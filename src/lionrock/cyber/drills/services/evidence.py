@@ -24,7 +24,8 @@ from lionrock.cyber.drills.models import (
 )
 
 
-def _exercise_accepting(exercise: Exercise) -> None:
+def exercise_accepting_require(exercise: Exercise) -> None:
+    """Refuses evidence for a drill that has not started or has ended."""
     if exercise.status in (Exercise.Status.ENDED, Exercise.Status.CLOSED):
         raise ValidationFailed(
             _("Exercise %(number)s has ended: it takes no more sightings, reports or shared indicators.")
@@ -44,11 +45,11 @@ def evidence_record(
 ) -> int:
     """Keeps the first proof of a capability for each canary or decoy the team named.
 
-    `found` holds (indicator id, or correlation key of a value; when received; source). Runs inside the
-    caller's write (the store's transaction), so a refusal stores nothing. Only a team's own canaries
-    count: a detection proves who found what.
+    `found` holds (indicator id, or correlation key of a value; when received; source). Called after the
+    store has committed (the refusal of a drill that has ended comes first, from `receivers.exercise_open`).
+    Only a team's own canaries count: a detection proves who found what.
     """
-    _exercise_accepting(exercise)
+    exercise_accepting_require(exercise)
     team_id = (
         Team.objects.filter(exercise=exercise, organisation_id=organisation_id)
         .values_list("pk", flat=True)

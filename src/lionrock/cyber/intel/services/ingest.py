@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from django.db import transaction
@@ -32,6 +32,7 @@ from lionrock.cyber.intel.models import (
     StixObject,
 )
 from lionrock.cyber.intel.services.bulk import collection_lock, rows_insert
+from lionrock.cyber.intel.store_checks import store_checks_run
 from lionrock.cyber.intel.tlp import (
     KNOWN_MARKING_IDS,
     MARKING_ID_FOR,
@@ -53,6 +54,8 @@ __all__ = [
 
 
 ONE_MICROSECOND = timedelta(microseconds=1)
+# What a drill team may share in an exercise collection: only the white cell and named recipients see it.
+_EXERCISE_TLPS = (Tlp.AMBER_STRICT, Tlp.RED)
 
 
 # Bulk pushes repeat the same created/modified strings; parsing each once keeps ingest off strptime.
@@ -272,12 +275,22 @@ def _objects_store(
                 )
             )
             continue
+        if collection.is_exercise and org_id != collection.owner_id and level not in _EXERCISE_TLPS:
+            # A team's evidence in a drill stays between the team and the white cell.
+            raise ValidationFailed(
+                _(
+                    "In an exercise collection share as TLP:AMBER+STRICT or TLP:RED, so other teams "
+                    "never see it."
+                )
+            )
         created = _timestamp(obj["created"]) if "created" in obj else None
         modified = _timestamp(obj["modified"]) if "modified" in obj else created
         candidates.append((index, obj, level, created or timezone.now(), modified or timezone.now()))
 
     if outcome.failures and all_or_nothing:
         raise StixRejected(outcome.failures)
+    if candidates:
+        store_checks_run(collection=collection, organisation_id=org_id)
 
     with transaction.atomic():
         collection_lock(collection)
@@ -411,7 +424,7 @@ def _objects_store(
         ObjectRecipient.objects.bulk_create(recipients, batch_size=1000)
         outcome.added = rows
         if rows:
-            signals.objects_added.send(sender=StixObject, rows=rows, actor=actor, collection=collection)
+            transaction.on_commit(partial(_objects_added_send, rows=rows, actor=actor, collection=collection))
         if rows:
             audit.record(
                 actor=actor,
@@ -422,6 +435,15 @@ def _objects_store(
                 + (f"; {len(outcome.duplicates)} duplicate(s)" if outcome.duplicates else ""),
             )
     return outcome
+
+
+def _objects_added_send(*, rows: list[StixObject], actor: Actor, collection: Collection) -> None:
+    """Tells the other apps once the store has committed (docs/decisions/0004-hooks-between-apps.md).
+
+    `send_robust`: a receiver that fails is logged by Django and never stops the others; the objects
+    are already stored and stay stored.
+    """
+    signals.objects_added.send_robust(sender=StixObject, rows=rows, actor=actor, collection=collection)
 
 
 @transaction.atomic

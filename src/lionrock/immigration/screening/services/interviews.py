@@ -21,7 +21,7 @@ from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
 from lionrock.immigration.enforcement import services as enforcement
 from lionrock.immigration.enforcement.models import ScreeningOwed
-from lionrock.immigration.screening import four_eyes, rules
+from lionrock.immigration.screening import four_eyes, notices, rules
 from lionrock.immigration.screening.models import (
     Answer,
     Case,
@@ -405,4 +405,6 @@ def debriefing_route(*, actor: Actor, debriefing: Debriefing, supervisor: User) 
         changes={"case": debriefing.case_id, "review_by": supervisor.pk, "before": before},
         summary=debriefing.case.reference,
     )
+    if supervisor.pk != before:
+        notices.decision_routed(actor=actor, debriefing=debriefing, supervisor=supervisor)
     return debriefing

@@ -1,7 +1,8 @@
-"""A believable demo world: the agencies, operators and providers of Hong Kong's two mission areas.
+"""The demo world's organisations and people: the agencies, operators and providers of both mission areas.
 
-Names are invented. Built through the services, so the demo leaves the same audit trail as real use.
-Running it again changes nothing.
+Names are invented. Built through the core's account services, so the demo leaves the same audit trail as
+real use; every other part of the world (lionrock.demo.world) signs in as these people. Running it again
+changes nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from lionrock.core.accounts import services
 from lionrock.core.accounts.access import actor_for_user
@@ -227,8 +227,12 @@ def demo_email(local: str) -> str:
     return f"{local}@{DEMO_DOMAIN}"
 
 
-@transaction.atomic
-def demo_world_build(*, force: bool, quiet: bool) -> DemoWorld:
+def accounts_demo_build(*, force: bool, quiet: bool) -> DemoWorld:
+    """The organisations and people of the demo world, with one shared password; first of every part.
+
+    Refuses (DemoRefused) a database that holds anything but demo data unless `force` is given, and a
+    configured password the validators reject. Runs inside the caller's transaction.
+    """
     demo_slugs = {row[0] for row in ORGANISATIONS}
     foreign = (
         Organisation.objects.exclude(slug__in=demo_slugs).exists()
@@ -293,39 +297,4 @@ def demo_world_build(*, force: bool, quiet: bool) -> DemoWorld:
         world.created_people += 1
     if not quiet:
         print(f"Demo: {world.created_organisations} organisations and {world.created_people} people created.")
-    from lionrock.immigration.enforcement.demo import enforcement_demo_build
-
-    enforcement_demo_build(quiet=quiet)
-    from lionrock.immigration.screening.demo import screening_demo_build
-
-    screening_demo_build(quiet=quiet)
-    from lionrock.cyber.intel.demo import intel_demo_build
-
-    intel_demo_build(quiet=quiet)
-    from lionrock.cyber.monitoring.demo import monitoring_demo_build
-
-    monitoring_demo_build(quiet=quiet)
-    from lionrock.cyber.incidents.demo import incidents_demo_build
-
-    incidents_demo_build(quiet=quiet)
-    from lionrock.cyber.events.demo import events_demo_build
-
-    events_demo_build(quiet=quiet)
-    from lionrock.publishing.demo import publishing_demo_build
-
-    publishing_demo_build(quiet=quiet)
-
-    from lionrock.cyber.drills.demo import drills_demo_build
-
-    drills_demo_build(quiet=quiet)
     return world
-
-
-def demo_accounts_text(world: DemoWorld, *, url: str | None) -> str:
-    width = max(len(email) for email, _, _ in world.accounts)
-    lines = ["", "Demo accounts (all share one password):", ""]
-    lines += [f"  {email:<{width}}  {org}: {roles}" for email, org, roles in world.accounts]
-    lines += ["", f"  Password: {world.password}"]
-    if url:
-        lines += ["", f"Open {url} and sign in with any account above. Stop with Ctrl+C.", ""]
-    return "\n".join(lines)
