@@ -8,6 +8,11 @@ class DrillsConfig(AppConfig):
     verbose_name = _("Drills")
 
     def ready(self) -> None:
-        from lionrock.cyber.drills import panels, receivers  # noqa: F401  (connects the evidence receivers)
+        from lionrock.cyber.drills import panels, receivers, selectors  # noqa: F401  (connects the receivers)
+        from lionrock.cyber.incidents import exercises
 
         panels.register()
+        # The incident desk asks which reports are drill reports, and keeps them off the real desk.
+        exercises.register(
+            running_for=selectors.desk_exercises_running_for, naming=selectors.desk_exercise_named
+        )

@@ -72,6 +72,8 @@ def _out(incident: Incident) -> IncidentOut:
         observables=[
             ObservableSchema(type=o.type, value=o.value, ioc=o.ioc) for o in incident.observables.all()
         ],
+        is_exercise=incident.is_exercise,
+        exercise=incident.exercise_number,
     )
 
 
@@ -102,7 +104,9 @@ def incident_create(request: HttpRequest, payload: IncidentIn) -> Status[Any]:
         observables=[ObservableIn(type=o.type, value=o.value, ioc=o.ioc) for o in payload.observables],
     )
     try:
-        incident = services.incident_create(actor=actor, draft=draft, submit=not payload.draft, source="api")
+        incident = services.incident_create(
+            actor=actor, draft=draft, submit=not payload.draft, source="api", exercise=payload.exercise
+        )
     except IncidentInvalid as exc:
         return Status(422, ErrorOut(detail=exc.message, field=exc.field))
     return Status(
@@ -113,6 +117,7 @@ def incident_create(request: HttpRequest, payload: IncidentIn) -> Status[Any]:
             status=incident.status,
             notify_by=incident.notify_by,
             written_report_by=incident.written_report_by,
+            is_exercise=incident.is_exercise,
         ),
     )
 

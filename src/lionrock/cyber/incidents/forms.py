@@ -81,6 +81,13 @@ class AttachForm(forms.Form):
 
 
 class IncidentForm(forms.Form):
+    exercise = forms.TypedChoiceField(
+        label=_("Drill report for exercise"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Leave empty for a real incident."),
+    )
     title = forms.CharField(label=_("Title"), max_length=250)
     classification = forms.ChoiceField(
         label=_("Classification"),
@@ -132,9 +139,13 @@ class IncidentForm(forms.Form):
         help_text=_("Screenshots, PDFs or text exports; up to 10 files of 10 MB each."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, exercises: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["classification"].choices = [("", "—"), *classification_choices()]  # type: ignore[attr-defined]
+        if exercises:  # only a team of a drill under way files drill reports
+            self.fields["exercise"].choices = [("", _("None: a real incident")), *exercises]  # type: ignore[attr-defined]
+        else:
+            del self.fields["exercise"]
 
     def draft(self) -> IncidentDraft:
         data = self.cleaned_data

@@ -132,6 +132,8 @@ class Incident(models.Model):
     lessons = models.TextField(_("lessons learned"), blank=True)
     shared_with_community = models.BooleanField(default=False)
     is_exercise = models.BooleanField(_("exercise report"), default=False, db_index=True)
+    # The drill it was filed in: the drills app owns exercises, so the desk keeps the id, not a key.
+    exercise_number = models.PositiveIntegerField(null=True, blank=True, editable=False, db_index=True)
     attachments = GenericRelation(Attachment)
 
     class Meta:

@@ -38,6 +38,11 @@ class IncidentIn(Schema):
     impact_data: str = ""
     observables: list[ObservableSchema] = Field(default_factory=list)
     draft: bool = Field(False, description="Keep as a draft instead of submitting (no reference yet)")
+    exercise: int | None = Field(
+        None,
+        description="A drill report: the id of a running exercise the token's organisation is a team of. "
+        "A report naming a live canary of the organisation's team is a drill report even without it.",
+    )
 
 
 class IncidentCreatedOut(Schema):
@@ -46,6 +51,7 @@ class IncidentCreatedOut(Schema):
     status: str
     notify_by: datetime | None = Field(description="The deadline to notify under the regime in force")
     written_report_by: datetime | None
+    is_exercise: bool = Field(False, description="A drill report: never on the real desk")
 
 
 class IncidentOut(Schema):
@@ -78,6 +84,8 @@ class IncidentOut(Schema):
     impact_minutes: int | None
     impact_data: str
     observables: list[ObservableSchema]
+    is_exercise: bool = False
+    exercise: int | None = None
 
 
 class IncidentListOut(Schema):

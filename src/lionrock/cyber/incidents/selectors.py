@@ -6,6 +6,9 @@ The rules (docs/users/incident-reporting.md says the same in plain words):
 * anyone else sees a submitted incident only when it was shared, and only as its TLP allows: when shared
   with their organisation by name (any TLP but RED), or, for TLP:CLEAR and TLP:GREEN, when shared with the
   community; TLP:RED never leaves the reporter and the handler.
+* an exercise report (filed in a drill, `is_exercise`) is on no real path — desk, lists, counts, sector
+  times, the situation board, "also seen by", exports: only its own pages show it, to its reporting
+  organisation, under the exercise banner.
 Forbidden looks like not found.
 """
 
@@ -21,6 +24,7 @@ from django.utils import timezone
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Scope
+from lionrock.cyber.incidents.exercises import ExerciseRef, exercises_running_for
 from lionrock.cyber.incidents.models import (
     Incident,
     IncidentEntry,
@@ -69,9 +73,17 @@ def visibility_q(actor: Actor) -> Q:
     )
 
 
-def incidents_visible(*, actor: Actor) -> QuerySet[Incident]:
-    """Everything this actor may see; the only door to the table."""
-    return Incident.objects.filter(visibility_q(actor))
+def incidents_visible(*, actor: Actor, exercises: bool = False) -> QuerySet[Incident]:
+    """Everything this actor may see; the only door to the table.
+
+    Real incidents only: exercise reports are left out here, once, for every real path. A single
+    incident's own pages pass `exercises=True` to let its reporting organisation open its drill reports.
+    """
+    real = Q(visibility_q(actor), is_exercise=False)
+    if not exercises:
+        return Incident.objects.filter(real)
+    drill = Q(is_exercise=True, reporting_organisation_id__in=incident_organisations(actor))
+    return Incident.objects.filter(real | drill)
 
 
 def incident_get(*, actor: Actor, pk: int | str) -> Incident:
@@ -82,7 +94,7 @@ def incident_get(*, actor: Actor, pk: int | str) -> Incident:
     if not 0 < key < 2**63:  # beyond any id; PostgreSQL would refuse the comparison itself
         raise NotFound
     incident = (
-        incidents_visible(actor=actor)
+        incidents_visible(actor=actor, exercises=True)
         .filter(pk=key)
         .select_related(
             "regime", "reporting_organisation", "handling_organisation", "reported_by", "assigned_to"
@@ -105,6 +117,7 @@ def incident_may_handle(*, actor: Actor, incident: Incident) -> bool:
     """Triage (acknowledge, assign, status, close, share) is for the handling organisation's handlers."""
     return (
         incident.status != Incident.Status.DRAFT
+        and not incident.is_exercise  # a drill report never reaches the real CERT's hands
         and incident.handling_organisation_id in handler_organisations(actor)
     )
 
@@ -347,7 +360,7 @@ def notification_clocks(*, actor: Actor) -> QuerySet[NotificationClock]:
 
 def share_candidates(*, actor: Actor, incident: Incident) -> QuerySet[Organisation]:
     """Organisations an incident may be shared with: active ones other than the reporter and the handler."""
-    if not (
+    if incident.is_exercise or not (
         incident_may_handle(actor=actor, incident=incident)
         or incident_may_edit(actor=actor, incident=incident)
     ):
@@ -360,3 +373,10 @@ def share_candidates(*, actor: Actor, incident: Incident) -> QuerySet[Organisati
 def incident_ids_naming(keys: list[str]) -> QuerySet[Observable, Any]:
     """Ids (as a subquery) of incidents with an observable of these correlation keys; filter by visibility."""
     return Observable.objects.filter(key__in=keys).values("incident_id")
+
+
+def exercises_to_report_in(*, actor: Actor, organisation_id: int) -> list[ExerciseRef]:
+    """The drills under way the actor's organisation is a team of: it may file drill reports for them."""
+    if organisation_id not in incident_organisations(actor, write=True):
+        return []
+    return exercises_running_for(organisation_id)

@@ -95,11 +95,20 @@ def incident_report(request: HttpRequest) -> HttpResponse:
     orgs = selectors.incident_organisations(actor, write=True)
     if not orgs:
         raise NotFound
-    form = IncidentForm(request.POST or None, request.FILES or None)
+    drills = selectors.exercises_to_report_in(actor=actor, organisation_id=min(orgs))
+    form = IncidentForm(
+        request.POST or None,
+        request.FILES or None,
+        exercises=[(str(ref.pk), f"{ref.pk}: {ref.name}") for ref in drills],
+    )
     if request.method == "POST" and form.is_valid():
         try:
             incident = services.incident_create(
-                actor=actor, draft=form.draft(), organisation=min(orgs), submit="submit" in request.POST
+                actor=actor,
+                draft=form.draft(),
+                organisation=min(orgs),
+                submit="submit" in request.POST,
+                exercise=form.cleaned_data.get("exercise"),
             )
         except ValidationFailed as exc:
             _form_error(form, exc)

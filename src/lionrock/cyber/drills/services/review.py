@@ -19,6 +19,7 @@ from lionrock.cyber.drills.models import (
     Team,
 )
 from lionrock.cyber.drills.services.rules import EXERCISE_FLOW, FINDING_FLOW, require_planner
+from lionrock.cyber.incidents import services as incident_services
 from lionrock.cyber.intel import services as intel_services
 
 
@@ -74,7 +75,8 @@ def exercise_lessons_set(*, actor: Actor, exercise: Exercise, lessons: str) -> E
 
 @transaction.atomic
 def report_approve(*, actor: Actor, exercise: Exercise) -> Exercise:
-    """Approves the after-action report and purges the exercise's objects from its collection (audited).
+    """Approves the after-action report and purges the exercise's objects from its collection and its
+    teams' exercise reports from the incident desk (each audited).
 
     The scores, timings and findings stay: they are the drill's record.
     """
@@ -83,4 +85,5 @@ def report_approve(*, actor: Actor, exercise: Exercise) -> Exercise:
     EXERCISE_FLOW.move(actor=actor, record=exercise, to=Exercise.Status.CLOSED, reason="report approved")
     if exercise.collection is not None:
         intel_services.exercise_collection_purge(actor=actor, collection=exercise.collection)
+    incident_services.exercise_incidents_purge(actor=actor, exercise=exercise.pk)
     return exercise

@@ -144,7 +144,9 @@ def incident_reminders_send(*, now: datetime | None = None) -> int:
 
     now = now or timezone.now()
     count = 0
+    # Drill reports keep no statutory clock: nobody is reminded of them.
     drafts = Incident.objects.filter(
+        is_exercise=False,
         status=Incident.Status.DRAFT,
         notify_by__gt=now,
         notify_by__lte=now + NOTIFY_WARNING,
@@ -162,6 +164,7 @@ def incident_reminders_send(*, now: datetime | None = None) -> int:
             notices.notification_due(incident=incident, hours=hours)
             count += 1
     reports = Incident.objects.filter(
+        is_exercise=False,
         written_report_at__isnull=True,
         written_report_by__gt=now,
         written_report_by__lte=now + REPORT_WARNING,
