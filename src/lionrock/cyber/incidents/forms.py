@@ -279,3 +279,31 @@ class ClockForm(forms.Form):
     def __init__(self, *args: Any, regimes: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["regime"].choices = regimes  # type: ignore[attr-defined]
+
+
+class RegimeEditForm(forms.Form):
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200)
+    name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    effective_from = forms.DateField(
+        label=_("In force from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    effective_until = forms.DateField(
+        label=_("In force until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class RegimeForm(RegimeEditForm):
+    code = forms.CharField(
+        label=_("Code"), max_length=40, help_text=_("Lower-case letters, digits and hyphens, e.g. cap653.")
+    )
+    handling_organisation = forms.ChoiceField(label=_("Handling organisation"))
+    is_default = forms.BooleanField(label=_("Default regime for new reports"), required=False)
+
+    field_order = ("code", "name_en", "name_zh", "description", "handling_organisation")
+
+    def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handling_organisation"].choices = organisations  # type: ignore[attr-defined]

@@ -36,6 +36,9 @@ class ReportingRegime(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("handling organisation")
     )
     is_default = models.BooleanField(_("default regime"), default=False)
+    # The regime's own span (a law in force, a scheme that ended); its clocks apply only within it.
+    effective_from = models.DateField(_("in force from"), null=True, blank=True)
+    effective_until = models.DateField(_("in force until"), null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["name_en"]

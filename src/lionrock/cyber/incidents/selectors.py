@@ -380,3 +380,24 @@ def exercises_to_report_in(*, actor: Actor, organisation_id: int) -> list[Exerci
     if organisation_id not in incident_organisations(actor, write=True):
         return []
     return exercises_running_for(organisation_id)
+
+
+def regime_get(*, actor: Actor, pk: int) -> ReportingRegime:
+    """A regime for the platform administrator's clocks page; anyone else gets not-found."""
+    from lionrock.core.accounts import access
+    from lionrock.core.accounts.roles import Role
+
+    access.require(actor, Role.PLATFORM_ADMIN)
+    regime = ReportingRegime.objects.filter(pk=pk).select_related("handling_organisation").first()
+    if regime is None:
+        raise NotFound
+    return regime
+
+
+def regime_handler_candidates(*, actor: Actor) -> QuerySet[Organisation]:
+    """Organisations that may handle a new regime's reports: the active ones."""
+    from lionrock.core.accounts import access
+    from lionrock.core.accounts.roles import Role
+
+    access.require(actor, Role.PLATFORM_ADMIN)
+    return Organisation.objects.filter(is_active=True).order_by("name_en")

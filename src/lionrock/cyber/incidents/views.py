@@ -27,6 +27,8 @@ from lionrock.cyber.incidents.forms import (
     IncidentForm,
     IndicatorShareForm,
     LinkForm,
+    RegimeEditForm,
+    RegimeForm,
     ShareForm,
     StatusForm,
     TextForm,
@@ -428,4 +430,75 @@ def clocks(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The new rule is saved."))
             return redirect("incidents:clocks")
     rows = selectors.notification_clocks(actor=actor)
-    return render(request, "incidents/clocks.html", {"form": form, "rows": rows})
+    context = {
+        "form": form,
+        "rows": rows,
+        "regimes": regimes,
+        "regime_form": RegimeForm(prefix="regime", organisations=_regime_handlers(request, actor)),
+    }
+    return render(request, "incidents/clocks.html", context)
+
+
+def _regime_handlers(request: HttpRequest, actor: Actor) -> list[tuple[str, str]]:
+    return [
+        (str(org.pk), org.display_name(request.LANGUAGE_CODE))
+        for org in selectors.regime_handler_candidates(actor=actor)
+    ]
+
+
+@login_required
+@require_POST
+def regime_create(request: HttpRequest) -> HttpResponse:
+    """The platform administrator adds a reporting regime; its clock rules follow on the clocks page."""
+    actor = actor_for_request(request)
+    candidates = {str(org.pk): org for org in selectors.regime_handler_candidates(actor=actor)}
+    form = RegimeForm(request.POST, prefix="regime", organisations=_regime_handlers(request, actor))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.regime_create(
+                actor=actor,
+                code=data["code"],
+                name_en=data["name_en"],
+                name_zh=data["name_zh"],
+                description=data["description"],
+                handling_organisation=candidates[data["handling_organisation"]],
+                effective_from=data["effective_from"],
+                effective_until=data["effective_until"],
+                is_default=data["is_default"],
+            )
+        except ValidationFailed as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The regime is saved. Add its clock rules below."))
+            return redirect("incidents:clocks")
+    regimes = list(selectors.regimes_available(actor=actor))
+    context = {
+        "form": ClockForm(regimes=[(str(r.pk), r.display_name(request.LANGUAGE_CODE)) for r in regimes]),
+        "rows": selectors.notification_clocks(actor=actor),
+        "regimes": regimes,
+        "regime_form": form,
+    }
+    return render(request, "incidents/clocks.html", context, status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def regime_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Names, description and the span in force of one regime; its code and handler stay."""
+    actor = actor_for_request(request)
+    regime = selectors.regime_get(actor=actor, pk=pk)
+    initial = {
+        name: getattr(regime, name)
+        for name in ("name_en", "name_zh", "description", "effective_from", "effective_until")
+    }
+    form = RegimeEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.regime_update(actor=actor, regime=regime, **form.cleaned_data)
+        except ValidationFailed as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The regime is saved."))
+            return redirect("incidents:clocks")
+    return render(request, "incidents/regime.html", {"form": form, "regime": regime})
