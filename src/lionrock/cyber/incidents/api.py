@@ -74,6 +74,9 @@ def _out(incident: Incident) -> IncidentOut:
         ],
         is_exercise=incident.is_exercise,
         exercise=incident.exercise_number,
+        recipients=[r.user.email for r in incident.recipients.select_related("user")]
+        if incident.tlp == "red"
+        else [],
     )
 
 
@@ -102,6 +105,7 @@ def incident_create(request: HttpRequest, payload: IncidentIn) -> Status[Any]:
         tlp=payload.tlp.lower().removeprefix("tlp:"),
         pap=payload.pap.lower().removeprefix("pap:"),
         observables=[ObservableIn(type=o.type, value=o.value, ioc=o.ioc) for o in payload.observables],
+        recipients=payload.recipients,
     )
     try:
         incident = services.incident_create(

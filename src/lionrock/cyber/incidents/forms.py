@@ -53,6 +53,18 @@ def observables_parse(text: str, *, ioc: bool) -> list[ObservableIn]:
     return items
 
 
+def emails_parse(text: str) -> list[str]:
+    return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+
+class RecipientsForm(forms.Form):
+    recipients = forms.CharField(
+        label=_("Name more people"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One e-mail address per line."),
+    )
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -132,6 +144,15 @@ class IncidentForm(forms.Form):
         ),
     )
     tlp = forms.ChoiceField(label=_("TLP"), choices=Tlp.choices, initial=Tlp.AMBER)
+    recipients = forms.CharField(
+        label=_("People who may see a TLP:RED report"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One e-mail address per line: people of your organisation and handlers of the CERT. A TLP:RED "
+            "report is seen by these people only (and you); name at least one handler of the CERT."
+        ),
+    )
     pap = forms.ChoiceField(label=_("PAP"), choices=Pap.choices, initial=Pap.AMBER)
     attachments = MultipleFileField(
         label=_("Evidence files"),
@@ -167,6 +188,7 @@ class IncidentForm(forms.Form):
             observables=observables_parse(data["iocs"], ioc=True)
             + observables_parse(data["other_observables"], ioc=False),
             attachments=uploads_read(data.get("attachments")),
+            recipients=emails_parse(data["recipients"]),
         )
 
     @classmethod
@@ -188,6 +210,9 @@ class IncidentForm(forms.Form):
             "iocs": "\n".join(o.value for o in observables if o.ioc),
             "other_observables": "\n".join(o.value for o in observables if not o.ioc),
             "tlp": incident.tlp,
+            "recipients": "\n".join(
+                incident.recipients.filter(user__is_active=True).values_list("user__email", flat=True)
+            ),
             "pap": incident.pap,
         }
 

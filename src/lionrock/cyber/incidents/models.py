@@ -243,3 +243,20 @@ class IncidentShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} -> {self.organisation_id}"
+
+
+class IncidentRecipient(models.Model):
+    """A person named to see a TLP:RED incident: for RED, only the people named here see it at all."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="recipients")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    added_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["incident", "user"], name="incident_recipient_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} -> user {self.user_id}"

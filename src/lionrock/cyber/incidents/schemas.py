@@ -38,6 +38,12 @@ class IncidentIn(Schema):
     impact_data: str = ""
     observables: list[ObservableSchema] = Field(default_factory=list)
     draft: bool = Field(False, description="Keep as a draft instead of submitting (no reference yet)")
+    recipients: list[str] = Field(
+        default_factory=list,
+        description="TLP:RED only: e-mail addresses of the people who may see it (people of the reporting "
+        "organisation and handlers of the handling CERT; name at least one handler). The token's owner is "
+        "always one.",
+    )
     exercise: int | None = Field(
         None,
         description="A drill report: the id of a running exercise the token's organisation is a team of. "
@@ -86,6 +92,7 @@ class IncidentOut(Schema):
     observables: list[ObservableSchema]
     is_exercise: bool = False
     exercise: int | None = None
+    recipients: list[str] = Field(default_factory=list, description="TLP:RED: the people named to see it")
 
 
 class IncidentListOut(Schema):

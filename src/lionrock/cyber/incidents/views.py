@@ -27,11 +27,13 @@ from lionrock.cyber.incidents.forms import (
     IncidentForm,
     IndicatorShareForm,
     LinkForm,
+    RecipientsForm,
     RegimeEditForm,
     RegimeForm,
     ShareForm,
     StatusForm,
     TextForm,
+    emails_parse,
     uploads_read,
 )
 from lionrock.cyber.incidents.models import Incident
@@ -54,6 +56,8 @@ def _form_error(form: Any, exc: ValidationFailed) -> None:
         form.add_error(name, message)
     elif name and name.startswith("observables"):
         form.add_error("iocs", message)
+    elif name and name.startswith("recipients") and "recipients" in form.fields:
+        form.add_error("recipients", message)
     else:
         form.add_error(None, message)
 
@@ -182,6 +186,10 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": list(incident.attachments.all()),
         "spans": _spans(incident),
         "attach_form": AttachForm() if may_handle or may_edit else None,
+        "recipients": selectors.incident_recipients(actor=actor, incident=incident)
+        if incident.tlp == "red"
+        else [],
+        "recipients_form": RecipientsForm() if incident.tlp == "red" and (may_handle or may_edit) else None,
     }
     if may_handle:
         context.update(
@@ -295,6 +303,14 @@ def _act(request: HttpRequest, actor: Actor, incident: Incident, action: str) ->
             community=share_form.cleaned_data["community"],
         )
         messages.success(request, _("Sharing saved."))
+    elif action == "recipients":
+        recipients_form = RecipientsForm(request.POST)
+        if not recipients_form.is_valid():
+            raise IncidentInvalid("recipients", _("Give at least one e-mail address."))
+        services.incident_recipients_add(
+            actor=actor, incident=incident, emails=emails_parse(recipients_form.cleaned_data["recipients"])
+        )
+        messages.success(request, _("The people named may now see this incident."))
     elif action == "attach":
         attach_form = AttachForm(request.POST, request.FILES)
         if not attach_form.is_valid():

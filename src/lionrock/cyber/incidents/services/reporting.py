@@ -31,6 +31,7 @@ from lionrock.cyber.incidents.services.common import (
     IncidentInvalid,
     _history,
 )
+from lionrock.cyber.incidents.services.recipients import recipients_name, recipients_require_handler
 from lionrock.cyber.incidents.taxonomy import classification_get
 from lionrock.cyber.intel.correlation import value_key
 from lionrock.cyber.intel.tlp import Tlp
@@ -74,6 +75,8 @@ class IncidentDraft:
     pap: str = Pap.AMBER
     observables: list[ObservableIn] = field(default_factory=list)
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
+    # TLP:RED only: e-mail addresses of the people who may see it (the reporter is always one).
+    recipients: list[str] = field(default_factory=list)
 
 
 _HASH_LENGTHS = {"file-md5": 32, "file-sha1": 40, "file-sha256": 64}
@@ -325,6 +328,8 @@ def incident_create(
         incident.reference = _next_reference(now)
     _set_deadlines(incident)
     incident.save()
+    recipients_name(actor=actor, incident=incident, emails=draft.recipients)
+    recipients_require_handler(incident)
     _store_observables(incident, checked)
     _attach(actor, incident, draft.attachments)
     text = _("Submitted the report.") if submit else _("Saved a draft.")
@@ -382,6 +387,8 @@ def incident_update(*, actor: Actor, incident: Incident, draft: IncidentDraft) -
     _set_deadlines(incident)
     incident.updated_at = timezone.now()
     incident.save()
+    recipients_name(actor=actor, incident=incident, emails=draft.recipients)
+    recipients_require_handler(incident)
     _store_observables(incident, checked)
     changed = [name for name in _TRACKED if getattr(incident, name) != before[name]]
     text = (
@@ -435,6 +442,7 @@ def incident_submit(*, actor: Actor, incident: Incident) -> Incident:
         to=Incident.Status.SUBMITTED,
         update_fields=("submitted_at", "reference", "updated_at", "notify_by", "written_report_by"),
     )
+    recipients_require_handler(incident)
     _history(actor=actor, incident=incident, action="incident.submit", text=_("Submitted the report."))
     _on_submitted(actor, incident)
     return incident
