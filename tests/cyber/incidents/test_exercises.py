@@ -85,7 +85,7 @@ def test_an_exercise_report_is_on_no_real_path_and_only_its_reporter_opens_its_p
     desk = desk_make()
     drill = drill_make(desk)
     real = desk.report(tlp=Tlp.CLEAR)
-    drill_report = _drill_report(desk, drill, serious=True)
+    drill_report = _drill_report(desk, drill, serious=True, title="Drill: phishing wave")
     actor = getattr(desk, viewer)
     assert not selectors.incidents_visible(actor=actor).filter(pk=drill_report.pk).exists()
     assert drill_report not in selectors.incidents_desk(actor=actor)
@@ -105,6 +105,17 @@ def test_an_exercise_report_is_on_no_real_path_and_only_its_reporter_opens_its_p
     else:
         with pytest.raises(NotFound):
             selectors.incident_get(actor=actor, pk=drill_report.pk)
+    # The same on the web pages and the REST API.
+    own_page = 200 if viewer in REPORTERS else 404
+    client = client_for(actor)
+    assert drill_report.title not in client.get("/incidents/").content.decode()
+    for path in ("", "stix/", "misp/"):
+        assert client.get(f"/incidents/{drill_report.pk}/{path}").status_code == own_page
+    headers = bearer(actor)
+    assert Client().get(f"/api/incidents/{drill_report.pk}", headers=headers).status_code == own_page
+    listed = Client().get("/api/incidents/", headers=headers)
+    ids = [row["id"] for row in listed.json()["results"]] if listed.status_code == 200 else []
+    assert drill_report.pk not in ids
 
 
 def test_the_real_cert_can_neither_triage_nor_share_an_exercise_report():

@@ -153,3 +153,21 @@ def test_the_incident_page_lists_the_named_people_and_the_cert_names_more():
     assert "Named people (TLP:RED)" in page and desk.reporter.user.email in page
     client.post(f"/incidents/{incident.pk}/act/recipients/", {"recipients": desk.partner.user.email})
     assert selectors.incident_get(actor=desk.partner, pk=incident.pk) == incident
+
+
+def test_a_red_incident_sent_as_stix_is_refused_for_it_cannot_name_people():
+    from lionrock.cyber.incidents import stix
+    from lionrock.cyber.intel.tlp import MARKING_ID_FOR
+
+    desk = desk_make()
+    incident = _red(desk)
+    bundle = stix.incident_bundle(incident, list(incident.observables.all()))
+    Incident.objects.all().delete()
+    for obj in bundle["objects"]:
+        if obj["type"] == "incident":
+            assert obj["object_marking_refs"] == [MARKING_ID_FOR[Tlp.RED]]
+    response = Client().post(
+        "/api/incidents/stix", bundle, content_type="application/json", headers=bearer(desk.reporter)
+    )
+    assert response.status_code == 422 and response.json()["field"].endswith("].recipients")
+    assert not Incident.objects.exists()
