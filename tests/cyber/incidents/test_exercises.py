@@ -210,3 +210,16 @@ def test_the_report_form_offers_no_exercise_to_an_organisation_that_plays_in_non
         "Drill report for exercise"
         not in client_for(desk.outsider).get("/incidents/report/").content.decode()
     )
+
+
+def test_a_team_finds_its_drill_reports_on_their_own_page_and_nobody_else_does():
+    desk = desk_make()
+    drill = drill_make(desk)
+    incident = _drill_report(desk, drill, title="Drill: beacon to the C2")
+    page = client_for(desk.reporter_handler).get("/incidents/drill-reports/").content.decode()
+    assert incident.title in page and "EXERCISE — EXERCISE — EXERCISE" in page
+    for viewer in ("handler", "partner", "outsider"):
+        assert (
+            incident.title
+            not in client_for(getattr(desk, viewer)).get("/incidents/drill-reports/").content.decode()
+        )

@@ -438,3 +438,13 @@ def incident_recipients(*, actor: Actor, incident: Incident) -> list[User]:
     """The people named to see a TLP:RED incident, for those who may see it."""
     incident_get(actor=actor, pk=incident.pk)
     return [row.user for row in IncidentRecipient.objects.filter(incident=incident).select_related("user")]
+
+
+def exercise_reports_own(*, actor: Actor, limit: int = 100) -> list[Incident]:
+    """The drill reports of the actor's organisations (never on the real desk), newest first."""
+    return list(
+        incidents_visible(actor=actor, exercises=True)
+        .filter(is_exercise=True)
+        .select_related("reporting_organisation")
+        .order_by("-aware_at", "-id")[:limit]
+    )

@@ -7,6 +7,7 @@ app_name = "incidents"
 urlpatterns = [
     path("", views.incident_list, name="list"),
     path("report/", views.incident_report, name="report"),
+    path("drill-reports/", views.drill_reports, name="drill_reports"),
     path("clocks/", views.clocks, name="clocks"),
     path("clocks/regimes/", views.regime_create, name="regime_create"),
     path("clocks/regimes/<int:pk>/", views.regime_edit, name="regime_edit"),

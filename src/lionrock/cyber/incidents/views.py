@@ -86,6 +86,14 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def drill_reports(request: HttpRequest) -> HttpResponse:
+    """A team's own drill reports, apart from the real desk and under the exercise banner."""
+    actor = _actor(request)
+    rows = selectors.exercise_reports_own(actor=actor)
+    return render(request, "incidents/drill_reports.html", {"rows": rows})
+
+
+@login_required
 def handling_times(request: HttpRequest) -> HttpResponse:
     """Time to acknowledge, contain and resolve, per reporting sector: the handling CERT's own measure."""
     actor = _actor(request)
