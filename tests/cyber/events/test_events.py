@@ -159,6 +159,17 @@ def test_the_situation_board_lists_incidents_of_the_events_organisations():
     assert selectors.situation_board(actor=stage.organiser, event=stage.event).incidents == []
 
 
+def test_the_situation_board_leaves_out_exercise_reports_of_the_events_organisations():
+    from lionrock.cyber.incidents import services as incident_services
+    from tests.cyber.incidents.factories import draft_make, drill_make, regime_make
+
+    stage = stage_make()
+    regime_make(stage.cert_org())
+    drill = drill_make(teams=[stage.isp_org, stage.cert_org()])
+    incident_services.incident_create(actor=stage.isp, draft=draft_make(), exercise=drill.exercise.pk)
+    assert selectors.situation_board(actor=stage.cert, event=stage.event).incidents == []
+
+
 def test_the_alert_level_is_set_by_the_policy_office_and_logged():
     stage = stage_make()
     services.alert_level_set(

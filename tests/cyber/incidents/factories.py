@@ -86,3 +86,43 @@ def desk_make() -> Desk:
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+@dataclass
+class DeskDrill:
+    """A drill under way with two teams: the first is the reporting organisation in these tests."""
+
+    exercise: Any
+    planner: Actor
+    canary: Any  # a canary planted for the first team
+    other_team_canary: Any
+
+
+def drill_make(desk: Desk | None = None, *, teams: list[Organisation] | None = None) -> DeskDrill:
+    """By default the desk's reporting ISP and its partner play."""
+    from lionrock.core.accounts.access import actor_for_user
+    from lionrock.cyber.drills import services as drill_services
+    from lionrock.cyber.drills.models import Canary
+    from tests.core.accounts.factories import member_make
+
+    if teams is None:
+        assert desk is not None
+        teams = [desk.isp, Organisation.objects.get(pk=desk.partner.primary_organisation_id)]
+    office = OrganisationFactory(short_name="Policy Office")
+    planner = actor_for_user(member_make([Role.DRILL_PLANNER], organisation=office).user)
+    exercise = drill_services.exercise_create(
+        actor=planner,
+        organiser=office,
+        template="phishing-c2-registry",
+        teams=teams,
+        starts_at=timezone.now(),
+        lines_per_team=200,
+    )
+    drill_services.exercise_start(actor=planner, exercise=exercise)
+    canaries = Canary.objects.filter(is_decoy=False, kind=Canary.Kind.DOMAIN)
+    return DeskDrill(
+        exercise=exercise,
+        planner=planner,
+        canary=canaries.filter(team__organisation=teams[0]).first(),
+        other_team_canary=canaries.filter(team__organisation=teams[1]).first(),
+    )

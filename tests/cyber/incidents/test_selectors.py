@@ -19,12 +19,14 @@ SHARED_VISIBILITY: dict[str, set[str]] = {
     Tlp.GREEN: OWNERS | {"partner", "outsider"},
     Tlp.AMBER: OWNERS | {"partner"},
     Tlp.AMBER_STRICT: OWNERS | {"partner"},
-    Tlp.RED: OWNERS,
+    # TLP:RED goes to named people: the reporter and the handler it named, not its own colleague.
+    Tlp.RED: {"reporter", "handler"},
 }
 
 
 def shared_incident(desk, tlp):
-    incident = desk.report(tlp=tlp)
+    named = [desk.handler.user.email] if tlp == Tlp.RED else []
+    incident = desk.report(tlp=tlp, recipients=named)
     if tlp != Tlp.RED:
         partner_org = Organisation.objects.get(pk=desk.partner.primary_organisation_id)
         services.incident_share(

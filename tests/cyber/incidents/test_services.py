@@ -180,6 +180,6 @@ def test_observables_are_queryable_by_value_for_the_readers_who_may_see_the_inci
 
 def test_a_red_incident_cannot_be_shared():
     desk = desk_make()
-    incident = desk.report(tlp="red")
+    incident = desk.report(tlp="red", recipients=[desk.handler.user.email])
     with pytest.raises(IncidentInvalid):
         services.incident_share(actor=desk.handler, incident=incident, organisations=[], community=True)

@@ -9,6 +9,7 @@ Forbidden and absent look the same.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -27,6 +28,7 @@ from lionrock.cyber.drills.models import (
     Team,
 )
 from lionrock.cyber.drills.scoring import Scoreboard, scoreboard_compute
+from lionrock.cyber.incidents.exercises import ExerciseRef
 
 WHITE_CELL = (Participant.Role.CONTROLLER, Participant.Role.EVALUATOR, Participant.Role.OBSERVER)
 
@@ -212,3 +214,28 @@ def canary_keys_live() -> list[str]:
         .exclude(key="")
         .values_list("key", flat=True)
     )
+
+
+_ON = (Exercise.Status.RUNNING, Exercise.Status.PAUSED)
+
+
+def desk_exercises_running_for(organisation_id: int) -> list[ExerciseRef]:
+    """For the incident desk (the system): the drills under way this organisation plays in as a team."""
+    rows = Exercise.objects.filter(status__in=_ON, teams__organisation_id=organisation_id).distinct()
+    return [ExerciseRef(row.pk, row.name_en) for row in rows.order_by("starts_at", "pk")]
+
+
+def desk_exercise_named(organisation_id: int, keys: Sequence[str]) -> ExerciseRef | None:
+    """For the incident desk (the system): the drill under way whose canary or decoy, planted for this
+    organisation's own team, one of these correlation keys names; such a report is a drill report."""
+    canary = (
+        Canary.objects.filter(
+            key__in=[key for key in keys if key],
+            team__organisation_id=organisation_id,
+            exercise__status__in=_ON,
+        )
+        .select_related("exercise")
+        .order_by("exercise__starts_at", "pk")
+        .first()
+    )
+    return ExerciseRef(canary.exercise.pk, canary.exercise.name_en) if canary is not None else None

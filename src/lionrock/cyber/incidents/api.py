@@ -72,6 +72,11 @@ def _out(incident: Incident) -> IncidentOut:
         observables=[
             ObservableSchema(type=o.type, value=o.value, ioc=o.ioc) for o in incident.observables.all()
         ],
+        is_exercise=incident.is_exercise,
+        exercise=incident.exercise_number,
+        recipients=[r.user.email for r in incident.recipients.select_related("user")]
+        if incident.tlp == "red"
+        else [],
     )
 
 
@@ -100,9 +105,12 @@ def incident_create(request: HttpRequest, payload: IncidentIn) -> Status[Any]:
         tlp=payload.tlp.lower().removeprefix("tlp:"),
         pap=payload.pap.lower().removeprefix("pap:"),
         observables=[ObservableIn(type=o.type, value=o.value, ioc=o.ioc) for o in payload.observables],
+        recipients=payload.recipients,
     )
     try:
-        incident = services.incident_create(actor=actor, draft=draft, submit=not payload.draft, source="api")
+        incident = services.incident_create(
+            actor=actor, draft=draft, submit=not payload.draft, source="api", exercise=payload.exercise
+        )
     except IncidentInvalid as exc:
         return Status(422, ErrorOut(detail=exc.message, field=exc.field))
     return Status(
@@ -113,6 +121,7 @@ def incident_create(request: HttpRequest, payload: IncidentIn) -> Status[Any]:
             status=incident.status,
             notify_by=incident.notify_by,
             written_report_by=incident.written_report_by,
+            is_exercise=incident.is_exercise,
         ),
     )
 

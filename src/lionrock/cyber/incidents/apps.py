@@ -15,5 +15,7 @@ class IncidentsConfig(AppConfig):
         # An incident's evidence is downloaded by exactly those who may see the incident.
         access_register(
             "incidents.incident",
-            lambda actor, incident: selectors.incidents_visible(actor=actor).filter(pk=incident.pk).exists(),
+            lambda actor, incident: (
+                selectors.incidents_visible(actor=actor, exercises=True).filter(pk=incident.pk).exists()
+            ),
         )

@@ -24,6 +24,10 @@ class Deadlines:
 
 def clock_in_force(*, regime: ReportingRegime, serious: bool, at: datetime) -> NotificationClock | None:
     day = timezone.localtime(at).date()
+    if (regime.effective_from and day < regime.effective_from) or (
+        regime.effective_until and day > regime.effective_until
+    ):
+        return None  # the regime itself was not in force that day
     return (
         NotificationClock.objects.filter(regime=regime, serious=serious, effective_from__lte=day)
         .filter(Q(effective_until__isnull=True) | Q(effective_until__gte=day))

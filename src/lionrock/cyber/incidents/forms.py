@@ -53,6 +53,18 @@ def observables_parse(text: str, *, ioc: bool) -> list[ObservableIn]:
     return items
 
 
+def emails_parse(text: str) -> list[str]:
+    return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+
+class RecipientsForm(forms.Form):
+    recipients = forms.CharField(
+        label=_("Name more people"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One e-mail address per line."),
+    )
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -81,6 +93,13 @@ class AttachForm(forms.Form):
 
 
 class IncidentForm(forms.Form):
+    exercise = forms.TypedChoiceField(
+        label=_("Drill report for exercise"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Leave empty for a real incident."),
+    )
     title = forms.CharField(label=_("Title"), max_length=250)
     classification = forms.ChoiceField(
         label=_("Classification"),
@@ -125,6 +144,15 @@ class IncidentForm(forms.Form):
         ),
     )
     tlp = forms.ChoiceField(label=_("TLP"), choices=Tlp.choices, initial=Tlp.AMBER)
+    recipients = forms.CharField(
+        label=_("People who may see a TLP:RED report"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One e-mail address per line: people of your organisation and handlers of the CERT. A TLP:RED "
+            "report is seen by these people only (and you); name at least one handler of the CERT."
+        ),
+    )
     pap = forms.ChoiceField(label=_("PAP"), choices=Pap.choices, initial=Pap.AMBER)
     attachments = MultipleFileField(
         label=_("Evidence files"),
@@ -132,9 +160,13 @@ class IncidentForm(forms.Form):
         help_text=_("Screenshots, PDFs or text exports; up to 10 files of 10 MB each."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, exercises: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["classification"].choices = [("", "—"), *classification_choices()]  # type: ignore[attr-defined]
+        if exercises:  # only a team of a drill under way files drill reports
+            self.fields["exercise"].choices = [("", _("None: a real incident")), *exercises]  # type: ignore[attr-defined]
+        else:
+            del self.fields["exercise"]
 
     def draft(self) -> IncidentDraft:
         data = self.cleaned_data
@@ -156,6 +188,7 @@ class IncidentForm(forms.Form):
             observables=observables_parse(data["iocs"], ioc=True)
             + observables_parse(data["other_observables"], ioc=False),
             attachments=uploads_read(data.get("attachments")),
+            recipients=emails_parse(data["recipients"]),
         )
 
     @classmethod
@@ -177,6 +210,9 @@ class IncidentForm(forms.Form):
             "iocs": "\n".join(o.value for o in observables if o.ioc),
             "other_observables": "\n".join(o.value for o in observables if not o.ioc),
             "tlp": incident.tlp,
+            "recipients": "\n".join(
+                incident.recipients.filter(user__is_active=True).values_list("user__email", flat=True)
+            ),
             "pap": incident.pap,
         }
 
@@ -268,3 +304,31 @@ class ClockForm(forms.Form):
     def __init__(self, *args: Any, regimes: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["regime"].choices = regimes  # type: ignore[attr-defined]
+
+
+class RegimeEditForm(forms.Form):
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200)
+    name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    effective_from = forms.DateField(
+        label=_("In force from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    effective_until = forms.DateField(
+        label=_("In force until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class RegimeForm(RegimeEditForm):
+    code = forms.CharField(
+        label=_("Code"), max_length=40, help_text=_("Lower-case letters, digits and hyphens, e.g. cap653.")
+    )
+    handling_organisation = forms.ChoiceField(label=_("Handling organisation"))
+    is_default = forms.BooleanField(label=_("Default regime for new reports"), required=False)
+
+    field_order = ("code", "name_en", "name_zh", "description", "handling_organisation")
+
+    def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handling_organisation"].choices = organisations  # type: ignore[attr-defined]

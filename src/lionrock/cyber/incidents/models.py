@@ -36,6 +36,9 @@ class ReportingRegime(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("handling organisation")
     )
     is_default = models.BooleanField(_("default regime"), default=False)
+    # The regime's own span (a law in force, a scheme that ended); its clocks apply only within it.
+    effective_from = models.DateField(_("in force from"), null=True, blank=True)
+    effective_until = models.DateField(_("in force until"), null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["name_en"]
@@ -132,6 +135,8 @@ class Incident(models.Model):
     lessons = models.TextField(_("lessons learned"), blank=True)
     shared_with_community = models.BooleanField(default=False)
     is_exercise = models.BooleanField(_("exercise report"), default=False, db_index=True)
+    # The drill it was filed in: the drills app owns exercises, so the desk keeps the id, not a key.
+    exercise_number = models.PositiveIntegerField(null=True, blank=True, editable=False, db_index=True)
     attachments = GenericRelation(Attachment)
 
     class Meta:
@@ -238,3 +243,20 @@ class IncidentShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} -> {self.organisation_id}"
+
+
+class IncidentRecipient(models.Model):
+    """A person named to see a TLP:RED incident: for RED, only the people named here see it at all."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="recipients")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    added_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["incident", "user"], name="incident_recipient_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} -> user {self.user_id}"

@@ -2,7 +2,8 @@
 
 Each sentence names an incident by its reference (or a draft by its number); the title, the description
 and the observables stay behind the link, where the reader's access is checked. Recipients are people
-who may see the incident anyway: the reporting organisation's and the handling organisation's.
+who may see the incident anyway: the reporting organisation's and the handling organisation's (of a
+TLP:RED incident, only the people named on it).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from lionrock.core.accounts.access import Actor
 from lionrock.core.accounts.models import User
 from lionrock.core.notifications import RecordNumber, Subject
 from lionrock.core.notifications.services import notify
-from lionrock.cyber.incidents.models import Incident
+from lionrock.cyber.incidents.models import Incident, IncidentRecipient
 from lionrock.cyber.incidents.sharing import HANDLER_ROLES, INCIDENT_ROLES
+from lionrock.cyber.intel.tlp import Tlp
 
 
 def _people(organisation_id: int, roles: Iterable[str]) -> list[User]:
@@ -31,12 +33,20 @@ def _people(organisation_id: int, roles: Iterable[str]) -> list[User]:
     )
 
 
+def _named_only(incident: Incident, people: list[User]) -> list[User]:
+    """A TLP:RED incident's notices reach the people named on it, and nobody else."""
+    if incident.tlp != Tlp.RED:
+        return people
+    named = set(IncidentRecipient.objects.filter(incident=incident).values_list("user_id", flat=True))
+    return [person for person in people if person.pk in named]
+
+
 def reporters_of(incident: Incident) -> list[User]:
-    return _people(incident.reporting_organisation_id, INCIDENT_ROLES)
+    return _named_only(incident, _people(incident.reporting_organisation_id, INCIDENT_ROLES))
 
 
 def handlers_of(incident: Incident) -> list[User]:
-    return _people(incident.handling_organisation_id, HANDLER_ROLES)
+    return _named_only(incident, _people(incident.handling_organisation_id, HANDLER_ROLES))
 
 
 def _number(incident: Incident) -> RecordNumber:

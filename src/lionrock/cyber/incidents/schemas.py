@@ -38,6 +38,17 @@ class IncidentIn(Schema):
     impact_data: str = ""
     observables: list[ObservableSchema] = Field(default_factory=list)
     draft: bool = Field(False, description="Keep as a draft instead of submitting (no reference yet)")
+    recipients: list[str] = Field(
+        default_factory=list,
+        description="TLP:RED only: e-mail addresses of the people who may see it (people of the reporting "
+        "organisation and handlers of the handling CERT; name at least one handler). The token's owner is "
+        "always one.",
+    )
+    exercise: int | None = Field(
+        None,
+        description="A drill report: the id of a running exercise the token's organisation is a team of. "
+        "A report naming a live canary of the organisation's team is a drill report even without it.",
+    )
 
 
 class IncidentCreatedOut(Schema):
@@ -46,6 +57,7 @@ class IncidentCreatedOut(Schema):
     status: str
     notify_by: datetime | None = Field(description="The deadline to notify under the regime in force")
     written_report_by: datetime | None
+    is_exercise: bool = Field(False, description="A drill report: never on the real desk")
 
 
 class IncidentOut(Schema):
@@ -78,6 +90,9 @@ class IncidentOut(Schema):
     impact_minutes: int | None
     impact_data: str
     observables: list[ObservableSchema]
+    is_exercise: bool = False
+    exercise: int | None = None
+    recipients: list[str] = Field(default_factory=list, description="TLP:RED: the people named to see it")
 
 
 class IncidentListOut(Schema):

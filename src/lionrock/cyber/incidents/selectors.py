@@ -5,7 +5,13 @@ The rules (docs/users/incident-reporting.md says the same in plain words):
 * the handling organisation (the CERT of the regime) sees every submitted incident it handles;
 * anyone else sees a submitted incident only when it was shared, and only as its TLP allows: when shared
   with their organisation by name (any TLP but RED), or, for TLP:CLEAR and TLP:GREEN, when shared with the
-  community; TLP:RED never leaves the reporter and the handler.
+  community; TLP:RED is never shared.
+* TLP:RED goes to named people only (`IncidentRecipient`): the reporter names people of the reporting
+  and handling organisations, the handling CERT may add others; everyone else, even in the reporting
+  organisation, gets not-found.
+* an exercise report (filed in a drill, `is_exercise`) is on no real path — desk, lists, counts, sector
+  times, the situation board, "also seen by", exports: only its own pages show it, to its reporting
+  organisation, under the exercise banner.
 Forbidden looks like not found.
 """
 
@@ -21,10 +27,12 @@ from django.utils import timezone
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Scope
+from lionrock.cyber.incidents.exercises import ExerciseRef, exercises_running_for
 from lionrock.cyber.incidents.models import (
     Incident,
     IncidentEntry,
     IncidentLink,
+    IncidentRecipient,
     IncidentShare,
     NotificationClock,
     Observable,
@@ -54,6 +62,12 @@ def handler_organisations(actor: Actor) -> frozenset[int]:
     return actor.organisations_with(*HANDLER_ROLES)
 
 
+def _named(actor: Actor) -> Exists:
+    """The actor is named on the incident (TLP:RED's only door)."""
+    user_id = actor.user.pk if actor.user is not None else 0  # ids start at 1: no user, nobody named
+    return Exists(IncidentRecipient.objects.filter(incident=OuterRef("pk"), user_id=user_id))
+
+
 def visibility_q(actor: Actor) -> Q:
     """The single filter behind every read path."""
     orgs = incident_organisations(actor)
@@ -61,17 +75,31 @@ def visibility_q(actor: Actor) -> Q:
         return Q(pk__in=[])
     shared = IncidentShare.objects.filter(incident=OuterRef("pk"), organisation_id__in=orgs)
     submitted = ~Q(status=Incident.Status.DRAFT)
+    named = _named(actor)
+    not_red = ~Q(tlp=Tlp.RED)
     return (
-        Q(reporting_organisation_id__in=orgs)
-        | Q(submitted, handling_organisation_id__in=orgs)
+        Q(not_red, reporting_organisation_id__in=orgs)
+        | Q(not_red, submitted, handling_organisation_id__in=orgs)
         | Q(submitted, tlp__in=[Tlp.CLEAR, Tlp.GREEN], shared_with_community=True)
         | Q(Exists(shared), submitted, tlp__in=[Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER, Tlp.AMBER_STRICT])
+        # TLP:RED: the named people only; a draft only to those of the reporting organisation.
+        | Q(named, Q(submitted) | Q(reporting_organisation_id__in=orgs), tlp=Tlp.RED)
     )
 
 
-def incidents_visible(*, actor: Actor) -> QuerySet[Incident]:
-    """Everything this actor may see; the only door to the table."""
-    return Incident.objects.filter(visibility_q(actor))
+def incidents_visible(*, actor: Actor, exercises: bool = False) -> QuerySet[Incident]:
+    """Everything this actor may see; the only door to the table.
+
+    Real incidents only: exercise reports are left out here, once, for every real path. A single
+    incident's own pages pass `exercises=True` to let its reporting organisation open its drill reports.
+    """
+    real = Q(visibility_q(actor), is_exercise=False)
+    if not exercises:
+        return Incident.objects.filter(real)
+    drill = Q(is_exercise=True, reporting_organisation_id__in=incident_organisations(actor)) & (
+        ~Q(tlp=Tlp.RED) | Q(_named(actor))
+    )
+    return Incident.objects.filter(real | drill)
 
 
 def incident_get(*, actor: Actor, pk: int | str) -> Incident:
@@ -82,7 +110,7 @@ def incident_get(*, actor: Actor, pk: int | str) -> Incident:
     if not 0 < key < 2**63:  # beyond any id; PostgreSQL would refuse the comparison itself
         raise NotFound
     incident = (
-        incidents_visible(actor=actor)
+        incidents_visible(actor=actor, exercises=True)
         .filter(pk=key)
         .select_related(
             "regime", "reporting_organisation", "handling_organisation", "reported_by", "assigned_to"
@@ -105,7 +133,19 @@ def incident_may_handle(*, actor: Actor, incident: Incident) -> bool:
     """Triage (acknowledge, assign, status, close, share) is for the handling organisation's handlers."""
     return (
         incident.status != Incident.Status.DRAFT
+        and not incident.is_exercise  # a drill report never reaches the real CERT's hands
         and incident.handling_organisation_id in handler_organisations(actor)
+        and _named_if_red(actor, incident)
+    )
+
+
+def _named_if_red(actor: Actor, incident: Incident) -> bool:
+    """A TLP:RED incident is worked on by the people named on it only."""
+    if incident.tlp != Tlp.RED:
+        return True
+    return (
+        actor.user is not None
+        and IncidentRecipient.objects.filter(incident=incident, user=actor.user).exists()
     )
 
 
@@ -114,6 +154,7 @@ def incident_may_edit(*, actor: Actor, incident: Incident) -> bool:
     return (
         incident.status != Incident.Status.CLOSED
         and incident.reporting_organisation_id in incident_organisations(actor, write=True)
+        and _named_if_red(actor, incident)
     )
 
 
@@ -224,12 +265,15 @@ def handlers_of(*, actor: Actor, incident: Incident) -> QuerySet[User]:
     """People who may be assigned: handlers of the handling organisation."""
     if not incident_may_handle(actor=actor, incident=incident):
         return User.objects.none()
-    return User.objects.filter(
+    people = User.objects.filter(
         memberships__organisation_id=incident.handling_organisation_id,
         memberships__is_active=True,
         memberships__role_grants__role__in=HANDLER_ROLES,
         is_active=True,
-    ).distinct()
+    )
+    if incident.tlp == Tlp.RED:  # only a named person may be given a TLP:RED incident
+        people = people.filter(pk__in=IncidentRecipient.objects.filter(incident=incident).values("user_id"))
+    return people.distinct()
 
 
 def regimes_available(*, actor: Actor) -> QuerySet[ReportingRegime]:
@@ -347,7 +391,7 @@ def notification_clocks(*, actor: Actor) -> QuerySet[NotificationClock]:
 
 def share_candidates(*, actor: Actor, incident: Incident) -> QuerySet[Organisation]:
     """Organisations an incident may be shared with: active ones other than the reporter and the handler."""
-    if not (
+    if incident.is_exercise or not (
         incident_may_handle(actor=actor, incident=incident)
         or incident_may_edit(actor=actor, incident=incident)
     ):
@@ -360,3 +404,47 @@ def share_candidates(*, actor: Actor, incident: Incident) -> QuerySet[Organisati
 def incident_ids_naming(keys: list[str]) -> QuerySet[Observable, Any]:
     """Ids (as a subquery) of incidents with an observable of these correlation keys; filter by visibility."""
     return Observable.objects.filter(key__in=keys).values("incident_id")
+
+
+def exercises_to_report_in(*, actor: Actor, organisation_id: int) -> list[ExerciseRef]:
+    """The drills under way the actor's organisation is a team of: it may file drill reports for them."""
+    if organisation_id not in incident_organisations(actor, write=True):
+        return []
+    return exercises_running_for(organisation_id)
+
+
+def regime_get(*, actor: Actor, pk: int) -> ReportingRegime:
+    """A regime for the platform administrator's clocks page; anyone else gets not-found."""
+    from lionrock.core.accounts import access
+    from lionrock.core.accounts.roles import Role
+
+    access.require(actor, Role.PLATFORM_ADMIN)
+    regime = ReportingRegime.objects.filter(pk=pk).select_related("handling_organisation").first()
+    if regime is None:
+        raise NotFound
+    return regime
+
+
+def regime_handler_candidates(*, actor: Actor) -> QuerySet[Organisation]:
+    """Organisations that may handle a new regime's reports: the active ones."""
+    from lionrock.core.accounts import access
+    from lionrock.core.accounts.roles import Role
+
+    access.require(actor, Role.PLATFORM_ADMIN)
+    return Organisation.objects.filter(is_active=True).order_by("name_en")
+
+
+def incident_recipients(*, actor: Actor, incident: Incident) -> list[User]:
+    """The people named to see a TLP:RED incident, for those who may see it."""
+    incident_get(actor=actor, pk=incident.pk)
+    return [row.user for row in IncidentRecipient.objects.filter(incident=incident).select_related("user")]
+
+
+def exercise_reports_own(*, actor: Actor, limit: int = 100) -> list[Incident]:
+    """The drill reports of the actor's organisations (never on the real desk), newest first."""
+    return list(
+        incidents_visible(actor=actor, exercises=True)
+        .filter(is_exercise=True)
+        .select_related("reporting_organisation")
+        .order_by("-aware_at", "-id")[:limit]
+    )

@@ -27,9 +27,13 @@ from lionrock.cyber.incidents.forms import (
     IncidentForm,
     IndicatorShareForm,
     LinkForm,
+    RecipientsForm,
+    RegimeEditForm,
+    RegimeForm,
     ShareForm,
     StatusForm,
     TextForm,
+    emails_parse,
     uploads_read,
 )
 from lionrock.cyber.incidents.models import Incident
@@ -52,6 +56,8 @@ def _form_error(form: Any, exc: ValidationFailed) -> None:
         form.add_error(name, message)
     elif name and name.startswith("observables"):
         form.add_error("iocs", message)
+    elif name and name.startswith("recipients") and "recipients" in form.fields:
+        form.add_error("recipients", message)
     else:
         form.add_error(None, message)
 
@@ -80,6 +86,14 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def drill_reports(request: HttpRequest) -> HttpResponse:
+    """A team's own drill reports, apart from the real desk and under the exercise banner."""
+    actor = _actor(request)
+    rows = selectors.exercise_reports_own(actor=actor)
+    return render(request, "incidents/drill_reports.html", {"rows": rows})
+
+
+@login_required
 def handling_times(request: HttpRequest) -> HttpResponse:
     """Time to acknowledge, contain and resolve, per reporting sector: the handling CERT's own measure."""
     actor = _actor(request)
@@ -95,11 +109,20 @@ def incident_report(request: HttpRequest) -> HttpResponse:
     orgs = selectors.incident_organisations(actor, write=True)
     if not orgs:
         raise NotFound
-    form = IncidentForm(request.POST or None, request.FILES or None)
+    drills = selectors.exercises_to_report_in(actor=actor, organisation_id=min(orgs))
+    form = IncidentForm(
+        request.POST or None,
+        request.FILES or None,
+        exercises=[(str(ref.pk), f"{ref.pk}: {ref.name}") for ref in drills],
+    )
     if request.method == "POST" and form.is_valid():
         try:
             incident = services.incident_create(
-                actor=actor, draft=form.draft(), organisation=min(orgs), submit="submit" in request.POST
+                actor=actor,
+                draft=form.draft(),
+                organisation=min(orgs),
+                submit="submit" in request.POST,
+                exercise=form.cleaned_data.get("exercise"),
             )
         except ValidationFailed as exc:
             _form_error(form, exc)
@@ -171,6 +194,10 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": list(incident.attachments.all()),
         "spans": _spans(incident),
         "attach_form": AttachForm() if may_handle or may_edit else None,
+        "recipients": selectors.incident_recipients(actor=actor, incident=incident)
+        if incident.tlp == "red"
+        else [],
+        "recipients_form": RecipientsForm() if incident.tlp == "red" and (may_handle or may_edit) else None,
     }
     if may_handle:
         context.update(
@@ -284,6 +311,14 @@ def _act(request: HttpRequest, actor: Actor, incident: Incident, action: str) ->
             community=share_form.cleaned_data["community"],
         )
         messages.success(request, _("Sharing saved."))
+    elif action == "recipients":
+        recipients_form = RecipientsForm(request.POST)
+        if not recipients_form.is_valid():
+            raise IncidentInvalid("recipients", _("Give at least one e-mail address."))
+        services.incident_recipients_add(
+            actor=actor, incident=incident, emails=emails_parse(recipients_form.cleaned_data["recipients"])
+        )
+        messages.success(request, _("The people named may now see this incident."))
     elif action == "attach":
         attach_form = AttachForm(request.POST, request.FILES)
         if not attach_form.is_valid():
@@ -419,4 +454,75 @@ def clocks(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The new rule is saved."))
             return redirect("incidents:clocks")
     rows = selectors.notification_clocks(actor=actor)
-    return render(request, "incidents/clocks.html", {"form": form, "rows": rows})
+    context = {
+        "form": form,
+        "rows": rows,
+        "regimes": regimes,
+        "regime_form": RegimeForm(prefix="regime", organisations=_regime_handlers(request, actor)),
+    }
+    return render(request, "incidents/clocks.html", context)
+
+
+def _regime_handlers(request: HttpRequest, actor: Actor) -> list[tuple[str, str]]:
+    return [
+        (str(org.pk), org.display_name(request.LANGUAGE_CODE))
+        for org in selectors.regime_handler_candidates(actor=actor)
+    ]
+
+
+@login_required
+@require_POST
+def regime_create(request: HttpRequest) -> HttpResponse:
+    """The platform administrator adds a reporting regime; its clock rules follow on the clocks page."""
+    actor = actor_for_request(request)
+    candidates = {str(org.pk): org for org in selectors.regime_handler_candidates(actor=actor)}
+    form = RegimeForm(request.POST, prefix="regime", organisations=_regime_handlers(request, actor))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.regime_create(
+                actor=actor,
+                code=data["code"],
+                name_en=data["name_en"],
+                name_zh=data["name_zh"],
+                description=data["description"],
+                handling_organisation=candidates[data["handling_organisation"]],
+                effective_from=data["effective_from"],
+                effective_until=data["effective_until"],
+                is_default=data["is_default"],
+            )
+        except ValidationFailed as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The regime is saved. Add its clock rules below."))
+            return redirect("incidents:clocks")
+    regimes = list(selectors.regimes_available(actor=actor))
+    context = {
+        "form": ClockForm(regimes=[(str(r.pk), r.display_name(request.LANGUAGE_CODE)) for r in regimes]),
+        "rows": selectors.notification_clocks(actor=actor),
+        "regimes": regimes,
+        "regime_form": form,
+    }
+    return render(request, "incidents/clocks.html", context, status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def regime_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Names, description and the span in force of one regime; its code and handler stay."""
+    actor = actor_for_request(request)
+    regime = selectors.regime_get(actor=actor, pk=pk)
+    initial = {
+        name: getattr(regime, name)
+        for name in ("name_en", "name_zh", "description", "effective_from", "effective_until")
+    }
+    form = RegimeEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.regime_update(actor=actor, regime=regime, **form.cleaned_data)
+        except ValidationFailed as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The regime is saved."))
+            return redirect("incidents:clocks")
+    return render(request, "incidents/regime.html", {"form": form, "regime": regime})

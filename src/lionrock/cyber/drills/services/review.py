@@ -19,6 +19,7 @@ from lionrock.cyber.drills.models import (
     Team,
 )
 from lionrock.cyber.drills.services.rules import EXERCISE_FLOW, FINDING_FLOW, require_planner
+from lionrock.cyber.incidents import services as incident_services
 from lionrock.cyber.intel import services as intel_services
 
 
@@ -74,8 +75,8 @@ def exercise_lessons_set(*, actor: Actor, exercise: Exercise, lessons: str) -> E
 
 @transaction.atomic
 def report_approve(*, actor: Actor, exercise: Exercise) -> Exercise:
-    """Approves the after-action report and purges the exercise's objects from its collection and the
-    teams' stored artefacts (audited).
+    """Approves the after-action report and purges the exercise's objects from its collection, the
+    teams' stored artefacts and its teams' exercise reports from the incident desk (each audited).
 
     The scores, timings and findings stay: they are the drill's record.
     """
@@ -85,4 +86,5 @@ def report_approve(*, actor: Actor, exercise: Exercise) -> Exercise:
     if exercise.collection is not None:
         intel_services.exercise_collection_purge(actor=actor, collection=exercise.collection)
     downloads.exercise_artefacts_purge(actor=actor, exercise=exercise)
+    incident_services.exercise_incidents_purge(actor=actor, exercise=exercise.pk)
     return exercise

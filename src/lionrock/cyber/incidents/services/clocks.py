@@ -4,7 +4,8 @@ sent before a deadline passes (run by the task queue).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -16,15 +17,17 @@ from lionrock.core.accounts.models import Organisation
 from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.incidents.models import Incident, ReportingRegime
-from lionrock.cyber.incidents.services.common import IncidentInvalid
+from lionrock.cyber.incidents.services.common import MAX_TEXT, IncidentInvalid
 
 __all__ = [
     "NOTIFY_WARNING",
     "REPORT_WARNING",
     "incident_reminders_send",
     "notification_clock_add",
+    "regime_create",
     "regime_default",
     "regime_ensure",
+    "regime_update",
 ]
 
 
@@ -55,6 +58,10 @@ def notification_clock_add(
     from lionrock.cyber.incidents.models import NotificationClock
 
     access.require(actor, Role.PLATFORM_ADMIN)
+    if regime.effective_from and effective_from < regime.effective_from:
+        raise IncidentInvalid("effective_from", _("The regime is not in force before this rule would start."))
+    if regime.effective_until and effective_from > regime.effective_until:
+        raise IncidentInvalid("effective_from", _("The regime is no longer in force on this date."))
     if notify_within <= timedelta(0):
         raise IncidentInvalid("notify_within", _("Give a positive number of hours."))
     if written_report_within is not None and written_report_within <= timedelta(0):
@@ -89,6 +96,138 @@ def notification_clock_add(
         summary=f"{regime.code} {'serious' if serious else 'other'} {notify_within}",
     )
     return clock
+
+
+_CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_NAME_MAX = 200
+
+
+def _regime_check(
+    *, name_en: str, name_zh: str, description: str, effective_from: date | None, effective_until: date | None
+) -> None:
+    if not name_en.strip():
+        raise IncidentInvalid("name_en", _("Give the regime an English name."))
+    for field_name, value in (("name_en", name_en), ("name_zh", name_zh)):
+        if len(value.strip()) > _NAME_MAX:
+            raise IncidentInvalid(
+                field_name, _("The name is longer than %(max)s characters.") % {"max": _NAME_MAX}
+            )
+    if len(description) > MAX_TEXT:
+        raise IncidentInvalid(
+            "description", _("This text is longer than %(max)s characters.") % {"max": MAX_TEXT}
+        )
+    if effective_from and effective_until and effective_until < effective_from:
+        raise IncidentInvalid("effective_until", _("The regime cannot end before it starts."))
+
+
+def _admin(actor: Actor) -> None:
+    from lionrock.core.accounts import access
+    from lionrock.core.accounts.roles import Role
+
+    access.require(actor, Role.PLATFORM_ADMIN)
+
+
+@transaction.atomic
+def regime_create(
+    *,
+    actor: Actor,
+    code: str,
+    name_en: str,
+    name_zh: str = "",
+    description: str = "",
+    handling_organisation: Organisation,
+    effective_from: date | None = None,
+    effective_until: date | None = None,
+    is_default: bool = False,
+) -> ReportingRegime:
+    """A new reporting regime (a law, a code of practice, a scheme) and the organisation that handles its
+    reports; its clocks are added after, from a date. Made the default, it replaces the old default."""
+    _admin(actor)
+    code = code.strip().lower()
+    if not _CODE.match(code) or len(code) > 40:
+        raise IncidentInvalid(
+            "code", _("Use up to 40 lower-case letters, digits and hyphens for the code, e.g. cap653.")
+        )
+    if ReportingRegime.objects.filter(code=code).exists():
+        raise IncidentInvalid("code", _("A regime with this code exists already."))
+    _regime_check(
+        name_en=name_en,
+        name_zh=name_zh,
+        description=description,
+        effective_from=effective_from,
+        effective_until=effective_until,
+    )
+    if not handling_organisation.is_active:
+        raise IncidentInvalid("handling_organisation", _("Choose an active organisation to handle reports."))
+    if is_default:
+        ReportingRegime.objects.filter(is_default=True).update(is_default=False)
+    regime = ReportingRegime.objects.create(
+        code=code,
+        name_en=name_en.strip(),
+        name_zh=name_zh.strip(),
+        description=description.strip(),
+        handling_organisation=handling_organisation,
+        effective_from=effective_from,
+        effective_until=effective_until,
+        is_default=is_default,
+    )
+    audit.record(
+        actor=actor,
+        action="incidents.regime.create",
+        target=regime,
+        changes={
+            "code": code,
+            "handling_organisation": handling_organisation.pk,
+            "effective_from": str(effective_from or ""),
+            "effective_until": str(effective_until or ""),
+            "is_default": is_default,
+        },
+        summary=code,
+    )
+    return regime
+
+
+@transaction.atomic
+def regime_update(
+    *,
+    actor: Actor,
+    regime: ReportingRegime,
+    name_en: str,
+    name_zh: str,
+    description: str,
+    effective_from: date | None,
+    effective_until: date | None,
+) -> ReportingRegime:
+    """Corrects a regime's names and description or changes the span it is in force; its code and
+    handling organisation stay (incidents already name them). Its clock rules must stay within the span."""
+    _admin(actor)
+    _regime_check(
+        name_en=name_en,
+        name_zh=name_zh,
+        description=description,
+        effective_from=effective_from,
+        effective_until=effective_until,
+    )
+    clocks = regime.clocks.all()
+    if effective_from and clocks.filter(effective_from__lt=effective_from).exists():
+        raise IncidentInvalid("effective_from", _("A clock rule of this regime starts before this date."))
+    if effective_until and clocks.filter(effective_from__gt=effective_until).exists():
+        raise IncidentInvalid("effective_until", _("A clock rule of this regime starts after this date."))
+    values = {
+        "name_en": name_en.strip(),
+        "name_zh": name_zh.strip(),
+        "description": description.strip(),
+        "effective_from": effective_from,
+        "effective_until": effective_until,
+    }
+    changed = {name: str(value or "") for name, value in values.items() if getattr(regime, name) != value}
+    for name, value in values.items():
+        setattr(regime, name, value)
+    regime.save(update_fields=list(values))
+    audit.record(
+        actor=actor, action="incidents.regime.update", target=regime, changes=changed, summary=regime.code
+    )
+    return regime
 
 
 @transaction.atomic
@@ -144,7 +283,9 @@ def incident_reminders_send(*, now: datetime | None = None) -> int:
 
     now = now or timezone.now()
     count = 0
+    # Drill reports keep no statutory clock: nobody is reminded of them.
     drafts = Incident.objects.filter(
+        is_exercise=False,
         status=Incident.Status.DRAFT,
         notify_by__gt=now,
         notify_by__lte=now + NOTIFY_WARNING,
@@ -162,6 +303,7 @@ def incident_reminders_send(*, now: datetime | None = None) -> int:
             notices.notification_due(incident=incident, hours=hours)
             count += 1
     reports = Incident.objects.filter(
+        is_exercise=False,
         written_report_at__isnull=True,
         written_report_by__gt=now,
         written_report_by__lte=now + REPORT_WARNING,

@@ -17,7 +17,7 @@ from lionrock.core.accounts.models import Organisation
 from lionrock.core.errors import ValidationFailed
 from lionrock.core.files import IMAGES, MB, PDF, TEXT, FilePolicy
 from lionrock.core.workflow.services import transition_record
-from lionrock.cyber.incidents import clocks, selectors
+from lionrock.cyber.incidents import clocks, exercises, selectors
 from lionrock.cyber.incidents.models import Incident, Observable, Pap, ReportingRegime
 from lionrock.cyber.incidents.services.clocks import regime_default
 from lionrock.cyber.incidents.services.common import (
@@ -31,6 +31,7 @@ from lionrock.cyber.incidents.services.common import (
     IncidentInvalid,
     _history,
 )
+from lionrock.cyber.incidents.services.recipients import recipients_name, recipients_require_handler
 from lionrock.cyber.incidents.taxonomy import classification_get
 from lionrock.cyber.intel.correlation import value_key
 from lionrock.cyber.intel.tlp import Tlp
@@ -74,6 +75,8 @@ class IncidentDraft:
     pap: str = Pap.AMBER
     observables: list[ObservableIn] = field(default_factory=list)
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
+    # TLP:RED only: e-mail addresses of the people who may see it (the reporter is always one).
+    recipients: list[str] = field(default_factory=list)
 
 
 _HASH_LENGTHS = {"file-md5": 32, "file-sha1": 40, "file-sha256": 64}
@@ -265,6 +268,27 @@ def _reporting_organisation(actor: Actor, organisation: Organisation | int | Non
     return org_id
 
 
+def _keys(checked: list[tuple[ObservableIn, str, str]]) -> list[str]:
+    return [value_key(kind, value) for _item, kind, value in checked]
+
+
+def _exercise_for(
+    org_id: int, requested: int | None, checked: list[tuple[ObservableIn, str, str]]
+) -> int | None:
+    """The drill a report belongs to: the one the reporter names (its organisation must be a team of it,
+    and it must be running), or else the one whose live canary of the reporter's team it names."""
+    if requested is not None:
+        if requested not in {ref.pk for ref in exercises.exercises_running_for(org_id)}:
+            raise IncidentInvalid(
+                "exercise",
+                _("Your organisation is not a team of a running exercise %(number)s.")
+                % {"number": requested},
+            )
+        return requested
+    found = exercises.exercise_named(org_id, _keys(checked))
+    return found.pk if found is not None else None
+
+
 @transaction.atomic
 def incident_create(
     *,
@@ -274,10 +298,16 @@ def incident_create(
     regime: ReportingRegime | None = None,
     submit: bool = True,
     source: str = "ui",
+    exercise: int | None = None,
 ) -> Incident:
-    """A new report for the actor's organisation; submitted at once unless kept as a draft."""
+    """A new report for the actor's organisation; submitted at once unless kept as a draft.
+
+    A report filed for a drill (`exercise`, the exercise's id) or naming a live canary of the reporter's
+    team is an exercise report: it never reaches the real desk, and the handling CERT is not told.
+    """
     org_id = _reporting_organisation(actor, organisation)
     checked = _check(draft)
+    exercise_number = _exercise_for(org_id, exercise, checked)
     regime = regime or regime_default()
     now = timezone.now()
     incident = Incident(
@@ -288,6 +318,8 @@ def incident_create(
         reported_by=actor.user,
         created_at=now,
         updated_at=now,
+        is_exercise=exercise_number is not None,
+        exercise_number=exercise_number,
     )
     _apply(incident, draft)
     if submit:
@@ -296,10 +328,23 @@ def incident_create(
         incident.reference = _next_reference(now)
     _set_deadlines(incident)
     incident.save()
+    recipients_name(actor=actor, incident=incident, emails=draft.recipients)
+    recipients_require_handler(incident)
     _store_observables(incident, checked)
     _attach(actor, incident, draft.attachments)
     text = _("Submitted the report.") if submit else _("Saved a draft.")
-    _history(actor=actor, incident=incident, action="incident.create", text=text, changes={"source": source})
+    if exercise_number is not None:
+        text = _("%(text)s An exercise report of exercise %(number)s.") % {
+            "text": text,
+            "number": exercise_number,
+        }
+    _history(
+        actor=actor,
+        incident=incident,
+        action="incident.create",
+        text=text,
+        changes={"source": source, "exercise": exercise_number},
+    )
     if submit:
         # Reported and submitted in one step: the workflow's history still shows the step.
         transition_record(
@@ -315,10 +360,12 @@ def incident_create(
 
 
 def _on_submitted(actor: Actor, incident: Incident) -> None:
-    """The handling CERT is told (inbox and e-mail, after commit); other areas hear the signal."""
+    """The handling CERT is told (inbox and e-mail, after commit), unless it is a drill report; other
+    areas (drills scoring the report) hear the signal either way."""
     from lionrock.cyber.incidents import notices, signals
 
-    notices.incident_submitted(actor=actor, incident=incident)
+    if not incident.is_exercise:
+        notices.incident_submitted(actor=actor, incident=incident)
     pk = incident.pk
     transaction.on_commit(lambda: signals.incident_submitted.send(sender=Incident, incident_id=pk))
 
@@ -331,9 +378,17 @@ def incident_update(*, actor: Actor, incident: Incident, draft: IncidentDraft) -
     checked = _check(draft)
     before = {name: getattr(incident, name) for name in _TRACKED}
     _apply(incident, draft)
+    if not incident.is_exercise:
+        # A report that now names a live canary of the reporter's team leaves the real desk.
+        named = exercises.exercise_named(incident.reporting_organisation_id, _keys(checked))
+        if named is not None:
+            incident.is_exercise = True
+            incident.exercise_number = named.pk
     _set_deadlines(incident)
     incident.updated_at = timezone.now()
     incident.save()
+    recipients_name(actor=actor, incident=incident, emails=draft.recipients)
+    recipients_require_handler(incident)
     _store_observables(incident, checked)
     changed = [name for name in _TRACKED if getattr(incident, name) != before[name]]
     text = (
@@ -366,6 +421,7 @@ _TRACKED = (
     "impact_data",
     "tlp",
     "pap",
+    "is_exercise",
 )
 
 
@@ -386,6 +442,7 @@ def incident_submit(*, actor: Actor, incident: Incident) -> Incident:
         to=Incident.Status.SUBMITTED,
         update_fields=("submitted_at", "reference", "updated_at", "notify_by", "written_report_by"),
     )
+    recipients_require_handler(incident)
     _history(actor=actor, incident=incident, action="incident.submit", text=_("Submitted the report."))
     _on_submitted(actor, incident)
     return incident
