@@ -452,7 +452,7 @@ def match_batches(
         yield match_batch(index, batch, report, warninglists=warninglists)
 
 
-def prefetch(batches: Iterable[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
+def prefetch(batches: Iterable[pa.RecordBatch], depth: int = 1) -> Iterator[pa.RecordBatch]:
     """Produces batches in a background thread so reading the next overlaps matching this one.
 
     Arrow's parser and NumPy release the GIL, so on two cores reading and matching run side by side.

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-CHUNK_BYTES = 32 << 20
+CHUNK_BYTES = 8 << 20
 MAX_LINE_BYTES = 64 << 20
 _KEPT_PROBLEMS = 1000
 
