@@ -41,9 +41,11 @@ def polars_rows(values: Path, log: Path, columns: list[str]) -> int:
         schema_overrides={name: pl.String for name in fields},
         quote_char=None,
     ).select(columns)
-    found = wanted.collect()["value"]
-    matched = frame.filter(pl.any_horizontal([pl.col(name).is_in(found.implode()) for name in columns]))
-    return int(matched.select(pl.len()).collect().item())
+    frame = frame.with_row_index("row")
+    matched = pl.concat(
+        [frame.join(wanted, left_on=name, right_on="value", how="semi").select("row") for name in columns]
+    )
+    return int(matched.unique().select(pl.len()).collect().item())
 
 
 def duckdb_rows(values: Path, log: Path, columns: list[str]) -> int:
