@@ -21,11 +21,15 @@ before and after. Scenarios, each run `--repeat` times (the fastest kept):
 * `slow`: warm, with a dozen slow-path patterns (MATCHES, LIKE, AND) added to the feed;
 * `baseline` (with `--baseline-src DIR`, an older `src/` tree, e.g. from `git archive`): that version's
   `python -m lionrock.matcher.command` on the same files;
-* `polars` (when Polars is installed): an exact semi-join of the same columns (conn: both addresses
-  against the IPv4 indicators; dns: query against the domains, exact names only, no subdomains).
+* `jobs`: warm, with `--jobs N` (`--jobs`, default 2);
+* `polars`, `duckdb`: an exact semi-join of the same columns against the plain list, in a fresh process
+  (`semijoin.py`; conn: both addresses; dns: the query, exact names only, no subdomains). Polars and
+  DuckDB are in the development dependency group, for this comparison only.
+
+The data is generated once into `--data` and reused while the sizes and seed are the same (`data.json`).
 
 Usage: uv run python benchmarks/matcher/cli_bench.py [--indicators N] [--lines N] [--repeat N]
-       [--baseline-src DIR] [--data DIR] [--keep]
+       [--baseline-src DIR] [--data DIR] [--keep] [--scenarios a,b,...] [--jobs N]
 """
 
 from __future__ import annotations
