@@ -103,3 +103,42 @@ def test_jobs_zero_means_one_per_cpu_and_a_negative_count_is_a_usage_error(
     with pytest.raises(SystemExit) as stopped:
         main(["--indicators", str(indicators), *files, "--jobs", "-1"])
     assert stopped.value.code == 2
+
+
+def test_logs_that_are_not_zeek_tsv_give_the_same_hits_with_two_jobs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(source, "CHUNK_BYTES", 16 << 10)
+    records = [
+        {
+            "timestamp": f"2024-01-01T00:00:{i % 60:02d}Z",
+            "event_type": "dns",
+            "src_ip": "10.0.0.1",
+            "dest_ip": "45.83.12.66" if i % 9 == 0 else "10.0.0.53",
+            "dns": {"type": "query", "rrname": ["a.evil.example", "good.example"][i % 2]},
+        }
+        for i in range(3000)
+    ]
+    eve = tmp_path / "eve.json"
+    eve.write_text("".join(json.dumps(record) + "\n" for record in records))
+    zeek_json = tmp_path / "dns.json.log"
+    zeek_json.write_text(
+        "".join(
+            json.dumps(
+                {"_path": "dns", "ts": 1704067200 + i, "query": "www.evil.example" if i % 3 else "x.org"}
+            )
+            + "\n"
+            for i in range(3000)
+        )
+    )
+    files = [str(eve), str(zeek_json)]
+    indicators = str(feed(tmp_path))
+    one = run(capsys, "--indicators", indicators, *files, "--format", "auto", "--jsonl", "-")
+    two = run(capsys, "--indicators", indicators, *files, "--format", "auto", "--jsonl", "-", "--jobs", "2")
+    assert one[0] == two[0] == 0
+    assert len(one[1].splitlines()) > 3000
+    assert {Path(json.loads(line)["source"]).name for line in one[1].splitlines()} == {
+        "eve.json",
+        "dns.json.log",
+    }
+    assert two[1] == one[1]
