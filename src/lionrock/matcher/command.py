@@ -252,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
                 reads.error(name, 0, str(error))
             except (OSError, UnicodeError) as error:
                 reads.error(name, 0, f"cannot read: {error}")
+            except parallel.WorkerFailed as error:
+                reads.error(name, 0, f"not fully matched: a worker process stopped ({error})")
         if progress:
             print("\r" + " " * 60 + "\r", end="", file=err)
         if jsonl is not None:

@@ -16,7 +16,8 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator
-from multiprocessing.pool import AsyncResult, Pool
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from typing import TypeAlias
 
 import pyarrow as pa
 
@@ -33,10 +34,12 @@ _IN_FLIGHT_PER_JOB = 2
 _INDEX: CompiledIndex | None = None
 _WARNINGLISTS = True
 
-from typing import TypeAlias  # noqa: E402
-
 Piece: TypeAlias = zeek.Segment | pa.RecordBatch
 Result: TypeAlias = tuple[pa.Table, ReadReport, MatchReport]
+
+
+WorkerFailed = BrokenExecutor
+"""Raised while matching a log when a worker process stopped (killed, out of memory)."""
 
 
 def available() -> bool:
@@ -66,13 +69,18 @@ class Workers:
         global _INDEX, _WARNINGLISTS  # inherited by the forked workers
         _INDEX, _WARNINGLISTS = index, warninglists
         self.jobs = jobs
-        context = multiprocessing.get_context("fork")
-        self._pool: Pool = context.Pool(jobs, initializer=_start_worker, initargs=(jobs,))
+        # An executor, not a multiprocessing.Pool: a worker that dies (killed, out of memory) makes the
+        # waiting call raise BrokenProcessPool instead of waiting forever for its result.
+        self._pool = ProcessPoolExecutor(
+            jobs,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_start_worker,
+            initargs=(jobs,),
+        )
 
     def close(self) -> None:
-        """Stops the workers."""
-        self._pool.terminate()
-        self._pool.join()
+        """Stops the workers; pieces not started yet are dropped."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> Workers:
         return self
@@ -87,14 +95,14 @@ class Workers:
 
         Reading problems and match counts are added to `reads` and `matches` piece by piece, in order.
         """
-        pending: deque[AsyncResult[Result]] = deque()
+        pending: deque[Future[Result]] = deque()
         limit = self.jobs * _IN_FLIGHT_PER_JOB
         for piece in _pieces(name, reads, fmt):
-            pending.append(self._pool.apply_async(_work, (piece,)))
+            pending.append(self._pool.submit(_work, piece))
             while len(pending) >= limit:
-                yield _take(pending.popleft().get(), reads, matches)
+                yield _take(pending.popleft().result(), reads, matches)
         while pending:
-            yield _take(pending.popleft().get(), reads, matches)
+            yield _take(pending.popleft().result(), reads, matches)
 
 
 def _pieces(name: str, reads: ReadReport, fmt: str) -> Iterator[Piece]:
