@@ -21,11 +21,15 @@ before and after. Scenarios, each run `--repeat` times (the fastest kept):
 * `slow`: warm, with a dozen slow-path patterns (MATCHES, LIKE, AND) added to the feed;
 * `baseline` (with `--baseline-src DIR`, an older `src/` tree, e.g. from `git archive`): that version's
   `python -m lionrock.matcher.command` on the same files;
-* `polars` (when Polars is installed): an exact semi-join of the same columns (conn: both addresses
-  against the IPv4 indicators; dns: query against the domains, exact names only, no subdomains).
+* `jobs`: warm, with `--jobs N` (`--jobs`, default 2);
+* `polars`, `duckdb`: an exact semi-join of the same columns against the plain list, in a fresh process
+  (`semijoin.py`; conn: both addresses; dns: the query, exact names only, no subdomains). Polars and
+  DuckDB are in the development dependency group, for this comparison only.
+
+The data is generated once into `--data` and reused while the sizes and seed are the same (`data.json`).
 
 Usage: uv run python benchmarks/matcher/cli_bench.py [--indicators N] [--lines N] [--repeat N]
-       [--baseline-src DIR] [--data DIR] [--keep]
+       [--baseline-src DIR] [--data DIR] [--keep] [--scenarios a,b,...] [--jobs N]
 """
 
 from __future__ import annotations
@@ -236,25 +240,23 @@ def best(runs: list[dict[str, object]]) -> dict[str, object]:
     return min(runs, key=lambda r: float(r["cpu"]))  # type: ignore[arg-type]
 
 
-def polars_semi_join(conn: Path, dns: Path, feed: Feed) -> dict[str, dict[str, float]] | None:
-    try:
-        import polars as pl  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    results: dict[str, dict[str, float]] = {}
-    for name, path, columns, values in (
-        ("conn", conn, ["id.orig_h", "id.resp_h"], feed.ips),
-        ("dns", dns, ["query"], feed.domains),
-    ):
-        cpu, wall = time.process_time(), time.perf_counter()
-        header = next(line for line in path.open() if line.startswith("#fields"))
-        fields = header.rstrip("\n").split("\t")[1:]
-        frame = pl.read_csv(path, separator="\t", comment_prefix="#", has_header=False, new_columns=fields,
-                            columns=[fields.index(c) for c in columns], quote_char=None)  # fmt: skip
-        wanted = pl.DataFrame({"value": values})
-        found = sum(frame.join(wanted, left_on=c, right_on="value", how="semi").height for c in columns)
-        results[name] = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu, "hits": found}
-    return results
+SCENARIOS = ("cold", "first", "warm", "jobs", "no-wl", "plain", "slow", "baseline", "polars", "duckdb")
+SEMI_JOIN_COLUMNS = {"conn": ["id.orig_h", "id.resp_h"], "dns": ["query"]}
+
+
+def semi_join(
+    engine: str, plain: Path, log: Path, rows: list[tuple[str, str, str, dict[str, object]]]
+) -> None:
+    """An exact semi-join of the log's columns against the plain list, in a fresh process as the matcher
+    runs: the indicator list and the log both read by the engine, the matching rows counted."""
+    command = [sys.executable, str(Path(__file__).with_name("semijoin.py")), engine, str(plain), str(log),
+               *SEMI_JOIN_COLUMNS[log.stem]]  # fmt: skip
+    result = run_process(command, dict(os.environ))
+    result["hits"] = int(result["stderr"].strip().splitlines()[-1]) if result["status"] == 0 else None  # type: ignore[union-attr]
+    rows.append((engine, plain.name, log.name, result))
+    print(f"  {engine:9} {plain.name:14} {log.name:9} wall {result['wall']:7.2f} s  "
+          f"cpu {result['cpu']:7.2f} s  rss {result['rss_mb']:6.0f} MB  rows {result['hits']}  "
+          f"exit {result['status']}  load {result['load']}", flush=True)  # fmt: skip
 
 
 def main() -> None:
@@ -266,6 +268,11 @@ def main() -> None:
     parser.add_argument("--baseline-src", type=Path, help="an older src/ tree to run side by side")
     parser.add_argument("--data", type=Path, help="keep the generated data here (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="do not delete the temp folder")
+    parser.add_argument(
+        "--scenarios",
+        help=f"comma-separated, from {','.join(SCENARIOS)} (default: all; 'none' to generate only)",
+    )
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes of the `jobs` scenario")
     args = parser.parse_args()
 
     folder = args.data or Path(tempfile.mkdtemp(prefix="lionrock-cli-bench-"))
@@ -273,12 +280,20 @@ def main() -> None:
     rng = random.Random(args.seed)
     generated = time.perf_counter()
     feed = make_feed(rng, args.indicators)
-    bundle, plain = write_feed(feed, folder)
-    slow_bundle, _ = write_feed(feed, folder, _SLOW_PATTERNS)
-    conn, dns = write_logs(rng, feed, args.lines, folder)
-    print(f"data: {args.indicators:,} indicators, {args.lines:,} lines each of conn and dns, "
-          f"in {folder} ({time.perf_counter() - generated:.0f} s to generate)")  # fmt: skip
-    print(f"machine: {os.cpu_count()} CPUs, load average {load()}")
+    bundle, plain, slow_bundle = folder / "feed.json", folder / "feed.txt", folder / "feed-slow.json"
+    conn, dns = folder / "conn.log", folder / "dns.log"
+    facts = {"indicators": args.indicators, "lines": args.lines, "seed": args.seed, "version": 1}
+    marker = folder / "data.json"
+    if marker.is_file() and json.loads(marker.read_text()) == facts:
+        print(f"data: reusing {folder} ({args.indicators:,} indicators, {args.lines:,} lines)")
+    else:
+        write_feed(feed, folder)
+        write_feed(feed, folder, _SLOW_PATTERNS)
+        write_logs(rng, feed, args.lines, folder)
+        marker.write_text(json.dumps(facts))
+        print(f"data: {args.indicators:,} indicators, {args.lines:,} lines each of conn and dns, "
+              f"in {folder} ({time.perf_counter() - generated:.0f} s to generate)")  # fmt: skip
+    print(f"machine: {os.cpu_count()} CPUs, load average {load()}", flush=True)
 
     cache = folder / "cache"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
@@ -304,26 +319,33 @@ def main() -> None:
               f"rss {chosen['rss_mb']:6.0f} MB  hits {chosen['hits']:6}  exit {chosen['status']}  "
               f"load {chosen['load']}", flush=True)  # fmt: skip
 
+    chosen = set(args.scenarios.split(",")) if args.scenarios else set(SCENARIOS)
     for log in (conn, dns):
-        scenario("cold", bundle, log, "--no-cache")
-        scenario("first", bundle, log)
-        scenario("warm", bundle, log)
-        scenario("no-wl", bundle, log, "--no-warninglists")
-        scenario("first", plain, log)
-        scenario("warm", plain, log)
-        scenario("first", slow_bundle, log)
-        scenario("slow", slow_bundle, log)
-        if args.baseline_src:
+        if "cold" in chosen:
+            scenario("cold", bundle, log, "--no-cache")
+        if chosen & {"first", "warm", "no-wl", "jobs"}:
+            scenario("first", bundle, log)
+        if "warm" in chosen:
+            scenario("warm", bundle, log)
+        if "jobs" in chosen:
+            scenario("jobs", bundle, log, "--jobs", str(args.jobs))
+        if "no-wl" in chosen:
+            scenario("no-wl", bundle, log, "--no-warninglists")
+        if "plain" in chosen:
+            scenario("first", plain, log)
+            scenario("warm", plain, log)
+        if "slow" in chosen:
+            scenario("first", slow_bundle, log)
+            scenario("slow", slow_bundle, log)
+        if args.baseline_src and "baseline" in chosen:
             scenario(
                 "baseline", bundle, log, environment={**os.environ, "PYTHONPATH": str(args.baseline_src)}
             )
-    joined = polars_semi_join(conn, dns, feed)
-    if joined is None:
-        print("polars: not installed here, no semi-join side by side (uv run --with polars ... to add it)")
-    else:
-        for name, figures in joined.items():
-            print(f"  polars semi-join {name}: wall {figures['wall']:.2f} s  cpu {figures['cpu']:.2f} s  "
-                  f"rows {figures['hits']}")  # fmt: skip
+        for engine in ("polars", "duckdb"):
+            if engine in chosen:
+                semi_join(engine, plain, log, rows)
+    if not rows:
+        return
     summary = folder / "cli_bench.json"
     summary.write_text(json.dumps([{"scenario": a, "indicators": b, "log": c, **{k: v for k, v in r.items()
                                     if k != "stderr"}} for a, b, c, r in rows], indent=2))  # fmt: skip

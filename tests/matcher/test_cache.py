@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pyarrow as pa
@@ -113,3 +114,58 @@ def test_the_string_hash_is_the_same_in_every_process() -> None:
     # Stored in the cache and compared across runs: a change here must come with a new cache format.
     hashes = warninglists.hash_strings(pa.array(["", "a", "google.com"])).tolist()
     assert hashes == [0, 17511437127852498111, 7671431332530683409]
+
+
+def _age(path: Path, seconds: int = 3600) -> None:
+    """Sets a file's modification time an hour back, as for a feed downloaded earlier."""
+    past = path.stat().st_mtime_ns - seconds * 1_000_000_000
+    os.utime(path, ns=(past, past))
+
+
+def test_a_feed_rewritten_with_the_same_content_still_reads_the_index_from_the_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "feed.txt"
+    feed.write_text("203.0.113.66\n")
+    _age(feed)
+    log = conn(tmp_path, "203.0.113.66")
+    cache = tmp_path / "cache"
+    run(capsys, cache, "--indicators", str(feed), str(log))
+    feed.write_text("203.0.113.66\n")  # downloaded again, same content, new times
+    status, hits, err = run(capsys, cache, "--indicators", str(feed), str(log))
+    assert "read from the cache" in err
+    assert (status, [h["observed"] for h in hits]) == (0, ["203.0.113.66"])
+
+
+def test_a_feed_changed_in_place_with_its_size_and_modification_time_kept_is_compiled_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "feed.txt"
+    feed.write_text("203.0.113.66\n")
+    _age(feed)
+    log = conn(tmp_path, "203.0.113.66", "203.0.113.77")
+    cache = tmp_path / "cache"
+    run(capsys, cache, "--indicators", str(feed), str(log))
+    run(capsys, cache, "--indicators", str(feed), str(log))  # remembered by its file facts now
+    old = feed.stat()
+    feed.write_text("203.0.113.77\n")  # same size
+    os.utime(feed, ns=(old.st_atime_ns, old.st_mtime_ns))  # modification time put back
+    status, hits, err = run(capsys, cache, "--indicators", str(feed), str(log))
+    assert "read from the cache" not in err
+    assert (status, [h["observed"] for h in hits]) == (0, ["203.0.113.77"])
+
+
+def test_a_feed_changed_at_once_with_the_same_size_is_compiled_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two writes in the same instant may leave the file's times alike: such a file is read again.
+    feed = tmp_path / "feed.txt"
+    log = conn(tmp_path, "203.0.113.66", "203.0.113.77")
+    cache = tmp_path / "cache"
+    feed.write_text("203.0.113.66\n")
+    first = run(capsys, cache, "--indicators", str(feed), str(log))
+    feed.write_text("203.0.113.77\n")
+    second = run(capsys, cache, "--indicators", str(feed), str(log))
+    assert [h["observed"] for h in first[1]] == ["203.0.113.66"]
+    assert [h["observed"] for h in second[1]] == ["203.0.113.77"]
+    assert "read from the cache" not in second[2]

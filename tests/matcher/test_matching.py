@@ -213,3 +213,24 @@ def test_events_without_a_time_still_match_and_report_no_time() -> None:
     table = match_batch(index_of("1.2.3.4"), batch({"h": ("ip", ["1.2.3.4"])}, times=[None]))  # type: ignore[list-item]
     assert table.column("time").to_pylist() == [None]
     assert isinstance(table, pa.Table)
+
+
+def test_each_hit_carries_the_id_of_its_own_indicator_whatever_the_shape_of_the_id() -> None:
+    usual = stix_indicator("[domain-name:value = 'evil.com']")
+    unusual = stix_indicator("[ipv4-addr:value = '45.83.12.66']", id="indicator--not-a-uuid")
+    capital = stix_indicator("[domain-name:value = 'bad.net']")
+    capital["id"] = capital["id"].upper().replace("INDICATOR--", "indicator--")
+    found = hits(
+        index_of_patterns(usual, unusual, capital),
+        {
+            "query": ("domain", ["evil.com", "bad.net", "x.evil.com", "good.org"]),
+            "answer": ("ip", ["45.83.12.66", "-", "45.83.12.66", "-"]),
+        },
+    )
+    ids = {(h["observed"], h["indicator"]) for h in found}
+    assert ids == {
+        ("evil.com", usual["id"]),
+        ("x.evil.com", usual["id"]),
+        ("bad.net", capital["id"].lower()),
+        ("45.83.12.66", "indicator--not-a-uuid"),
+    }

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ FORMAT = "1"
 KEEP = 3
 _ENVIRONMENT = "LIONROCK_MATCH_CACHE"
 _READ_BYTES = 8 << 20
+_DIGESTS = "digests.json"
+_DIGESTS_KEPT = 1000
+_SETTLED_NS = 1_000_000_000
 
 
 def default_directory() -> Path:
@@ -49,17 +53,67 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
-def sources_key(files: list[Path]) -> str:
+def sources_key(files: list[Path], directory: Path | None = None) -> str:
     """The cache key of an index compiled from these files, in this order (raises `OSError` if one
-    cannot be read)."""
+    cannot be read).
+
+    Each file counts by its content. Hashing hundreds of megabytes costs about a second, so with a cache
+    `directory` the digest of each file is remembered beside its size, inode, and modification and
+    change times, and a file whose facts are all unchanged is not read again (as git and make decide).
+    The change time cannot be set back by hand; a file changed within a second of being remembered is
+    not remembered (its times may not yet tell two writes apart), so it is read again next time.
+    """
+    remembered = _read_digests(directory) if directory is not None else {}
+    fresh: dict[str, list[int | str]] = {}
     digest = hashlib.blake2b(FORMAT.encode() + _code_digest(), digest_size=20)
     for path in files:
-        digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
-        with path.open("rb") as stream:
-            while block := stream.read(_READ_BYTES):
-                digest.update(block)
-        digest.update(b"\0")
+        name = str(path.resolve())
+        facts = _stat_facts(path)
+        known = remembered.get(name)
+        unchanged = known is not None and known[:-1] == facts
+        content = str(known[-1]) if known is not None and unchanged else _content_digest(path)
+        if max(int(facts[2]), int(facts[3])) < time.time_ns() - _SETTLED_NS:
+            fresh[name] = [*facts, content]
+        digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + content.encode() + b"\0")
+    if directory is not None and any(remembered.get(name) != entry for name, entry in fresh.items()):
+        _write_digests(directory, {**remembered, **fresh})
     return digest.hexdigest()
+
+
+def _stat_facts(path: Path) -> list[int | str]:
+    facts = path.stat()
+    return [facts.st_size, facts.st_ino, facts.st_mtime_ns, facts.st_ctime_ns, facts.st_dev]
+
+
+def _content_digest(path: Path) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    with path.open("rb") as stream:
+        while block := stream.read(_READ_BYTES):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_digests(directory: Path) -> dict[str, list[int | str]]:
+    try:
+        document = json.loads((directory / _DIGESTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(document, dict):
+        return {}
+    return {str(k): v for k, v in document.items() if isinstance(v, list) and len(v) == 6}
+
+
+def _write_digests(directory: Path, digests: dict[str, list[int | str]]) -> None:
+    if len(digests) > _DIGESTS_KEPT:
+        digests = dict(list(digests.items())[-_DIGESTS_KEPT:])
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        descriptor, scratch = tempfile.mkstemp(prefix=".digests-", suffix=".json", dir=directory)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            json.dump(digests, stream)
+        Path(scratch).replace(directory / _DIGESTS)
+    except OSError:
+        return
 
 
 @dataclass(frozen=True, slots=True)

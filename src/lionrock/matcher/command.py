@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -16,7 +17,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
 
-from lionrock.matcher import cache, taxii
+from lionrock.matcher import cache, parallel, taxii
 from lionrock.matcher.counts import MatchReport
 from lionrock.matcher.exit_status import EXIT_FAILED, EXIT_HITS, EXIT_NO_HITS, EXIT_PARTIAL
 from lionrock.matcher.index import CompiledIndex
@@ -75,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-warninglists", action="store_true", help="alert on warninglisted values too (default: suppress)"
     )
     parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="parse and match in N worker processes (0: one per CPU); the output is the same as with 1",
+    )
+    parser.add_argument(
         "--engine",
         choices=("local", "spark"),
         default="local",
@@ -86,6 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="Spark master for --engine spark (default: spark-submit's --master, else local[*])",
     )
     return parser
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if jobs < 0:
+        raise argparse.ArgumentTypeError("0 or more")
+    return jobs or (os.cpu_count() or 1)
 
 
 def _describe_index(prepared: Prepared, err: IO[str]) -> None:
@@ -189,6 +207,12 @@ def main(argv: list[str] | None = None) -> int:
     started = last_shown = time.monotonic()
     jsonl_name = args.jsonl if args.jsonl or args.sightings else "-"
     with ExitStack() as stack:
+        workers = None
+        if args.jobs > 1 and parallel.available():
+            # Started before any output is open or written, so the workers inherit nothing pending.
+            workers = stack.enter_context(
+                parallel.Workers(index, args.jobs, warninglists=not args.no_warninglists)
+            )
         jsonl: IO[str] | None = None
         if jsonl_name == "-":
             jsonl = sys.stdout
@@ -200,9 +224,17 @@ def main(argv: list[str] | None = None) -> int:
                 return EXIT_FAILED
         for name in expand_paths(args.logs):
             try:
-                for hits in match_batches(
-                    index, read_log(name, reads, args.format), matches, warninglists=not args.no_warninglists
-                ):
+                tables = (
+                    workers.match_log(name, reads, matches, args.format)
+                    if workers is not None
+                    else match_batches(
+                        index,
+                        read_log(name, reads, args.format),
+                        matches,
+                        warninglists=not args.no_warninglists,
+                    )
+                )
+                for hits in tables:
                     if jsonl is not None:
                         write_jsonl(hits, jsonl)
                     tally.add(hits)
@@ -220,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
                 reads.error(name, 0, str(error))
             except (OSError, UnicodeError) as error:
                 reads.error(name, 0, f"cannot read: {error}")
+            except parallel.WorkerFailed as error:
+                reads.error(name, 0, f"not fully matched: a worker process stopped ({error})")
         if progress:
             print("\r" + " " * 60 + "\r", end="", file=err)
         if jsonl is not None:

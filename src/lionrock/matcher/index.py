@@ -283,6 +283,19 @@ class CompiledIndex:
             return odd
         return _PREFIX + str(uuid.UUID(bytes=self._ids[number].tobytes()))
 
+    def stix_ids(self, numbers: I64) -> list[str]:
+        """The STIX ids of many indicators at once (as `stix_id` gives them, at a fraction of the cost)."""
+        digits = self._ids[numbers].tobytes().hex()
+        ids: list[str] = []
+        for k, number in enumerate(numbers.tolist()):
+            odd = self._odd_ids.get(number)
+            if odd is not None:
+                ids.append(odd)
+                continue
+            h = digits[32 * k : 32 * k + 32]
+            ids.append(f"{_PREFIX}{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+        return ids
+
     def string_keys(self, kind: str) -> pa.StringArray | None:
         """The canonical values of one string kind, for warninglist screening and reports."""
         entry = self._strings.get(kind)

@@ -68,7 +68,7 @@ def prepare(
     prepared: Prepared | None = None
     if cache_dir is not None and not any(url for _, url in names):
         try:
-            key = cache.sources_key([Path(name) for name, _ in names])
+            key = cache.sources_key([Path(name) for name, _ in names], cache_dir)
         except OSError:
             key = None  # reading the sources below says which one and why
         hit = cache.load(cache_dir, key) if key else None

@@ -385,6 +385,7 @@ def _hits_table(
 ) -> pa.Table:
     """Applies validity, longest prefix and warninglists, and lays the hits out as a table."""
     columns: dict[str, list[object]] = {name: [] for name in HIT_SCHEMA.names}
+    line_numbers = lines.to_numpy(zero_copy_only=False) if collected else None
     for name, flat, pairs in collected:
         positions = np.array(pairs.rows, dtype=np.int64)
         numbers = np.array(pairs.numbers, dtype=np.int64)
@@ -399,29 +400,35 @@ def _hits_table(
             rank = pairs.ranks[i]
             if rank:
                 best[int(rows[i])] = max(best.get(int(rows[i]), 0), rank)
-        observed_cache: dict[int, str | None] = {}
+        chosen: list[int] = []
         for i in np.flatnonzero(valid).tolist():
-            row = int(rows[i])
-            if pairs.ranks[i] and pairs.ranks[i] < best.get(row, 0):
+            if pairs.ranks[i] and pairs.ranks[i] < best.get(int(rows[i]), 0):
                 continue
             number = int(numbers[i])
-            kind = pairs.kinds[i]
             if warninglists and index.warninglisted[number]:
                 report.suppressed[index.warninglist_names.get(number, "warninglist")] += 1
                 report.suppressed_indicators[number] += 1
                 continue
-            report.hits[kind] += 1
-            position = int(positions[i])
-            if position not in observed_cache:
-                observed_cache[position] = flat.values[position].as_py()
-            columns["indicator"].append(index.stix_id(number))
-            columns["value"].append(pairs.values[i])
-            columns["observed"].append(observed_cache[position])
-            columns["field"].append(name)
-            columns["source"].append(source)
-            columns["line"].append(lines[row].as_py())
-            columns["time"].append(None if time_known is not None and not time_known[row] else int(when[i]))
-            columns["kind"].append(kind)
+            report.hits[pairs.kinds[i]] += 1
+            chosen.append(i)
+        if not chosen:
+            continue
+        # Converted a column at a time: per-hit conversions cost more than matching on a busy log.
+        picked = np.array(chosen, dtype=np.int64)
+        picked_rows = rows[picked]
+        assert line_numbers is not None
+        columns["indicator"].extend(index.stix_ids(numbers[picked]))
+        columns["value"].extend([pairs.values[i] for i in chosen])
+        columns["observed"].extend(flat.values.take(pa.array(positions[picked])).to_pylist())
+        columns["field"].extend([name] * len(chosen))
+        columns["source"].extend([source] * len(chosen))
+        columns["line"].extend(line_numbers[picked_rows].tolist())
+        stamps: list[object] = when[picked].tolist()
+        if time_known is not None:
+            known = time_known[picked_rows].tolist()
+            stamps = [stamp if ok else None for stamp, ok in zip(stamps, known, strict=True)]
+        columns["time"].extend(stamps)
+        columns["kind"].extend([pairs.kinds[i] for i in chosen])
     arrays = [
         pa.array(columns[f.name], type=pa.int64()).cast(TIME)
         if f.name == "time"
@@ -445,7 +452,7 @@ def match_batches(
         yield match_batch(index, batch, report, warninglists=warninglists)
 
 
-def prefetch(batches: Iterable[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
+def prefetch(batches: Iterable[pa.RecordBatch], depth: int = 1) -> Iterator[pa.RecordBatch]:
     """Produces batches in a background thread so reading the next overlaps matching this one.
 
     Arrow's parser and NumPy release the GIL, so on two cores reading and matching run side by side.

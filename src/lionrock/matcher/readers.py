@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from typing import BinaryIO
 
 import pyarrow as pa
 
@@ -53,6 +54,28 @@ def detect(head: bytes) -> str | None:
     if ("sa" in header and "da" in header) or (len(header) >= 8 and re.match(r"^\d{4}-\d\d-\d\d", header[0])):
         return "nfdump"
     return None
+
+
+def open_log(name: str, report: ReadReport, fmt: str = "auto") -> tuple[BinaryIO, str] | None:
+    """The open stream of a Zeek TSV log (counted as read), for cutting into segments; `None` for every
+    other format, empty files and standard input without `--format`: `read_log` reads those."""
+    if fmt == "auto":
+        if name == "-":
+            return None
+        head, whole = read_head_whole(name)
+        if whole and not head.strip():
+            return None
+        fmt = detect(head) or ""
+    if fmt != "zeek":
+        return None
+    report.files += 1
+    stream = open_binary(name)
+    if hasattr(stream, "peek") and stream.peek(1)[:1] == b"{":
+        report.files -= 1
+        if name != "-":
+            stream.close()
+        return None
+    return stream, name
 
 
 def read_log(name: str, report: ReadReport, fmt: str = "auto") -> Iterator[pa.RecordBatch]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from lionrock.matcher.counts import MatchReport
 from lionrock.matcher.index import CompiledIndex
 from lionrock.matcher.source import Problem, ReadReport
@@ -39,15 +41,16 @@ class Suppression:
 def suppressions(index: CompiledIndex, matches: MatchReport) -> list[Suppression]:
     """Every warninglisted indicator of the run, grouped by list; lists with the most hits first."""
     by_list: dict[str, Suppression] = {}
-    for number in sorted(index.warninglist_names):
+    numbers = sorted(index.warninglist_names)
+    ids = index.stix_ids(np.array(numbers, dtype=np.int64))
+    counts = matches.suppressed_indicators
+    for number, stix_id in zip(numbers, ids, strict=True):
         name = index.warninglist_names[number]
-        entry = by_list.setdefault(name, Suppression(name))
+        entry = by_list.get(name)
+        if entry is None:
+            entry = by_list[name] = Suppression(name)
         entry.indicators.append(
-            Suppressed(
-                index.stix_id(number),
-                index.warninglist_values.get(number, ""),
-                matches.suppressed_indicators.get(number, 0),
-            )
+            Suppressed(stix_id, index.warninglist_values.get(number, ""), counts.get(number, 0))
         )
     return sorted(by_list.values(), key=lambda s: (-s.hits, s.name))
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-CHUNK_BYTES = 32 << 20
+CHUNK_BYTES = 8 << 20
 MAX_LINE_BYTES = 64 << 20
 _KEPT_PROBLEMS = 1000
 
@@ -96,12 +96,13 @@ class Chunk:
 
 
 def iter_chunks(
-    stream: BinaryIO, source: str, report: ReadReport, chunk_bytes: int = CHUNK_BYTES
+    stream: BinaryIO, source: str, report: ReadReport, chunk_bytes: int | None = None
 ) -> Iterator[Chunk]:
     """Yields chunks of whole lines; a truncated gzip or a read error ends the file with a recorded error.
 
     A line longer than `MAX_LINE_BYTES` is skipped as a bad line rather than exhausting memory.
     """
+    chunk_bytes = chunk_bytes or CHUNK_BYTES
     line_number = 1
     pending = b""
     skipping_long = False

@@ -84,6 +84,34 @@ def read_tsv(
     stream: BinaryIO, source: str, report: ReadReport, batch_rows: int = 1 << 20
 ) -> Iterator[pa.RecordBatch]:
     """Reads a Zeek TSV log; headers anywhere in the file are honoured."""
+    for segment in tsv_segments(stream, source, report):
+        yield from segment.batches(report)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of data lines under one header, not parsed yet: parsing can happen in another process.
+
+    Parsing a segment gives the same batches and the same report entries wherever it runs, so the
+    segments of a file parsed in parallel and taken in order give exactly what reading it in one go does.
+    """
+
+    data: bytes
+    first_line: int
+    header: _Header
+    source: str
+
+    def batches(self, report: ReadReport) -> Iterator[pa.RecordBatch]:
+        """The normalised batches of this segment; bad lines are recorded in `report`."""
+        return _segment(self.data, self.first_line, self.header, self.source, report)
+
+
+def tsv_segments(stream: BinaryIO, source: str, report: ReadReport) -> Iterator[Segment]:
+    """Cuts a Zeek TSV log into segments of data lines, each with the header in force over it.
+
+    Only header lines are looked at here (a search for `#` at line starts), so this is cheap next to
+    parsing; data lines before any `#fields` header are reported as bad lines here and then dropped.
+    """
     header = _Header()
     for chunk in iter_chunks(stream, source, report):
         data = chunk.data
@@ -93,6 +121,10 @@ def read_tsv(
             if data.startswith(b"#", position):
                 end = data.find(b"\n", position)
                 end = len(data) if end < 0 else end
+                header = _Header(
+                    header.separator, header.set_separator, header.empty, header.unset, header.path,
+                    header.fields,
+                )  # fmt: skip
                 _header_line(data[position:end].decode("utf-8", "replace").rstrip("\r"), header)
                 position = end + 1
                 line += 1
@@ -102,7 +134,7 @@ def read_tsv(
             segment = data if whole_chunk else data[position:end]
             count = chunk.lines if whole_chunk else segment.count(b"\n")
             if header.fields:
-                yield from _segment(segment, line, header, source, report)
+                yield Segment(segment, line, header, source)
             else:
                 for offset in range(count):
                     report.bad_line(source, line + offset, "data line before any #fields header")
