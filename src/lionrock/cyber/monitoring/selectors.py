@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, QuerySet, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -53,9 +53,16 @@ def watched_directories_visible(*, actor: Actor) -> QuerySet[WatchedDirectory]:
 
 
 def sightings_visible(*, actor: Actor) -> QuerySet[Sighting]:
-    """Sightings whose STIX object the actor may see: the intel store's TLP rules decide, nothing else."""
-    visible = intel_selectors.stix_objects_visible(actor=actor).filter(type="sighting").values("pk")
-    return Sighting.objects.filter(stix_object_id__in=visible)
+    """Sightings whose STIX object the actor may see: the intel store's TLP rules decide, nothing else.
+
+    Checked row by row (EXISTS on the object's primary key) rather than as `IN (every visible object)`:
+    SQLite would otherwise gather every visible sighting object (a million at national scale) before
+    reading the few rows a caller's own filter (a time window, an indicator) picks.
+    """
+    visible = intel_selectors.stix_objects_visible(actor=actor).filter(
+        type="sighting", pk=OuterRef("stix_object_id")
+    )
+    return Sighting.objects.filter(Exists(visible))
 
 
 @dataclass(frozen=True)
