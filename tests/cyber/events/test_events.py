@@ -192,14 +192,20 @@ def test_the_situation_board_costs_the_same_queries_however_many_sightings_and_i
             selectors.situation_board(actor=stage.cert, event=stage.event),
         )
 
+    board_page = client_for(stage.organiser)
+    url = f"/events/{stage.event.slug}/watch/board/"
     happen(1)
     with CaptureQueriesContext(connection) as first:
         board_read()
+    with CaptureQueriesContext(connection) as first_page:
+        assert board_page.get(url).status_code == 200
     happen(6)
     with django_assert_max_num_queries(len(first.captured_queries)):
         organisers, certs = board_read()
     assert len(organisers.sightings) == 7
     assert len(certs.incidents) == 7
+    with django_assert_max_num_queries(len(first_page.captured_queries)):
+        assert on_asset["id"] in board_page.get(url).content.decode()
 
 
 def test_the_alert_level_is_set_by_the_policy_office_and_logged():
