@@ -282,7 +282,7 @@ def situation_board(
     # one's visibility checked (by primary key), so a reader who may see few of them still costs at most
     # `scan` index steps, never a pass over every sighting visible to them.
     newest = Sighting.objects.filter(last_seen__gte=start, last_seen__lt=end).order_by("-last_seen", "-pk")
-    visible_sightings = monitoring_selectors.sightings_visible(actor=actor)
+    visible_sightings = monitoring_selectors.sightings_visible(actor=actor, objects=visible)
     # Plain tuples, read a chunk at a time until the board is full: most boards fill from the first.
     on_asset = {obj.stix_id for obj in situation.indicators}
     judged: set[str] = set(on_asset)
