@@ -283,12 +283,15 @@ def situation_board(
     # `scan` index steps, never a pass over every sighting visible to them.
     newest = Sighting.objects.filter(last_seen__gte=start, last_seen__lt=end).order_by("-last_seen", "-pk")
     visible_sightings = monitoring_selectors.sightings_visible(actor=actor, objects=visible)
-    # Plain tuples, read a chunk at a time until the board is full: most boards fill from the first.
+    # Plain tuples, read in two chunks: most boards fill from the first; the rest of the scan, if needed,
+    # in one go (each query costs more to build, with the visibility terms, than to run).
     on_asset = {obj.stix_id for obj in situation.indicators}
     judged: set[str] = set(on_asset)
     kept: list[tuple[str, int, int, datetime, str]] = []
-    for offset in range(0, scan, _CHUNK):
-        ids = list(newest.values_list("pk", flat=True)[offset : offset + _CHUNK])
+    for offset, stop in ((0, min(_CHUNK, scan)), (_CHUNK, scan)):
+        if stop <= offset:
+            break
+        ids = list(newest.values_list("pk", flat=True)[offset:stop])
         chunk = list(
             visible_sightings.filter(pk__in=ids)
             .order_by("-last_seen", "-pk")
@@ -303,7 +306,7 @@ def situation_board(
                 kept.append((indicator_id, organisation_id, count, last_seen, "asset"))
             elif organisation_id in participants:
                 kept.append((indicator_id, organisation_id, count, last_seen, "participant"))
-        if len(kept) >= limit or len(ids) < _CHUNK:
+        if len(kept) >= limit or len(ids) < stop - offset:
             break
     kept = kept[:limit]
     names = _indicator_names(visible, {row[0] for row in kept})
