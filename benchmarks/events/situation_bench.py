@@ -20,6 +20,9 @@ a small run (e.g. --incidents 2000 --sightings 20000) checks the script in a min
 
 Usage: uv run python benchmarks/events/situation_bench.py [--incidents 100000] [--sightings 1000000]
        [--runs 15]
+
+The same pages as users get them, over HTTP from `lionrock serve`, with the server's CPU and the load:
+situation_serve.py (it reuses this data). docs/users/major-events.md keeps the figures.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lionrock.core.accounts.access import NotFound
@@ -168,6 +170,56 @@ def test_the_situation_board_leaves_out_exercise_reports_of_the_events_organisat
     drill = drill_make(teams=[stage.isp_org, stage.cert_org()])
     incident_services.incident_create(actor=stage.isp, draft=draft_make(), exercise=drill.exercise.pk)
     assert selectors.situation_board(actor=stage.cert, event=stage.event).incidents == []
+
+
+def test_the_situation_board_costs_the_same_queries_however_many_sightings_and_incidents(
+    django_assert_max_num_queries,
+):
+    from lionrock.cyber.incidents import services as incident_services
+    from tests.cyber.incidents.factories import draft_make, regime_make
+
+    stage = stage_make()
+    regime_make(stage.cert_org())
+    service = services.service_register(
+        actor=stage.isp, event=stage.event, organisation=stage.isp_org, name="Transit"
+    )
+    services.asset_add(actor=stage.isp, service=service, kind="ipv4", value="198.51.100.0/24")
+    community = community_make()
+    on_asset = indicator(
+        "x", pattern="[ipv4-addr:value = '198.51.100.7']", object_marking_refs=[MARKING_ID_FOR[Tlp.GREEN]]
+    )
+    intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[on_asset])
+
+    def happen(times):
+        for n in range(times):
+            when = datetime.now(tz=UTC) - timedelta(minutes=5 + n)
+            incident_services.incident_create(actor=stage.isp, draft=draft_make(title=f"Outage {n}"))
+            intel_services.objects_add(
+                actor=community.direct_reader,
+                collection=community.collection,
+                objects=[_sighting(on_asset["id"], when)],
+            )
+
+    def board_read():
+        return (
+            selectors.situation_board(actor=stage.organiser, event=stage.event),
+            selectors.situation_board(actor=stage.cert, event=stage.event),
+        )
+
+    board_page = client_for(stage.organiser)
+    url = f"/events/{stage.event.slug}/watch/board/"
+    happen(1)
+    with CaptureQueriesContext(connection) as first:
+        board_read()
+    with CaptureQueriesContext(connection) as first_page:
+        assert board_page.get(url).status_code == 200
+    happen(6)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        organisers, certs = board_read()
+    assert len(organisers.sightings) == 7
+    assert len(certs.incidents) == 7
+    with django_assert_max_num_queries(len(first_page.captured_queries)):
+        assert on_asset["id"] in board_page.get(url).content.decode()
 
 
 def test_the_alert_level_is_set_by_the_policy_office_and_logged():

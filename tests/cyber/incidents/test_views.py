@@ -153,3 +153,20 @@ def test_a_disguised_or_oversized_attachment_refuses_the_report_and_stores_nothi
     assert response.status_code == 200
     assert "id_attachments_error" in response.content.decode()
     assert not Incident.objects.exists() and not Attachment.objects.exists()
+
+
+def test_the_incident_list_page_costs_the_same_queries_however_many_incidents(django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    desk = desk_make()
+    client = client_for(desk.handler)
+    shared_incident(desk, Tlp.GREEN)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get("/incidents/").status_code == 200
+    for tlp in (Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER, Tlp.AMBER_STRICT, Tlp.RED):
+        shared_incident(desk, tlp)
+        desk.report(submit=False)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        page = client.get("/incidents/").content.decode()
+    assert page.count("/incidents/") >= 6

@@ -240,6 +240,7 @@ def situation_board(
     from lionrock.cyber.intel.correlation import value_key, value_normalise
     from lionrock.cyber.intel.models import ObservableValue
     from lionrock.cyber.monitoring import selectors as monitoring_selectors
+    from lionrock.cyber.monitoring.models import Sighting
 
     if not event_is_coordinator(actor=actor, event=event):
         raise NotFound
@@ -277,18 +278,25 @@ def situation_board(
         .order_by("-date_added")[:limit]
     )
 
-    window = (
-        monitoring_selectors.sightings_visible(actor=actor)
-        .filter(last_seen__gte=start, last_seen__lt=end)
-        .order_by("-last_seen")
-        .values_list("indicator_id", "organisation_id", "count", "last_seen")
-    )
-    # Plain tuples, read a chunk at a time until the board is full: most boards fill from the first.
+    # The newest sightings of the window a chunk at a time, on the last_seen index; only then is each
+    # one's visibility checked (by primary key), so a reader who may see few of them still costs at most
+    # `scan` index steps, never a pass over every sighting visible to them.
+    newest = Sighting.objects.filter(last_seen__gte=start, last_seen__lt=end).order_by("-last_seen", "-pk")
+    visible_sightings = monitoring_selectors.sightings_visible(actor=actor, objects=visible)
+    # Plain tuples, read in two chunks: most boards fill from the first; the rest of the scan, if needed,
+    # in one go (each query costs more to build, with the visibility terms, than to run).
     on_asset = {obj.stix_id for obj in situation.indicators}
     judged: set[str] = set(on_asset)
     kept: list[tuple[str, int, int, datetime, str]] = []
-    for offset in range(0, scan, _CHUNK):
-        chunk = list(window[offset : offset + _CHUNK])
+    for offset, stop in ((0, min(_CHUNK, scan)), (_CHUNK, scan)):
+        if stop <= offset:
+            break
+        ids = list(newest.values_list("pk", flat=True)[offset:stop])
+        chunk = list(
+            visible_sightings.filter(pk__in=ids)
+            .order_by("-last_seen", "-pk")
+            .values_list("indicator_id", "organisation_id", "count", "last_seen")
+        )
         fresh = {row[0] for row in chunk} - judged
         if fresh:
             on_asset |= _indicators_on_assets(fresh, index)
@@ -298,7 +306,7 @@ def situation_board(
                 kept.append((indicator_id, organisation_id, count, last_seen, "asset"))
             elif organisation_id in participants:
                 kept.append((indicator_id, organisation_id, count, last_seen, "participant"))
-        if len(kept) >= limit or len(chunk) < _CHUNK:
+        if len(kept) >= limit or len(ids) < stop - offset:
             break
     kept = kept[:limit]
     names = _indicator_names(visible, {row[0] for row in kept})

@@ -146,6 +146,14 @@ class Incident(models.Model):
             models.Index(fields=["reporting_organisation", "aware_at"], name="incident_reporter"),
             models.Index(fields=["aware_at", "id"], name="incident_aware"),
             models.Index(fields=["tlp", "shared_with_community"], name="incident_shared"),
+            # The desk lists newest awareness first along each way an incident reaches a reader
+            # (selectors._desk_routes): the handler's and the community's lead these two.
+            models.Index(fields=["handling_organisation", "aware_at", "id"], name="incident_handler_aware"),
+            models.Index(
+                fields=["aware_at", "id"],
+                name="incident_community_aware",
+                condition=Q(shared_with_community=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, QuerySet, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.roles import Role
 from lionrock.cyber.intel import selectors as intel_selectors
-from lionrock.cyber.intel.models import Collection
+from lionrock.cyber.intel.models import Collection, StixObject
 from lionrock.cyber.monitoring.models import Alert, MatchRun, Sighting, WatchedDirectory
 
 
@@ -52,10 +52,20 @@ def watched_directories_visible(*, actor: Actor) -> QuerySet[WatchedDirectory]:
     )
 
 
-def sightings_visible(*, actor: Actor) -> QuerySet[Sighting]:
-    """Sightings whose STIX object the actor may see: the intel store's TLP rules decide, nothing else."""
-    visible = intel_selectors.stix_objects_visible(actor=actor).filter(type="sighting").values("pk")
-    return Sighting.objects.filter(stix_object_id__in=visible)
+def sightings_visible(*, actor: Actor, objects: QuerySet[StixObject] | None = None) -> QuerySet[Sighting]:
+    """Sightings whose STIX object the actor may see: the intel store's TLP rules decide, nothing else.
+
+    `objects`, when given, is stix_objects_visible for the same actor, already built by the caller (the
+    situation board reuses it rather than look the reader's collections up again).
+
+    Checked row by row (EXISTS on the object's primary key) rather than as `IN (every visible object)`:
+    SQLite would otherwise gather every visible sighting object (a million at national scale) before
+    reading the few rows a caller's own filter (a time window, an indicator) picks.
+    """
+    if objects is None:
+        objects = intel_selectors.stix_objects_visible(actor=actor)
+    visible = objects.filter(type="sighting", pk=OuterRef("stix_object_id"))
+    return Sighting.objects.filter(Exists(visible))
 
 
 @dataclass(frozen=True)
@@ -146,6 +156,8 @@ def alerts_open(*, actor: Actor) -> list[Alert]:
     if not actor.has_role(Role.INTEL_ANALYST):
         return []
     alerts = list(Alert.objects.filter(acknowledged_at__isnull=True).order_by("-raised_at")[:200])
+    if not alerts:
+        return []  # nothing to name or count: spares the visibility look-ups the situation board polls for
     ids = [alert.indicator_id for alert in alerts]
     names = _indicator_names(actor, ids)
     # Counted again from the sightings this analyst may see: the stored count includes every
