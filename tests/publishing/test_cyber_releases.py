@@ -131,7 +131,11 @@ def _event_with_incidents() -> tuple[Stage, list[Incident]]:
         for n in range(3)
     ]
     reported.append(
-        incidents.incident_create(actor=stage.isp, draft=draft_make(title="Red one", tlp="red"), submit=True)
+        incidents.incident_create(
+            actor=stage.isp,
+            draft=draft_make(title="Red one", tlp="red", recipients=[stage.cert.user.email]),
+            submit=True,
+        )
     )
     return stage, reported
 
@@ -144,10 +148,10 @@ def test_a_major_event_summary_counts_submitted_incidents_of_the_watch_period_in
     press = press_officer_make(stage.event.organiser)
     release = services.release_draft_create(actor=press, event=stage.event, release_at=timezone.now())
     assert release.kind == SourceKind.EVENT
-    # Three AMBER and one RED: drafts and exercise reports are not counted, RED ones are (a count tells
-    # nothing of their content).
-    assert "During the watch period, four cybersecurity incidents were reported" in release.body_en
-    assert "四宗網絡安全事故" in release.body_zh
+    # Three AMBER and one RED: drafts and exercise reports are not counted, and a TLP:RED incident only
+    # by readers named on it — never the press office's reading of the event.
+    assert "During the watch period, three cybersecurity incidents were reported" in release.body_en
+    assert "三宗網絡安全事故" in release.body_zh
     assert "15th National Games" in release.title_en
     assert "第十五屆全國運動會" in release.title_zh
     assert "and three organisations kept watch" in release.body_en

@@ -31,7 +31,7 @@ def desk():  # type: ignore[no-untyped-def]
     desk = desk_make()
     for n in range(3):
         desk.report(title=f"Reported {n}")
-    desk.report(title="Red", tlp="red")
+    desk.report(title="Red", tlp="red", recipients=[desk.handler.user.email])
     desk.report(title="Still a draft", submit=False)
     drill = desk.report(title="Filed during a drill")
     Incident.objects.filter(pk=drill.pk).update(is_exercise=True)
