@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "lionrock.core.shell.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "lionrock.core.shell.middleware.ContentSecurityPolicyMiddleware",
+    "lionrock.core.request_memo.RequestMemoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
