@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from lionrock.core.accounts.access import Actor
 from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.drills import selectors
-from lionrock.cyber.drills.artefacts import Plant, archive_write, artefacts_write
 from lionrock.cyber.drills.models import Canary, Delivery, Exercise, Inject, Team
 
 
@@ -33,6 +32,9 @@ def artefacts_archive(*, actor: Actor, exercise: Exercise, organisation: str, in
 
 
 def _archive(exercise: Exercise, team: Team, injects: list[Inject], into: Path) -> Path:
+    # Arrow and numpy are loaded when logs are generated, not by every web process at rest.
+    from lionrock.cyber.drills.artefacts import Plant, archive_write, artefacts_write
+
     canaries = list(Canary.objects.filter(team=team, inject__in=injects))
     first = min(c.planned_at for c in canaries) if canaries else exercise.starts_at
     end = exercise.starts_at + timedelta(minutes=injects[-1].offset_minutes)
