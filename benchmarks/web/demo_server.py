@@ -105,9 +105,18 @@ class DemoServer:
 
 
 @contextmanager
-def demo_server(*, workers: int | None = None, keep: bool = False) -> Iterator[DemoServer]:
-    """`lionrock serve --demo` on a free port and a fresh data directory; stopped on exit."""
+def demo_server(
+    *, workers: int | None = None, keep: bool = False, copy_of: Path | None = None
+) -> Iterator[DemoServer]:
+    """`lionrock serve --demo` on a free port and a fresh data directory; stopped on exit.
+
+    copy_of: a data directory an earlier `lionrock serve --demo` built, copied so the run starts from
+    the same demo world without building it again (a few minutes on a busy machine)."""
     data_dir = Path(tempfile.mkdtemp(prefix="lionrock-web-bench-"))
+    if copy_of is not None:
+        for item in copy_of.iterdir():
+            if item.is_file() and item.name != "serve.log":
+                shutil.copy2(item, data_dir / item.name)
     port = free_port()
     env = {
         **os.environ,

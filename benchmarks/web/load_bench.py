@@ -49,7 +49,7 @@ def client_cpu_seconds() -> float:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {"users": args.users, "seconds": args.seconds}
-    with demo_server(workers=args.workers) as server:
+    with demo_server(workers=args.workers, copy_of=args.copy_of) as server:
         time.sleep(2)
         results["memory_at_rest"] = {k: v for k, v in tree_memory_mb(server.pid).items() if k != "processes"}
         personas = server.accounts
@@ -153,6 +153,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--workers", type=int, default=0, help="web workers (default: the command's own)")
+    parser.add_argument(
+        "--copy-of", type=Path, default=None, help="start from a copy of this demo data directory"
+    )
     args = parser.parse_args()
     results = run(args)
     OUT.mkdir(parents=True, exist_ok=True)

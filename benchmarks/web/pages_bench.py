@@ -44,7 +44,7 @@ def percentile(samples: list[float], share: float) -> float:
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {"load_at_start": load_average(), "pages": []}
-    with demo_server(workers=args.workers) as server:
+    with demo_server(workers=args.workers, copy_of=args.copy_of) as server:
         results["start_s"] = server.started_s
         time.sleep(args.settle)
         results["memory_at_rest"] = tree_memory_mb(server.pid)
@@ -114,6 +114,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--personas", default="", help="comma-separated e-mails (default: every persona)")
     parser.add_argument("--workers", type=int, default=0, help="web workers (default: the command's own)")
+    parser.add_argument(
+        "--copy-of", type=Path, default=None, help="start from a copy of this demo data directory"
+    )
     parser.add_argument("--settle", type=float, default=5.0, help="seconds to wait before reading memory")
     parser.add_argument("--target-ms", type=float, default=25.0)
     args = parser.parse_args()
