@@ -641,3 +641,23 @@ def test_amber_strict_recipients_offered_are_only_organisations_taking_part_in_i
     )
     assert response.status_code == 400
     assert not StixObject.objects.exists()
+
+
+def test_an_analysts_home_page_costs_the_same_queries_with_one_shared_object_as_with_twenty(
+    django_assert_max_num_queries,
+):
+    community = community_make()
+    services.objects_add(
+        actor=community.creator, collection=community.collection, objects=[indicator("h0.example")]
+    )
+    client = client_for(community.direct_reader)
+    client.get("/")
+    with django_assert_max_num_queries(30) as few:
+        assert client.get("/").status_code == 200
+    services.objects_add(
+        actor=community.creator,
+        collection=community.collection,
+        objects=[indicator(f"h{n}.example", tlp=Tlp.GREEN) for n in range(1, 20)],
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/").status_code == 200
