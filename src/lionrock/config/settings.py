@@ -70,8 +70,10 @@ MIDDLEWARE = [
     "lionrock.core.shell.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "lionrock.core.shell.middleware.ContentSecurityPolicyMiddleware",
+    "lionrock.core.request_memo.RequestMemoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "lionrock.core.accounts.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -151,7 +153,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions end after a spell of inactivity and when the browser closes.
 SESSION_COOKIE_AGE = env_int("LIONROCK_SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Written when changed, or at most once a minute to push the idle expiry on
+# (lionrock.core.accounts.middleware.SessionIdleRefreshMiddleware), not on every page view.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

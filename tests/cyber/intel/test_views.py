@@ -662,3 +662,23 @@ def test_a_report_may_not_be_shared_more_widely_than_what_it_cites():
     assert not StixObject.objects.filter(type="report").exists()
     assert client.post("/intel/reports/new/", {**form, "tlp": "amber"}).status_code == 302
     assert StixObject.objects.filter(type="report", tlp=Tlp.AMBER).count() == 1
+
+
+def test_an_analysts_home_page_costs_the_same_queries_with_one_shared_object_as_with_twenty(
+    django_assert_max_num_queries,
+):
+    community = community_make()
+    services.objects_add(
+        actor=community.creator, collection=community.collection, objects=[indicator("h0.example")]
+    )
+    client = client_for(community.direct_reader)
+    client.get("/")
+    with django_assert_max_num_queries(30) as few:
+        assert client.get("/").status_code == 200
+    services.objects_add(
+        actor=community.creator,
+        collection=community.collection,
+        objects=[indicator(f"h{n}.example", tlp=Tlp.GREEN) for n in range(1, 20)],
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/").status_code == 200

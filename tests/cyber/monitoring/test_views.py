@@ -119,3 +119,72 @@ def test_the_api_accepts_sightings_from_the_command_line(django_capture_on_commi
     assert response.status_code == 201, response.content
     assert response.json() == {"stored": 1}
     assert Sighting.objects.get().count == 3
+
+
+def _sightings_stored(community, count: int) -> None:
+    """`count` indicators, each sighted once today by a stakeholder, as the analyst's dashboard shows them."""
+    import uuid
+
+    from django.utils import timezone
+
+    from lionrock.cyber.monitoring import services as monitoring_services
+
+    operator = operator_make(Organisation.objects.get(pk=community.direct_reader.primary_organisation_id))
+    stamp = timezone.now().strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    objects = []
+    for _ in range(count):
+        bad = indicator(f"{uuid.uuid4().hex[:12]}.example", tlp=Tlp.GREEN)
+        intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[bad])
+        objects.append(
+            {
+                "type": "sighting",
+                "spec_version": "2.1",
+                "id": f"sighting--{uuid.uuid4()}",
+                "created": stamp,
+                "modified": stamp,
+                "sighting_of_ref": bad["id"],
+                "count": 3,
+                "first_seen": stamp,
+                "last_seen": stamp,
+                "where_sighted_refs": ["identity--6b9e1f7e-1c1e-5b1a-9c55-2c6f0d1b7a10"],
+            }
+        )
+    monitoring_services.sightings_submit(
+        actor=operator, collection=community.collection, bundle={"type": "bundle", "objects": objects}
+    )
+
+
+def test_the_dashboard_costs_the_same_queries_for_one_sighted_indicator_as_for_twenty():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    community = community_make()
+    client = browser(community.creator)
+    _sightings_stored(community, 1)
+    client.get(reverse("monitoring:dashboard"))
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(reverse("monitoring:dashboard"))
+    assert page.status_code == 200
+    _sightings_stored(community, 19)
+    with CaptureQueriesContext(connection) as twenty:
+        page = client.get(reverse("monitoring:dashboard"))
+    assert page.content.decode().count("/monitoring/indicators/indicator--") >= 20
+    assert len(twenty.captured_queries) == len(one.captured_queries) <= 20
+
+
+def test_the_dashboard_asks_once_which_collections_the_analyst_may_read():
+    """Three charts and lists each filter by visibility; the collections behind it are looked up once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    community = community_make()
+    _sightings_stored(community, 2)
+    client = browser(community.creator)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("monitoring:dashboard")).status_code == 200
+    readable_lookups = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "intel_collection"."id"') and "UNION" in query["sql"]
+    ]
+    assert len(readable_lookups) == 2  # readable, and readable through a direct grant (AMBER+STRICT)

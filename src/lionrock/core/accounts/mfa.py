@@ -11,15 +11,21 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.http import HttpRequest
 
+from lionrock.core.request_memo import memoised
+
 if TYPE_CHECKING:
     from lionrock.core.accounts.models import User
 
 
 def user_has_mfa(user: User) -> bool:
-    """True once the user has confirmed an authenticator."""
+    """True once the user has confirmed an authenticator (asked once per read-only request: the sign-in
+    gate, the actor and the account panel each want to know)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+    return memoised(
+        ("accounts.has_mfa", user.pk),
+        lambda: bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists()),
+    )
 
 
 def mfa_satisfied(request: HttpRequest) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -40,3 +41,30 @@ class SignInCompletionMiddleware:
         if user.must_change_password:  # type: ignore[union-attr]
             return "accounts:password_change"
         return None
+
+
+# How stale a signed-in session's expiry may grow before a request writes it again.
+SESSION_REFRESH_SECONDS = 60
+
+
+class SessionIdleRefreshMiddleware:
+    """Keeps a session alive while it is used, writing it at most once a minute.
+
+    Saving the session on every request (Django's SESSION_SAVE_EVERY_REQUEST) made every page view a
+    write to the database; on SQLite each took the one write lock, so fifty users reading pages queued
+    behind each other. The idle sign-out still comes LIONROCK_SESSION_IDLE_MINUTES after the last
+    request, give or take this minute. Listed after SessionMiddleware, so it runs before the session is
+    saved on the way out.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            now = int(time.time())
+            if now - int(session.get("_refreshed", 0)) >= SESSION_REFRESH_SECONDS:
+                session["_refreshed"] = now  # marks the session modified: saved with a new expiry
+        return response

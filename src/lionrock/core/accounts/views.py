@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
@@ -131,6 +130,8 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
             )
     if device is None or request.method == "GET":
         device = services.mfa_totp_begin(actor=actor)
+    import segno  # only the enrolment page draws a QR code
+
     qr = segno.make(device.config_url, error="m")
     return render(
         request,

@@ -16,10 +16,11 @@ import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy is loaded with the lists, not with the web server at rest
+    import numpy as np
+    import numpy.typing as npt
 
 _lock = threading.Lock()
 _cache: _Lists | None = None
@@ -76,6 +77,8 @@ def _cidr_blocks(name: str, entries: list[str]) -> list[_Blocks]:
 
 
 def _load() -> _Lists:
+    import numpy as np
+
     names: list[str] = []
     key_parts: list[npt.NDArray[np.int64]] = []
     owner_parts: list[npt.NDArray[np.int32]] = []
@@ -126,6 +129,8 @@ def _block_of(lists: _Lists, value: str) -> str | None:
 
 def warninglists_of(values: list[tuple[str, str]]) -> list[str | None]:
     """For each (matcher kind, canonical value): the first warninglist naming it, or None."""
+    import numpy as np
+
     lists = _lists()
     found: list[str | None] = [None] * len(values)
     for index, (kind, value) in enumerate(values):

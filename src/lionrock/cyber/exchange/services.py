@@ -23,7 +23,7 @@ from lionrock.core.accounts.access import Actor, NotFound, actor_for_user
 from lionrock.core.accounts.roles import Scope
 from lionrock.core.audit import services as audit
 from lionrock.core.errors import ValidationFailed
-from lionrock.cyber.exchange import credentials, feed_urls, flags, polling, readers
+from lionrock.cyber.exchange import credentials, feed_urls, flags, readers
 from lionrock.cyber.exchange.feed_urls import FeedUrlRefused
 from lionrock.cyber.exchange.models import Feed, FeedPoll, ImportRun
 from lionrock.cyber.intel import selectors as intel_selectors
@@ -431,6 +431,9 @@ def feed_poll(*, feed: Feed, page_size: int = FEED_PAGE_SIZE, max_pages: int = F
     Each page is stored as it arrives (objects the store refuses are counted, not fatal, as a TAXII
     server would), and the cursor is saved after every stored page, so a failure leaves no gap.
     """
+    # The HTTP and TAXII client libraries are loaded by the worker that polls, not by every web process.
+    from lionrock.cyber.exchange import polling
+
     poll = FeedPoll.objects.create(feed=feed, added_after_before=feed.added_after)
     state = polling.PollState(cursor=feed.added_after)
     try:

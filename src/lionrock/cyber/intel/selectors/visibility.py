@@ -11,6 +11,7 @@ from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.roles import Scope
+from lionrock.core.request_memo import memoised
 from lionrock.cyber.intel.columns import REF_COLUMNS
 from lionrock.cyber.intel.correlation import value_key
 from lionrock.cyber.intel.models import (
@@ -75,17 +76,28 @@ def _owned_or_granted(orgs: frozenset[int], grants: Q) -> set[Any]:
 
 
 def collection_ids_readable(actor: Actor, *, direct_only: bool = False) -> set[Any]:
+    """Kept for the rest of a read-only request: a page asks it once for each list, count and panel."""
     orgs = intel_organisations(actor)
     if not orgs:
         return set()
-    return _owned_or_granted(orgs, _grant_q(orgs, flag="can_read", direct_only=direct_only))
+    return set(
+        memoised(
+            ("intel.collections.readable", orgs, direct_only),
+            lambda: _owned_or_granted(orgs, _grant_q(orgs, flag="can_read", direct_only=direct_only)),
+        )
+    )
 
 
 def collection_ids_writable(actor: Actor) -> set[Any]:
     orgs = intel_organisations(actor, write=True)
     if not orgs:
         return set()
-    return _owned_or_granted(orgs, _grant_q(orgs, flag="can_write"))
+    return set(
+        memoised(
+            ("intel.collections.writable", orgs),
+            lambda: _owned_or_granted(orgs, _grant_q(orgs, flag="can_write")),
+        )
+    )
 
 
 def visibility_q(actor: Actor) -> Q:
@@ -152,10 +164,22 @@ def stix_objects_visible(*, actor: Actor, within: Collection | None = None) -> Q
     Wrapped in CASE it is opaque to the planner, which then reads the index of the caller's own filter
     (collection and date_added, stix_id, type...) in order and stops once it has enough rows.
     """
-    visible = Case(When(visibility_q(actor), then=Value(True)), default=Value(False))
-    rows = StixObject.objects.alias(visible=visible).filter(visible=True)
+    key = (actor.user.pk if actor.user is not None else None, intel_organisations(actor))
     if within is not None:
-        return rows.filter(collection=within)
+        return memoised(("intel.visible", *key), lambda: _visible_rows(actor)).filter(collection=within)
+    return memoised(("intel.visible.real", *key), lambda: _real_rows(actor)).all()
+
+
+def _visible_rows(actor: Actor) -> QuerySet[StixObject]:
+    # Built once per read-only request (request_memo): the filter is a deep tree of subqueries that
+    # Django takes longer to assemble than SQLite takes to answer on a page of demo data.
+    visible = Case(When(visibility_q(actor), then=Value(True)), default=Value(False))
+    return StixObject.objects.alias(visible=visible).filter(visible=True)
+
+
+def _real_rows(actor: Actor) -> QuerySet[StixObject]:
+    key = (actor.user.pk if actor.user is not None else None, intel_organisations(actor))
+    rows = memoised(("intel.visible", *key), lambda: _visible_rows(actor))
     return rows.exclude(collection__in=Collection.objects.filter(is_exercise=True).values("pk"))
 
 

@@ -1,0 +1,262 @@
+"""The demo platform as users get it, for the web benchmarks: `lionrock serve --demo` on 127.0.0.1.
+
+Starts the real command (gunicorn web workers and the task worker) on a fresh data directory under /tmp,
+reads the demo accounts and password from what it prints, waits for /healthz, signs personas in through
+the sign-in form, and finds the pages each persona's menu leads to (and the first records those pages
+link to). Server CPU is read from /proc for the whole process tree, as benchmarks/intel/serve_bench.py
+does, so a loaded machine stretches wall time but not the CPU figures.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def process_tree(root: int) -> list[int]:
+    """The root and every descendant (gunicorn master, web workers, task worker), read from /proc."""
+    found = [root]
+    index = 0
+    while index < len(found):
+        pid = found[index]
+        index += 1
+        try:
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                found.extend(int(child) for child in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return found
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of the live tree."""
+    total = 0
+    for pid in process_tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def tree_memory_mb(root: int) -> dict[str, Any]:
+    """RSS (each process counted whole) and PSS (shared pages split between the sharers) of the tree."""
+    rss = pss = 0
+    processes = []
+    for pid in process_tree(root):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:80]
+        except OSError:
+            continue
+        process_rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+        process_pss = int(re.search(r"^Pss:\s+(\d+)", rollup, re.M).group(1))  # type: ignore[union-attr]
+        rss += process_rss
+        pss += process_pss
+        processes.append({"pid": pid, "rss_mb": round(process_rss / 1024, 1), "command": command})
+    return {
+        "rss_mb": round(rss / 1024, 1),
+        "pss_mb": round(pss / 1024, 1),
+        "processes": processes,
+    }
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+@dataclass
+class DemoServer:
+    base: str
+    process: subprocess.Popen[bytes]
+    password: str
+    accounts: list[tuple[str, str]]  # (email, "organisation: roles")
+    data_dir: Path
+    started_s: float = 0.0
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+@contextmanager
+def demo_server(
+    *, workers: int | None = None, keep: bool = False, copy_of: Path | None = None
+) -> Iterator[DemoServer]:
+    """`lionrock serve --demo` on a free port and a fresh data directory; stopped on exit.
+
+    copy_of: a data directory an earlier `lionrock serve --demo` built, copied so the run starts from
+    the same demo world without building it again (a few minutes on a busy machine)."""
+    data_dir = Path(tempfile.mkdtemp(prefix="lionrock-web-bench-"))
+    if copy_of is not None:
+        for item in copy_of.iterdir():
+            if item.is_file() and item.name != "serve.log":
+                shutil.copy2(item, data_dir / item.name)
+    port = free_port()
+    env = {
+        **os.environ,
+        "LIONROCK_DATA_DIR": str(data_dir),
+        "LIONROCK_LOG_LEVEL": "WARNING",
+    }
+    env.pop("LIONROCK_TASKS_IMMEDIATE", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    command = [sys.executable, "-m", "lionrock.cli", "serve", "--demo", "--port", str(port)]
+    if workers:
+        command += ["--workers", str(workers)]
+    output = data_dir / "serve.log"
+    started = time.perf_counter()
+    with output.open("wb") as sink:
+        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    server = DemoServer(f"http://127.0.0.1:{port}", process, "", [], data_dir)
+    try:
+        _wait_ready(server, output, 900)
+        server.started_s = round(time.perf_counter() - started, 1)
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        if not keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _wait_ready(server: DemoServer, output: Path, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            code = server.process.returncode
+            raise RuntimeError(f"lionrock serve exited with {code}:\n{output.read_text()}")
+        text = output.read_text(errors="replace")
+        password = re.search(r"Password: (\S+)", text)
+        if password and not server.password:
+            server.password = password.group(1)
+            server.accounts = re.findall(r"^  (\S+@\S+)\s+(.+)$", text, re.M)
+        if server.password:
+            try:
+                if requests.get(f"{server.base}/healthz", timeout=5).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{server.base}/healthz was not healthy within {seconds} s")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.nav: list[str] = []
+        self._in_nav = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "nav":
+            self._in_nav += 1
+        if tag == "a":
+            href = dict(attrs).get("href") or ""
+            if href.startswith("/"):
+                self.links.append(href)
+                if self._in_nav:
+                    self.nav.append(href)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav" and self._in_nav:
+            self._in_nav -= 1
+
+
+def links_in(html: str) -> _Links:
+    parser = _Links()
+    parser.feed(html)
+    return parser
+
+
+def sign_in(base: str, email: str, password: str) -> requests.Session:
+    session = requests.Session()
+    form = session.get(f"{base}/sign-in/", timeout=60)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+    if token is None:
+        raise RuntimeError("no CSRF token on the sign-in page")
+    answer = session.post(
+        f"{base}/sign-in/",
+        data={"csrfmiddlewaretoken": token.group(1), "email": email, "password": password, "next": ""},
+        headers={"Referer": f"{base}/sign-in/"},
+        timeout=60,
+    )
+    if "sign-in" in answer.url or answer.status_code != 200:
+        raise RuntimeError(f"{email} could not sign in ({answer.status_code} at {answer.url})")
+    return session
+
+
+# Links that change something, download a file, or leave the signed-in pages.
+_SKIP = re.compile(
+    r"(sign-out|/i18n/|/new/|/edit/|/delete|/revoke|/toggle|/export|/download|\.csv|\.pdf|\.json|\.xml|"
+    r"/admin/|/api/|/taxii2/|/static/|/public/|/report/|/employer-check/|/press/|/statistics/|/media/|"
+    r"/files/|/print|/mfa/|/account/recovery|/password)"
+)
+_ID = re.compile(r"/(\d+|[0-9a-f]{8}-[0-9a-f-]{27,}|[a-z-]+--[0-9a-f-]{36}|[A-Z0-9-]{6,})(?=/|$)")
+
+
+def shape(path: str) -> str:
+    """The page a path is an instance of: ids (numbers, UUIDs, STIX ids, references) as {id}."""
+    return _ID.sub("/{id}", path.split("?")[0])
+
+
+@dataclass
+class Persona:
+    email: str
+    roles: str
+    session: requests.Session
+    pages: dict[str, str] = field(default_factory=dict)  # shape -> one concrete path
+
+
+def persona_pages(base: str, session: requests.Session, *, details_per_page: int = 2) -> dict[str, str]:
+    """Home, every page its menu leads to, and up to `details_per_page` record pages each one links to."""
+    pages: dict[str, str] = {"/": "/"}
+    home = session.get(f"{base}/", timeout=60)
+    menu = [href for href in dict.fromkeys(links_in(home.text).nav) if not _SKIP.search(href)]
+    menu = [href for href in menu if href != "/" and "?" not in href]
+    for href in menu:
+        pages.setdefault(shape(href), href)
+    for href in menu:
+        answer = session.get(f"{base}{href}", timeout=60)
+        if answer.status_code != 200:
+            continue
+        found = 0
+        for link in dict.fromkeys(links_in(answer.text).links):
+            path = link.split("#")[0]
+            if "?" in path or _SKIP.search(path) or not path.startswith(href) or path == href:
+                continue
+            key = shape(path)
+            if key in pages or key == path:  # only record pages (with an id), not further menus
+                continue
+            pages[key] = path
+            found += 1
+            if found >= details_per_page:
+                break
+    return pages

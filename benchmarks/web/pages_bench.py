@@ -1,0 +1,130 @@
+"""Signed-in pages as users get them: every page of every demo persona, through `lionrock serve --demo`.
+
+Starts the real command on a fresh data directory under /tmp (see demo_server.py), signs in as each demo
+persona through the sign-in form, finds the pages the persona's menu leads to plus up to two record pages
+each of those links to (intel object, incident, event, drill, operation, screening case, release...), and
+requests each one --runs times after a warm-up, one request at a time. For each (persona, page) it prints
+the median and p95 wall milliseconds and the CPU milliseconds the whole server tree spent per request;
+the machine's load average is printed at start and end (a loaded machine stretches wall time, not CPU).
+
+Usage:
+  uv run python benchmarks/web/pages_bench.py [--runs 15] [--personas analyst@lionrock.test,...]
+Writes benchmarks/out/pages.json and prints a markdown table, slowest first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from demo_server import (
+    ROOT,
+    demo_server,
+    load_average,
+    persona_pages,
+    sign_in,
+    tree_cpu_seconds,
+    tree_memory_mb,
+)
+
+OUT = ROOT / "benchmarks" / "out"
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, round(len(ordered) * share) - 1)]
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    results: dict[str, Any] = {"load_at_start": load_average(), "pages": []}
+    with demo_server(workers=args.workers, copy_of=args.copy_of) as server:
+        results["start_s"] = server.started_s
+        time.sleep(args.settle)
+        results["memory_at_rest"] = tree_memory_mb(server.pid)
+        chosen = set(args.personas.split(",")) if args.personas else None
+        for email, roles in server.accounts:
+            if chosen and email not in chosen:
+                continue
+            session = sign_in(server.base, email, server.password)
+            pages = persona_pages(server.base, session)
+            for page, path in pages.items():
+                url = f"{server.base}{path}"
+                status = session.get(url, timeout=60).status_code  # warm-up
+                samples = []
+                cpu_started = tree_cpu_seconds(server.pid)
+                for _ in range(args.runs):
+                    started = time.perf_counter()
+                    answer = session.get(url, timeout=60)
+                    samples.append((time.perf_counter() - started) * 1000)
+                    status = answer.status_code
+                cpu_ms = (tree_cpu_seconds(server.pid) - cpu_started) * 1000 / args.runs
+                results["pages"].append(
+                    {
+                        "persona": email,
+                        "roles": roles,
+                        "page": page,
+                        "path": path,
+                        "status": status,
+                        "median_ms": round(statistics.median(samples), 1),
+                        "p95_ms": round(percentile(samples, 0.95), 1),
+                        "cpu_ms": round(cpu_ms, 1),
+                    }
+                )
+        results["memory_after"] = tree_memory_mb(server.pid)
+    results["load_at_end"] = load_average()
+    return results
+
+
+def report(results: dict[str, Any], target_ms: float) -> str:
+    pages = sorted(results["pages"], key=lambda entry: -entry["median_ms"])
+    over = [entry for entry in pages if entry["median_ms"] > target_ms]
+    medians = [entry["median_ms"] for entry in pages]
+    rest = results["memory_at_rest"]
+    lines = [
+        f"`lionrock serve --demo`, {len(pages)} (persona, page) pairs; "
+        f"load {results['load_at_start']} -> {results['load_at_end']}",
+        f"median of medians {statistics.median(medians):.1f} ms; slowest {medians[0]:.1f} ms; "
+        f"{len(over)} over {target_ms:g} ms",
+        f"memory at rest: RSS {rest['rss_mb']} MB, PSS {rest['pss_mb']} MB over {len(rest['processes'])} "
+        f"processes; after: RSS {results['memory_after']['rss_mb']} MB, "
+        f"PSS {results['memory_after']['pss_mb']} MB",
+        "",
+        "| persona | page | status | median ms | p95 ms | server CPU ms |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for entry in pages:
+        lines.append(
+            f"| {entry['persona']} | {entry['page']} | {entry['status']} | {entry['median_ms']} | "
+            f"{entry['p95_ms']} | {entry['cpu_ms']} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--personas", default="", help="comma-separated e-mails (default: every persona)")
+    parser.add_argument("--workers", type=int, default=0, help="web workers (default: the command's own)")
+    parser.add_argument(
+        "--copy-of", type=Path, default=None, help="start from a copy of this demo data directory"
+    )
+    parser.add_argument("--settle", type=float, default=5.0, help="seconds to wait before reading memory")
+    parser.add_argument("--target-ms", type=float, default=25.0)
+    args = parser.parse_args()
+    results = measure(args)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "pages.json").write_text(json.dumps(results, indent=1))
+    print(report(results, args.target_ms))
+
+
+if __name__ == "__main__":
+    main()
