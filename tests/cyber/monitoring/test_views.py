@@ -149,9 +149,12 @@ def _sightings_stored(community, count: int) -> None:
                 "where_sighted_refs": ["identity--6b9e1f7e-1c1e-5b1a-9c55-2c6f0d1b7a10"],
             }
         )
-    monitoring_services.sightings_submit(
-        actor=operator, collection=community.collection, bundle={"type": "bundle", "objects": objects}
-    )
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the dashboard rows are written after the commit
+        monitoring_services.sightings_submit(
+            actor=operator, collection=community.collection, bundle={"type": "bundle", "objects": objects}
+        )
 
 
 def test_the_dashboard_costs_the_same_queries_for_one_sighted_indicator_as_for_twenty():
