@@ -190,7 +190,7 @@ def _match_run_claimed(run: MatchRun) -> MatchRun:
                 raise _RunTakenOver
     run.summary = "\n\n".join(summaries)
     with transaction.atomic():
-        if not _still_ours(run).select_for_update().exists():
+        if not list(_still_ours(run).select_for_update().values_list("pk", flat=True)):
             raise _RunTakenOver
         if tallies:
             outcome = intel_services.objects_add(

@@ -133,7 +133,10 @@ def status_complete(*, status_id: str, objects: list[Any] | None = None) -> Stat
     `objects` spares a second parse of the envelope when the POST runs the work itself.
     """
     with transaction.atomic():
-        status = Status.objects.select_for_update().select_related("collection").get(pk=status_id)
+        # The status row only: FOR UPDATE on the joined collection row too would block every other
+        # upload's commit (its foreign-key check takes KEY SHARE on that row) while this store holds it,
+        # and deadlock on PostgreSQL with the audit chain's lock, which that upload already holds.
+        status = Status.objects.select_for_update(of=("self",)).select_related("collection").get(pk=status_id)
         if status.status == Status.State.COMPLETE:
             return status
         if objects is None:
