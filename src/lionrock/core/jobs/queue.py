@@ -29,7 +29,12 @@ def periodic_claim(task_name: str, moment: datetime) -> bool:
     """True for the first caller to claim `task_name` for `moment`'s minute, in every process."""
     key = f"lionrock:periodic:{task_name}:{moment:%Y%m%d%H%M}"
     try:
-        return bool(cache.add(key, worker_label(), timeout=CLAIM_SECONDS))
+        claimed = bool(cache.add(key, worker_label(), timeout=CLAIM_SECONDS))
+        if claimed:
+            logger.info(
+                "periodic job %s: this worker queues its run for %s", task_name, f"{moment:%Y-%m-%d %H:%M}"
+            )
+        return claimed
     except Exception:  # a cache that cannot answer must not stop the schedule: run it rather than skip it
         logger.exception("periodic job %s: could not claim its run; queuing it anyway", task_name)
         return True
@@ -44,7 +49,8 @@ class _OncePerPeriod:
         if timestamp is None:
             timestamp = self._get_timestamp()  # type: ignore[attr-defined]
         due = super().read_periodic(timestamp)  # type: ignore[misc]
-        return [task for task in due if periodic_claim(task.name, timestamp)]
+        # Named in full (module and function): two apps may each have a job of the same short name.
+        return [task for task in due if periodic_claim(f"{type(task).__module__}.{task.name}", timestamp)]
 
 
 class RedisHuey(_OncePerPeriod, huey.RedisHuey):  # type: ignore[misc]
