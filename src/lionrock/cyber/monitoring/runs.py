@@ -7,6 +7,7 @@ Only the worker calls these (through ``tasks``); the requests that queue runs ar
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -31,6 +32,8 @@ from lionrock.cyber.intel import services as intel_services
 from lionrock.cyber.intel.models import Collection
 from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp
 from lionrock.cyber.monitoring.models import LogFile, MatchRun, Sighting, WatchedDirectory, WatchedFile
+
+logger = logging.getLogger(__name__)
 
 # A run is started at most this many times: a run that takes its worker down every time (a log that
 # exhausts memory, say) is failed rather than passed from worker to worker for ever.
@@ -129,6 +132,7 @@ def match_run_execute(run_id: str) -> MatchRun:
     run = MatchRun.objects.select_related("organisation", "requested_by", "collection").get(pk=run_id)
     if not claimed or run.worker != label:
         return run
+    logger.info("match run %s: this worker runs it (attempt %d)", run.pk, run.attempts)
     try:
         return _match_run_claimed(run)
     except _RunTakenOver:

@@ -115,7 +115,10 @@ def status_claim(*, status_id: str) -> bool:
     sweep (``status_requeue``) knows the upload has no worker any more.
     """
     rows = Status.objects.filter(pk=status_id, status=Status.State.PENDING)
-    return bool(rows.update(worker=worker_label(), worker_seen_at=timezone.now()))
+    claimed = bool(rows.update(worker=worker_label(), worker_seen_at=timezone.now()))
+    if claimed:
+        log.info("TAXII upload %s: this worker stores it", status_id)
+    return claimed
 
 
 def status_requeue(*, status_id: str, worker: str) -> bool:
