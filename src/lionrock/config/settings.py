@@ -328,10 +328,13 @@ CACHES: dict[str, dict[str, object]] = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
 }
+# Huey's own classes, but each periodic job is queued once per period however many workers run.
 if REDIS_URL:
-    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+    HUEY.update({"huey_class": "lionrock.core.jobs.queue.RedisHuey", "url": REDIS_URL})
 else:
-    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "tasks.sqlite3")})
+    HUEY.update(
+        {"huey_class": "lionrock.core.jobs.queue.SqliteHuey", "filename": str(DATA_DIR / "tasks.sqlite3")}
+    )
 
 LOGGING = {
     "version": 1,

@@ -323,17 +323,93 @@ class TestRunsLeftByADeadWorker:
         process.wait()
         return process.pid
 
-    def test_a_run_whose_worker_process_was_killed_is_failed_with_the_reason(self):
+    @staticmethod
+    def _interrupted(community, django_capture_on_commit_callbacks, worker: str) -> MatchRun:
+        """A real uploaded run, as a killed worker leaves it: claimed, running, no Sighting stored."""
+        bad = indicator("evil.example", tlp=Tlp.GREEN)
+        intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[bad])
+        operator = operator_make(org_of(community.direct_reader))
+        with django_capture_on_commit_callbacks(execute=False):
+            run = services.match_run_create(
+                actor=operator,
+                organisation=org_of(operator),
+                collection=community.collection,
+                tlp=Tlp.AMBER_STRICT,
+                uploads=[("dns.log", io.BytesIO(zeek_dns_log(["www.evil.example"])))],
+            )
+        MatchRun.objects.filter(pk=run.pk).update(
+            status=MatchRun.Status.RUNNING, worker=worker, attempts=1, files_done=1, hits=1
+        )
+        run.refresh_from_db()
+        return run
+
+    def test_a_run_whose_worker_process_was_killed_is_queued_again_with_the_reason(self):
         import socket
 
         from lionrock.core.audit.models import AuditEntry
 
         pid = self._killed_pid()
         run = self._running(f"{socket.gethostname()}:{pid}")
-        assert runs.match_runs_orphaned_fail() == 1
+        assert runs.match_runs_orphaned_requeue() == [str(run.pk)]
+        run.refresh_from_db()
+        assert run.status == MatchRun.Status.QUEUED and run.worker == "" and run.finished_at is None
+        entry = AuditEntry.objects.get(action="monitoring.run.requeue", target_id=str(run.pk))
+        assert f"process {pid}" in entry.summary and "queued again" in entry.summary
+
+    def test_a_killed_workers_run_is_completed_once_by_the_next_worker_however_often_it_is_queued(
+        self, django_capture_on_commit_callbacks
+    ):
+        import socket
+
+        community = community_make()
+        run = self._interrupted(
+            community, django_capture_on_commit_callbacks, f"{socket.gethostname()}:{self._killed_pid()}"
+        )
+        assert runs.match_runs_orphaned_requeue() == [str(run.pk)]
+
+        runs.match_run_execute(str(run.pk))
+        runs.match_run_execute(str(run.pk))  # the same run queued twice: the second finds it taken
+
+        run.refresh_from_db()
+        assert (run.status, run.attempts, run.files_done, run.hits, run.sightings) == (
+            MatchRun.Status.DONE,
+            2,
+            1,
+            1,
+            1,
+        )
+        assert Sighting.objects.filter(run=run).count() == 1
+        assert runs.match_runs_orphaned_requeue() == []
+
+    def test_a_worker_whose_run_was_taken_over_stores_no_sighting(self, django_capture_on_commit_callbacks):
+        import os
+        import socket
+
+        community = community_make()
+        run = self._interrupted(
+            community, django_capture_on_commit_callbacks, f"{socket.gethostname()}:{os.getpid()}"
+        )
+        # Meanwhile the run was taken as lost and claimed by another worker.
+        MatchRun.objects.filter(pk=run.pk).update(worker="elsewhere:4242", attempts=2)
+
+        with pytest.raises(runs._RunTakenOver):
+            runs._match_run_claimed(run)
+
+        run.refresh_from_db()
+        assert (run.status, run.worker, run.sightings) == (MatchRun.Status.RUNNING, "elsewhere:4242", 0)
+        assert not Sighting.objects.filter(run=run).exists()
+
+    def test_a_run_started_three_times_is_failed_with_the_reason_instead_of_queued_again(self):
+        import socket
+
+        from lionrock.core.audit.models import AuditEntry
+
+        run = self._running(f"{socket.gethostname()}:{self._killed_pid()}")
+        MatchRun.objects.filter(pk=run.pk).update(attempts=runs.MAX_ATTEMPTS)
+        assert runs.match_runs_orphaned_requeue() == []
         run.refresh_from_db()
         assert run.status == MatchRun.Status.FAILED and run.finished_at is not None
-        assert f"process {pid}" in run.error and "stopped before it finished" in run.error
+        assert "started 3 times" in run.error and "upload the logs again" in run.error
         assert AuditEntry.objects.filter(action="monitoring.run.fail", target_id=str(run.pk)).exists()
 
     def test_a_run_of_a_live_worker_is_left_running(self):
@@ -341,32 +417,37 @@ class TestRunsLeftByADeadWorker:
         import socket
 
         run = self._running(f"{socket.gethostname()}:{os.getpid()}")
-        assert runs.match_runs_orphaned_fail() == 0
+        assert runs.match_runs_orphaned_requeue() == []
         run.refresh_from_db()
         assert run.status == MatchRun.Status.RUNNING
 
-    def test_a_run_on_another_machine_is_failed_only_once_it_has_gone_quiet(self):
+    def test_a_run_on_another_machine_is_queued_again_only_once_it_has_gone_quiet(self):
         stale = runs.run_stale_after().total_seconds() / 60 + 1
         quiet = self._running("elsewhere:4242", heartbeat_minutes_ago=stale)
         busy = self._running("elsewhere:4243", heartbeat_minutes_ago=1)
-        assert runs.match_runs_orphaned_fail() == 1
+        assert runs.match_runs_orphaned_requeue() == [str(quiet.pk)]
         quiet.refresh_from_db()
         busy.refresh_from_db()
-        assert quiet.status == MatchRun.Status.FAILED and "no progress since" in quiet.error
+        assert quiet.status == MatchRun.Status.QUEUED
         assert busy.status == MatchRun.Status.RUNNING
 
-    def test_a_starting_worker_fails_what_its_dead_predecessor_left_running(self):
+    def test_a_starting_worker_runs_again_what_its_dead_predecessor_left_running(
+        self, django_capture_on_commit_callbacks
+    ):
         import socket
 
         from huey.contrib.djhuey import HUEY
 
         import lionrock.cyber.monitoring.tasks  # noqa: F401  (registers the start-up hook)
 
-        run = self._running(f"{socket.gethostname()}:{self._killed_pid()}")
+        community = community_make()
+        run = self._interrupted(
+            community, django_capture_on_commit_callbacks, f"{socket.gethostname()}:{self._killed_pid()}"
+        )
         for hook in HUEY._startup.values():
             hook()
         run.refresh_from_db()
-        assert run.status == MatchRun.Status.FAILED
+        assert (run.status, run.attempts, run.sightings) == (MatchRun.Status.DONE, 2, 1)
 
     def test_a_worker_records_itself_on_the_run_it_claims(self, django_capture_on_commit_callbacks):
         import os

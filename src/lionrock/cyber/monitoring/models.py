@@ -61,9 +61,11 @@ class MatchRun(models.Model):
     summary = models.TextField(blank=True)
     error = models.TextField(blank=True)
     # Which worker process runs it ("host:pid") and when it last reported progress: a run whose worker
-    # is gone is marked failed at the next worker start-up or sweep instead of staying "running".
+    # is gone is queued again at the next worker start-up or sweep (failed after MAX_ATTEMPTS tries).
     worker = models.CharField(max_length=255, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # How many times a worker has started it: 1 for a run that was never interrupted.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering: ClassVar = ["-created_at"]

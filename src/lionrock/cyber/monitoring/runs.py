@@ -1,5 +1,5 @@
-"""Match runs in the worker: running the matcher over a run's logs, failing runs left by a dead worker,
-and finding new files in watched directories.
+"""Match runs in the worker: running the matcher over a run's logs, queuing again runs left by a dead
+worker, and finding new files in watched directories.
 
 Only the worker calls these (through ``tasks``); the requests that queue runs are in ``services``.
 """
@@ -7,6 +7,7 @@ Only the worker calls these (through ``tasks``); the requests that queue runs ar
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -20,15 +21,23 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from lionrock.core.accounts.access import Actor, actor_for_user
 from lionrock.core.audit import services as audit
+from lionrock.core.jobs.workers import process_alive, worker_label
 from lionrock.cyber.intel import selectors as intel_selectors
 from lionrock.cyber.intel import services as intel_services
 from lionrock.cyber.intel.models import Collection
 from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp
 from lionrock.cyber.monitoring.models import LogFile, MatchRun, Sighting, WatchedDirectory, WatchedFile
+
+logger = logging.getLogger(__name__)
+
+# A run is started at most this many times: a run that takes its worker down every time (a log that
+# exhausts memory, say) is failed rather than passed from worker to worker for ever.
+MAX_ATTEMPTS = 3
 
 
 def watch_roots() -> list[Path]:
@@ -89,16 +98,49 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+class _RunTakenOver(Exception):
+    """The run was queued again (its worker taken as gone) while this worker still ran it."""
+
+
+def _still_ours(run: MatchRun) -> Any:
+    """The run, if this worker's claim on it still holds: progress and results are written through it."""
+    return MatchRun.objects.filter(
+        pk=run.pk, status=MatchRun.Status.RUNNING, worker=run.worker, attempts=run.attempts
+    )
+
+
 def match_run_execute(run_id: str) -> MatchRun:
-    """Runs the matcher file by file (so progress shows), then stores one Sighting per indicator seen."""
+    """Runs the matcher file by file (so progress shows), then stores one Sighting per indicator seen.
+
+    Exactly once in effect, however often the run is queued: a worker claims it with one conditional
+    update, writes progress only while its claim holds, and stores the Sightings and the final status in
+    one transaction that first checks the claim again. A worker killed at any point leaves no Sighting;
+    the run is queued again for another worker (``match_runs_orphaned_requeue``) and starts afresh.
+    """
     now = timezone.now()
+    label = worker_label()
     # Claimed with one conditional update, so two workers never run the same queued run.
     claimed = MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.QUEUED).update(
-        status=MatchRun.Status.RUNNING, started_at=now, worker=worker_label(), heartbeat_at=now
+        status=MatchRun.Status.RUNNING,
+        started_at=now,
+        worker=label,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        files_done=0,
+        hits=0,
     )
     run = MatchRun.objects.select_related("organisation", "requested_by", "collection").get(pk=run_id)
-    if not claimed:
+    if not claimed or run.worker != label:
         return run
+    logger.info("match run %s: this worker runs it (attempt %d)", run.pk, run.attempts)
+    try:
+        return _match_run_claimed(run)
+    except _RunTakenOver:
+        run.refresh_from_db()
+        return run
+
+
+def _match_run_claimed(run: MatchRun) -> MatchRun:
     actor = actor_for_user(run.requested_by)
     tallies: dict[str, _Tally] = {}
     summaries: list[str] = []
@@ -110,7 +152,8 @@ def match_run_execute(run_id: str) -> MatchRun:
         work = Path(scratch)
         indicators = work / "indicators.json"
         run.indicators_used = _indicator_bundle(actor, indicators, run.collection)
-        run.save(update_fields=["indicators_used"])
+        if not _still_ours(run).update(indicators_used=run.indicators_used):
+            raise _RunTakenOver
         for log in run.files.all():
             hits_path, sightings_path = work / f"{log.pk}.jsonl", work / f"{log.pk}.sightings.json"
             completed = subprocess.run(  # noqa: S603  (fixed program, arguments are our own paths)
@@ -146,45 +189,35 @@ def match_run_execute(run_id: str) -> MatchRun:
             run.files_done += 1
             run.hits += log.hits
             run.heartbeat_at = timezone.now()
-            run.save(update_fields=["files_done", "hits", "heartbeat_at"])
+            progress = {"files_done": run.files_done, "hits": run.hits, "heartbeat_at": run.heartbeat_at}
+            if not _still_ours(run).update(**progress):
+                raise _RunTakenOver
     run.summary = "\n\n".join(summaries)
-    if tallies:
-        outcome = intel_services.objects_add(
+    with transaction.atomic():
+        if not list(_still_ours(run).select_for_update().values_list("pk", flat=True)):
+            raise _RunTakenOver
+        if tallies:
+            outcome = intel_services.objects_add(
+                actor=actor,
+                collection=run.collection,
+                objects=_sighting_objects(run, identity_name, tallies),
+                source="match-run",
+            )
+            added = [row.pk for row in outcome.added]
+            # The Sighting rows are written by the store's after-commit event (receivers.sightings_follow);
+            # queued after it, this links them to the run once they exist.
+            transaction.on_commit(lambda: Sighting.objects.filter(stix_object__in=added).update(run=run))
+            run.sightings = len(tallies)
+        run.status = MatchRun.Status.PARTIAL if partial else MatchRun.Status.DONE
+        run.finished_at = timezone.now()
+        run.save(update_fields=["summary", "sightings", "status", "finished_at"])
+        audit.record(
             actor=actor,
-            collection=run.collection,
-            objects=_sighting_objects(run, identity_name, tallies),
-            source="match-run",
+            action="monitoring.run.finish",
+            target=run,
+            summary=f"{run.hits} hit(s), {run.sightings} sighting(s), status {run.status}",
         )
-        added = [row.pk for row in outcome.added]
-        # The Sighting rows are written by the store's after-commit event (receivers.sightings_follow);
-        # queued after it, this links them to the run once they exist (at once when no transaction is open).
-        transaction.on_commit(lambda: Sighting.objects.filter(stix_object__in=added).update(run=run))
-        run.sightings = len(tallies)
-    run.status = MatchRun.Status.PARTIAL if partial else MatchRun.Status.DONE
-    run.finished_at = timezone.now()
-    run.save(update_fields=["summary", "sightings", "status", "finished_at"])
-    audit.record(
-        actor=actor,
-        action="monitoring.run.finish",
-        target=run,
-        summary=f"{run.hits} hit(s), {run.sightings} sighting(s), status {run.status}",
-    )
     return run
-
-
-def worker_label() -> str:
-    """This process, as a run records its worker: "host:pid"."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, under another user
-        return True
-    return True
 
 
 def run_stale_after() -> timedelta:
@@ -197,51 +230,61 @@ def run_stale_after() -> timedelta:
 def _orphan_reason(run: MatchRun, *, host: str, stale_before: datetime) -> str:
     """Why the run's worker is known to be gone, or "" while it may still be working."""
     worker_host, _, pid = run.worker.rpartition(":")
-    if worker_host == host and pid.isdigit() and not _process_alive(int(pid)):
-        return (
-            f"The worker running this match (process {pid} on {host}) stopped before it finished. "
-            "Upload the logs again to run it again."
-        )
+    if worker_host == host and pid.isdigit() and not process_alive(int(pid)):
+        return f"The worker running this match (process {pid} on {host}) stopped before it finished."
     last = run.heartbeat_at or run.started_at or run.created_at
     if last < stale_before:
         where = f"process {pid} on {worker_host}" if run.worker else "an unknown worker"
         return (
             f"The worker running this match ({where}) reported no progress since "
-            f"{last:%Y-%m-%d %H:%M} UTC and is taken as stopped. Upload the logs again to run it again."
+            f"{last:%Y-%m-%d %H:%M} UTC and is taken as stopped."
         )
     return ""
 
 
-def match_runs_orphaned_fail() -> int:
-    """Marks failed, with the reason, every run left "running" by a worker that is gone; returns how many.
+def match_runs_orphaned_requeue() -> list[str]:
+    """Puts back in the queue every run left "running" by a worker that is gone; returns their ids.
 
     A worker on this machine is gone when its process no longer exists (checked at once); a worker
-    elsewhere when the run has made no progress for run_stale_after(). Runs at every worker start-up
-    and every five minutes.
+    elsewhere when the run has made no progress for run_stale_after(). The queue does not hand a killed
+    worker's task to another (Redis and SQLite alike), so this is what retries it: the caller queues each
+    returned run, and the first worker to claim it runs it from the start. A run that has already been
+    started MAX_ATTEMPTS times is failed with the reason instead. Runs at every worker start-up and every
+    minute.
     """
     host = socket.gethostname()
     stale_before = timezone.now() - run_stale_after()
-    failed = 0
+    again: list[str] = []
     for run in MatchRun.objects.filter(status=MatchRun.Status.RUNNING):
         reason = _orphan_reason(run, host=host, stale_before=stale_before)
         if not reason:
             continue
+        gave_up = run.attempts >= MAX_ATTEMPTS
         with transaction.atomic():
-            # Conditional, so a run that finished meanwhile keeps its result.
-            changed = MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(
-                status=MatchRun.Status.FAILED, error=reason, finished_at=timezone.now()
+            # Conditional on the same claim, so a run that finished or was taken meanwhile is left alone.
+            claim = MatchRun.objects.filter(
+                pk=run.pk, status=MatchRun.Status.RUNNING, worker=run.worker, attempts=run.attempts
             )
+            if gave_up:
+                reason += f" It was started {run.attempts} times; upload the logs again to run it again."
+                changed = claim.update(
+                    status=MatchRun.Status.FAILED, error=reason, finished_at=timezone.now()
+                )
+            else:
+                reason += " It was queued again for another worker."
+                changed = claim.update(status=MatchRun.Status.QUEUED, worker="", heartbeat_at=None)
             if changed:
                 audit.record(
                     actor=None,
-                    action="monitoring.run.fail",
+                    action="monitoring.run.fail" if gave_up else "monitoring.run.requeue",
                     target=run,
                     summary=reason,
                     outcome="failure",
                     actor_label="worker " + worker_label(),
                 )
-                failed += changed
-    return failed
+                if not gave_up:
+                    again.append(str(run.pk))
+    return again
 
 
 def match_run_fail(run_id: str, error: str) -> None:

@@ -20,14 +20,16 @@ def match_run_execute(run_id: str) -> None:
 @on_startup()  # type: ignore[untyped-decorator]
 @close_db  # type: ignore[untyped-decorator]
 def match_runs_orphaned_at_startup() -> None:
-    """A worker that starts fails the runs its dead predecessors left "running"."""
-    runs.match_runs_orphaned_fail()
+    """A worker that starts queues again the runs its dead predecessors left "running"."""
+    for run_id in runs.match_runs_orphaned_requeue():
+        match_run_execute(run_id)
 
 
-@db_periodic_task(crontab(minute="*/5"))  # type: ignore[untyped-decorator]
-def match_runs_orphaned_sweep() -> None:
-    """Every five minutes: match runs whose worker is gone or silent are marked failed with the reason."""
-    runs.match_runs_orphaned_fail()
+@db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
+def match_runs_resume() -> None:
+    """Every minute: match runs whose worker is gone or silent are queued again for another worker."""
+    for run_id in runs.match_runs_orphaned_requeue():
+        match_run_execute(run_id)
 
 
 @db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]

@@ -20,6 +20,7 @@ from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import ApiToken
 from lionrock.core.errors import ValidationFailed
+from lionrock.core.jobs.workers import worker_label
 from lionrock.cyber.intel import services as intel_services
 from lionrock.cyber.intel.validation import ObjectError, parse_timestamp
 from lionrock.cyber.taxii.models import Status
@@ -107,13 +108,38 @@ def _outcome_details(
     return successes, failures
 
 
+def status_claim(*, status_id: str) -> bool:
+    """Records this worker on a pending status, committed before the store starts; False if not pending.
+
+    A worker killed while storing has its store rolled back; its name left on the status is how the
+    sweep (``status_requeue``) knows the upload has no worker any more.
+    """
+    rows = Status.objects.filter(pk=status_id, status=Status.State.PENDING)
+    claimed = bool(rows.update(worker=worker_label(), worker_seen_at=timezone.now()))
+    if claimed:
+        log.info("TAXII upload %s: this worker stores it", status_id)
+    return claimed
+
+
+def status_requeue(*, status_id: str, worker: str) -> bool:
+    """Clears a lost worker from a pending status before it is queued again; False if that changed.
+
+    Conditional on the worker the sweep saw, so each lost upload is queued again once, not every minute.
+    """
+    rows = Status.objects.filter(pk=status_id, status=Status.State.PENDING, worker=worker)
+    return bool(rows.update(worker="", worker_seen_at=timezone.now()))
+
+
 def status_complete(*, status_id: str, objects: list[Any] | None = None) -> Status:
     """Stores a pending status's objects through intel and records each one's fate (run by the worker).
 
     `objects` spares a second parse of the envelope when the POST runs the work itself.
     """
     with transaction.atomic():
-        status = Status.objects.select_for_update().select_related("collection").get(pk=status_id)
+        # The status row only: FOR UPDATE on the joined collection row too would block every other
+        # upload's commit (its foreign-key check takes KEY SHARE on that row) while this store holds it,
+        # and deadlock on PostgreSQL with the audit chain's lock, which that upload already holds.
+        status = Status.objects.select_for_update(of=("self",)).select_related("collection").get(pk=status_id)
         if status.status == Status.State.COMPLETE:
             return status
         if objects is None:

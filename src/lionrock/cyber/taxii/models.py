@@ -39,6 +39,10 @@ class Status(models.Model):
     failures = models.JSONField(default=list, blank=True)
     pendings = models.JSONField(default=list, blank=True)
     payload = models.TextField(blank=True)
+    # The worker process storing it ("host:pid") and when it took it, or when the sweep last queued it
+    # again: an upload whose worker is gone is queued again for another.
+    worker = models.CharField(max_length=255, blank=True)
+    worker_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("TAXII upload status")

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from lionrock.core.accounts.access import Actor, NotFound
+from lionrock.core.jobs.workers import worker_gone
 from lionrock.cyber.intel import selectors as intel
 from lionrock.cyber.intel.models import Collection, StixObject
 from lionrock.cyber.taxii.models import Status
@@ -158,11 +159,17 @@ def status_get(*, actor: Actor, status_id: str) -> Status:
     return status
 
 
-def statuses_stalled(*, older_than: timedelta) -> list[str]:
-    """Uploads still pending `older_than` after they were posted: the worker that took them was lost.
+def statuses_stalled(*, older_than: timedelta) -> list[tuple[str, str]]:
+    """Uploads still pending whose worker is gone: (id, worker) pairs, oldest first.
 
-    For the worker's own sweep, not for an actor: no rights are involved.
+    Gone means a worker process on this machine that no longer exists, or no word for `older_than`
+    since the upload was posted, taken by a worker or last queued again (a worker elsewhere, or a task
+    lost from the queue). For the worker's own sweep, not for an actor: no rights are involved.
     """
     cutoff = timezone.now() - older_than
-    rows = Status.objects.filter(status=Status.State.PENDING, request_timestamp__lt=cutoff)
-    return [str(pk) for pk in rows.order_by("request_timestamp").values_list("pk", flat=True)]
+    rows = Status.objects.filter(status=Status.State.PENDING).order_by("request_timestamp")
+    stalled: list[tuple[str, str]] = []
+    for pk, worker, seen, posted in rows.values_list("pk", "worker", "worker_seen_at", "request_timestamp"):
+        if (worker and worker_gone(worker)) or (seen or posted) < cutoff:
+            stalled.append((str(pk), worker))
+    return stalled

@@ -16,18 +16,27 @@ STALLED_AFTER = timedelta(minutes=10)
 
 @db_task(retries=2, retry_delay=30)  # type: ignore[untyped-decorator]
 def status_complete(status_id: str) -> None:
-    """Stores a posted envelope's objects and completes its status; safe to run twice."""
+    """Stores a posted envelope's objects and completes its status; safe to run twice.
+
+    The worker first records itself on the pending status (committed at once), so that if it is killed
+    while storing — which rolls the store back — the sweep can tell its upload has no worker any more.
+    """
+    completion.status_claim(status_id=status_id)
     status = completion.status_complete(status_id=status_id)
     if status.success_count >= BULK_LOAD:
         planner_statistics_refresh(unless_within_seconds=60)
 
 
-@db_periodic_task(crontab(minute="*/5"))  # type: ignore[untyped-decorator]
+@db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
 def statuses_resume() -> None:
-    """Queues again each upload still pending ten minutes after it was posted.
+    """Every minute: uploads still pending whose worker is gone are queued again for another worker.
 
     A worker killed outright (not stopped) takes its task with it: the queue hands each task to one
-    worker only. Storing an upload is safe to run twice, so one still waiting in a long queue loses nothing.
+    worker only, and a killed worker's transaction is rolled back. Gone means a worker process on this
+    machine that no longer exists, or ten minutes without word from a worker (one elsewhere, or a task
+    lost from the queue). Storing an upload is safe to run twice, so one still waiting in a long queue
+    loses nothing.
     """
-    for status_id in selectors.statuses_stalled(older_than=STALLED_AFTER):
-        status_complete(status_id)
+    for status_id, worker in selectors.statuses_stalled(older_than=STALLED_AFTER):
+        if completion.status_requeue(status_id=status_id, worker=worker):
+            status_complete(status_id)
