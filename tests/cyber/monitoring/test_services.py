@@ -367,8 +367,9 @@ class TestRunsLeftByADeadWorker:
         )
         assert runs.match_runs_orphaned_requeue() == [str(run.pk)]
 
-        runs.match_run_execute(str(run.pk))
-        runs.match_run_execute(str(run.pk))  # the same run queued twice: the second finds it taken
+        with django_capture_on_commit_callbacks(execute=True):  # sightings are recorded after the commit
+            runs.match_run_execute(str(run.pk))
+            runs.match_run_execute(str(run.pk))  # the same run queued twice: the second finds it taken
 
         run.refresh_from_db()
         assert (run.status, run.attempts, run.files_done, run.hits, run.sightings) == (
