@@ -100,6 +100,10 @@ def test_the_platform_administrator_creates_and_edits_a_reporting_regime(page: A
     admin = _person(desk.platform_admin)
     _signed_in(page, admin, "/incidents/clocks/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Notification clocks")
+    rules = page.locator("main table").last
+    expect(rules).to_contain_text("12 hours")  # the deadlines read as the administrator entered them
+    expect(rules).to_contain_text("48 hours")
+    expect(rules).to_contain_text("14 days")
     audit.check("incidents: clocks")
     regimes = page.get_by_role("region", name="Reporting regimes")
     regimes.locator("summary", has_text="New regime").click()
@@ -131,7 +135,10 @@ def test_the_platform_administrator_creates_and_edits_a_reporting_regime(page: A
     audit.visit("/incidents/clocks/", "incidents: clocks (Chinese)")
     expect(page.get_by_role("heading", level=1)).to_have_text("通報時限")
     expect(page.locator("main")).to_contain_text("Personal data breach (voluntary notification)")
+    expect(page.locator("main table").last).to_contain_text("12 小時")
+    expect(page.locator("main table").last).to_contain_text("關鍵基礎設施")
     page.locator("summary", has_text="新報告制度").click()
+    expect(page.get_by_label(re.compile("^名稱.英文"))).to_be_visible()
     audit.check("incidents: clocks, new regime form open (Chinese)")
     audit.visit(f"/incidents/clocks/regimes/{regime.pk}/", "incidents: edit regime (Chinese)")
     audit.assert_clean()
@@ -167,6 +174,7 @@ def test_a_red_incident_goes_to_named_people_and_a_colleague_not_named_finds_not
     _switch_to_chinese(page)
     named_zh = page.get_by_role("region", name=re.compile("TLP:RED"))
     expect(named_zh).to_contain_text(desk.reporter_handler.user.email)
+    expect(page.locator("main")).to_contain_text("關鍵基礎設施")  # the regime's Chinese name
     expect(named_zh.get_by_role("button", name="加入指定人士")).to_be_visible()
     audit.check("incidents: TLP:RED incident (reporter, Chinese)")
     _sign_out(page)
