@@ -80,6 +80,8 @@ def test_a_drill_team_files_a_drill_report_that_stays_off_the_real_desk(page: An
     audit.check("incidents: drill reports (Chinese)")
     audit.visit(f"/incidents/{incident.pk}/", "incidents: drill report's page (Chinese)")
     expect(page.locator("main")).to_contain_text("演習")
+    audit.visit("/incidents/report/", "incidents: report form during a drill (Chinese)")
+    expect(page.get_by_label(re.compile("^演習報告所屬演習"))).to_have_value("")  # real unless chosen
     page.goto("/incidents/")
     expect(page.locator("main")).not_to_contain_text("Drill: beaconing to the registry look-alike")
     _sign_out(page)
