@@ -162,6 +162,7 @@ def test_a_red_incident_goes_to_named_people_and_a_colleague_not_named_finds_not
     page.get_by_role("button", name="Submit report").click()
     expect(page.locator("main")).to_contain_text("submitted")
     incident = Incident.objects.get(title="Ransom note on the billing servers")
+    expect(page.locator("main")).to_contain_text("Not stated")  # the reporter gave no impact figures
     named = page.get_by_role("region", name="Named people (TLP:RED)")
     expect(named).to_contain_text(desk.handler.user.email)
     expect(named).not_to_contain_text(desk.reporter_handler.user.email)
@@ -177,6 +178,8 @@ def test_a_red_incident_goes_to_named_people_and_a_colleague_not_named_finds_not
     named_zh = page.get_by_role("region", name=re.compile("TLP:RED"))
     expect(named_zh).to_contain_text(desk.reporter_handler.user.email)
     expect(page.locator("main")).to_contain_text("關鍵基礎設施")  # the regime's Chinese name
+    expect(page.locator("main")).to_contain_text("未有說明")  # no impact given, rather than "?名用戶"
+    expect(page.locator("main")).not_to_contain_text("?名用戶")
     expect(named_zh.get_by_role("button", name="加入指定人士")).to_be_visible()
     audit.check("incidents: TLP:RED incident (reporter, Chinese)")
     _sign_out(page)
