@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lionrock.cyber.incidents.models import Incident, Pap
 from lionrock.cyber.incidents.services import IncidentDraft, ObservableIn
@@ -307,8 +308,10 @@ class ClockForm(forms.Form):
 
 
 class RegimeEditForm(forms.Form):
-    name_en = forms.CharField(label=_("Name (English)"), max_length=200)
-    name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=200, required=False)
+    name_en = forms.CharField(label=pgettext_lazy("name of a thing", "Name (English)"), max_length=200)
+    name_zh = forms.CharField(
+        label=pgettext_lazy("name of a thing", "Name (Chinese)"), max_length=200, required=False
+    )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

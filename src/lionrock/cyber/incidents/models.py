@@ -76,6 +76,18 @@ class NotificationClock(models.Model):
         kind = "serious" if self.serious else "other"
         return f"{self.regime}: {kind} {self.notify_within} from {self.effective_from}"
 
+    @property
+    def notify_hours(self) -> int:
+        """The notification deadline in whole hours, as the administrator enters it."""
+        return int(self.notify_within.total_seconds() // 3600)
+
+    @property
+    def written_report_days(self) -> int | None:
+        """The written report's deadline in whole days, as the administrator enters it; None without one."""
+        if self.written_report_within is None:
+            return None
+        return self.written_report_within.days
+
 
 class Incident(models.Model):
     """One reported security incident, from draft to closure, with its clocks and handling times."""
