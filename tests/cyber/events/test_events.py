@@ -173,7 +173,7 @@ def test_the_situation_board_leaves_out_exercise_reports_of_the_events_organisat
 
 
 def test_the_situation_board_costs_the_same_queries_however_many_sightings_and_incidents(
-    django_assert_max_num_queries,
+    django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     from lionrock.cyber.incidents import services as incident_services
     from tests.cyber.incidents.factories import draft_make, regime_make
@@ -194,11 +194,12 @@ def test_the_situation_board_costs_the_same_queries_however_many_sightings_and_i
         for n in range(times):
             when = datetime.now(tz=UTC) - timedelta(minutes=5 + n)
             incident_services.incident_create(actor=stage.isp, draft=draft_make(title=f"Outage {n}"))
-            intel_services.objects_add(
-                actor=community.direct_reader,
-                collection=community.collection,
-                objects=[_sighting(on_asset["id"], when)],
-            )
+            with django_capture_on_commit_callbacks(execute=True):  # sightings are recorded on commit
+                intel_services.objects_add(
+                    actor=community.direct_reader,
+                    collection=community.collection,
+                    objects=[_sighting(on_asset["id"], when)],
+                )
 
     def board_read():
         return (
