@@ -300,10 +300,10 @@ def situation_board(
         if fresh:
             on_asset |= _indicators_on_assets(fresh, index)
             judged |= fresh
-        relevant = [row for row in chunk if row[1] in on_asset or row[2] in participants]
-        seen, found = _visible_and_named(visible, relevant, set(names))
-        names.update(found)
-        for object_id, indicator_id, organisation_id, count, last_seen in relevant:
+        candidates = [row for row in chunk if row[1] in on_asset or row[2] in participants]
+        seen, named_now = _visible_and_named(visible, candidates, set(names))
+        names.update(named_now)
+        for object_id, indicator_id, organisation_id, count, last_seen in candidates:
             if object_id in seen:
                 reason = "asset" if indicator_id in on_asset else "participant"
                 kept.append((indicator_id, organisation_id, count, last_seen, reason))
