@@ -278,38 +278,38 @@ def situation_board(
         .order_by("-date_added")[:limit]
     )
 
-    # The newest sightings of the window a chunk at a time, on the last_seen index, as plain tuples; only
-    # the relevant ones (a participant's, or on an asset) then have their visibility checked, by primary
-    # key, in the same query that names their indicators: the intel store's terms are compiled into SQL
-    # once per chunk (building that SQL costs more than running it), and a reader who may see few
-    # sightings still costs at most `scan` index steps, never a pass over every sighting visible to them.
+    # The newest sightings of the window a chunk at a time, on the last_seen index; only then is each
+    # one's visibility checked (by primary key), so a reader who may see few of them still costs at most
+    # `scan` index steps, never a pass over every sighting visible to them.
     newest = Sighting.objects.filter(last_seen__gte=start, last_seen__lt=end).order_by("-last_seen", "-pk")
+    visible_sightings = monitoring_selectors.sightings_visible(actor=actor, objects=visible)
+    # Plain tuples, read in two chunks: most boards fill from the first; the rest of the scan, if needed,
+    # in one go (each query costs more to build, with the visibility terms, than to run).
     on_asset = {obj.stix_id for obj in situation.indicators}
     judged: set[str] = set(on_asset)
-    names: dict[str, str] = {}
     kept: list[tuple[str, int, int, datetime, str]] = []
     for offset, stop in ((0, min(_CHUNK, scan)), (_CHUNK, scan)):
         if stop <= offset:
             break
+        ids = list(newest.values_list("pk", flat=True)[offset:stop])
         chunk = list(
-            newest.values_list("stix_object_id", "indicator_id", "organisation_id", "count", "last_seen")[
-                offset:stop
-            ]
+            visible_sightings.filter(pk__in=ids)
+            .order_by("-last_seen", "-pk")
+            .values_list("indicator_id", "organisation_id", "count", "last_seen")
         )
-        fresh = {row[1] for row in chunk} - judged
+        fresh = {row[0] for row in chunk} - judged
         if fresh:
             on_asset |= _indicators_on_assets(fresh, index)
             judged |= fresh
-        candidates = [row for row in chunk if row[1] in on_asset or row[2] in participants]
-        seen, named_now = _visible_and_named(visible, candidates, set(names))
-        names.update(named_now)
-        for object_id, indicator_id, organisation_id, count, last_seen in candidates:
-            if object_id in seen:
-                reason = "asset" if indicator_id in on_asset else "participant"
-                kept.append((indicator_id, organisation_id, count, last_seen, reason))
-        if len(kept) >= limit or len(chunk) < stop - offset:
+        for indicator_id, organisation_id, count, last_seen in chunk:
+            if indicator_id in on_asset:
+                kept.append((indicator_id, organisation_id, count, last_seen, "asset"))
+            elif organisation_id in participants:
+                kept.append((indicator_id, organisation_id, count, last_seen, "participant"))
+        if len(kept) >= limit or len(ids) < stop - offset:
             break
     kept = kept[:limit]
+    names = _indicator_names(visible, {row[0] for row in kept})
     org_names = {org.pk: str(org) for org in Organisation.objects.filter(pk__in={row[1] for row in kept})}
     situation.sightings = [
         SightingRow(
@@ -347,27 +347,15 @@ def _indicators_on_assets(indicator_ids: set[str], index: AssetIndex) -> set[str
     return found
 
 
-def _visible_and_named(
-    visible: QuerySet[Any], rows: list[tuple[int, str, int, int, datetime]], named: set[str]
-) -> tuple[set[int], dict[str, str]]:
-    """Which of these sightings' objects the reader may see, and the names of their indicators the
-    reader may see (those not in `named` yet): one query on the primary key and stix_id indexes."""
-    if not rows:
-        return set(), {}
-    object_ids = [row[0] for row in rows]
-    indicator_ids = list({row[1] for row in rows} - named)
-    wanted = Q(pk__in=object_ids, type="sighting")
-    if indicator_ids:
-        wanted |= Q(stix_id__in=indicator_ids, type="indicator", is_latest=True)
-    seen: set[int] = set()
-    names: dict[str, str] = {}
-    for pk, kind, stix_id, raw in visible.filter(wanted).values_list("pk", "type", "stix_id", "raw"):
-        if kind == "sighting":
-            seen.add(pk)
-        else:
-            obj = json.loads(raw)
-            names[stix_id] = str(obj.get("name") or obj.get("pattern") or stix_id)
-    return seen, names
+def _indicator_names(visible: QuerySet[Any], ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    names = {}
+    rows = visible.filter(stix_id__in=list(ids), is_latest=True).values_list("stix_id", "raw")
+    for stix_id, raw in rows:
+        obj = json.loads(raw)
+        names[stix_id] = str(obj.get("name") or obj.get("pattern") or stix_id)
+    return names
 
 
 @dataclass
