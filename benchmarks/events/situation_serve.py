@@ -9,7 +9,7 @@ It starts the real command `lionrock serve --workers 2` (web and task worker), s
 handler and the policy office's analyst (the event's organiser, a coordinator) by session cookie, and
 times each page --runs times after a warm-up:
 
-* GET /incidents/ as the handler (every incident the CERT handles: the 100 newest), and with ?status=open;
+* GET /incidents/ as the handler (every incident the CERT handles: the 50 newest), and with ?status=open;
 * GET /incidents/ as the policy office (only the incidents shared with it);
 * GET /events/<event>/watch/board/ (the htmx partial the watch page polls) as the policy office and the CERT;
 * GET /events/<event>/watch/ (the whole watch page) as the policy office;
@@ -142,7 +142,7 @@ def run(args: argparse.Namespace) -> tuple[list[tuple[str, dict[str, Any]]], dic
             sessions[local] = session
         event = f"{base}/events/bench-games"
         pages = [
-            ("incident list, CERT handler (100 newest)", "handler", f"{base}/incidents/", args.runs),
+            ("incident list, CERT handler (50 newest)", "handler", f"{base}/incidents/", args.runs),
             (
                 "incident list, CERT handler, open only",
                 "handler",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from lionrock.core.accounts.access import NotFound
 from lionrock.core.accounts.models import Organisation
 from lionrock.cyber.incidents import selectors, services
+from lionrock.cyber.incidents.models import Incident
 from lionrock.cyber.intel.tlp import Tlp
 from tests.cyber.incidents.factories import desk_make
 
@@ -122,3 +123,10 @@ def test_the_desk_lists_the_newest_of_everything_the_reader_may_see(viewer):
     assert selectors.incidents_desk(actor=actor, limit=3) == everything[:3]
     open_ones = [i for i in everything if i.status in selectors.OPEN_STATUSES]
     assert selectors.incidents_desk(actor=actor, filters=selectors.DeskFilter(status="open")) == open_ones
+    # Paging on: each page starts just after the last incident of the one before, none skipped or repeated.
+    paged: list[Incident] = []
+    before = None
+    while page := selectors.incidents_desk(actor=actor, limit=3, before=before):
+        paged += page
+        before = (page[-1].aware_at, page[-1].pk)
+    assert paged == everything

@@ -1,4 +1,9 @@
+import html
+import re
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from lionrock.cyber.incidents.models import Incident
 from lionrock.cyber.intel.tlp import Tlp
@@ -170,3 +175,22 @@ def test_the_incident_list_page_costs_the_same_queries_however_many_incidents(dj
     with django_assert_max_num_queries(len(first.captured_queries)):
         page = client.get("/incidents/").content.decode()
     assert page.count("/incidents/") >= 6
+
+
+def test_the_incident_list_shows_a_page_of_the_newest_and_a_link_to_the_older_ones():
+    from lionrock.cyber.incidents import selectors
+
+    desk = desk_make()
+    aware = timezone.now() - timedelta(days=2)
+    titles = [f"Outage number {n:03d}" for n in range(selectors.DESK_PAGE + 2)]
+    for hours, title in enumerate(titles):  # the first is the newest
+        when = aware - timedelta(hours=hours)
+        desk.report(title=title, aware_at=when, detected_at=when - timedelta(minutes=5))
+    client = client_for(desk.handler)
+    first = client.get("/incidents/").content.decode()
+    assert titles[selectors.DESK_PAGE - 1] in first and titles[selectors.DESK_PAGE] not in first
+    older = re.search(r'href="\?([^"]+)" rel="next"', first)
+    assert older is not None
+    second = client.get("/incidents/?" + html.unescape(older.group(1))).content.decode()
+    assert titles[selectors.DESK_PAGE] in second and titles[-1] in second
+    assert titles[0] not in second and 'rel="next"' not in second

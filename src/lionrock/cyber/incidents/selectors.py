@@ -211,14 +211,28 @@ def _desk_routes(actor: Actor) -> list[Q]:
     ]
 
 
-def incidents_desk(*, actor: Actor, filters: DeskFilter | None = None, limit: int = 100) -> list[Incident]:
+DESK_PAGE = 50  # what a desk shows at once; "Older" pages on by awareness and id
+
+
+def incidents_desk(
+    *,
+    actor: Actor,
+    filters: DeskFilter | None = None,
+    limit: int = DESK_PAGE,
+    before: tuple[datetime, int] | None = None,
+) -> list[Incident]:
     """The list: newest awareness first, with the clocks; the same few queries however many incidents.
 
     Each route (see _desk_routes) gives its newest `limit` visible incidents through its own index; the
     newest `limit` of those are the page. An OR of the routes in one query would let the planner read
     every visible incident and sort them all.
+    `before` (an incident's awareness and id) gives the page after that incident: the next `limit` older.
     """
     rows = _desk_filtered(incidents_visible(actor=actor), filters or DeskFilter())
+    if before is not None:
+        aware_at, pk = before
+        # A range on the index's awareness, the id only to break ties within the same instant.
+        rows = rows.filter(Q(aware_at__lt=aware_at) | Q(pk__lt=pk), aware_at__lte=aware_at)
     order = ("-aware_at", "-id")
     found: list[tuple[datetime, int]] = []
     for route in _desk_routes(actor):

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -62,22 +66,81 @@ def _form_error(form: Any, exc: ValidationFailed) -> None:
         form.add_error(None, message)
 
 
+@dataclass(frozen=True)
+class DeskRow:
+    """One line of the desk, formatted once here: the template only prints (100 rows, every poll)."""
+
+    url: str
+    reference: str
+    title: str
+    serious: bool
+    reporting_organisation: str
+    status: str
+    aware_at: str
+    notify_by: str
+    overdue: bool
+    due_soon: bool
+    handler: str
+
+
+def _short(moment: datetime | None) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else ""
+
+
+def _desk_before(value: str) -> tuple[datetime, int] | None:
+    """The "Older" link's position (`<awareness>,<id>` of the page's last incident); anything else: none."""
+    stamp, _sep, pk = value.rpartition(",")
+    try:
+        moment = datetime.fromisoformat(stamp)
+        key = int(pk)
+    except ValueError:
+        return None
+    if timezone.is_naive(moment) or not 0 < key < 2**63:
+        return None
+    return moment, key
+
+
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     filters = selectors.DeskFilter(status=request.GET.get("status", ""), query=request.GET.get("q", ""))
-    rows = selectors.incidents_desk(actor=actor, filters=filters)
+    page = selectors.DESK_PAGE
+    incidents = selectors.incidents_desk(
+        actor=actor, filters=filters, limit=page + 1, before=_desk_before(request.GET.get("before", ""))
+    )
+    older = None
+    if len(incidents) > page:
+        incidents = incidents[:page]
+        last = incidents[-1]
+        position = f"{last.aware_at.isoformat()},{last.pk}"
+        older = {"status": filters.status, "q": filters.query, "before": position}
     now = timezone.now()
-    for row in rows:
-        row.overdue = selectors.incident_overdue(row, now)  # type: ignore[attr-defined]
-        row.due_soon = bool(  # type: ignore[attr-defined]
-            row.status == Incident.Status.DRAFT
-            and row.notify_by
-            and now <= row.notify_by < now + timedelta(hours=24)
+    detail = reverse("incidents:detail", args=[1]).removesuffix("1/")
+    statuses = dict(Incident.Status.choices)
+    rows = [
+        DeskRow(
+            url=f"{detail}{row.pk}/",
+            reference=row.reference or _("draft"),
+            title=Truncator(row.title).chars(80),
+            serious=row.serious,
+            reporting_organisation=str(row.reporting_organisation),
+            status=str(statuses.get(row.status, row.status)),
+            aware_at=_short(row.aware_at),
+            notify_by=_short(row.notify_by),
+            overdue=selectors.incident_overdue(row, now),
+            due_soon=bool(
+                row.status == Incident.Status.DRAFT
+                and row.notify_by
+                and now <= row.notify_by < now + timedelta(hours=24)
+            ),
+            handler=row.assigned_to.full_name if row.assigned_to else "",
         )
+        for row in incidents
+    ]
     context = {
         "rows": rows,
         "filters": filters,
+        "older": urlencode({k: v for k, v in (older or {}).items() if v}) if older else "",
         "statuses": Incident.Status.choices,
         "may_see_times": bool(selectors.handler_organisations(actor)),
         "may_report": bool(selectors.incident_organisations(actor, write=True)),
