@@ -188,6 +188,7 @@ def test_the_dashboard_asks_once_which_collections_the_analyst_may_read():
     readable_lookups = [
         query["sql"]
         for query in queries.captured_queries
-        if query["sql"].startswith('SELECT "intel_collection"."id"') and "UNION" in query["sql"]
+        # PostgreSQL's UNION opens with a parenthesis, SQLite's with SELECT
+        if query["sql"].lstrip("(").startswith('SELECT "intel_collection"."id"') and "UNION" in query["sql"]
     ]
     assert len(readable_lookups) == 2  # readable, and readable through a direct grant (AMBER+STRICT)
