@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from datetime import date
 
 import pytest
 from django.test import Client
 
 from lionrock.publishing import services
+from tests.pdf_reading import pdf_renderer_require, pdf_text
 from tests.publishing.factories import (
     hkt,
     operation_with_arrests_make,
@@ -25,25 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module", autouse=True)
 def _pdf_renderer():  # type: ignore[no-untyped-def]
     """WeasyPrint loads Pango from the system; where it is missing the PDFs cannot be made here."""
-    try:
-        import weasyprint  # noqa: F401
-    except OSError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"WeasyPrint cannot load Pango: .ci/run installs libpango-1.0-0 ({exc})")
-        pytest.skip(f"WeasyPrint cannot load Pango (apt-get install libpango-1.0-0): {exc}")
-
-
-def _text(pdf: bytes, tmp_path) -> str:  # type: ignore[no-untyped-def]
-    if shutil.which("pdftotext") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdftotext is missing: .ci/run installs poppler-utils")
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    path = tmp_path / "release.pdf"
-    path.write_bytes(pdf)
-    out = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
-    )
-    return " ".join(out.stdout.split())
+    pdf_renderer_require()
 
 
 def test_the_pdf_of_a_published_release_holds_its_text_in_each_language(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -55,8 +35,8 @@ def test_the_pdf_of_a_published_release_holds_its_text_in_each_language(tmp_path
     services.release_approve(actor=approver, release=release)
     english = Client().get(f"/press/{release.reference}/en.pdf")
     assert english["Content-Type"] == "application/pdf"
-    text = _text(english.content, tmp_path)
+    text = pdf_text(english.content, tmp_path)
     assert "Two persons arrested during anti-illegal worker operation" in text
     assert f"{release.reference} v1" in text and "Issued at HKT 20:30" in text
-    chinese = _text(Client().get(f"/press/{release.reference}/zh-hant.pdf").content, tmp_path)
+    chinese = pdf_text(Client().get(f"/press/{release.reference}/zh-hant.pdf").content, tmp_path)
     assert "拘捕兩人" in chinese and "香港時間20時30分" in chinese

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
-import subprocess
 import uuid
 import zipfile
 from datetime import datetime, timedelta
@@ -29,30 +26,11 @@ from lionrock.matcher.command import main as match_main
 from tests.core.accounts.factories import OrganisationFactory
 from tests.cyber.drills.factories import DrillWorld, bearer, world_make
 from tests.cyber.incidents.factories import regime_make
+from tests.pdf_reading import pdf_pages, pdf_renderer_missing
 
 pytestmark = pytest.mark.django_db
 
 STAMP = "2026-12-01T00:00:00.000Z"
-
-
-def _pdf_missing(exc: Exception) -> None:
-    """Without Pango the PDF cannot be made here: skipped with the reason locally, a failure under CI."""
-    if os.environ.get("CI"):
-        pytest.fail(f"WeasyPrint cannot load Pango: .ci/run installs libpango-1.0-0 ({exc})")
-    pytest.skip(f"WeasyPrint cannot load Pango (apt-get install libpango-1.0-0): {exc}")
-
-
-def _pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:
-    """Each page's text as a reader copies it (poppler's pdftotext; CI installs poppler-utils)."""
-    if shutil.which("pdftotext") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdftotext is missing: .ci/run installs poppler-utils")
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdf)
-    command = ["pdftotext", "-enc", "UTF-8", str(path), "-"]
-    out = subprocess.run(command, check=True, capture_output=True, text=True)
-    return [" ".join(page.split()) for page in out.stdout.split("\f") if page.strip()]
 
 
 def _taxii_objects_url(exercise: Exercise) -> str:
@@ -211,10 +189,10 @@ def test_two_teams_play_a_drill_and_the_scoreboard_and_report_agree(
     try:
         pdf = client.get(f"/api/drills/exercises/{exercise.pk}/report.pdf", headers=planner)
     except PdfUnavailable as exc:
-        _pdf_missing(exc)
+        pdf_renderer_missing(exc)
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
-    pages = _pdf_pages(pdf.content, tmp_path)
+    pages = pdf_pages(pdf.content, tmp_path)
     text = " ".join(pages)
     assert text.count(score_a) >= 2
     assert text.count(reported) >= 2

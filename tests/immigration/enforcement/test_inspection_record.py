@@ -1,10 +1,7 @@
 """The employer's inspection record: the PDF, what is kept (nothing, unless saved) and finding it again."""
 
 import logging
-import os
 import re
-import shutil
-import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
@@ -20,6 +17,7 @@ from lionrock.immigration.enforcement.inspection_record import number_mask
 from lionrock.immigration.enforcement.lookups import LOOKUP_FAILURES_PER_HOUR
 from lionrock.immigration.enforcement.models import EmployerCheckRecord
 from tests.immigration.enforcement.test_employer_check import CURRENT_PASSPORT, SPECIMEN
+from tests.pdf_reading import pdf_renderer_require, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +28,7 @@ CHECKED_AT = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)
 @pytest.fixture(scope="module", autouse=True)
 def _pdf_renderer():
     """WeasyPrint loads Pango from the system; where it is missing the PDFs cannot be made here."""
-    try:
-        import weasyprint  # noqa: F401
-    except OSError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"WeasyPrint cannot load Pango: .ci/run installs libpango-1.0-0 ({exc})")
-        pytest.skip(f"WeasyPrint cannot load Pango (apt-get install libpango-1.0-0): {exc}")
+    pdf_renderer_require()
 
 
 @pytest.fixture(autouse=True)
@@ -44,20 +37,6 @@ def _fixed_clock_and_fresh_counts(monkeypatch):
     cache.clear()
     yield
     cache.clear()
-
-
-def pdf_text(pdf: bytes, tmp_path) -> str:
-    """The PDF's text as a reader copies it, lines joined (poppler's pdftotext; CI installs poppler-utils)."""
-    if shutil.which("pdftotext") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdftotext is missing: .ci/run installs poppler-utils")
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    path = tmp_path / "record.pdf"
-    path.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return " ".join(text.split())
 
 
 def _record(client: Client | None = None, **fields: object) -> object:
