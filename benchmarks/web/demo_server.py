@@ -9,11 +9,11 @@ does, so a loaded machine stretches wall time but not the CPU figures.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import requests
@@ -30,37 +31,21 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def process_tree(root: int) -> list[int]:
-    """The root and every descendant (gunicorn master, web workers, task worker), read from /proc."""
-    found = [root]
-    index = 0
-    while index < len(found):
-        pid = found[index]
-        index += 1
-        try:
-            for task in Path(f"/proc/{pid}/task").iterdir():
-                found.extend(int(child) for child in (task / "children").read_text().split())
-        except OSError:
-            continue
-    return found
-
-
-def tree_cpu_seconds(root: int) -> float:
-    """User + system CPU seconds of the live tree."""
-    total = 0
-    for pid in process_tree(root):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+# The deployed-server helpers the TAXII benchmark already has: a free port, the server's process tree
+# read from /proc, its CPU seconds, and the load average.
+_serve = _load("intel_serve_bench", ROOT / "benchmarks" / "intel" / "serve_bench.py")
+free_port = _serve.free_port
+process_tree = _serve.process_tree
+tree_cpu_seconds = _serve.tree_cpu_seconds
+load_average = _serve.load_average
 
 
 def tree_memory_mb(root: int) -> dict[str, Any]:
@@ -84,10 +69,6 @@ def tree_memory_mb(root: int) -> dict[str, Any]:
         "pss_mb": round(pss / 1024, 1),
         "processes": processes,
     }
-
-
-def load_average() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 @dataclass
