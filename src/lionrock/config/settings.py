@@ -128,6 +128,10 @@ def _database() -> dict[str, object]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+        # Kept for a minute by each serving thread, as on PostgreSQL: a fresh connection per request pays
+        # for the PRAGMAs, the schema and the planner's statistics again (about a third of a light page).
+        config["CONN_MAX_AGE"] = 60
+        config["CONN_HEALTH_CHECKS"] = True
         config["TEST"] = {"NAME": None}
     return config
 

@@ -148,6 +148,71 @@ def test_the_situation_board_shows_sightings_of_indicators_on_registered_assets(
         selectors.situation_board(actor=stage.isp, event=stage.event)
 
 
+def test_the_situation_board_shows_only_what_the_reader_may_see_in_the_intel_store(
+    django_capture_on_commit_callbacks,
+):
+    stage = stage_make()
+    service = services.service_register(
+        actor=stage.isp, event=stage.event, organisation=stage.isp_org, name="Ticketing"
+    )
+    services.asset_add(actor=stage.isp, service=service, kind="ipv4", value="198.51.100.0/24")
+    services.asset_add(actor=stage.isp, service=service, kind="domain", value="tickets.example")
+    community = community_make()
+    green = indicator(
+        "x", pattern="[ipv4-addr:value = '198.51.100.7']", object_marking_refs=[MARKING_ID_FOR[Tlp.GREEN]]
+    )
+    amber = indicator(
+        "y", pattern="[ipv4-addr:value = '198.51.100.9']", object_marking_refs=[MARKING_ID_FOR[Tlp.AMBER]]
+    )
+    amber_domain = indicator(
+        "z",
+        pattern="[domain-name:value = 'tickets.example']",
+        object_marking_refs=[MARKING_ID_FOR[Tlp.AMBER]],
+    )
+    green_domain = indicator(
+        "w",
+        pattern="[domain-name:value = 'tickets.example']",
+        object_marking_refs=[MARKING_ID_FOR[Tlp.GREEN]],
+    )
+    intel_services.objects_add(
+        actor=community.creator,
+        collection=community.collection,
+        objects=[green, amber, amber_domain, green_domain],
+    )
+    now = datetime.now(tz=UTC) - timedelta(minutes=5)
+    hidden_by_its_own_marking = {
+        **_sighting(green["id"], now),
+        "object_marking_refs": [MARKING_ID_FOR[Tlp.AMBER_STRICT]],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        intel_services.objects_add(
+            actor=community.direct_reader,
+            collection=community.collection,
+            objects=[
+                _sighting(green["id"], now),
+                _sighting(amber["id"], now),  # GREEN itself, but it names an AMBER indicator
+                hidden_by_its_own_marking,
+            ],
+        )
+
+    organisers = selectors.situation_board(actor=stage.organiser, event=stage.event)
+    assert [row.indicator_id for row in organisers.sightings] == [green["id"]]
+    assert [obj.stix_id for obj in organisers.indicators] == [green_domain["id"]]
+    page = client_for(stage.organiser).get(f"/events/{stage.event.slug}/watch/board/").content.decode()
+    assert green["id"] in page and green_domain["id"] in page
+    assert amber["id"] not in page and amber_domain["id"] not in page
+
+    # The community's own analyst, a coordinator of the event, sees all of it.
+    services.participant_add(
+        actor=stage.organiser, event=stage.event, organisation=community.collection.owner, coordinator=True
+    )
+    everything = selectors.situation_board(actor=community.creator, event=stage.event)
+    assert sorted(row.indicator_id for row in everything.sightings) == sorted(
+        [green["id"], green["id"], amber["id"]]
+    )
+    assert {obj.stix_id for obj in everything.indicators} == {amber_domain["id"], green_domain["id"]}
+
+
 def test_the_situation_board_lists_incidents_of_the_events_organisations():
     from lionrock.cyber.incidents import services as incident_services
     from tests.cyber.incidents.factories import draft_make, regime_make

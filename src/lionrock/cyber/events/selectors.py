@@ -210,13 +210,19 @@ class SightingRow:
     reason: str  # "asset" (its values hit a registered asset) or "participant" (sighted by one)
 
 
+@dataclass(frozen=True)
+class IndicatorRow:
+    stix_id: str
+    organisation: str
+
+
 @dataclass
 class Situation:
     event: Event
     window: tuple[datetime, datetime]
     incidents: list[Any] = field(default_factory=list)
     sightings: list[SightingRow] = field(default_factory=list)
-    indicators: list[Any] = field(default_factory=list)
+    indicators: list[IndicatorRow] = field(default_factory=list)
     alerts: list[Any] = field(default_factory=list)
     generated_at: datetime = field(default_factory=timezone.now)
 
@@ -236,7 +242,6 @@ def situation_board(
     window are examined, so the board answers in bounded time however many sightings there are.
     """
     from lionrock.cyber.incidents import selectors as incident_selectors
-    from lionrock.cyber.intel import selectors as intel_selectors
     from lionrock.cyber.intel.correlation import value_key, value_normalise
     from lionrock.cyber.intel.models import ObservableValue
     from lionrock.cyber.monitoring import selectors as monitoring_selectors
@@ -269,58 +274,75 @@ def situation_board(
         .order_by("-aware_at")[:limit]
     )
 
-    # The intel store's visibility, decided once for this board and reused below.
-    visible = intel_selectors.stix_objects_visible(actor=actor)
-    named = ObservableValue.objects.filter(key__in=name_keys).values("stix_object_id")
-    situation.indicators = list(
-        visible.filter(pk__in=named, type="indicator", is_latest=True)
-        .select_related("created_by_org")
-        .order_by("-date_added")[:limit]
+    # Candidates are read plainly and bounded, then put to the intel store's visibility rule together,
+    # once per chunk: Django takes longer to assemble that rule (a deep tree of subqueries) than the
+    # database takes to answer it, so the board asks it once, not once for each of its lists. The
+    # newest sightings of the window are read a chunk at a time on the last_seen index; most boards fill
+    # from the first chunk, so a reader who may see few of them still costs at most `scan` index steps.
+    naming: set[int] | None = (
+        set(
+            ObservableValue.objects.filter(key__in=name_keys)
+            .order_by("-stix_object_id")
+            .values_list("stix_object_id", flat=True)[:_NAMING_MAX]
+        )
+        if name_keys
+        else set()
     )
-
-    # The newest sightings of the window a chunk at a time, on the last_seen index; only then is each
-    # one's visibility checked (by primary key), so a reader who may see few of them still costs at most
-    # `scan` index steps, never a pass over every sighting visible to them.
     newest = Sighting.objects.filter(last_seen__gte=start, last_seen__lt=end).order_by("-last_seen", "-pk")
-    visible_sightings = monitoring_selectors.sightings_visible(actor=actor, objects=visible)
-    # Plain tuples, read in two chunks: most boards fill from the first; the rest of the scan, if needed,
-    # in one go (each query costs more to build, with the visibility terms, than to run).
-    on_asset = {obj.stix_id for obj in situation.indicators}
-    judged: set[str] = set(on_asset)
-    kept: list[tuple[str, int, int, datetime, str]] = []
+    on_asset: set[str] = set()
+    judged: set[str] = set()
+    latest: dict[str, int] = {}
+    kept: list[tuple[int, str, int, str]] = []
     for offset, stop in ((0, min(_CHUNK, scan)), (_CHUNK, scan)):
         if stop <= offset:
             break
-        ids = list(newest.values_list("pk", flat=True)[offset:stop])
-        chunk = list(
-            visible_sightings.filter(pk__in=ids)
-            .order_by("-last_seen", "-pk")
-            .values_list("indicator_id", "organisation_id", "count", "last_seen")
+        chunk = list(newest.values_list("stix_object_id", "indicator_id", "organisation_id")[offset:stop])
+        seen = _visible_among(
+            actor,
+            sightings={row[0] for row in chunk},
+            indicators={row[1] for row in chunk} - set(latest),
+            naming=naming,
+            limit=limit,
         )
-        fresh = {row[0] for row in chunk} - judged
+        if naming is not None:
+            situation.indicators = seen.on_domains
+            on_asset |= {row.stix_id for row in seen.on_domains}
+            judged |= on_asset
+            naming = None
+        latest.update(seen.latest)
+        shown = [row for row in chunk if row[0] in seen.sightings]
+        fresh = {row[1] for row in shown} - judged
         if fresh:
             on_asset |= _indicators_on_assets(fresh, index)
             judged |= fresh
-        for indicator_id, organisation_id, count, last_seen in chunk:
+        for stix_object_id, indicator_id, organisation_id in shown:
             if indicator_id in on_asset:
-                kept.append((indicator_id, organisation_id, count, last_seen, "asset"))
+                kept.append((stix_object_id, indicator_id, organisation_id, "asset"))
             elif organisation_id in participants:
-                kept.append((indicator_id, organisation_id, count, last_seen, "participant"))
-        if len(kept) >= limit or len(ids) < stop - offset:
+                kept.append((stix_object_id, indicator_id, organisation_id, "participant"))
+        if len(kept) >= limit or len(chunk) < stop - offset:
             break
     kept = kept[:limit]
-    names = _indicator_names(visible, {row[0] for row in kept})
-    org_names = {org.pk: str(org) for org in Organisation.objects.filter(pk__in={row[1] for row in kept})}
+    # What is shown of the rows kept: their counts and times, the indicators' names (the latest version,
+    # seen by this reader above) and the organisations' names.
+    details = dict(
+        (row[0], row[1:])
+        for row in Sighting.objects.filter(stix_object_id__in=[row[0] for row in kept]).values_list(
+            "stix_object_id", "count", "last_seen"
+        )
+    )
+    names = _indicator_names({latest[row[1]] for row in kept if row[1] in latest})
+    org_names = {org.pk: str(org) for org in Organisation.objects.filter(pk__in={row[2] for row in kept})}
     situation.sightings = [
         SightingRow(
             indicator_id=indicator_id,
             indicator_name=names.get(indicator_id, indicator_id),
             organisation=org_names.get(organisation_id, ""),
-            count=count,
-            last_seen=last_seen,
+            count=details[stix_object_id][0],
+            last_seen=details[stix_object_id][1],
             reason=reason,
         )
-        for indicator_id, organisation_id, count, last_seen, reason in kept
+        for stix_object_id, indicator_id, organisation_id, reason in kept
     ]
     relevant = {row.indicator_id for row in situation.sightings} | on_asset
     if relevant:
@@ -330,7 +352,60 @@ def situation_board(
     return situation
 
 
+@dataclass
+class _Seen:
+    sightings: set[int]
+    latest: dict[str, int]  # indicator id -> primary key of its latest version, when the reader sees it
+    on_domains: list[IndicatorRow]
+
+
+def _visible_among(
+    actor: Actor, *, sightings: set[int], indicators: set[str], naming: set[int] | None, limit: int
+) -> _Seen:
+    """Of these sighting objects, indicators (by id: their latest versions) and indicators naming the
+    event's domains (`naming`: primary keys of objects with such a value), those the reader may see, in
+    one query."""
+    from lionrock.cyber.intel import selectors as intel_selectors
+
+    # Only the primary key and id lists in SQL, so that the planner reads those indexes (a type term
+    # would tempt it into the type index, a pass over every sighting); the rest is checked here.
+    wanted = Q(pk__in=sightings) | Q(stix_id__in=indicators)
+    if naming:
+        wanted |= Q(pk__in=naming)
+    rows = (
+        intel_selectors.stix_objects_visible(actor=actor)
+        .filter(wanted)
+        .order_by("-date_added")
+        .values_list("pk", "stix_id", "type", "is_latest", "created_by_org_id")
+    )
+    seen = _Seen(sightings=set(), latest={}, on_domains=[])
+    on_domains: list[tuple[str, int | None]] = []
+    for pk, stix_id, kind, is_latest, org_id in rows:
+        if kind == "sighting" and pk in sightings:
+            seen.sightings.add(pk)
+        elif kind == "indicator" and is_latest:
+            seen.latest[stix_id] = pk
+            if naming and pk in naming and len(on_domains) < limit:
+                on_domains.append((stix_id, org_id))
+    if on_domains:
+        orgs = {o.pk: str(o) for o in Organisation.objects.filter(pk__in={org for _, org in on_domains})}
+        seen.on_domains = [IndicatorRow(stix_id, orgs.get(org_id or 0, "")) for stix_id, org_id in on_domains]
+    return seen
+
+
+def _indicator_names(pks: set[int]) -> dict[str, str]:
+    """Names of indicator versions the reader was found to see (by primary key) in this request."""
+    from lionrock.cyber.intel.models import StixObject
+
+    names = {}
+    for stix_id, raw in StixObject.objects.filter(pk__in=pks).values_list("stix_id", "raw"):
+        obj = json.loads(raw)
+        names[stix_id] = str(obj.get("name") or obj.get("pattern") or stix_id)
+    return names
+
+
 _CHUNK = 250
+_NAMING_MAX = 10_000
 
 
 def _indicators_on_assets(indicator_ids: set[str], index: AssetIndex) -> set[str]:
@@ -345,17 +420,6 @@ def _indicators_on_assets(indicator_ids: set[str], index: AssetIndex) -> set[str
         if stix_id not in found and index.matches(kind, value):
             found.add(stix_id)
     return found
-
-
-def _indicator_names(visible: QuerySet[Any], ids: set[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    names = {}
-    rows = visible.filter(stix_id__in=list(ids), is_latest=True).values_list("stix_id", "raw")
-    for stix_id, raw in rows:
-        obj = json.loads(raw)
-        names[stix_id] = str(obj.get("name") or obj.get("pattern") or stix_id)
-    return names
 
 
 @dataclass

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -287,10 +291,60 @@ def readiness(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/readiness.html", context)
 
 
+@dataclass(frozen=True)
+class BoardIncident:
+    url: str
+    reference: str
+    title: str
+    organisation: str
+    status: str
+    serious: bool
+
+
+@dataclass(frozen=True)
+class BoardSighting:
+    url: str
+    name: str
+    organisation: str
+    count: int
+    last_seen: str
+    reason: str
+
+
 def _board_context(request: HttpRequest, actor: Actor, event: Event) -> dict[str, Any]:
+    """The board with its rows formatted once here: the template only prints (every 30 s, per reader)."""
+    from lionrock.cyber.incidents.models import Incident
+
+    situation = selectors.situation_board(actor=actor, event=event)
+    incident_url = reverse("incidents:detail", args=[1]).removesuffix("1/")
+    object_url = reverse("intel:object", args=["x"]).removesuffix("x/")
+    statuses = dict(Incident.Status.choices)
+    reasons = {"asset": _("names a registered asset"), "participant": _("reported by a participant")}
     return {
         "event": event,
-        "situation": selectors.situation_board(actor=actor, event=event),
+        "situation": situation,
+        "incidents": [
+            BoardIncident(
+                url=f"{incident_url}{i.pk}/",
+                reference=i.reference or "",
+                title=i.title,
+                organisation=str(i.reporting_organisation),
+                status=str(statuses.get(i.status, i.status)),
+                serious=i.serious,
+            )
+            for i in situation.incidents
+        ],
+        "sightings": [
+            BoardSighting(
+                url=f"{object_url}{quote(s.indicator_id)}/",
+                name=Truncator(s.indicator_name).chars(80),
+                organisation=s.organisation,
+                count=s.count,
+                last_seen=formats.date_format(timezone.localtime(s.last_seen), "SHORT_DATETIME_FORMAT"),
+                reason=reasons.get(s.reason, ""),
+            )
+            for s in situation.sightings
+        ],
     }
 
 

@@ -4,6 +4,7 @@ REST and TAXII alike. Forbidden and absent look the same."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
@@ -100,6 +101,41 @@ def collection_ids_writable(actor: Actor) -> set[Any]:
     )
 
 
+@dataclass(frozen=True)
+class _Terms:
+    """Everything visibility_q takes from the actor and the grants, and nothing else: two actors with
+    equal terms see exactly the same rows, so the filter built from them can be reused."""
+
+    user_id: int
+    organisations: frozenset[int]
+    readable: frozenset[Any]
+    direct: frozenset[Any]
+    red_collections: frozenset[Any]
+
+
+def _terms(actor: Actor) -> _Terms | None:
+    orgs = intel_organisations(actor)
+    if not orgs or actor.user is None:
+        return None
+    user_id = actor.user.pk
+    return _Terms(
+        user_id=user_id,
+        organisations=orgs,
+        readable=frozenset(collection_ids_readable(actor)),
+        direct=frozenset(collection_ids_readable(actor, direct_only=True)),
+        red_collections=frozenset(
+            memoised(
+                ("intel.collections.red", user_id),
+                lambda: list(
+                    Collection.red_recipients.through.objects.filter(user_id=user_id).values_list(
+                        "collection_id", flat=True
+                    )
+                ),
+            )
+        ),
+    )
+
+
 def visibility_q(actor: Actor) -> Q:
     """The single filter behind every read path: UI, REST, TAXII, exports and monitoring.
 
@@ -110,9 +146,12 @@ def visibility_q(actor: Actor) -> Q:
     the indicator is. Each reference costs two lookups on the (stix_id, modified) index, made only for
     rows that carry one.
     """
-    if not intel_organisations(actor) or actor.user is None:
-        return Q(pk__in=[])
-    own = _own_visibility_q(actor)
+    terms = _terms(actor)
+    return Q(pk__in=[]) if terms is None else _visibility_q(terms)
+
+
+def _visibility_q(terms: _Terms) -> Q:
+    own = _own_visibility_q(terms)
     refs_visible = Q()
     for column in REF_COLUMNS:
         named = StixObject.objects.filter(stix_id=OuterRef(column))
@@ -124,28 +163,19 @@ def visibility_q(actor: Actor) -> Q:
     return own & refs_visible & ~Q(Exists(hidden))
 
 
-def _own_visibility_q(actor: Actor) -> Q:
+def _own_visibility_q(terms: _Terms) -> Q:
     """The object's own TLP terms under the collection grants, ignoring what it references."""
-    orgs = intel_organisations(actor)
-    if not orgs or actor.user is None:
-        return Q(pk__in=[])
-    readable = collection_ids_readable(actor)
-    direct = collection_ids_readable(actor, direct_only=True)
-    red_collections = list(
-        Collection.red_recipients.through.objects.filter(user_id=actor.user.pk).values_list(
-            "collection_id", flat=True
-        )
-    )
+    orgs = terms.organisations
     strict_recipient = ObjectRecipient.objects.filter(stix_object=OuterRef("pk"), organisation_id__in=orgs)
-    red_recipient = ObjectRecipient.objects.filter(stix_object=OuterRef("pk"), user_id=actor.user.pk)
+    red_recipient = ObjectRecipient.objects.filter(stix_object=OuterRef("pk"), user_id=terms.user_id)
     visible: Q = (
         Q(tlp__in=[Tlp.CLEAR, Tlp.GREEN])
-        | Q(tlp=Tlp.AMBER, collection_id__in=readable)
+        | Q(tlp=Tlp.AMBER, collection_id__in=terms.readable)
         | Q(tlp__in=[Tlp.AMBER, Tlp.AMBER_STRICT], created_by_org_id__in=orgs)
-        | Q(tlp=Tlp.AMBER_STRICT, collection_id__in=direct)
+        | Q(tlp=Tlp.AMBER_STRICT, collection_id__in=terms.direct)
         | Q(Exists(strict_recipient), tlp=Tlp.AMBER_STRICT)
-        | Q(tlp=Tlp.RED, created_by_user_id=actor.user.pk)
-        | Q(tlp=Tlp.RED, collection_id__in=red_collections)
+        | Q(tlp=Tlp.RED, created_by_user_id=terms.user_id)
+        | Q(tlp=Tlp.RED, collection_id__in=terms.red_collections)
         | Q(Exists(red_recipient), tlp=Tlp.RED)
     )
     return visible
@@ -164,23 +194,28 @@ def stix_objects_visible(*, actor: Actor, within: Collection | None = None) -> Q
     Wrapped in CASE it is opaque to the planner, which then reads the index of the caller's own filter
     (collection and date_added, stix_id, type...) in order and stops once it has enough rows.
     """
-    key = (actor.user.pk if actor.user is not None else None, intel_organisations(actor))
+    terms = _terms(actor)
+    if terms is None:
+        return StixObject.objects.none()
     if within is not None:
-        return memoised(("intel.visible", *key), lambda: _visible_rows(actor)).filter(collection=within)
-    return memoised(("intel.visible.real", *key), lambda: _real_rows(actor)).all()
+        return _visible_rows(terms).filter(collection=within)
+    return _real_rows(terms).all()
 
 
-def _visible_rows(actor: Actor) -> QuerySet[StixObject]:
-    # Built once per read-only request (request_memo): the filter is a deep tree of subqueries that
-    # Django takes longer to assemble than SQLite takes to answer on a page of demo data.
-    visible = Case(When(visibility_q(actor), then=Value(True)), default=Value(False))
+# The filter is a deep tree of subqueries that Django takes longer to assemble (several milliseconds)
+# than SQLite takes to answer on a page; it depends on nothing but the terms, which are looked up afresh
+# on every request (a grant changed is a new key), so each process keeps the latest few it built.
+@lru_cache(maxsize=128)
+def _visible_rows(terms: _Terms) -> QuerySet[StixObject]:
+    visible = Case(When(_visibility_q(terms), then=Value(True)), default=Value(False))
     return StixObject.objects.alias(visible=visible).filter(visible=True)
 
 
-def _real_rows(actor: Actor) -> QuerySet[StixObject]:
-    key = (actor.user.pk if actor.user is not None else None, intel_organisations(actor))
-    rows = memoised(("intel.visible", *key), lambda: _visible_rows(actor))
-    return rows.exclude(collection__in=Collection.objects.filter(is_exercise=True).values("pk"))
+@lru_cache(maxsize=128)
+def _real_rows(terms: _Terms) -> QuerySet[StixObject]:
+    return _visible_rows(terms).exclude(
+        collection__in=Collection.objects.filter(is_exercise=True).values("pk")
+    )
 
 
 def collections_readable(*, actor: Actor) -> QuerySet[Collection]:
