@@ -148,9 +148,11 @@ def test_the_situation_board_shows_sightings_of_indicators_on_registered_assets(
         selectors.situation_board(actor=stage.isp, event=stage.event)
 
 
+@pytest.mark.parametrize("chunk", [250, 1], ids=["one chunk", "a chunk per sighting"])
 def test_the_situation_board_shows_only_what_the_reader_may_see_in_the_intel_store(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, monkeypatch, chunk
 ):
+    monkeypatch.setattr(selectors, "_CHUNK", chunk)  # a later chunk names its indicators apart
     stage = stage_make()
     service = services.service_register(
         actor=stage.isp, event=stage.event, organisation=stage.isp_org, name="Ticketing"
@@ -196,7 +198,9 @@ def test_the_situation_board_shows_only_what_the_reader_may_see_in_the_intel_sto
         )
 
     organisers = selectors.situation_board(actor=stage.organiser, event=stage.event)
-    assert [row.indicator_id for row in organisers.sightings] == [green["id"]]
+    assert [(row.indicator_id, row.indicator_name) for row in organisers.sightings] == [
+        (green["id"], "Known bad x")
+    ]
     assert [obj.stix_id for obj in organisers.indicators] == [green_domain["id"]]
     page = client_for(stage.organiser).get(f"/events/{stage.event.slug}/watch/board/").content.decode()
     assert green["id"] in page and green_domain["id"] in page
@@ -207,8 +211,8 @@ def test_the_situation_board_shows_only_what_the_reader_may_see_in_the_intel_sto
         actor=stage.organiser, event=stage.event, organisation=community.collection.owner, coordinator=True
     )
     everything = selectors.situation_board(actor=community.creator, event=stage.event)
-    assert sorted(row.indicator_id for row in everything.sightings) == sorted(
-        [green["id"], green["id"], amber["id"]]
+    assert sorted((row.indicator_id, row.indicator_name) for row in everything.sightings) == sorted(
+        [(green["id"], "Known bad x"), (green["id"], "Known bad x"), (amber["id"], "Known bad y")]
     )
     assert {obj.stix_id for obj in everything.indicators} == {amber_domain["id"], green_domain["id"]}
 

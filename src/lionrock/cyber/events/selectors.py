@@ -297,10 +297,12 @@ def situation_board(
         if stop <= offset:
             break
         chunk = list(newest.values_list("stix_object_id", "indicator_id", "organisation_id")[offset:stop])
+        # The first chunk's indicators are asked with it (their names are shown); a later chunk's only
+        # for the rows it keeps, below, which for a reader who sees few sightings is none.
         seen = _visible_among(
             actor,
             sightings={row[0] for row in chunk},
-            indicators={row[1] for row in chunk} - set(latest),
+            indicators={row[1] for row in chunk} - set(latest) if offset == 0 else set(),
             naming=naming,
             limit=limit,
         )
@@ -323,6 +325,8 @@ def situation_board(
         if len(kept) >= limit or len(chunk) < stop - offset:
             break
     kept = kept[:limit]
+    if unnamed := {row[1] for row in kept} - set(latest):
+        latest.update(_visible_among(actor, sightings=set(), indicators=unnamed, naming=None, limit=0).latest)
     # What is shown of the rows kept: their counts and times, the indicators' names (the latest version,
     # seen by this reader above) and the organisations' names.
     details = dict(
