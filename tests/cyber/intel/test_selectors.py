@@ -3,6 +3,7 @@ import pytest
 from lionrock.core.accounts.access import NotFound
 from lionrock.core.accounts.roles import Role
 from lionrock.cyber.intel import selectors, services
+from lionrock.cyber.intel.models import StixObject
 from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp
 from tests.cyber.intel.factories import VIEWERS, VISIBILITY, analyst_make, community_make, indicator, sco
 
@@ -18,6 +19,49 @@ def test_tlp_visibility_matrix_in_the_selector(tlp, viewer):
     actor = getattr(community, viewer)
     visible = selectors.stix_objects_visible(actor=actor).filter(stix_id=obj["id"]).exists()
     assert visible == (viewer in VISIBILITY[tlp])
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_the_board_question_sees_what_the_door_sees_for_every_tlp_and_reference(viewer):
+    """stix_objects_visible_among is the same rule, kept compiled: same answer, by pk and by id."""
+    community = community_make()
+    objects = {tlp: indicator(f"{tlp.value}.example", tlp=tlp) for tlp in Tlp}
+    red_named = {
+        "type": "sighting",
+        "spec_version": "2.1",
+        "id": "sighting--0b7e1c2a-5d1f-4b7e-9d55-6a1f0e3c9a11",
+        "created": "2026-01-01T00:00:00.000Z",
+        "modified": "2026-01-01T00:00:00.000Z",
+        "sighting_of_ref": objects[Tlp.RED]["id"],
+        "object_marking_refs": [MARKING_ID_FOR[Tlp.GREEN]],
+    }
+    services.objects_add(
+        actor=community.creator, collection=community.collection, objects=[*objects.values(), red_named]
+    )
+    actor = getattr(community, viewer)
+    stored = list(StixObject.objects.values_list("pk", "stix_id"))
+    door = set(selectors.stix_objects_visible(actor=actor).values_list("pk", flat=True))
+
+    by_pk = selectors.stix_objects_visible_among(actor=actor, pks=[pk for pk, _ in stored], stix_ids=[])
+    by_id = selectors.stix_objects_visible_among(actor=actor, pks=[], stix_ids=[i for _, i in stored])
+    assert {row.pk for row in by_pk} == {row.pk for row in by_id} == door
+    assert {row.stix_id for row in by_pk} == {
+        obj["id"] for tlp, obj in objects.items() if viewer in VISIBILITY[tlp]
+    } | ({red_named["id"]} if viewer in VISIBILITY[Tlp.RED] else set())
+    dates = [row.pk for row in by_pk]
+    assert dates == sorted(dates, key=lambda pk: StixObject.objects.get(pk=pk).date_added, reverse=True)
+
+
+def test_the_board_question_leaves_exercise_collections_out():
+    community = community_make()
+    services.objects_add(
+        actor=community.creator, collection=community.collection, objects=[indicator(tlp=Tlp.GREEN)]
+    )
+    stored = list(StixObject.objects.values_list("pk", flat=True))
+    asked = {"actor": community.creator, "pks": stored, "stix_ids": []}
+    assert [row.pk for row in selectors.stix_objects_visible_among(**asked)] == stored
+    type(community.collection).objects.filter(pk=community.collection.pk).update(is_exercise=True)
+    assert selectors.stix_objects_visible_among(**asked) == []
 
 
 def test_an_unreadable_collection_looks_absent():

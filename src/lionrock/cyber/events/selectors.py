@@ -371,26 +371,19 @@ def _visible_among(
     one query."""
     from lionrock.cyber.intel import selectors as intel_selectors
 
-    # Only the primary key and id lists in SQL, so that the planner reads those indexes (a type term
-    # would tempt it into the type index, a pass over every sighting); the rest is checked here.
-    wanted = Q(pk__in=sightings) | Q(stix_id__in=indicators)
-    if naming:
-        wanted |= Q(pk__in=naming)
-    rows = (
-        intel_selectors.stix_objects_visible(actor=actor)
-        .filter(wanted)
-        .order_by("-date_added")
-        .values_list("pk", "stix_id", "type", "is_latest", "created_by_org_id")
-    )
     seen = _Seen(sightings=set(), latest={}, on_domains=[])
     on_domains: list[tuple[str, int | None]] = []
-    for pk, stix_id, kind, is_latest, org_id in rows:
-        if kind == "sighting" and pk in sightings:
-            seen.sightings.add(pk)
-        elif kind == "indicator" and is_latest:
-            seen.latest[stix_id] = pk
-            if naming and pk in naming and len(on_domains) < limit:
-                on_domains.append((stix_id, org_id))
+    rows = intel_selectors.stix_objects_visible_among(
+        actor=actor, pks=sightings | (naming or set()), stix_ids=indicators
+    )
+    for row in rows:
+        if row.type == "sighting" and row.pk in sightings:
+            seen.sightings.add(row.pk)
+        elif row.type == "indicator" and row.is_latest:
+            if row.stix_id in indicators or (naming and row.pk in naming):
+                seen.latest[row.stix_id] = row.pk
+            if naming and row.pk in naming and len(on_domains) < limit:
+                on_domains.append((row.stix_id, row.created_by_org_id))
     if on_domains:
         orgs = {o.pk: str(o) for o in Organisation.objects.filter(pk__in={org for _, org in on_domains})}
         seen.on_domains = [IndicatorRow(stix_id, orgs.get(org_id or 0, "")) for stix_id, org_id in on_domains]

@@ -3,11 +3,15 @@ REST and TAXII alike. Forbidden and absent look the same."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound
@@ -40,6 +44,7 @@ __all__ = [
     "stix_object_get",
     "stix_object_versions",
     "stix_objects_visible",
+    "stix_objects_visible_among",
     "value_appearances",
     "visibility_q",
 ]
@@ -216,6 +221,73 @@ def _real_rows(terms: _Terms) -> QuerySet[StixObject]:
     return _visible_rows(terms).exclude(
         collection__in=Collection.objects.filter(is_exercise=True).values("pk")
     )
+
+
+@dataclass(frozen=True)
+class VisibleRow:
+    pk: int
+    stix_id: str
+    type: str
+    is_latest: bool
+    created_by_org_id: int | None
+
+
+def stix_objects_visible_among(
+    *, actor: Actor, pks: Iterable[int], stix_ids: Iterable[str]
+) -> list[VisibleRow]:
+    """Of these objects (by primary key, and every version of these ids), the ones the actor may see,
+    newest first: the situation board's question, asked for up to thousands of candidates on every poll.
+
+    The same rule as stix_objects_visible, compiled once per set of terms and kept: the lists go in as
+    one array parameter each, so the statement's text does not change with them, and Django neither
+    assembles nor compiles the rule again (together 5-10 ms a time, more than the database takes).
+    """
+    terms = _terms(actor)
+    pks, stix_ids = list(pks), [str(value) for value in stix_ids]
+    if terms is None or not (pks or stix_ids):
+        return []
+    sql, params = _among_statement(terms, connection.vendor)
+    values = {_PKS: _array_param(pks), _IDS: _array_param(stix_ids)}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [values.get(param, param) if isinstance(param, str) else param for param in params]
+        )
+        found = cursor.fetchall()
+    found.sort(key=lambda row: row[5], reverse=True)  # date_added; SQLite's text sorts as its times do
+    return [VisibleRow(pk, stix_id, kind, bool(latest), org) for pk, stix_id, kind, latest, org, _ in found]
+
+
+_PKS = "\x00lionrock:pks\x00"
+_IDS = "\x00lionrock:stix_ids\x00"
+
+
+def _array_param(values: list[Any]) -> Any:
+    return values if connection.vendor == "postgresql" else json.dumps(values)
+
+
+def _in_array(column: str, vendor: str, sql_type: str, marker: str) -> RawSQL:
+    """`column` is one of the values of one array parameter: on PostgreSQL `= ANY` (so the planner can
+    read the column's index once per value, several lists OR-ed in a bitmap), on SQLite a json_each."""
+    target = f'"{StixObject._meta.db_table}"."{column}"'
+    if vendor == "postgresql":
+        text = f"{target} = ANY(%s::{sql_type}[])"
+    else:
+        text = f"{target} IN (SELECT value FROM json_each(%s))"  # noqa: S608 - names from the model
+    return RawSQL(text, [marker], output_field=BooleanField())  # noqa: S611 - fixed text, values bound
+
+
+@lru_cache(maxsize=128)
+def _among_statement(terms: _Terms, vendor: str) -> tuple[str, tuple[Any, ...]]:
+    rows = (
+        _real_rows(terms)
+        .filter(Q(_in_array("id", vendor, "bigint", _PKS)) | Q(_in_array("stix_id", vendor, "text", _IDS)))
+        .order_by()
+        .values_list("pk", "stix_id", "type", "is_latest", "created_by_org_id", "date_added")
+    )
+    sql, params = rows.query.sql_with_params()
+    if params.count(_PKS) != 1 or params.count(_IDS) != 1:  # pragma: no cover - Django changed its compiler
+        raise RuntimeError("the visibility statement lost its list parameters")
+    return sql, tuple(params)
 
 
 def collections_readable(*, actor: Actor) -> QuerySet[Collection]:
