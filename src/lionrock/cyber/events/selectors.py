@@ -315,7 +315,7 @@ def situation_board(
         shown = [row for row in chunk if row[0] in seen.sightings]
         fresh = {row[1] for row in shown} - judged
         if fresh:
-            on_asset |= _indicators_on_assets(fresh, index)
+            on_asset |= _indicators_on_assets(fresh, index, latest)
             judged |= fresh
         for stix_object_id, indicator_id, organisation_id in shown:
             if indicator_id in on_asset:
@@ -405,14 +405,31 @@ _CHUNK = 250
 _NAMING_MAX = 10_000
 
 
-def _indicators_on_assets(indicator_ids: set[str], index: AssetIndex) -> set[str]:
-    """The indicators among these whose values fall on a registered asset (one indexed query)."""
+def _indicators_on_assets(indicator_ids: set[str], index: AssetIndex, latest: dict[str, int]) -> set[str]:
+    """The indicators among these whose values fall on a registered asset.
+
+    Those whose latest version the reader was found to see are looked up by that version's key (the
+    values' own index); any other by id, over every version.
+    """
     from lionrock.cyber.intel.models import ObservableValue
 
+    known = {latest[i]: i for i in indicator_ids if i in latest}
+    rest = [i for i in indicator_ids if i not in latest]
+    rows: list[tuple[str, str, str]] = (
+        [
+            (known[pk], kind, value)
+            for pk, kind, value in ObservableValue.objects.filter(stix_object_id__in=list(known)).values_list(
+                "stix_object_id", "kind", "value"
+            )
+        ]
+        if known
+        else []
+    )
+    if rest:
+        rows += ObservableValue.objects.filter(
+            stix_object__stix_id__in=rest, stix_object__type="indicator"
+        ).values_list("stix_object__stix_id", "kind", "value")
     found: set[str] = set()
-    rows = ObservableValue.objects.filter(
-        stix_object__stix_id__in=list(indicator_ids), stix_object__type="indicator"
-    ).values_list("stix_object__stix_id", "kind", "value")
     for stix_id, kind, value in rows:
         if stix_id not in found and index.matches(kind, value):
             found.add(stix_id)
