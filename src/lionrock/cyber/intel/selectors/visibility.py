@@ -82,16 +82,40 @@ def _owned_or_granted(orgs: frozenset[int], grants: Q) -> set[Any]:
 
 
 def collection_ids_readable(actor: Actor, *, direct_only: bool = False) -> set[Any]:
-    """Kept for the rest of a read-only request: a page asks it once for each list, count and panel."""
+    """Kept for the rest of a read-only request: a page asks it once for each list, count and panel.
+
+    `direct_only`: owned or granted to the organisation itself, not through a sharing group (what
+    TLP:AMBER+STRICT asks). Both answers come from one query.
+    """
     orgs = intel_organisations(actor)
     if not orgs:
         return set()
-    return set(
-        memoised(
-            ("intel.collections.readable", orgs, direct_only),
-            lambda: _owned_or_granted(orgs, _grant_q(orgs, flag="can_read", direct_only=direct_only)),
-        )
+    pairs = memoised(("intel.collections.readable", orgs), lambda: _readable_pairs(orgs))
+    return {collection for collection, direct in pairs if direct or not direct_only}
+
+
+def _readable_pairs(orgs: frozenset[int]) -> frozenset[tuple[Any, bool]]:
+    """(collection, reached directly) for every active collection the organisations own or may read."""
+    owned = (
+        Collection.objects.filter(owner_id__in=orgs, is_active=True)
+        .order_by()
+        .annotate(direct=Value(True, output_field=BooleanField()))
+        .values_list("id", "direct")
     )
+    granted = (
+        CollectionGrant.objects.filter(_grant_q(orgs, flag="can_read"))
+        .filter(collection__is_active=True)
+        .order_by()
+        .annotate(
+            direct=Case(
+                When(organisation_id__in=orgs, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values_list("collection_id", "direct")
+    )
+    return frozenset((collection, bool(direct)) for collection, direct in owned.union(granted))
 
 
 def collection_ids_writable(actor: Actor) -> set[Any]:
