@@ -16,7 +16,6 @@ import os
 import zipfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from lionrock.cyber.drills.archive_jobs import ArchiveJob, Plant
 
 SHARES = {"conn.log": 0.35, "dns.log": 0.25, "http.log": 0.15, "eve.json": 0.15, "access.log": 0.10}
 
@@ -182,15 +183,6 @@ _PATH_POOL = pa.array(_PATHS)
 
 Piece = bytes | memoryview
 _AGENT_POOL = pa.array(_AGENTS)
-
-
-@dataclass(frozen=True)
-class Plant:
-    """A value to appear in the logs at a moment: kind is "domain", "address" or "url"."""
-
-    kind: str
-    value: str
-    at: datetime
 
 
 def _header(path: str, fields: Sequence[str], types: Sequence[str], opened: float) -> str:
@@ -422,20 +414,6 @@ def artefacts_write(
                 out.write(piece)
         written.append(path)
     return written
-
-
-@dataclass(frozen=True)
-class ArchiveJob:
-    """One team's archive to make: what `archive_make` needs, plain data a worker process can take."""
-
-    target: Path
-    folder: str
-    seed: str
-    team: str
-    start: datetime
-    end: datetime
-    lines: int
-    plants: tuple[Plant, ...]
 
 
 def archive_make(job: ArchiveJob) -> Path:

@@ -14,7 +14,6 @@ import tempfile
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,10 +25,9 @@ from lionrock.core.files import selectors as files_selectors
 from lionrock.core.files import services as files_services
 from lionrock.core.files.models import Attachment
 from lionrock.cyber.drills import selectors
+from lionrock.cyber.drills.archive_jobs import ArchiveJob, Plant
+from lionrock.cyber.drills.archive_processes import archives_make_apart
 from lionrock.cyber.drills.models import Canary, Delivery, Exercise, Inject, Team
-
-if TYPE_CHECKING:
-    from lionrock.cyber.drills.artefacts import ArchiveJob
 
 ARCHIVE_TYPE = "application/zip"
 
@@ -53,9 +51,6 @@ def _name(exercise: Exercise, team: Team, injects: Sequence[Inject]) -> str:
 
 
 def _job(exercise: Exercise, team: Team, injects: Sequence[Inject], into: Path) -> ArchiveJob:
-    # Arrow and numpy are loaded when logs are generated, not by every web process at rest.
-    from lionrock.cyber.drills.artefacts import ArchiveJob, Plant
-
     canaries = list(Canary.objects.filter(team=team, inject__in=list(injects)).order_by("pk"))
     first = min(c.planned_at for c in canaries) if canaries else exercise.starts_at
     end = exercise.starts_at + timedelta(minutes=injects[-1].offset_minutes)
@@ -95,11 +90,9 @@ def artefacts_prepare(
     ]
     if not wanted:
         return []
-    from lionrock.cyber.drills.artefacts import archives_make
-
     with tempfile.TemporaryDirectory(prefix="lionrock-drill-") as scratch:
         jobs = [_job(exercise, team, injects, Path(scratch)) for team, injects in wanted]
-        made = archives_make(jobs, workers=workers)
+        made = archives_make_apart(jobs, workers=workers)
         return [_store(team, path) for (team, _injects), path in zip(wanted, made, strict=True)]
 
 
