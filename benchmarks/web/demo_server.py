@@ -71,6 +71,23 @@ def tree_memory_mb(root: int) -> dict[str, Any]:
     }
 
 
+def tree_memory_settled_mb(root: int, *, timeout: float = 120.0) -> dict[str, Any]:
+    """tree_memory_mb once the platform has finished what it does on its first start (the demo's drill
+    archives are made in processes of their own for a while): the same processes and the same RSS,
+    within 1 MB, for three seconds running, or whatever it is after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    last: tuple[frozenset[int], float] | None = None
+    steady = 0
+    while True:
+        memory = tree_memory_mb(root)
+        now = (frozenset(p["pid"] for p in memory["processes"]), memory["rss_mb"])
+        steady = steady + 1 if last and now[0] == last[0] and abs(now[1] - last[1]) < 1 else 0
+        if steady >= 3 or time.monotonic() > deadline:
+            return memory
+        last = now
+        time.sleep(1)
+
+
 @dataclass
 class DemoServer:
     base: str

@@ -37,6 +37,7 @@ from demo_server import (
     sign_in,
     tree_cpu_seconds,
     tree_memory_mb,
+    tree_memory_settled_mb,
 )
 
 OUT = ROOT / "benchmarks" / "out"
@@ -51,7 +52,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {"users": args.users, "seconds": args.seconds}
     with demo_server(workers=args.workers, copy_of=args.copy_of) as server:
         time.sleep(2)
-        results["memory_at_rest"] = {k: v for k, v in tree_memory_mb(server.pid).items() if k != "processes"}
+        results["memory_at_rest"] = {
+            k: v for k, v in tree_memory_settled_mb(server.pid).items() if k != "processes"
+        }
         personas = server.accounts
         pages: dict[str, list[str]] = {}
         sessions: list[tuple[requests.Session, list[str]]] = []

@@ -32,6 +32,7 @@ from demo_server import (
     sign_in,
     tree_cpu_seconds,
     tree_memory_mb,
+    tree_memory_settled_mb,
 )
 
 OUT = ROOT / "benchmarks" / "out"
@@ -47,7 +48,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     with demo_server(workers=args.workers, copy_of=args.copy_of) as server:
         results["start_s"] = server.started_s
         time.sleep(args.settle)
-        results["memory_at_rest"] = tree_memory_mb(server.pid)
+        results["memory_at_rest"] = tree_memory_settled_mb(server.pid)
         chosen = set(args.personas.split(",")) if args.personas else None
         for email, roles in server.accounts:
             if chosen and email not in chosen:

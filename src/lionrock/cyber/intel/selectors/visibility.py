@@ -4,7 +4,7 @@ REST and TAXII alike. Forbidden and absent look the same."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -45,8 +45,10 @@ __all__ = [
     "stix_object_versions",
     "stix_objects_visible",
     "stix_objects_visible_among",
+    "stix_objects_visible_to",
     "value_appearances",
     "visibility_q",
+    "visibility_terms",
 ]
 
 
@@ -208,6 +210,20 @@ def _own_visibility_q(terms: _Terms) -> Q:
         | Q(Exists(red_recipient), tlp=Tlp.RED)
     )
     return visible
+
+
+def visibility_terms(actor: Actor) -> Hashable | None:
+    """What decides which objects this actor sees, as a key: equal keys, equal visibility (None: nothing).
+
+    For a filter built on top of stix_objects_visible and kept per key (see stix_objects_visible_to)."""
+    return _terms(actor)
+
+
+def stix_objects_visible_to(terms: Hashable) -> QuerySet[StixObject]:
+    """stix_objects_visible for visibility_terms already looked up in this request (never None)."""
+    if not isinstance(terms, _Terms):
+        raise TypeError("terms come from visibility_terms")
+    return _real_rows(terms).all()
 
 
 def stix_objects_visible(*, actor: Actor, within: Collection | None = None) -> QuerySet[StixObject]:
