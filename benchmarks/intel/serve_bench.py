@@ -126,7 +126,8 @@ def data_for(objects: int) -> tuple[Path, dict[str, Any]]:
     else:
         import psycopg
 
-        with psycopg.connect(os.environ["DATABASE_URL"].replace("postgres://", "postgresql://")) as db:
+        url = os.environ["DATABASE_URL"].replace("postgres://", "postgresql://")
+        with psycopg.connect(url, autocommit=True) as db:  # VACUUM runs outside a transaction
             db.execute("VACUUM ANALYZE")  # autovacuum would have; the generator's bulk load leaves none
     return target, world
 
