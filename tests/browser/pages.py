@@ -28,6 +28,13 @@ def sign_in(page: Any, person: Person, *, path: str = "/") -> None:
     page.locator("main").get_by_role("button", name="Sign in").click()
 
 
+def language_choose(page: Any, code: str) -> None:
+    """The top bar's language select, as a person uses it: it submits on change once the page's script
+    has run (deferred scripts run before DOMContentLoaded), so wait for that before choosing."""
+    page.wait_for_load_state("domcontentloaded")
+    page.get_by_label("Language").select_option(code)
+
+
 def accessibility_problems(page: Any) -> list[str]:
     """axe-core (shipped with axe-playwright-python, injected from disk) run on the current page.
 

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from tests.browser import factories
-from tests.browser.pages import accessibility_problems, page_hygiene_problems, sign_in
+from tests.browser.pages import accessibility_problems, language_choose, page_hygiene_problems, sign_in
 
 
 class Audit:
@@ -91,7 +91,7 @@ def test_main_pages_are_accessible_and_keep_to_the_csp(page: Any, page_watch: An
 
     # The same pages in Traditional Chinese (html lang changes; fonts and layout must still pass).
     page.goto("/")
-    page.get_by_label("Language").select_option("zh-hant")
+    language_choose(page, "zh-hant")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hant-HK")
     audit.check("home (zh-Hant)")
     audit.visit(f"/organisations/{slug}/", "organisation members (zh-Hant)")

@@ -26,7 +26,7 @@ from lionrock.core.accounts.roles import Role
 from lionrock.immigration.enforcement import services as enforcement
 from lionrock.immigration.enforcement.models import Report
 from tests.browser import factories
-from tests.browser.pages import accessibility_problems, page_hygiene_problems, sign_in
+from tests.browser.pages import accessibility_problems, language_choose, page_hygiene_problems, sign_in
 
 REPORTER_NAME = "陳大文"
 REPORTER_PHONE = "9123 4567"
@@ -106,7 +106,7 @@ def _signed_in(page: Any, person: factories.Person, path: str) -> None:
 def _switch_to_chinese(page: Any) -> None:
     """Chooses 繁體中文 in the top bar; the list sends itself once the page's script has loaded."""
     page.wait_for_load_state("load")
-    page.get_by_label("Language").select_option("zh-hant")
+    language_choose(page, "zh-hant")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hant-HK")
 
 

@@ -21,7 +21,7 @@ from lionrock.core.accounts.models import Organisation
 from lionrock.core.accounts.roles import Role
 from lionrock.publishing.models import PressRelease, ReleaseVersion
 from tests.browser import factories
-from tests.browser.pages import accessibility_problems, page_hygiene_problems, sign_in
+from tests.browser.pages import accessibility_problems, language_choose, page_hygiene_problems, sign_in
 from tests.publishing.factories import EMPLOYER, operation_with_arrests_make, workers
 
 
@@ -78,7 +78,7 @@ def _signed_in(page: Any, person: factories.Person, path: str) -> None:
 
 def _chinese(page: Any) -> None:
     page.wait_for_load_state("load")
-    page.get_by_label("Language").select_option("zh-hant")
+    language_choose(page, "zh-hant")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hant-HK")
 
 
