@@ -4,38 +4,17 @@ Chinese text that survives, nothing fetched."""
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import subprocess
 
 import pytest
 
 from lionrock.core.documents import Document, Letterhead, PdfUnavailable, html_to_pdf, pdf_render
+from tests.pdf_reading import pdf_renderer_require, pdf_text
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _pdf_renderer() -> None:
     """WeasyPrint loads Pango from the system; where it is missing the PDFs cannot be made here."""
-    try:
-        import weasyprint  # noqa: F401
-    except OSError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"WeasyPrint cannot load Pango: .ci/run installs libpango-1.0-0 ({exc})")
-        pytest.skip(f"WeasyPrint cannot load Pango (apt-get install libpango-1.0-0): {exc}")
-
-
-def pdf_text(pdf: bytes, tmp_path) -> str:  # type: ignore[no-untyped-def]
-    """The PDF's text as a reader copies it (poppler's pdftotext; CI installs poppler-utils)."""
-    if shutil.which("pdftotext") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdftotext is missing: .ci/run installs poppler-utils")
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    path = tmp_path / "document.pdf"
-    path.write_bytes(pdf)
-    out = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
-    )
-    return " ".join(out.stdout.split())
+    pdf_renderer_require()
 
 
 def _pages(text: str) -> int:

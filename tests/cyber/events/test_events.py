@@ -369,16 +369,9 @@ def test_readiness_evidence_files_are_kept_and_served_to_coordinators_and_their_
 
 
 def test_the_daily_situation_report_is_a_bilingual_pdf_for_the_coordinators(tmp_path):
-    import os
-    import shutil
-    import subprocess
+    from tests.pdf_reading import pdf_renderer_require, pdf_text
 
-    try:
-        import weasyprint  # noqa: F401
-    except OSError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"WeasyPrint cannot load Pango: .ci/run installs libpango-1.0-0 ({exc})")
-        pytest.skip(f"WeasyPrint cannot load Pango (apt-get install libpango-1.0-0): {exc}")
+    pdf_renderer_require()
     stage = stage_make()
     services.alert_level_set(
         actor=stage.organiser, event=stage.event, level="elevated", note="Booter chatter"
@@ -387,15 +380,7 @@ def test_the_daily_situation_report_is_a_bilingual_pdf_for_the_coordinators(tmp_
         f"/events/{stage.event.slug}/sitrep/{timezone.localdate().isoformat()}/"
     )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    if shutil.which("pdftotext") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdftotext is missing: .ci/run installs poppler-utils")
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    path = tmp_path / "sitrep.pdf"
-    path.write_bytes(response.content)
-    text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
+    text = pdf_text(response.content, tmp_path)
     assert "15th National Games" in text and "第十五屆全國運動會" in text
     assert "Booter chatter" in text and "每日情況報告" in text
 
