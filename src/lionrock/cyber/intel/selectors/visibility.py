@@ -16,6 +16,7 @@ from django.db.models.expressions import RawSQL
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.roles import Scope
+from lionrock.core.kept_sql import KeptSql
 from lionrock.core.request_memo import memoised
 from lionrock.cyber.intel.columns import REF_COLUMNS
 from lionrock.cyber.intel.correlation import value_key
@@ -253,7 +254,7 @@ def stix_objects_visible(*, actor: Actor, within: Collection | None = None) -> Q
 @lru_cache(maxsize=128)
 def _visible_rows(terms: _Terms) -> QuerySet[StixObject]:
     visible = Case(When(_visibility_q(terms), then=Value(True)), default=Value(False))
-    return StixObject.objects.alias(visible=visible).filter(visible=True)
+    return StixObject.objects.alias(visible=KeptSql(visible, BooleanField())).filter(visible=True)
 
 
 @lru_cache(maxsize=128)
