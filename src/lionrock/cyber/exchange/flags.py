@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # numpy is loaded with the lists, not with the web server at 
     import numpy.typing as npt
 
 _lock = threading.Lock()
+_warming = threading.Event()  # one loading thread, however many forms are opened while it runs
 _cache: _Lists | None = None
 
 
@@ -164,5 +165,6 @@ def flag(values: list[tuple[str, str, dict[str, Any]]]) -> list[dict[str, str]]:
 
 def warm() -> None:
     """Loads the lists on a background thread (the import form calls this, so a preview need not wait)."""
-    if _cache is None:
+    if _cache is None and not _warming.is_set():
+        _warming.set()
         threading.Thread(target=_lists, name="warninglists-load", daemon=True).start()
