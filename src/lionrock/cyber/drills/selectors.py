@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import MembershipRole, User
 from lionrock.core.accounts.roles import Role
+from lionrock.core.request_memo import memoised
 from lionrock.cyber.drills.models import (
     Canary,
     Delivery,
@@ -52,12 +53,24 @@ def exercises_visible(*, actor: Actor) -> QuerySet[Exercise]:
     )
 
 
+def _actor_key(actor: Actor) -> tuple[int | None, frozenset[int], frozenset[int]]:
+    """What decides an actor's place in drills: the user, and where they plan and play."""
+    return (
+        _user_id(actor),
+        actor.organisations_with(Role.DRILL_PLANNER),
+        actor.organisations_with(Role.DRILL_PARTICIPANT),
+    )
+
+
 def exercise_get(*, actor: Actor, pk: int | str) -> Exercise:
     try:
         key = int(pk)
     except (TypeError, ValueError):
         raise NotFound from None
-    exercise = exercises_visible(actor=actor).filter(pk=key).first()
+    exercise = memoised(
+        ("drills.exercise", _actor_key(actor), key),
+        lambda: exercises_visible(actor=actor).filter(pk=key).first(),
+    )
     if exercise is None:
         raise NotFound
     return exercise
@@ -85,6 +98,11 @@ class Standing:
 
 
 def standing(*, actor: Actor, exercise: Exercise) -> Standing:
+    """Asked by nearly every panel of an exercise's page: worked out once per page view."""
+    return memoised(("drills.standing", _actor_key(actor), exercise.pk), lambda: _standing(actor, exercise))
+
+
+def _standing(actor: Actor, exercise: Exercise) -> Standing:
     planner = actor.has_role(Role.DRILL_PLANNER, exercise.organiser_id)
     user_id = _user_id(actor)
     named = (
@@ -114,7 +132,12 @@ def teams_seen(*, actor: Actor, exercise: Exercise) -> list[Team]:
     """All teams for the white cell; a player's own team(s) only."""
     found = standing(actor=actor, exercise=exercise)
     if found.white_cell:
-        return list(exercise.teams.select_related("organisation").order_by("organisation__name_en"))
+        return list(
+            memoised(
+                ("drills.teams", exercise.pk),
+                lambda: list(exercise.teams.select_related("organisation").order_by("organisation__name_en")),
+            )
+        )
     return list(found.teams)
 
 
