@@ -141,6 +141,14 @@ def test_a_request_for_information_stays_open_until_the_reporter_replies():
     assert [e.kind for e in incident.entries.exclude(kind=IncidentEntry.Kind.CHANGE)] == ["request", "reply"]
 
 
+def test_the_desk_counts_each_open_question_not_each_incident_asked():
+    desk = desk_make()
+    incident = desk.report()
+    for text in ("Which PoP?", "Since when?"):
+        services.incident_request_information(actor=desk.handler, incident=incident, text=text)
+    assert selectors.incidents_attention_counts(actor=desk.reporter)["questions"] == 2
+
+
 def test_every_change_is_in_the_history_and_the_audit_trail():
     desk = desk_make()
     incident = desk.report()

@@ -43,6 +43,7 @@ from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Scope
 from lionrock.core.kept_sql import KeptSql
+from lionrock.core.request_memo import memoised
 from lionrock.cyber.incidents.exercises import ExerciseRef, exercises_running_for
 from lionrock.cyber.incidents.models import (
     Incident,
@@ -143,13 +144,16 @@ def incident_get(*, actor: Actor, pk: int | str) -> Incident:
         raise NotFound from None
     if not 0 < key < 2**63:  # beyond any id; PostgreSQL would refuse the comparison itself
         raise NotFound
-    incident = (
-        incidents_visible(actor=actor, exercises=True)
-        .filter(pk=key)
-        .select_related(
-            "regime", "reporting_organisation", "handling_organisation", "reported_by", "assigned_to"
-        )
-        .first()
+    incident = memoised(  # a page's later selectors check the incident again; once is enough per view
+        ("incidents.get", incident_organisations(actor), _user_id(actor), key),
+        lambda: (
+            incidents_visible(actor=actor, exercises=True)
+            .filter(pk=key)
+            .select_related(
+                "regime", "reporting_organisation", "handling_organisation", "reported_by", "assigned_to"
+            )
+            .first()
+        ),
     )
     if incident is None:
         raise NotFound
@@ -307,9 +311,8 @@ def incidents_attention_counts(*, actor: Actor) -> dict[str, int]:
     return {
         "to_acknowledge": handled.filter(status=Incident.Status.SUBMITTED).count(),
         "drafts_overdue": own.filter(status=Incident.Status.DRAFT, notify_by__lt=now).count(),
-        "questions": IncidentEntry.objects.filter(
-            incident__in=own, kind=IncidentEntry.Kind.REQUEST, answered=False
-        ).count(),
+        # One row per unanswered request (a join, not a subquery: the kept rule stays compiled).
+        "questions": own.filter(entries__kind=IncidentEntry.Kind.REQUEST, entries__answered=False).count(),
         "reports_overdue": own.filter(
             written_report_by__lt=now, written_report_at__isnull=True, status__in=OPEN_STATUSES
         ).count(),
