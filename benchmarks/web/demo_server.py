@@ -5,6 +5,11 @@ reads the demo accounts and password from what it prints, waits for /healthz, si
 the sign-in form, and finds the pages each persona's menu leads to (and the first records those pages
 link to). Server CPU is read from /proc for the whole process tree, as benchmarks/intel/serve_bench.py
 does, so a loaded machine stretches wall time but not the CPU figures.
+
+On PostgreSQL (DATABASE_URL set to any database of the server, as a role that may create databases),
+each run gets a database of its own, dropped at the end: a copy of `database_template` (a database an
+earlier demo build filled, used with `copy_of` set to the data directory of that build, which holds its
+keys), or an empty one that `lionrock serve --demo` fills.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
@@ -103,13 +109,58 @@ class DemoServer:
 
 
 @contextmanager
+def database_of_its_own(template: str | None) -> Iterator[str | None]:
+    """With DATABASE_URL set, a fresh PostgreSQL database for one run (from `template` if given), dropped
+    afterwards; its URL. Without DATABASE_URL, None: SQLite in the data directory."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        yield None
+        return
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = f"lionrock_web_bench_{os.getpid()}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        create = sql.SQL("{} TEMPLATE {}").format(create, sql.Identifier(template))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        connection.execute(create)
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@contextmanager
 def demo_server(
-    *, workers: int | None = None, keep: bool = False, copy_of: Path | None = None
+    *,
+    workers: int | None = None,
+    keep: bool = False,
+    copy_of: Path | None = None,
+    database_template: str | None = None,
 ) -> Iterator[DemoServer]:
     """`lionrock serve --demo` on a free port and a fresh data directory; stopped on exit.
 
     copy_of: a data directory an earlier `lionrock serve --demo` built, copied so the run starts from
-    the same demo world without building it again (a few minutes on a busy machine)."""
+    the same demo world without building it again (a few minutes on a busy machine).
+    database_template: on PostgreSQL, the database that build filled (see the module's docstring)."""
+    with (
+        database_of_its_own(database_template) as database_url,
+        _demo_server(workers=workers, keep=keep, copy_of=copy_of, database_url=database_url) as server,
+    ):
+        yield server
+
+
+@contextmanager
+def _demo_server(
+    *, workers: int | None, keep: bool, copy_of: Path | None, database_url: str | None
+) -> Iterator[DemoServer]:
     data_dir = Path(tempfile.mkdtemp(prefix="lionrock-web-bench-"))
     if copy_of is not None:
         for item in copy_of.iterdir():
@@ -123,6 +174,8 @@ def demo_server(
     }
     env.pop("LIONROCK_TASKS_IMMEDIATE", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     command = [sys.executable, "-m", "lionrock.cli", "serve", "--demo", "--port", str(port)]
     if workers:
         command += ["--workers", str(workers)]

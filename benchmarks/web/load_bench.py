@@ -11,13 +11,14 @@ machine), and the load average at start and end.
 
 Usage:
   uv run python benchmarks/web/load_bench.py [--users 50] [--seconds 30] [--warmup 5] [--workers 2]
-Writes benchmarks/out/load.json.
+Writes benchmarks/out/load.json (load-postgresql.json with DATABASE_URL).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import sys
@@ -50,7 +51,9 @@ def client_cpu_seconds() -> float:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {"users": args.users, "seconds": args.seconds}
-    with demo_server(workers=args.workers, copy_of=args.copy_of) as server:
+    with demo_server(
+        workers=args.workers, copy_of=args.copy_of, database_template=args.database_template
+    ) as server:
         time.sleep(2)
         results["memory_at_rest"] = {
             k: v for k, v in tree_memory_settled_mb(server.pid).items() if k != "processes"
@@ -157,12 +160,20 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--workers", type=int, default=0, help="web workers (default: the command's own)")
     parser.add_argument(
+        "--database-template",
+        default=None,
+        help="with DATABASE_URL: the database a demo build filled (with --copy-of its data directory)",
+    )
+    parser.add_argument(
         "--copy-of", type=Path, default=None, help="start from a copy of this demo data directory"
     )
     args = parser.parse_args()
     results = run(args)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "load.json").write_text(json.dumps(results, indent=1))
+    database = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
+    results["database"] = database
+    suffix = "" if database == "sqlite" else f"-{database}"
+    (OUT / f"load{suffix}.json").write_text(json.dumps(results, indent=1))
     print(report(results))
 
 

@@ -9,13 +9,15 @@ the machine's load average is printed at start and end (a loaded machine stretch
 
 Usage:
   uv run python benchmarks/web/pages_bench.py [--runs 15] [--personas analyst@lionrock.test,...]
-Writes benchmarks/out/pages.json and prints a markdown table, slowest first.
+Writes benchmarks/out/pages.json (pages-postgresql.json with DATABASE_URL) and prints a markdown table,
+slowest first.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -45,7 +47,9 @@ def percentile(samples: list[float], share: float) -> float:
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {"load_at_start": load_average(), "pages": []}
-    with demo_server(workers=args.workers, copy_of=args.copy_of) as server:
+    with demo_server(
+        workers=args.workers, copy_of=args.copy_of, database_template=args.database_template
+    ) as server:
         results["start_s"] = server.started_s
         time.sleep(args.settle)
         results["memory_at_rest"] = tree_memory_settled_mb(server.pid)
@@ -116,6 +120,11 @@ def main() -> None:
     parser.add_argument("--personas", default="", help="comma-separated e-mails (default: every persona)")
     parser.add_argument("--workers", type=int, default=0, help="web workers (default: the command's own)")
     parser.add_argument(
+        "--database-template",
+        default=None,
+        help="with DATABASE_URL: the database a demo build filled (with --copy-of its data directory)",
+    )
+    parser.add_argument(
         "--copy-of", type=Path, default=None, help="start from a copy of this demo data directory"
     )
     parser.add_argument("--settle", type=float, default=5.0, help="seconds to wait before reading memory")
@@ -123,7 +132,10 @@ def main() -> None:
     args = parser.parse_args()
     results = measure(args)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "pages.json").write_text(json.dumps(results, indent=1))
+    database = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
+    results["database"] = database
+    suffix = "" if database == "sqlite" else f"-{database}"
+    (OUT / f"pages{suffix}.json").write_text(json.dumps(results, indent=1))
     print(report(results, args.target_ms))
 
 
