@@ -381,6 +381,8 @@ class Debriefing(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-pk"]
+        # The review queues and the routing panel ask for decisions in one state, oldest submitted first.
+        indexes: ClassVar = [models.Index(fields=["state", "submitted_at"], name="debriefing_state_idx")]
         verbose_name = _("debriefing")
 
     def __str__(self) -> str:
