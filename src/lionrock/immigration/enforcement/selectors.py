@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound
@@ -245,6 +246,39 @@ def operations_list(*, actor: Actor, status: str = "") -> QuerySet[Operation]:
     ).order_by("-planned_start")
 
 
+def _count_of(model: type[Premises] | type[Arrest]) -> Coalesce:
+    """How many rows of `model` name the operation, as a correlated subquery."""
+    rows = model.objects.filter(operation=OuterRef("pk")).order_by().values("operation")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+
+def operations_page(
+    *, actor: Actor, status: str = "", older_than: int | None = None, size: int = 50
+) -> tuple[list[Operation], int | None]:
+    """A page of operations, latest planned first, after the operation `older_than` (keyset: any page costs
+    what the first does), each with its premises and arrests counted; with the operation to continue
+    after, None on the last page. Only the page's operations are counted: the counts are subqueries
+    evaluated for the rows read in order from the (organisation, planned_start) index, not a grouping of
+    every operation and arrest of the department before the page is cut."""
+    operations = operations_visible(actor=actor)
+    if status:
+        operations = operations.filter(status=status)
+    if older_than is not None:
+        mark = operations.filter(pk=older_than).values_list("planned_start", flat=True).first()
+        if mark is not None:
+            operations = operations.filter(
+                Q(planned_start__lt=mark) | Q(planned_start=mark, pk__lt=older_than)
+            )
+    rows: list[Operation] = list(
+        operations.select_related("lead_officer")
+        .annotate(premises_count=_count_of(Premises), arrests_count=_count_of(Arrest))
+        .order_by("-planned_start", "-pk")[: size + 1]
+    )
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].pk if more else None)
+
+
 def operations_open(*, actor: Actor, organisation_id: int) -> QuerySet[Operation]:
     """Operations a report can still be linked to."""
     return (
@@ -362,6 +396,7 @@ def persons_flagged_as_possible_duplicates(*, actor: Actor, persons: list[Person
     if not persons:
         return set()
     visible = persons_visible(actor=actor)
+    organisations = _enforcement_organisations(actor)
     ids = [person.pk for person in persons]
     flagged: set[int] = set()
     owners: dict[str, set[int]] = {}
@@ -371,28 +406,35 @@ def persons_flagged_as_possible_duplicates(*, actor: Actor, persons: list[Person
         owners.setdefault(index, set()).add(pid)
     if owners:
         elsewhere = set(
-            IdentityDocument.objects.filter(number_index__in=list(owners), person__in=visible)
+            # A join on the person, not "person in (every visible person)": that list is the department.
+            IdentityDocument.objects.filter(
+                number_index__in=list(owners), person__organisation_id__in=organisations
+            )
             .exclude(person_id__in=ids)
             .values_list("number_index", flat=True)
         )
         for index, pids in owners.items():
             if len(pids) > 1 or index in elsewhere:
                 flagged |= pids
-    keys = {
-        person.pk: (person.normalised_name, person.date_of_birth, person.nationality) for person in persons
-    }
-    names = {key[0] for key in keys.values() if key[0].strip("|")}
-    others = visible.filter(normalised_name__in=names).values_list(
-        "pk", "normalised_name", "date_of_birth", "nationality"
-    )
-    for other_pk, name, born, nationality in others:
-        for pk, (own_name, own_born, own_nationality) in keys.items():
-            if other_pk == pk or name != own_name:
-                continue
-            if (own_born and own_born == born) or (
-                not own_born and not born and own_nationality == nationality
-            ):
-                flagged.add(pk)
+    # Same name and the same birth date, or the same name, no birth date and the same nationality: asked
+    # of the database as exact pairs, so a common name costs an index probe, not a read of everyone with it.
+    keys: dict[tuple[str, date | None, str], set[int]] = {}
+    same = Q()
+    for person in persons:
+        if not person.normalised_name.strip("|"):
+            continue
+        born = person.date_of_birth
+        nationality = "" if born else person.nationality
+        keys.setdefault((person.normalised_name, born, nationality), set()).add(person.pk)
+        if born:
+            same |= Q(normalised_name=person.normalised_name, date_of_birth=born)
+        else:
+            same |= Q(normalised_name=person.normalised_name, date_of_birth=None, nationality=nationality)
+    if same:
+        for other_pk, name, born, nationality in visible.filter(same).values_list(
+            "pk", "normalised_name", "date_of_birth", "nationality"
+        ):
+            flagged |= keys.get((name, born, "" if born else nationality), set()) - {other_pk}
     return flagged
 
 
@@ -502,7 +544,23 @@ def screenings_owed_read(
     *, actor: Actor, limit: int = 500, purpose: str = "screening list"
 ) -> list[ScreeningOwed]:
     """The list as shown to people: names are personal data, so the read is audited."""
-    owed = list(screenings_owed(actor=actor)[:limit])
+    return screenings_owed_page(actor=actor, size=limit, purpose=purpose)[0]
+
+
+def screenings_owed_page(
+    *, actor: Actor, after: int | None = None, size: int = 50, purpose: str = "screening list"
+) -> tuple[list[ScreeningOwed], int | None]:
+    """A page of the persons awaiting screening, soonest due first, after the owed screening `after`
+    (keyset: any page costs what the first does); with the one to continue after, None on the last page.
+    Only the rows shown are recorded as read."""
+    rows = screenings_owed(actor=actor)
+    if after is not None:
+        mark = rows.filter(pk=after).values_list("due_at", flat=True).first()
+        if mark is not None:
+            rows = rows.filter(Q(due_at__gt=mark) | Q(due_at=mark, pk__gt=after))
+    owed = list(rows[: size + 1])
+    more = len(owed) > size
+    owed = owed[:size]
     if owed:
         audit.record_read(
             actor=actor,
@@ -510,7 +568,7 @@ def screenings_owed_read(
             target_ids=[item.person_id for item in owed],
             purpose=purpose,
         )
-    return owed
+    return owed, (owed[-1].pk if more else None)
 
 
 def screenings_owed_count(*, actor: Actor) -> int:

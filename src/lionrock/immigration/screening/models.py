@@ -234,7 +234,12 @@ class Case(models.Model):
         ordering: ClassVar = ["-created_at", "-pk"]
         verbose_name = _("screening case")
         verbose_name_plural = _("screening cases")
-        indexes: ClassVar = [models.Index(fields=["organisation", "stage", "due_at"], name="case_queue_idx")]
+        indexes: ClassVar = [
+            models.Index(fields=["organisation", "stage", "due_at"], name="case_queue_idx"),
+            # The case list, newest first a page at a time: read in order from the index, whatever the
+            # planner's sampled statistics say about how many cases a department has.
+            models.Index(fields=["organisation", "created_at"], name="case_list_idx"),
+        ]
 
     class VictimStatus(models.TextChoices):
         """What others are told of a case: the HTCDS status once screened, or where screening stands.
@@ -381,6 +386,8 @@ class Debriefing(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-pk"]
+        # The review queues and the routing panel ask for decisions in one state, oldest submitted first.
+        indexes: ClassVar = [models.Index(fields=["state", "submitted_at"], name="debriefing_state_idx")]
         verbose_name = _("debriefing")
 
     def __str__(self) -> str:

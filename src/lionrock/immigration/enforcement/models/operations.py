@@ -58,6 +58,10 @@ class Operation(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-planned_start"]
+        # The operations list reads a department's operations latest planned first, a page at a time.
+        indexes: ClassVar = [
+            models.Index(fields=["organisation", "planned_start"], name="operation_planned_idx")
+        ]
         verbose_name = _("operation")
         verbose_name_plural = _("operations")
 

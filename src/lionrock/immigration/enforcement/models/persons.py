@@ -52,6 +52,11 @@ class Person(models.Model):
 
     class Meta:
         ordering: ClassVar = ["name_en", "pk"]
+        # Possible duplicates are persons with the same name and birth date: one probe each, however
+        # common the name.
+        indexes: ClassVar = [
+            models.Index(fields=["normalised_name", "date_of_birth"], name="person_name_born_idx")
+        ]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
 

@@ -35,11 +35,15 @@ from lionrock.immigration.enforcement.views.operation_page import (
 def operations(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
     status = request.GET.get("status", "")
-    rows = selectors.operations_list(actor=actor, status=status if status in Operation.Status.values else "")
+    status = status if status in Operation.Status.values else ""
+    older = request.GET.get("older", "")
+    rows, more = selectors.operations_page(
+        actor=actor, status=status, older_than=int(older) if older.isdigit() and len(older) < 12 else None
+    )
     return render(
         request,
         "enforcement/operations.html",
-        {"operations": rows[:200], "statuses": Operation.Status.choices, "status": status},
+        {"operations": rows, "older": more, "statuses": Operation.Status.choices, "status": status},
     )
 
 

@@ -138,5 +138,10 @@ def person_export(request: HttpRequest, person_id: int) -> HttpResponse:
 def screenings_owed(request: HttpRequest) -> HttpResponse:
     """Persons awaiting an initial trafficking / forced-labour screening, soonest due first."""
     actor = actor_for_request(request)
-    owed = selectors.screenings_owed_read(actor=actor)
-    return render(request, "enforcement/screenings_owed.html", {"owed": owed, "now": timezone.now()})
+    after = request.GET.get("after", "")
+    owed, more = selectors.screenings_owed_page(
+        actor=actor, after=int(after) if after.isdigit() and len(after) < 12 else None
+    )
+    return render(
+        request, "enforcement/screenings_owed.html", {"owed": owed, "next": more, "now": timezone.now()}
+    )

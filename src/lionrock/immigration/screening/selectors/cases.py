@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from lionrock.core.accounts import access
@@ -31,6 +31,8 @@ __all__ = [
     "case_name_reveal",
     "cases_list",
     "cases_owed",
+    "cases_owed_page",
+    "cases_page",
     "cases_read_audit",
     "cases_visible",
     "person_screening_status",
@@ -64,14 +66,51 @@ def cases_list(*, actor: Actor, stage: str = "", status: str = "", limit: int = 
 
 def cases_owed(*, actor: Actor) -> list[Case]:
     """Initial screenings owed, soonest due first: the list supervisors watch."""
+    return cases_owed_page(actor=actor, size=500)[0]
+
+
+# The columns a list of cases shows; the contact details and needs stay sealed until a case is opened.
+_NOT_LISTED = ("contact", "needs")
+
+
+def cases_page(
+    *, actor: Actor, stage: str = "", older_than: int | None = None, size: int = 50
+) -> tuple[list[Case], int | None]:
+    """A page of cases, newest first, after the case `older_than` (a keyset page: the hundredth page costs
+    what the first does); with the case to continue after, None on the last page. Audited as read."""
+    cases = cases_visible(actor=actor)
+    if stage:
+        cases = cases.filter(stage=stage)
+    if older_than is not None:
+        mark = cases.filter(pk=older_than).values_list("created_at", flat=True).first()
+        if mark is not None:
+            cases = cases.filter(Q(created_at__lt=mark) | Q(created_at=mark, pk__lt=older_than))
+    rows = list(cases.defer(*_NOT_LISTED).order_by("-created_at", "-pk")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    cases_read_audit(actor, rows, "case list")
+    return rows, (rows[-1].pk if more else None)
+
+
+def cases_owed_page(
+    *, actor: Actor, after: int | None = None, size: int = 50
+) -> tuple[list[Case], int | None]:
+    """A page of the initial screenings owed, soonest due first, after the case `after`; with the case to
+    continue after, None on the last page. Audited as read."""
+    cases = cases_visible(actor=actor).filter(stage=Case.Stage.AWAITING_SCREENING)
+    if after is not None:
+        mark = cases.filter(pk=after).values_list("due_at", flat=True).first()
+        if mark is not None:
+            cases = cases.filter(Q(due_at__gt=mark) | Q(due_at=mark, pk__gt=after))
     rows = list(
-        cases_visible(actor=actor)
-        .filter(stage=Case.Stage.AWAITING_SCREENING)
+        cases.defer(*_NOT_LISTED)
         .select_related("owed__arrest__operation")
-        .order_by("due_at", "pk")[:500]
+        .order_by("due_at", "pk")[: size + 1]
     )
+    more = len(rows) > size
+    rows = rows[:size]
     cases_read_audit(actor, rows, "screenings owed")
-    return rows
+    return rows, (rows[-1].pk if more else None)
 
 
 def case_get(*, actor: Actor, reference: str, purpose: str = "case record") -> Case:

@@ -26,16 +26,23 @@ from lionrock.immigration.screening.views.shared import (
 )
 
 
+def _case_id(text: str | None) -> int | None:
+    """The case a list page continues after, from its link; anything else starts from the beginning."""
+    return int(text) if text and text.isdigit() and len(text) < 12 else None
+
+
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """Screenings owed with due times, debriefings assigned to me, decisions awaiting my approval."""
     actor = actor_for_request(request)
+    owed, owed_next = selectors.cases_owed_page(actor=actor, after=_case_id(request.GET.get("after")))
     return render(
         request,
         "screening/queue.html",
         {
-            "owed": selectors.cases_owed(actor=actor),
+            "owed": owed,
+            "owed_next": owed_next,
             "debriefings": list(selectors.debriefings_assigned(actor=actor)),
             "reviews": list(selectors.debriefings_for_review(actor=actor)),
             "waiting": list(selectors.debriefings_awaiting_other_supervisor(actor=actor)),
@@ -50,11 +57,15 @@ def cases(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
     stage = request.GET.get("stage", "")
     stage = stage if stage in Case.Stage.values else ""
+    rows, older = selectors.cases_page(
+        actor=actor, stage=stage, older_than=_case_id(request.GET.get("older"))
+    )
     return render(
         request,
         "screening/cases.html",
         {
-            "cases": selectors.cases_list(actor=actor, stage=stage),
+            "cases": rows,
+            "older": older,
             "stages": Case.Stage.choices,
             "stage": stage,
         },
