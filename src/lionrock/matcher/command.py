@@ -237,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
                 for hits in tables:
                     if jsonl is not None:
                         write_jsonl(hits, jsonl)
-                    tally.add(hits)
+                    if args.sightings:
+                        tally.add(hits)
                     now = time.monotonic()
                     if progress and now - last_shown > 0.5:
                         last_shown = now

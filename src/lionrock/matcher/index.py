@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from lionrock.matcher.indicators import IndicatorCollection, Refusal, SlowIndicator
+from lionrock.matcher.stringhash import StringSet, spans
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
@@ -108,6 +108,7 @@ class CompiledIndex:
         self._ipport_numbers = np.zeros(0, dtype=np.int32)
         self._ipport_bitmap = np.zeros(1 << 21, dtype=np.uint8)
         self._strings: dict[str, tuple[pa.StringArray, npt.NDArray[np.int32]]] = {}
+        self._sets: dict[str, StringSet] = {}
         self._build(collection)
 
     # -- construction ----------------------------------------------------------------------------------
@@ -242,6 +243,7 @@ class CompiledIndex:
             raise ValueError("bitmap of the wrong size")
         index._v4 = {}
         index._strings = {}
+        index._sets = {}
         for name in arrays:
             part, _, rest = name.partition(".")
             if part == "v4" and rest.endswith(".keys"):
@@ -396,32 +398,51 @@ class CompiledIndex:
         """Whether any IPv6 block is indexed."""
         return bool(self._v6_nets)
 
-    def match_strings(self, kind: str, candidates: pa.Array) -> dict[str, list[int]]:
-        """The indicator values of `kind` that occur among `candidates`, each with its indicator numbers.
+    def _set(self, kind: str) -> StringSet | None:
+        """The hashed form of one string kind's values, made on first use (a run hashes only the kinds
+        its logs can hold)."""
+        found = self._sets.get(kind)
+        if found is None:
+            entry = self._strings.get(kind)
+            if entry is None:
+                return None
+            found = self._sets[kind] = StringSet(entry[0])
+        return found
 
-        Arrow's `is_in` builds a hash table of its value set on every call, so the smaller side is hashed:
-        a batch's distinct values when there are fewer of them than indicators, the indicators otherwise.
-        """
-        entry = self._strings.get(kind)
-        if entry is None or len(candidates) == 0:
+    def find_spans(
+        self, kind: str, data: npt.NDArray[np.uint8], starts: I64, ends: I64
+    ) -> tuple[I64, I64, I64]:
+        """Every (span, indicator number, key position) where a value of `kind` equals `data[start:end]`,
+        by span and then by the values' order in the index."""
+        found = self._set(kind)
+        if found is None:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        which, positions = found.find(data, starts, ends)
+        numbers = self._strings[kind][1][positions].astype(np.int64)
+        return which, numbers, positions
+
+    def match_strings(self, kind: str, candidates: pa.Array) -> dict[str, list[int]]:
+        """The indicator values of `kind` that occur among `candidates`, each with its indicator numbers
+        (values in the index's order, numbers ascending by position). Nulls match nothing."""
+        if kind not in self._strings or len(candidates) == 0:
             return {}
-        keys, numbers = entry
-        if len(candidates) < len(keys):
-            mask = pc.is_in(keys, value_set=candidates)
-        else:
-            present = pc.is_in(candidates, value_set=keys)
-            found = pc.filter(candidates, present)
-            if len(found) == 0:
-                return {}
-            mask = pc.is_in(keys, value_set=pc.unique(found))
-        positions = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
-        result: dict[str, list[int]] = {}
+        data, starts, ends, valid = spans(candidates)
+        if not valid.all():
+            starts, ends = starts[valid], ends[valid]
+        _, numbers, positions = self.find_spans(kind, data, starts, ends)
         if len(positions) == 0:
-            return result
-        matched = keys.take(pa.array(positions)).to_pylist()
-        for key, position in zip(matched, positions.tolist(), strict=True):
-            result.setdefault(str(key), []).append(int(numbers[position]))
+            return {}
+        unique, first = np.unique(positions, return_index=True)
+        keys = self._strings[kind][0]
+        result: dict[str, list[int]] = {}
+        for key, number in zip(keys.take(pa.array(unique)).to_pylist(), numbers[first].tolist(), strict=True):
+            result.setdefault(str(key), []).append(int(number))
         return result
+
+    def string_values(self, kind: str, positions: I64) -> list[str]:
+        """The values of `kind` at these key positions (as `find_spans` gives them)."""
+        return [str(v) for v in self._strings[kind][0].take(pa.array(positions)).to_pylist()]
 
     def has_kind(self, kind: str) -> bool:
         """Whether any indicator of a string kind is indexed (lets a reader skip work)."""

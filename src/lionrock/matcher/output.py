@@ -11,9 +11,11 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from json.encoder import encode_basestring as _encode_string  # what json.dumps(ensure_ascii=False) uses
 from typing import IO, Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 JSONL_KEYS = ("indicator", "value", "observed", "field", "source", "line", "time")
 IDENTITY_NAMESPACE = uuid.UUID("0b6a3c1e-8f2d-5a4b-9c7e-2d1f0a3b4c5d")
@@ -27,13 +29,41 @@ def rfc3339(moment: datetime | None) -> str | None:
 
 
 def write_jsonl(hits: pa.Table, stream: IO[str]) -> int:
-    """Writes one JSON object per hit; returns how many were written."""
-    columns = {name: hits.column(name).to_pylist() for name in JSONL_KEYS}
-    for i in range(hits.num_rows):
-        record = {name: columns[name][i] for name in JSONL_KEYS}
-        record["time"] = rfc3339(record["time"])
-        stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+    """Writes one JSON object per hit; returns how many were written.
+
+    Each line is exactly what `json.dumps(record, ensure_ascii=False)` gives, built a column at a time
+    (each value encoded by the same function `json` uses) rather than a dictionary per hit.
+    """
+    if hits.num_rows == 0:
+        return 0
+    fields = [_json_texts(hits.column(name)) for name in JSONL_KEYS[:-1]]
+    fields.append(_json_texts(_rfc3339_column(hits.column("time"))))
+    template = "{{" + ", ".join(f'"{name}": {{}}' for name in JSONL_KEYS) + "}}\n"
+    stream.write("".join(template.format(*values) for values in zip(*fields, strict=True)))
     return int(hits.num_rows)
+
+
+_EARLIEST_US = -30_610_224_000 * 1_000_000  # 1000-01-01: from here on Arrow and Python print years alike
+_LATEST_US = 253_402_300_799_999_999  # 9999-12-31T23:59:59.999999
+
+
+def _rfc3339_column(times: pa.ChunkedArray | pa.Array) -> list[str | None]:
+    """`rfc3339` of every time of a column, through Arrow where it prints exactly the same."""
+    stamps = times.cast(pa.int64())
+    low, high = pc.min(stamps).as_py(), pc.max(stamps).as_py()
+    if low is None or (low >= _EARLIEST_US and high <= _LATEST_US):
+        texts: list[str | None] = pc.strftime(times, format="%Y-%m-%dT%H:%M:%SZ").to_pylist()
+        return texts
+    return [rfc3339(moment) for moment in times.to_pylist()]
+
+
+def _json_texts(values: pa.ChunkedArray | pa.Array | list[str | None]) -> list[str]:
+    """Each value as JSON text, as `json.dumps` writes it (strings unescaped beyond what JSON needs)."""
+    items = values if isinstance(values, list) else values.to_pylist()
+    return [
+        "null" if item is None else _encode_string(item) if isinstance(item, str) else json.dumps(item)
+        for item in items
+    ]
 
 
 @dataclass(slots=True)
