@@ -74,12 +74,28 @@ def test_a_damaged_index_in_the_cache_is_ignored_and_rebuilt(
     log = conn(tmp_path, "203.0.113.66")
     cache = tmp_path / "cache"
     expected = run(capsys, cache, "--indicators", str(feed), str(log))[1]
-    (stored,) = cache.glob("index-*.npz")
+    (stored,) = cache.glob("index-*.idx")
     stored.write_bytes(stored.read_bytes()[:300])
     status, hits, err = run(capsys, cache, "--indicators", str(feed), str(log))
     assert (status, hits) == (0, expected)
     assert "read from the cache" not in err
     assert "read from the cache" in run(capsys, cache, "--indicators", str(feed), str(log))[2]
+
+
+def test_an_index_cut_short_inside_its_arrays_is_ignored_and_rebuilt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "feed.txt"
+    feed.write_text("".join(f"evil{n}.example\n" for n in range(500)) + "203.0.113.66\n")
+    log = conn(tmp_path, "203.0.113.66")
+    cache = tmp_path / "cache"
+    expected = run(capsys, cache, "--indicators", str(feed), str(log))[1]
+    (stored,) = cache.glob("index-*.idx")
+    whole = stored.read_bytes()
+    stored.write_bytes(whole[: len(whole) - 100])
+    status, hits, err = run(capsys, cache, "--indicators", str(feed), str(log))
+    assert (status, hits) == (0, expected)
+    assert "read from the cache" not in err
 
 
 def test_damaged_warninglists_in_the_cache_are_ignored_and_rebuilt(

@@ -253,12 +253,16 @@ class CompiledIndex:
                 kind = rest[: -len(".offsets")]
                 offsets = arrays[name].astype(np.int32, copy=False)
                 data = arrays[f"str.{kind}.data"].astype(np.uint8, copy=False)
-                if len(offsets) == 0 or int(offsets[-1]) != len(data):
+                # The structure is checked here (so no lookup can read out of bounds); the bytes are not
+                # read, so that a run maps in only the values it uses.
+                if len(offsets) == 0 or int(offsets[0]) != 0 or int(offsets[-1]) != len(data):
                     raise ValueError(f"{kind} strings are cut")
+                if bool(np.any(offsets[1:] < offsets[:-1])):
+                    raise ValueError(f"{kind} strings are out of order")
                 keys = pa.StringArray.from_buffers(
                     len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data)
                 )
-                keys.validate(full=True)
+                keys.validate()
                 index._strings[kind] = (keys, arrays[f"str.{kind}.numbers"])
         return index
 
