@@ -179,7 +179,7 @@ class NotIndicators(ValueError):
     JSON that is not STIX. A run skips it and says so, rather than stopping."""
 
 
-def load_stix(document: Any, source: str, into: IndicatorCollection) -> None:
+def load_stix(document: Any, source: str, into: IndicatorCollection, *, first_position: int = 0) -> None:
     """Loads the indicators of a STIX bundle, a TAXII envelope, a list of objects or one object.
 
     Objects that are not indicators are counted by type in `into.other_objects`; a document that is no
@@ -199,7 +199,7 @@ def load_stix(document: Any, source: str, into: IndicatorCollection) -> None:
         objects = None
     if not isinstance(objects, list):
         raise NotIndicators("JSON that is not a STIX bundle, TAXII envelope or indicator")
-    for position, obj in enumerate(objects):
+    for position, obj in enumerate(objects, start=first_position):
         if isinstance(obj, dict) and obj.get("type") == "indicator":
             _load_stix_indicator(obj, source, position, into)
         else:
@@ -303,9 +303,14 @@ def load_path(path: Path) -> IndicatorCollection:
     """Loads one indicator file (any supported form, gzip or not)."""
     import gzip
 
+    from lionrock.matcher.bundles import load_bundle
+
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
+    bulk = load_bundle(raw, str(path))
+    if bulk is not None:
+        return bulk
     return load_text(raw.decode("utf-8-sig", errors="replace"), str(path))
 
 
