@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from lionrock.matcher import patterns
-from lionrock.matcher.bundles import load_bundle
-from lionrock.matcher.indicators import IndicatorCollection, NotIndicators, load_path, load_text
+from lionrock.matcher.indicators import IndicatorCollection, NotIndicators, load_bundle, load_path, load_text
 
 from .factories import bundle, stix_indicator
 

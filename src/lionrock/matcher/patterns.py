@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any
 
 from lionrock.matcher import canonical
 from lionrock.matcher.canonical import _OCTET
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 # The common shape `[type:path = 'value']` is recognised without the full grammar: parsing a million
 # patterns with the ANTLR parser would take minutes. Anything not matching this exactly takes the full parse.
@@ -295,6 +296,7 @@ def analyse_column(texts: list[str]) -> tuple[list[str | None], list[str | None]
     Patterns written exactly as feeds write them (`[url:value = '…']`) are cut at fixed offsets; the
     rest of the common shapes (other spacing, other hash names) go through one regular expression.
     """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -339,6 +341,7 @@ def _accept(
     values: list[str | None],
 ) -> None:
     """Sets the kind and value of each row whose literal `raw` canonicalises without Python's help."""
+    import numpy as np
     import pyarrow.compute as pc
 
     kind = _path_kind(object_type, path)
