@@ -314,6 +314,10 @@ def load_bundle(raw: bytes, source: str) -> IndicatorCollection | None:
     objects = decode_objects(raw)
     if objects is None:
         return None
+    return _bundle_collection(objects, source)
+
+
+def _bundle_collection(objects: list[BundleObject], source: str) -> IndicatorCollection:
     collection = IndicatorCollection()
     _load_objects(objects, source, collection)
     if not len(collection) and not collection.refused and not collection.revoked:
@@ -428,10 +432,13 @@ def load_path(path: Path) -> IndicatorCollection:
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
-    bulk = load_bundle(raw, str(path))
-    if bulk is not None:
-        return bulk
-    return load_text(raw.decode("utf-8-sig", errors="replace"), str(path))
+    from lionrock.matcher.bundles import decode_objects
+
+    objects = decode_objects(raw)
+    if objects is None:
+        return load_text(raw.decode("utf-8-sig", errors="replace"), str(path))
+    del raw  # 300 MB for a million indicators, no longer needed once decoded
+    return _bundle_collection(objects, str(path))
 
 
 def iter_values(collection: IndicatorCollection) -> Iterator[tuple[str, str, int]]:

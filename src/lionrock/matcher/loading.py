@@ -55,7 +55,10 @@ def _read(names: list[tuple[str, bool]], err: IO[str]) -> tuple[IndicatorCollect
         except Exception as error:  # noqa: BLE001 - TAXII client errors come in many types
             print(f"lionrock match: cannot load indicators from {name}: {error}", file=err)
             return None
-        merged.extend(collection)
+        if len(names) == 1:
+            merged = collection  # one source: nothing to renumber, so no copy of a million entries
+        else:
+            merged.extend(collection)
     return merged, skipped
 
 
