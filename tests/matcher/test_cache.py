@@ -52,6 +52,35 @@ def test_a_second_run_reads_the_compiled_index_from_the_cache_and_reports_the_sa
     assert "1 on the slow path" in second[2] and "identity 1" in second[2]
 
 
+def test_names_urls_and_hashes_hit_the_same_from_the_cache_as_freshly_compiled(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    digest = "ab" * 32
+    feed = tmp_path / "feed.txt"
+    feed.write_text(f"evil.example\nhttp://bad.example/x.php\n{digest.upper()}\nother.example\n")
+    fields = ["ts", "uid", "query", "answers"]
+    log = zeek_log(
+        tmp_path / "dns.log",
+        "dns",
+        fields,
+        [["1704067200.0", "D1", "www.Evil.example.", "-"], ["1704067201.0", "D2", "evil.examples", "-"]],
+    )
+    http = zeek_log(
+        tmp_path / "http.log",
+        "http",
+        ["ts", "uid", "host", "uri"],
+        [["1704067202.0", "H1", "bad.example", "/x.php"], ["1704067203.0", "H2", "bad.example", "/y"]],
+    )
+    files = zeek_log(tmp_path / "files.log", "files", ["ts", "sha256"], [["1704067204.0", digest]])
+    cache = tmp_path / "cache"
+    logs = [str(log), str(http), str(files)]
+    first = run(capsys, cache, "--indicators", str(feed), *logs)
+    second = run(capsys, cache, "--indicators", str(feed), *logs)
+    assert "read from the cache" in second[2]
+    assert first[1] == second[1]
+    assert [hit["observed"] for hit in second[1]] == ["www.Evil.example.", "http://bad.example/x.php", digest]
+
+
 def test_changed_indicators_are_compiled_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     feed = tmp_path / "feed.txt"
     feed.write_text("203.0.113.66\n")

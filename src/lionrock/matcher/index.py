@@ -109,6 +109,7 @@ class CompiledIndex:
         self._ipport_bitmap = np.zeros(1 << 21, dtype=np.uint8)
         self._strings: dict[str, tuple[pa.StringArray, npt.NDArray[np.int32]]] = {}
         self._sets: dict[str, StringSet] = {}
+        self._set_parts: dict[str, dict[str, npt.NDArray[Any]]] = {}
         self._build(collection)
 
     # -- construction ----------------------------------------------------------------------------------
@@ -197,6 +198,10 @@ class CompiledIndex:
             arrays[f"str.{kind}.offsets"] = offsets - offsets[0]
             arrays[f"str.{kind}.data"] = content[int(offsets[0]) : int(offsets[-1])]
             arrays[f"str.{kind}.numbers"] = numbers
+            hashed = self._set(kind)
+            assert hashed is not None
+            for part, array in hashed.parts().items():
+                arrays[f"str.{kind}.{part}"] = array
         facts = {
             "odd_ids": {str(number): stix_id for number, stix_id in self._odd_ids.items()},
             "slow": [[s.number, s.pattern, [list(v) for v in s.literals], s.reason] for s in self.slow],
@@ -244,6 +249,7 @@ class CompiledIndex:
         index._v4 = {}
         index._strings = {}
         index._sets = {}
+        index._set_parts = {}
         for name in arrays:
             part, _, rest = name.partition(".")
             if part == "v4" and rest.endswith(".keys"):
@@ -264,6 +270,10 @@ class CompiledIndex:
                 )
                 keys.validate()
                 index._strings[kind] = (keys, arrays[f"str.{kind}.numbers"])
+                if f"str.{kind}.hashes" in arrays:
+                    index._set_parts[kind] = {
+                        part: arrays[f"str.{kind}.{part}"] for part in ("hashes", "order", "filter")
+                    }
         return index
 
     def flag_warninglisted(self, flags: Mapping[int, tuple[str, str]]) -> None:
@@ -410,7 +420,7 @@ class CompiledIndex:
             entry = self._strings.get(kind)
             if entry is None:
                 return None
-            found = self._sets[kind] = StringSet(entry[0])
+            found = self._sets[kind] = StringSet(entry[0], self._set_parts.get(kind))
         return found
 
     def find_spans(

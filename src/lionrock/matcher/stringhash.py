@@ -11,6 +11,8 @@ so a collision costs a comparison and never gives a false match.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -104,17 +106,27 @@ def equal_spans(data: U8, starts: I64, other: U8, other_starts: I64, lengths: I6
 
 
 class StringSet:
-    """A fixed array of strings (duplicates allowed) that spans of other buffers are looked up in."""
+    """A fixed array of strings (duplicates allowed) that spans of other buffers are looked up in.
 
-    def __init__(self, keys: pa.Array) -> None:
+    Its hashes, their order and the prefix filter (`parts`) can be stored with the strings and handed
+    back (`parts=`), so that a run over a cached index does not hash and sort them again.
+    """
+
+    def __init__(self, keys: pa.Array, parts: dict[str, npt.NDArray[Any]] | None = None) -> None:
         self.keys = keys
-        self._data, self._starts, self._ends, valid = spans(keys)
-        hashes = span_hashes(self._data, self._starts, self._ends)
+        self._data, starts, ends, valid = spans(keys)
+        self._offsets = np.append(starts, ends[-1:]) if len(starts) else np.zeros(1, dtype=np.int64)
+        if parts is not None:
+            self._hashes, self._order, self._filter = parts["hashes"], parts["order"], parts["filter"]
+            if len(self._filter) != 1 << (_FILTER_BITS - 3) or len(self._order) != len(self._hashes):
+                raise ValueError("hashed strings of the wrong shape")
+            return
+        hashes = span_hashes(self._data, starts, ends)
         hashes[~valid] = 0
         # Stable: equal hashes keep the keys' own order, so a span's equal keys come out in that order.
         order = np.argsort(hashes, kind="stable")
         order = order[valid[order]]
-        self._order = order.astype(np.int64)
+        self._order = order.astype(np.int32 if len(keys) < 1 << 31 else np.int64)
         self._hashes = hashes[order]
         # Most probes miss: one bit per hash prefix turns those away with a single gather from a small
         # table, before the binary search (whose cache misses cost more than the hashing).
@@ -123,6 +135,10 @@ class StringSet:
         np.bitwise_or.at(
             self._filter, prefixes >> np.uint64(3), np.left_shift(1, prefixes & np.uint64(7)).astype(np.uint8)
         )
+
+    def parts(self) -> dict[str, npt.NDArray[Any]]:
+        """What `StringSet(keys, parts=...)` takes back to skip hashing."""
+        return {"hashes": self._hashes, "order": self._order, "filter": self._filter}
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -146,9 +162,10 @@ class StringSet:
         slots = np.repeat(left, counts) + (
             np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
         )
-        positions = self._order[slots]
+        positions = self._order[slots].astype(np.int64)
         lengths = ends[which] - starts[which]
-        same = lengths == self._ends[positions] - self._starts[positions]
+        key_starts = self._offsets[positions]
+        same = lengths == self._offsets[positions + 1] - key_starts
         which, positions, lengths = which[same], positions[same], lengths[same]
-        equal = equal_spans(data, starts[which], self._data, self._starts[positions], lengths)
+        equal = equal_spans(data, starts[which], self._data, key_starts[same], lengths)
         return which[equal], positions[equal]
