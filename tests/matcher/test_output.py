@@ -43,11 +43,13 @@ def test_each_hit_is_written_exactly_as_json_dumps_writes_it_whatever_its_text()
     assert stream.getvalue() == _as_json_dumps_writes_them(table)
 
 
-def test_times_outside_four_digit_years_are_written_as_python_writes_them() -> None:
+def test_times_outside_four_digit_years_and_text_json_leaves_alone_are_written_as_python_writes_them() -> (
+    None
+):
     early = int((datetime(999, 5, 1, tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds()) * 10**6
     table = _hits(
-        [{"indicator": "indicator--a", "value": "v", "observed": "v", "field": "f", "source": "s",
-          "line": 1, "time": stamp, "kind": "ip"} for stamp in (early, T0)]
+        [{"indicator": "indicator--a", "value": "bücher.例え.jp", "observed": "x\u2028\x7f", "field": "f",
+          "source": "s", "line": 1, "time": stamp, "kind": "ip"} for stamp in (early, T0)]
     )  # fmt: skip
     stream = io.StringIO()
     write_jsonl(table, stream)

@@ -7,7 +7,6 @@ indicator with its count and first/last time, `where_sighted_refs` pointing at t
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,39 +30,48 @@ def rfc3339(moment: datetime | None) -> str | None:
 def write_jsonl(hits: pa.Table, stream: IO[str]) -> int:
     """Writes one JSON object per hit; returns how many were written.
 
-    Each line is exactly what `json.dumps(record, ensure_ascii=False)` gives, built a column at a time
-    (each value encoded by the same function `json` uses) rather than a dictionary per hit.
+    Each line is exactly what `json.dumps(record, ensure_ascii=False)` gives. The lines are assembled by
+    Arrow a column at a time; a text column holding a character JSON escapes (a quote, a backslash, a
+    control character) is encoded value by value with the function `json` itself uses.
     """
     if hits.num_rows == 0:
         return 0
-    fields = [_json_texts(hits.column(name)) for name in JSONL_KEYS[:-1]]
-    fields.append(_json_texts(_rfc3339_column(hits.column("time"))))
-    template = "{{" + ", ".join(f'"{name}": {{}}' for name in JSONL_KEYS) + "}}\n"
-    stream.write("".join(template.format(*values) for values in zip(*fields, strict=True)))
+    pieces: list[pa.Array | str] = []
+    for position, name in enumerate(JSONL_KEYS):
+        pieces.append(("{" if position == 0 else ", ") + f'"{name}": ')
+        column = hits.column(name).combine_chunks()
+        if name == "time":
+            pieces.append(_json_column(_rfc3339_column(column)))
+        elif pa.types.is_integer(column.type):
+            pieces.append(pc.fill_null(pc.cast(column, pa.string()), "null"))
+        else:
+            pieces.append(_json_column(column))
+    pieces.append("}\n")
+    lines = pc.binary_join_element_wise(*pieces, "")
+    stream.write("".join(lines.to_pylist()))
     return int(hits.num_rows)
 
 
 _EARLIEST_US = -30_610_224_000 * 1_000_000  # 1000-01-01: from here on Arrow and Python print years alike
 _LATEST_US = 253_402_300_799_999_999  # 9999-12-31T23:59:59.999999
+_NEEDS_ESCAPE = r'["\\\x00-\x1f]'
 
 
-def _rfc3339_column(times: pa.ChunkedArray | pa.Array) -> list[str | None]:
+def _rfc3339_column(times: pa.Array) -> pa.Array:
     """`rfc3339` of every time of a column, through Arrow where it prints exactly the same."""
     stamps = times.cast(pa.int64())
     low, high = pc.min(stamps).as_py(), pc.max(stamps).as_py()
     if low is None or (low >= _EARLIEST_US and high <= _LATEST_US):
-        texts: list[str | None] = pc.strftime(times, format="%Y-%m-%dT%H:%M:%SZ").to_pylist()
-        return texts
-    return [rfc3339(moment) for moment in times.to_pylist()]
+        return pc.strftime(times, format="%Y-%m-%dT%H:%M:%SZ")
+    return pa.array([rfc3339(moment) for moment in times.to_pylist()], type=pa.string())
 
 
-def _json_texts(values: pa.ChunkedArray | pa.Array | list[str | None]) -> list[str]:
-    """Each value as JSON text, as `json.dumps` writes it (strings unescaped beyond what JSON needs)."""
-    items = values if isinstance(values, list) else values.to_pylist()
-    return [
-        "null" if item is None else _encode_string(item) if isinstance(item, str) else json.dumps(item)
-        for item in items
-    ]
+def _json_column(values: pa.Array) -> pa.Array:
+    """Each value of a text column as JSON text, as `json.dumps(..., ensure_ascii=False)` writes it."""
+    if pc.any(pc.fill_null(pc.match_substring_regex(values, _NEEDS_ESCAPE), False)).as_py():
+        texts = ["null" if item is None else _encode_string(item) for item in values.to_pylist()]
+        return pa.array(texts, type=pa.string())
+    return pc.fill_null(pc.binary_join_element_wise('"', values, '"', ""), "null")
 
 
 @dataclass(slots=True)
