@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from lionrock.matcher.index import CompiledIndex
+from lionrock.matcher.index import CompiledIndex, Flags
 
 FORMAT = "2"
 _MAGIC = b"LIONROCK-MATCH-INDEX\n"
@@ -232,25 +232,39 @@ def _evict(directory: Path) -> None:
             flags.unlink(missing_ok=True)
 
 
-def load_flags(directory: Path, key: str, lists_key: str) -> dict[int, tuple[str, str]] | None:
+def load_flags(directory: Path, key: str, lists_key: str) -> Flags | None:
     """The warninglist flags stored for an index under these lists, or `None`."""
     path = directory / f"index-{key}.flags-{lists_key}.json"
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-        return {int(number): (str(name), str(value)) for number, (name, value) in document.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
+        numbers = np.array(document["numbers"], dtype=np.int64)
+        lists = np.array(document["lists"], dtype=np.int32)
+        names = [str(name) for name in document["names"]]
+        values = [str(value) for value in document["values"]]
+        if not len(numbers) == len(lists) == len(values) or bool(np.any(np.diff(numbers) <= 0)):
+            return None
+        if len(lists) and (int(lists.min()) < 0 or int(lists.max()) >= len(names)):
+            return None
+        return Flags(numbers, lists, names, values)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
-def store_flags(directory: Path, key: str, lists_key: str, flags: dict[int, tuple[str, str]]) -> None:
+def store_flags(directory: Path, key: str, lists_key: str, flags: Flags) -> None:
     """Keeps the warninglist flags of an index beside it (written aside, then moved into place)."""
     path = directory / f"index-{key}.flags-{lists_key}.json"
+    document = {
+        "numbers": flags.numbers.tolist(),
+        "lists": flags.lists.tolist(),
+        "names": flags.names,
+        "values": flags.values,
+    }
     try:
         for stale in directory.glob(f"index-{key}.flags-*.json"):
             stale.unlink(missing_ok=True)
         descriptor, scratch = tempfile.mkstemp(prefix=".flags-", suffix=".json", dir=directory)
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            json.dump({str(number): list(flag) for number, flag in flags.items()}, stream)
+            json.dump(document, stream)
         Path(scratch).replace(path)
     except OSError:
         return

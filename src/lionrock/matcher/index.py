@@ -64,6 +64,40 @@ class Pairs:
         return len(self.rows)
 
 
+@dataclass(frozen=True, slots=True)
+class Flags:
+    """The warninglisted indicators, compactly: their numbers (ascending), for each the list (an index
+    into `names`) and the value the list names. A million indicators may have tens of thousands."""
+
+    numbers: npt.NDArray[np.int64]
+    lists: npt.NDArray[np.int32]
+    names: list[str]
+    values: list[str]
+
+    @classmethod
+    def of(cls, flags: Mapping[int, tuple[str, str]]) -> Flags:
+        """From a mapping of indicator number to (list name, value)."""
+        numbers = sorted(flags)
+        names = sorted({name for name, _ in flags.values()})
+        code = {name: k for k, name in enumerate(names)}
+        return cls(
+            np.array(numbers, dtype=np.int64),
+            np.array([code[flags[n][0]] for n in numbers], dtype=np.int32),
+            names,
+            [flags[n][1] for n in numbers],
+        )
+
+    def name(self, number: int) -> str | None:
+        """The list's name for indicator `number`, or None."""
+        at = int(np.searchsorted(self.numbers, number))
+        if at < len(self.numbers) and int(self.numbers[at]) == number:
+            return self.names[int(self.lists[at])]
+        return None
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+
 @dataclass(slots=True)
 class _V4Table:
     """Networks of one prefix length: sorted keys and the indicator numbers they belong to."""
@@ -95,8 +129,7 @@ class CompiledIndex:
             [NEVER if v is None else v for v in collection.valid_until], dtype=np.int64
         )
         self.warninglisted = np.zeros(n, dtype=np.bool_)
-        self.warninglist_names: dict[int, str] = {}
-        self.warninglist_values: dict[int, str] = {}
+        self.flags = Flags.of({})
         self.slow: list[SlowIndicator] = list(collection.slow)
         self.refused: list[Refusal] = list(collection.refused)
         self.revoked = collection.revoked
@@ -227,8 +260,7 @@ class CompiledIndex:
             raise ValueError("arrays of different lengths")
         index._odd_ids = {int(number): str(stix_id) for number, stix_id in facts["odd_ids"].items()}
         index.warninglisted = np.zeros(count, dtype=np.bool_)
-        index.warninglist_names = {}
-        index.warninglist_values = {}
+        index.flags = Flags.of({})
         index.slow = [
             SlowIndicator(int(n), str(p), tuple((str(k), str(v)) for k, v in literals), str(r))
             for n, p, literals, r in facts["slow"]
@@ -276,16 +308,19 @@ class CompiledIndex:
                     }
         return index
 
-    def flag_warninglisted(self, flags: Mapping[int, tuple[str, str]]) -> None:
+    def flag_warninglisted(self, flags: Mapping[int, tuple[str, str]] | Flags) -> None:
         """Marks indicators whose value is on a warninglist; their hits are suppressed, not alerted.
 
         `flags` maps an indicator number to (the list's name, the value the list names).
         """
-        self.warninglist_names = {number: name for number, (name, _) in flags.items()}
-        self.warninglist_values = {number: value for number, (_, value) in flags.items()}
+        self.flags = flags if isinstance(flags, Flags) else Flags.of(flags)
         self.warninglisted[:] = False
-        if flags:
-            self.warninglisted[np.fromiter(flags, dtype=np.int64)] = True
+        if len(self.flags.numbers):
+            self.warninglisted[self.flags.numbers] = True
+
+    def warninglist_name(self, number: int) -> str | None:
+        """The name of the warninglist that lists indicator `number`'s value, if one does."""
+        return self.flags.name(number)
 
     # -- facts -------------------------------------------------------------------------------------------
 

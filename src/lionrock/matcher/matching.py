@@ -406,7 +406,7 @@ def _hits_table(
                 continue
             number = int(numbers[i])
             if warninglists and index.warninglisted[number]:
-                report.suppressed[index.warninglist_names.get(number, "warninglist")] += 1
+                report.suppressed[index.warninglist_name(number) or "warninglist"] += 1
                 report.suppressed_indicators[number] += 1
                 continue
             report.hits[pairs.kinds[i]] += 1
