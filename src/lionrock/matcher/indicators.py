@@ -328,21 +328,20 @@ def _bundle_collection(objects: list[BundleObject], source: str) -> IndicatorCol
 
 def _micros(texts: list[Any]) -> list[Any]:
     """`to_micros` of each time, computed once per distinct text; `_BAD` where it would fail."""
-    converted: dict[str | None, Any] = {}
-    result: list[Any] = []
-    for text in texts:
+
+    def convert(text: Any) -> Any:
         if text is not None and type(text) is not str:
-            result.append(_BAD)
-            continue
-        value = converted.get(text, _BAD)
-        if value is _BAD and text not in converted:
-            try:
-                value = to_micros(text)
-            except (TypeError, ValueError):
-                value = _BAD
-            converted[text] = value
-        result.append(value)
-    return result
+            return _BAD
+        try:
+            return to_micros(text)
+        except (TypeError, ValueError):
+            return _BAD
+
+    try:
+        converted = {text: convert(text) for text in set(texts)}
+    except TypeError:  # an unhashable value (a list, an object): one at a time
+        return [convert(text) for text in texts]
+    return list(map(converted.__getitem__, texts))
 
 
 def _load_objects(objects: list[BundleObject], source: str, into: IndicatorCollection) -> None:
@@ -377,18 +376,15 @@ def _load_objects(objects: list[BundleObject], source: str, into: IndicatorColle
     plain &= np.fromiter((s is not _BAD for s in starts), dtype=np.bool_, count=len(indicators))
     plain &= np.fromiter((e is not _BAD for e in ends), dtype=np.bool_, count=len(indicators))
     candidates = np.flatnonzero(plain)
-    kinds: list[str | None] = [None] * len(indicators)
-    values: list[str | None] = [None] * len(indicators)
+    kind_codes = np.zeros(len(indicators), dtype=np.int8)
+    values = np.full(len(indicators), None, dtype=object)
     found_kinds, found_values = patterns.analyse_column([texts[i] for i in candidates.tolist()])
-    for row, kind, value in zip(candidates.tolist(), found_kinds, found_values, strict=True):
-        kinds[row], values[row] = kind, value
-    bulk = np.fromiter((kind is not None for kind in kinds), dtype=np.bool_, count=len(indicators))
-    codes = {"ip": 1, "domain": 2, "url": 3, "hash": 4}
-    kind_codes = np.fromiter((codes.get(k or "", 0) for k in kinds), dtype=np.int8, count=len(kinds))
+    kind_codes[candidates], values[candidates] = found_kinds, found_values
+    bulk = kind_codes != 0
     row = 0
     for single in [*np.flatnonzero(~bulk).tolist(), len(indicators)]:
         if single > row:
-            _add_run(into, row, single, ids, starts, ends, values, kind_codes, codes)
+            _add_run(into, row, single, ids, starts, ends, values, kind_codes)
         if single < len(indicators):
             load_stix([as_dict(indicators[single])], source, into, first_position=positions[single])
         row = single + 1
@@ -401,9 +397,8 @@ def _add_run(
     ids: list[Any],
     starts: list[Any],
     ends: list[Any],
-    values: list[str | None],
+    values: np.ndarray[Any, np.dtype[Any]],
     kind_codes: np.ndarray[Any, np.dtype[np.int8]],
-    codes: dict[str, int],
 ) -> None:
     """Adds indicators [first, stop), each of one recognised value, as `IndicatorCollection.add` would."""
     import numpy as np
@@ -415,13 +410,10 @@ def _add_run(
     run = kind_codes[first:stop]
     # Kinds in the order they first appear, as adding one by one would create them.
     present = sorted(set(np.unique(run).tolist()), key=lambda code: int(np.argmax(run == code)))
-    names = {code: kind for kind, code in codes.items()}
     for code in present:
-        kind = names[code]
-        rows = np.flatnonzero(kind_codes[first:stop] == code) + first
-        keys, numbers = into.entries.setdefault(kind, ([], []))
-        picked = itemgetter(*rows.tolist())(values) if len(rows) > 1 else (values[int(rows[0])],)
-        keys.extend(str(value) for value in picked)
+        rows = np.flatnonzero(run == code) + first
+        keys, numbers = into.entries.setdefault(patterns.COLUMN_KINDS[code], ([], []))
+        keys.extend(values[rows].tolist())
         numbers.extend((rows + base).tolist())
 
 

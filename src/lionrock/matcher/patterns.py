@@ -289,9 +289,14 @@ _COLUMN_PREFIXES = [
 ]
 
 
-def analyse_column(texts: list[str]) -> tuple[list[str | None], list[str | None]]:
-    """The kind and canonical value of each pattern of a common one-value shape, as `analyse` gives
-    them; (None, None) for every other pattern, which `analyse` must then take one at a time.
+COLUMN_KINDS = ("", "ip", "domain", "url", "hash")
+"""The kinds `analyse_column` answers, by their code (0: not answered)."""
+
+
+def analyse_column(texts: list[str]) -> tuple[npt.NDArray[np.int8], npt.NDArray[Any]]:
+    """The kind (a code into `COLUMN_KINDS`) and canonical value of each pattern of a common one-value
+    shape, as `analyse` gives them; code 0 (value None) for every other pattern, which `analyse` must
+    then take one at a time.
 
     Patterns written exactly as feeds write them (`[url:value = '…']`) are cut at fixed offsets; the
     rest of the common shapes (other spacing, other hash names) go through one regular expression.
@@ -301,8 +306,8 @@ def analyse_column(texts: list[str]) -> tuple[list[str | None], list[str | None]
     import pyarrow.compute as pc
 
     count = len(texts)
-    kinds: list[str | None] = [None] * count
-    values: list[str | None] = [None] * count
+    kinds = np.zeros(count, dtype=np.int8)
+    values = np.full(count, None, dtype=object)
     if count == 0:
         return kinds, values
     array = pa.array(texts, type=pa.string())
@@ -337,8 +342,8 @@ def _accept(
     path: str,
     raw: Any,
     rows: npt.NDArray[np.int64],
-    kinds: list[str | None],
-    values: list[str | None],
+    kinds: npt.NDArray[np.int8],
+    values: npt.NDArray[Any],
 ) -> None:
     """Sets the kind and value of each row whose literal `raw` canonicalises without Python's help."""
     import numpy as np
@@ -368,11 +373,8 @@ def _accept(
     else:
         return
     taken = np.asarray(pc.fill_null(accepted, False))
-    for row, value in zip(
-        rows[taken].tolist(), pc.filter(canonical_values, _pa_mask(taken)).to_pylist(), strict=True
-    ):
-        kinds[row] = kind_name
-        values[row] = value
+    kinds[rows[taken]] = COLUMN_KINDS.index(kind_name)
+    values[rows[taken]] = pc.filter(canonical_values, _pa_mask(taken)).to_numpy(zero_copy_only=False)
 
 
 def _pa_mask(mask: npt.NDArray[np.bool_]) -> Any:
