@@ -122,12 +122,8 @@ class CompiledIndex:
                 except ValueError:
                     pass
             self._odd_ids[number] = stix_id
-        self.valid_from = np.array(
-            [ALWAYS if v is None else v for v in collection.valid_from], dtype=np.int64
-        )
-        self.valid_until = np.array(
-            [NEVER if v is None else v for v in collection.valid_until], dtype=np.int64
-        )
+        self.valid_from = _stamps(collection.valid_from, ALWAYS)
+        self.valid_until = _stamps(collection.valid_until, NEVER)
         self.warninglisted = np.zeros(n, dtype=np.bool_)
         self.flags = Flags.of({})
         self.slow: list[SlowIndicator] = list(collection.slow)
@@ -153,7 +149,10 @@ class CompiledIndex:
         ipport4: tuple[list[int], list[int]] = ([], [])
         for kind, (keys, numbers) in collection.entries.items():
             self.kinds[kind] += len(keys)
-            if kind == "ip":
+            if kind == "ip" and not any(":" in key for key in keys):
+                v4[32][0].extend(keys)  # IPv4 only, as feeds mostly are: no sorting out one by one
+                v4[32][1].extend(numbers)
+            elif kind == "ip":
                 for key, number in zip(keys, numbers, strict=True):
                     if ":" in key:
                         strings["ip6"][0].append(key)
@@ -523,6 +522,16 @@ def _uuid_bytes(ids: list[str]) -> npt.NDArray[np.uint8] | None:
         return None
     result: npt.NDArray[np.uint8] = (nibbles[:, 0::2] << np.uint8(4)) | nibbles[:, 1::2]
     return result
+
+
+def _stamps(stamps: list[int | None], missing: int) -> I64:
+    """Validity stamps as an array, `missing` where there is none (whole lists at once where they allow)."""
+    absent = stamps.count(None)
+    if absent == 0:
+        return np.array(stamps, dtype=np.int64)
+    if absent == len(stamps):
+        return np.full(len(stamps), missing, dtype=np.int64)
+    return np.array([missing if v is None else v for v in stamps], dtype=np.int64)
 
 
 def _v4_keys(keys: list[str]) -> npt.NDArray[np.uint32]:

@@ -351,7 +351,7 @@ def _load_objects(objects: list[BundleObject], source: str, into: IndicatorColle
     from lionrock.matcher.bundles import as_dict
 
     positions = [i for i, obj in enumerate(objects) if obj.type == "indicator"]
-    for obj in objects:
+    for obj in objects if len(positions) < len(objects) else ():
         if obj.type != "indicator":
             into.other_objects[obj.type if isinstance(obj.type, str) else "(not an object)"] += 1
     if not positions:
