@@ -61,6 +61,21 @@ def spans(values: pa.Array) -> tuple[U8, I64, I64, BOOL]:
     return data, offsets[:-1], offsets[1:], valid
 
 
+def _buffers(values: pa.Array) -> tuple[U8, npt.NDArray[Any]]:
+    """The bytes and the offsets of a string array, as views of its buffers (no copy)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if values.type not in (pa.string(), pa.large_string()):
+        values = values.cast(pa.string())
+    buffers = values.buffers()
+    width = np.int64 if values.type == pa.large_string() else np.int32
+    offsets: npt.NDArray[Any] = np.frombuffer(buffers[1], dtype=width)[
+        values.offset : values.offset + len(values) + 1
+    ]
+    data = buffers[2]
+    return (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)), offsets
+
+
 def span_hashes(data: U8, starts: I64, ends: I64) -> U64:
     """A 64-bit hash of each span `data[start:end]`: equal bytes give equal hashes wherever they lie."""
     count = len(starts)
@@ -114,13 +129,13 @@ class StringSet:
 
     def __init__(self, keys: pa.Array, parts: dict[str, npt.NDArray[Any]] | None = None) -> None:
         self.keys = keys
-        self._data, starts, ends, valid = spans(keys)
-        self._offsets = np.append(starts, ends[-1:]) if len(starts) else np.zeros(1, dtype=np.int64)
+        self._data, self._offsets = _buffers(keys)
         if parts is not None:
             self._hashes, self._order, self._filter = parts["hashes"], parts["order"], parts["filter"]
             if len(self._filter) != 1 << (_FILTER_BITS - 3) or len(self._order) != len(self._hashes):
                 raise ValueError("hashed strings of the wrong shape")
             return
+        _, starts, ends, valid = spans(keys)
         hashes = span_hashes(self._data, starts, ends)
         hashes[~valid] = 0
         # Stable: equal hashes keep the keys' own order, so a span's equal keys come out in that order.
@@ -164,7 +179,7 @@ class StringSet:
         )
         positions = self._order[slots].astype(np.int64)
         lengths = ends[which] - starts[which]
-        key_starts = self._offsets[positions]
+        key_starts = self._offsets[positions].astype(np.int64)
         same = lengths == self._offsets[positions + 1] - key_starts
         which, positions, lengths = which[same], positions[same], lengths[same]
         equal = equal_spans(data, starts[which], self._data, key_starts[same], lengths)
