@@ -214,3 +214,36 @@ def test_a_feed_changed_at_once_with_the_same_size_is_compiled_again(
     assert [h["observed"] for h in first[1]] == ["203.0.113.66"]
     assert [h["observed"] for h in second[1]] == ["203.0.113.77"]
     assert "read from the cache" not in second[2]
+
+
+def test_validity_times_come_back_from_the_cache_however_many_distinct_ones_there_are(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import numpy as np
+
+    from lionrock.matcher import cache as match_cache_module
+    from lionrock.matcher.index import Stamps, compile_indicators
+    from lionrock.matcher.indicators import load_text
+
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    objects = [
+        stix_indicator(
+            f"[ipv4-addr:value = '198.51.{n // 250}.{n % 250 + 1}']",
+            valid_from=(start + timedelta(minutes=n)).isoformat().replace("+00:00", "Z"),
+            **({"valid_until": "2030-01-01T00:00:00Z"} if n % 2 else {}),
+        )
+        for n in range(300)
+    ]
+    index = compile_indicators(load_text(bundle(*objects), "feed.json"))
+    match_cache_module.store(tmp_path, "k", index, {})
+    stored = match_cache_module.load(tmp_path, "k")
+    assert stored is not None
+    numbers = np.arange(300, dtype=np.int64)
+    assert (stored.index.valid_from[numbers] == index.valid_from[numbers]).all()
+    assert (stored.index.valid_until[numbers] == index.valid_until[numbers]).all()
+    assert (
+        int(stored.index.valid_from[np.array([299])][0])
+        == int((start + timedelta(minutes=299)).timestamp()) * 10**6
+    )
+    many = np.arange(70_000, dtype=np.int64) * 1_000_000
+    assert (Stamps.of(many)[np.array([0, 69_999])] == many[[0, 69_999]]).all()
