@@ -3,7 +3,8 @@
 Loading a million indicators means parsing hundreds of megabytes of JSON and a million patterns; the
 compiled index they become is a few flat arrays. So the index is stored in the cache directory under a
 key made of the content of every indicator file (and their names, and the matcher's own code), and a
-later run over the same files reads the arrays back instead. Any change to a file, or to the matcher,
+later run over the same files maps the arrays back from that file instead (only the pages a run uses
+are read). Any change to a file, or to the matcher,
 gives another key; a damaged or unreadable cache file is ignored and rebuilt, never trusted. The
 warninglist flags of an index are kept beside it, keyed by the installed lists as well.
 

@@ -6,10 +6,14 @@ loop over rows in Python:
 * IPv4 addresses and CIDR blocks: per prefix length, a sorted ``uint32`` array of networks; a bitmap of
   the /24 blocks that any of them touches lets a whole column be screened with one gather.
 * IPv4 address and port: a sorted ``uint64`` array of ``address << 16 | port`` behind the same bitmap.
-* Domains, URLs, hashes, e-mail addresses, IPv6 addresses and IPv6 ports: Arrow string arrays, probed with
-  Arrow's hash-based ``is_in``.
+* Domains, URLs, hashes, e-mail addresses, IPv6 addresses and IPv6 ports: Arrow string arrays with their
+  64-bit hashes sorted beside them (`stringhash.StringSet`): a probe, a whole name or the part of it after
+  a dot, is a binary search confirmed on the bytes.
 * IPv6 CIDR blocks: a small dict per prefix length (they are rare in feeds).
-* Per indicator: its STIX id as 16 bytes, validity as two ``int64`` microsecond stamps, a warninglist flag.
+* Per indicator: its STIX id as 16 bytes, validity as a small table of microsecond stamps and a code
+  into it (`Stamps`); the warninglisted ones as arrays (`Flags`).
+
+Every array can be stored and mapped back from the cache (`snapshot`, `restore`) without a copy.
 """
 
 from __future__ import annotations
@@ -81,6 +85,8 @@ class Stamps:
     @classmethod
     def of(cls, stamps: I64) -> Stamps:
         """The compact form of a full array of stamps, where it is smaller."""
+        if len(stamps) and int(stamps.min()) == int(stamps.max()):  # one time for all: no sorting
+            return cls(np.zeros(len(stamps), dtype=np.uint8), stamps[:1].copy())
         table, codes = np.unique(stamps, return_inverse=True)
         if len(table) <= 1 << 8:
             return cls(codes.astype(np.uint8), table)
