@@ -52,6 +52,35 @@ def test_a_second_run_reads_the_compiled_index_from_the_cache_and_reports_the_sa
     assert "1 on the slow path" in second[2] and "identity 1" in second[2]
 
 
+def test_names_urls_and_hashes_hit_the_same_from_the_cache_as_freshly_compiled(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    digest = "ab" * 32
+    feed = tmp_path / "feed.txt"
+    feed.write_text(f"evil.example\nhttp://bad.example/x.php\n{digest.upper()}\nother.example\n")
+    fields = ["ts", "uid", "query", "answers"]
+    log = zeek_log(
+        tmp_path / "dns.log",
+        "dns",
+        fields,
+        [["1704067200.0", "D1", "www.Evil.example.", "-"], ["1704067201.0", "D2", "evil.examples", "-"]],
+    )
+    http = zeek_log(
+        tmp_path / "http.log",
+        "http",
+        ["ts", "uid", "host", "uri"],
+        [["1704067202.0", "H1", "bad.example", "/x.php"], ["1704067203.0", "H2", "bad.example", "/y"]],
+    )
+    files = zeek_log(tmp_path / "files.log", "files", ["ts", "sha256"], [["1704067204.0", digest]])
+    cache = tmp_path / "cache"
+    logs = [str(log), str(http), str(files)]
+    first = run(capsys, cache, "--indicators", str(feed), *logs)
+    second = run(capsys, cache, "--indicators", str(feed), *logs)
+    assert "read from the cache" in second[2]
+    assert first[1] == second[1]
+    assert [hit["observed"] for hit in second[1]] == ["www.Evil.example.", "http://bad.example/x.php", digest]
+
+
 def test_changed_indicators_are_compiled_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     feed = tmp_path / "feed.txt"
     feed.write_text("203.0.113.66\n")
@@ -74,12 +103,28 @@ def test_a_damaged_index_in_the_cache_is_ignored_and_rebuilt(
     log = conn(tmp_path, "203.0.113.66")
     cache = tmp_path / "cache"
     expected = run(capsys, cache, "--indicators", str(feed), str(log))[1]
-    (stored,) = cache.glob("index-*.npz")
+    (stored,) = cache.glob("index-*.idx")
     stored.write_bytes(stored.read_bytes()[:300])
     status, hits, err = run(capsys, cache, "--indicators", str(feed), str(log))
     assert (status, hits) == (0, expected)
     assert "read from the cache" not in err
     assert "read from the cache" in run(capsys, cache, "--indicators", str(feed), str(log))[2]
+
+
+def test_an_index_cut_short_inside_its_arrays_is_ignored_and_rebuilt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "feed.txt"
+    feed.write_text("".join(f"evil{n}.example\n" for n in range(500)) + "203.0.113.66\n")
+    log = conn(tmp_path, "203.0.113.66")
+    cache = tmp_path / "cache"
+    expected = run(capsys, cache, "--indicators", str(feed), str(log))[1]
+    (stored,) = cache.glob("index-*.idx")
+    whole = stored.read_bytes()
+    stored.write_bytes(whole[: len(whole) - 100])
+    status, hits, err = run(capsys, cache, "--indicators", str(feed), str(log))
+    assert (status, hits) == (0, expected)
+    assert "read from the cache" not in err
 
 
 def test_damaged_warninglists_in_the_cache_are_ignored_and_rebuilt(
@@ -169,3 +214,36 @@ def test_a_feed_changed_at_once_with_the_same_size_is_compiled_again(
     assert [h["observed"] for h in first[1]] == ["203.0.113.66"]
     assert [h["observed"] for h in second[1]] == ["203.0.113.77"]
     assert "read from the cache" not in second[2]
+
+
+def test_validity_times_come_back_from_the_cache_however_many_distinct_ones_there_are(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import numpy as np
+
+    from lionrock.matcher import cache as match_cache_module
+    from lionrock.matcher.index import Stamps, compile_indicators
+    from lionrock.matcher.indicators import load_text
+
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    objects = [
+        stix_indicator(
+            f"[ipv4-addr:value = '198.51.{n // 250}.{n % 250 + 1}']",
+            valid_from=(start + timedelta(minutes=n)).isoformat().replace("+00:00", "Z"),
+            **({"valid_until": "2030-01-01T00:00:00Z"} if n % 2 else {}),
+        )
+        for n in range(300)
+    ]
+    index = compile_indicators(load_text(bundle(*objects), "feed.json"))
+    match_cache_module.store(tmp_path, "k", index, {})
+    stored = match_cache_module.load(tmp_path, "k")
+    assert stored is not None
+    numbers = np.arange(300, dtype=np.int64)
+    assert (stored.index.valid_from[numbers] == index.valid_from[numbers]).all()
+    assert (stored.index.valid_until[numbers] == index.valid_until[numbers]).all()
+    assert (
+        int(stored.index.valid_from[np.array([299])][0])
+        == int((start + timedelta(minutes=299)).timestamp()) * 10**6
+    )
+    many = np.arange(70_000, dtype=np.int64) * 1_000_000
+    assert (Stamps.of(many)[np.array([0, 69_999])] == many[[0, 69_999]]).all()

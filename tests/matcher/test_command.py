@@ -280,3 +280,27 @@ def test_the_summary_and_the_json_report_list_each_suppressed_indicator_under_it
     assert f"{resolvers['name']}: 2 indicators, 1 hits" in err
     assert "8.8.8.8  indicator--" in err
     assert document["exit_status"] == 1 and document["hits"]["total"] == 0
+
+
+def test_arrow_buffers_come_from_jemalloc_unless_the_user_chose_a_pool(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pyarrow as pa
+
+    from lionrock.matcher import command
+
+    before = pa.default_memory_pool()
+    try:
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+        pa.set_memory_pool(pa.system_memory_pool())
+        command._allocate_with_jemalloc()
+        assert pa.default_memory_pool().backend_name == "system"
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
+        try:
+            pa.jemalloc_memory_pool()
+        except NotImplementedError:
+            pytest.skip("this pyarrow is built without jemalloc: the default pool is kept, as tested above")
+        command._allocate_with_jemalloc()
+        assert pa.default_memory_pool().backend_name == "jemalloc"
+    finally:
+        pa.set_memory_pool(before)

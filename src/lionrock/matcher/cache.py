@@ -3,7 +3,8 @@
 Loading a million indicators means parsing hundreds of megabytes of JSON and a million patterns; the
 compiled index they become is a few flat arrays. So the index is stored in the cache directory under a
 key made of the content of every indicator file (and their names, and the matcher's own code), and a
-later run over the same files reads the arrays back instead. Any change to a file, or to the matcher,
+later run over the same files maps the arrays back from that file instead (only the pages a run uses
+are read). Any change to a file, or to the matcher,
 gives another key; a damaged or unreadable cache file is ignored and rebuilt, never trusted. The
 warninglist flags of an index are kept beside it, keyed by the installed lists as well.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import mmap
 import os
 import tempfile
 import time
@@ -24,10 +26,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from lionrock.matcher.index import CompiledIndex
+from lionrock.matcher.index import CompiledIndex, Flags
 
-FORMAT = "1"
+FORMAT = "2"
+_MAGIC = b"LIONROCK-MATCH-INDEX\n"
+_SUFFIX = ".idx"
+_ALIGN = 64
 KEEP = 3
 _ENVIRONMENT = "LIONROCK_MATCH_CACHE"
 _READ_BYTES = 8 << 20
@@ -125,14 +131,16 @@ class Cached:
 
 
 def load(directory: Path, key: str) -> Cached | None:
-    """The index stored under `key`, or `None` when there is none or it cannot be trusted."""
-    path = directory / f"index-{key}.npz"
+    """The index stored under `key`, or `None` when there is none or it cannot be trusted.
+
+    The arrays are mapped from the file, not read: a run touches only the pages it uses (the values its
+    logs can hold, and the ids and validity of the indicators that hit), so memory stays with the log.
+    """
+    path = directory / f"index-{key}{_SUFFIX}"
     if not path.is_file():
         return None
     try:
-        with np.load(path, allow_pickle=False) as stored:
-            arrays = {name: stored[name] for name in stored.files}
-        facts = json.loads(arrays.pop("facts").tobytes().decode("utf-8"))
+        arrays, facts = _map(path)
         if facts.get("key") != key:
             raise ValueError("stored under another key")
         index = CompiledIndex.restore(arrays, facts["index"])
@@ -146,21 +154,66 @@ def load(directory: Path, key: str) -> Cached | None:
     return Cached(index, extra if isinstance(extra, dict) else {})
 
 
+def _map(path: Path) -> tuple[dict[str, npt.NDArray[Any]], dict[str, Any]]:
+    """The arrays and facts of a stored index, the arrays as read-only views of the mapped file.
+
+    Layout: `_MAGIC`, the length of a JSON header (8 bytes, little-endian), the header (facts, and per
+    array its dtype, shape and offset), then each array at a 64-byte aligned offset. Any array that would
+    reach past the end of the file makes the whole file untrusted (`ValueError`).
+    """
+    with path.open("rb") as stream:
+        mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+    if hasattr(mmap, "MADV_RANDOM"):
+        # Hits touch the ids and validity of scattered indicators: read ahead, each would map in its
+        # neighbours' pages too.
+        mapped.madvise(mmap.MADV_RANDOM)
+    size = len(mapped)
+    if mapped[: len(_MAGIC)] != _MAGIC:
+        raise ValueError("not a compiled index")
+    length = int.from_bytes(mapped[len(_MAGIC) : len(_MAGIC) + 8], "little")
+    start = len(_MAGIC) + 8
+    if start + length > size:
+        raise ValueError("header cut")
+    header = json.loads(bytes(mapped[start : start + length]).decode("utf-8"))
+    arrays: dict[str, npt.NDArray[Any]] = {}
+    for name, dtype_text, shape, offset in header.pop("arrays"):
+        dtype = np.dtype(dtype_text)
+        count = int(np.prod(shape)) if shape else 1
+        if dtype.hasobject or offset < start + length or offset + count * dtype.itemsize > size:
+            raise ValueError(f"array {name} out of bounds")
+        arrays[name] = np.frombuffer(mapped, dtype=dtype, count=count, offset=offset).reshape(shape)
+    return arrays, header
+
+
 def store(directory: Path, key: str, index: CompiledIndex, extra: dict[str, Any]) -> None:
     """Stores an index under `key` (written aside, then moved into place); the oldest beyond `KEEP` go.
 
     A cache that cannot be written is not an error: the next run compiles again.
     """
     arrays, facts = index.snapshot()
-    document = json.dumps({"key": key, "index": facts, "extra": extra}).encode("utf-8")
+    layout: list[list[Any]] = []
+    offset = 0
+    for name, array in arrays.items():
+        layout.append([name, array.dtype.str, list(array.shape), offset])
+        offset += -(-array.nbytes // _ALIGN) * _ALIGN
+    document = {"key": key, "index": facts, "extra": extra, "arrays": layout}
+    header = json.dumps(document).encode("utf-8")
+    # The offsets above are relative to the data; the header's own length moves them all by one amount.
+    base = -(-(len(_MAGIC) + 8 + len(header) + 64 + 24 * len(layout)) // _ALIGN) * _ALIGN
+    for entry in layout:
+        entry[3] += base
+    header = json.dumps(document).encode("utf-8")
+    assert len(_MAGIC) + 8 + len(header) <= base, "header grew past its room"
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        descriptor, scratch = tempfile.mkstemp(prefix=".index-", suffix=".npz", dir=directory)
+        descriptor, scratch = tempfile.mkstemp(prefix=".index-", suffix=_SUFFIX, dir=directory)
         try:
             with os.fdopen(descriptor, "wb") as stream:
-                arrays["facts"] = np.frombuffer(document, dtype=np.uint8)
-                np.savez(stream, **arrays)  # type: ignore[arg-type]
-            Path(scratch).replace(directory / f"index-{key}.npz")
+                stream.write(_MAGIC + len(header).to_bytes(8, "little") + header)
+                for (_, _, _, at), array in zip(layout, arrays.values(), strict=True):
+                    stream.write(b"\0" * (at - stream.tell()))
+                    stream.write(np.ascontiguousarray(array).tobytes())
+            Path(scratch).replace(directory / f"index-{key}{_SUFFIX}")
         finally:
             Path(scratch).unlink(missing_ok=True)
         _evict(directory)
@@ -169,32 +222,50 @@ def store(directory: Path, key: str, index: CompiledIndex, extra: dict[str, Any]
 
 
 def _evict(directory: Path) -> None:
-    stored = sorted(directory.glob("index-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for stale in stored[KEEP:]:
+    stored = sorted(
+        (p for p in directory.glob("index-*") if p.suffix in (_SUFFIX, ".npz")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for stale in stored[KEEP:] + [p for p in stored if p.suffix != _SUFFIX]:
         stale.unlink(missing_ok=True)
         for flags in directory.glob(f"{stale.stem}.flags-*.json"):
             flags.unlink(missing_ok=True)
 
 
-def load_flags(directory: Path, key: str, lists_key: str) -> dict[int, tuple[str, str]] | None:
+def load_flags(directory: Path, key: str, lists_key: str) -> Flags | None:
     """The warninglist flags stored for an index under these lists, or `None`."""
     path = directory / f"index-{key}.flags-{lists_key}.json"
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-        return {int(number): (str(name), str(value)) for number, (name, value) in document.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
+        numbers = np.array(document["numbers"], dtype=np.int64)
+        lists = np.array(document["lists"], dtype=np.int32)
+        names = [str(name) for name in document["names"]]
+        values = [str(value) for value in document["values"]]
+        if not len(numbers) == len(lists) == len(values) or bool(np.any(np.diff(numbers) <= 0)):
+            return None
+        if len(lists) and (int(lists.min()) < 0 or int(lists.max()) >= len(names)):
+            return None
+        return Flags(numbers, lists, names, values)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
-def store_flags(directory: Path, key: str, lists_key: str, flags: dict[int, tuple[str, str]]) -> None:
+def store_flags(directory: Path, key: str, lists_key: str, flags: Flags) -> None:
     """Keeps the warninglist flags of an index beside it (written aside, then moved into place)."""
     path = directory / f"index-{key}.flags-{lists_key}.json"
+    document = {
+        "numbers": flags.numbers.tolist(),
+        "lists": flags.lists.tolist(),
+        "names": flags.names,
+        "values": flags.values,
+    }
     try:
         for stale in directory.glob(f"index-{key}.flags-*.json"):
             stale.unlink(missing_ok=True)
         descriptor, scratch = tempfile.mkstemp(prefix=".flags-", suffix=".json", dir=directory)
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            json.dump({str(number): list(flag) for number, flag in flags.items()}, stream)
+            json.dump(document, stream)
         Path(scratch).replace(path)
     except OSError:
         return

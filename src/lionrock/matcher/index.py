@@ -6,10 +6,14 @@ loop over rows in Python:
 * IPv4 addresses and CIDR blocks: per prefix length, a sorted ``uint32`` array of networks; a bitmap of
   the /24 blocks that any of them touches lets a whole column be screened with one gather.
 * IPv4 address and port: a sorted ``uint64`` array of ``address << 16 | port`` behind the same bitmap.
-* Domains, URLs, hashes, e-mail addresses, IPv6 addresses and IPv6 ports: Arrow string arrays, probed with
-  Arrow's hash-based ``is_in``.
+* Domains, URLs, hashes, e-mail addresses, IPv6 addresses and IPv6 ports: Arrow string arrays with their
+  64-bit hashes sorted beside them (`stringhash.StringSet`): a probe, a whole name or the part of it after
+  a dot, is a binary search confirmed on the bytes.
 * IPv6 CIDR blocks: a small dict per prefix length (they are rare in feeds).
-* Per indicator: its STIX id as 16 bytes, validity as two ``int64`` microsecond stamps, a warninglist flag.
+* Per indicator: its STIX id as 16 bytes, validity as a small table of microsecond stamps and a code
+  into it (`Stamps`); the warninglisted ones as arrays (`Flags`).
+
+Every array can be stored and mapped back from the cache (`snapshot`, `restore`) without a copy.
 """
 
 from __future__ import annotations
@@ -24,9 +28,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from lionrock.matcher.indicators import IndicatorCollection, Refusal, SlowIndicator
+from lionrock.matcher.stringhash import StringSet, spans
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
@@ -64,6 +68,99 @@ class Pairs:
         return len(self.rows)
 
 
+class Stamps:
+    """Validity stamps of every indicator (microseconds), looked up by indicator number.
+
+    Feeds use few distinct times, so the stamps are usually kept as a small table and a one- or two-byte
+    code per indicator: 1-2 MB for a million indicators instead of 8, and a run that looks up the
+    validity of scattered indicators touches that many fewer pages of the mapped index.
+    """
+
+    __slots__ = ("codes", "table")
+
+    def __init__(self, codes: npt.NDArray[Any], table: I64 | None = None) -> None:
+        self.codes = codes
+        self.table = table
+
+    @classmethod
+    def of(cls, stamps: I64) -> Stamps:
+        """The compact form of a full array of stamps, where it is smaller."""
+        if len(stamps) and int(stamps.min()) == int(stamps.max()):  # one time for all: no sorting
+            return cls(np.zeros(len(stamps), dtype=np.uint8), stamps[:1].copy())
+        table, codes = np.unique(stamps, return_inverse=True)
+        if len(table) <= 1 << 8:
+            return cls(codes.astype(np.uint8), table)
+        if len(table) <= 1 << 16:
+            return cls(codes.astype(np.uint16), table)
+        return cls(stamps)
+
+    def __getitem__(self, numbers: I64) -> I64:
+        picked: I64 = self.codes[numbers] if self.table is None else self.table[self.codes[numbers]]
+        return picked
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held."""
+        return int(self.codes.nbytes + (0 if self.table is None else self.table.nbytes))
+
+    def arrays(self, name: str) -> dict[str, npt.NDArray[Any]]:
+        """The arrays to store under `name` (see `from_arrays`)."""
+        if self.table is None:
+            return {name: self.codes}
+        return {f"{name}.codes": self.codes, f"{name}.table": self.table}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, npt.NDArray[Any]], name: str) -> Stamps:
+        """What `arrays` stored; raises `ValueError` when a code points outside its table."""
+        if name in arrays:
+            return cls(arrays[name].astype(np.int64, copy=False))
+        codes, table = arrays[f"{name}.codes"], arrays[f"{name}.table"].astype(np.int64, copy=False)
+        if codes.dtype not in (np.dtype(np.uint8), np.dtype(np.uint16)):
+            raise ValueError(f"{name} codes of type {codes.dtype}")
+        size = int(np.iinfo(codes.dtype).max) + 1
+        if len(table) > size:
+            raise ValueError(f"{name} table larger than its codes can point to")
+        # Padded so that any code has an entry, without reading the codes (they stay unread in the file).
+        return cls(codes, np.concatenate([table, np.zeros(size - len(table), dtype=np.int64)]))
+
+
+@dataclass(frozen=True, slots=True)
+class Flags:
+    """The warninglisted indicators, compactly: their numbers (ascending), for each the list (an index
+    into `names`) and the value the list names. A million indicators may have tens of thousands."""
+
+    numbers: npt.NDArray[np.int64]
+    lists: npt.NDArray[np.int32]
+    names: list[str]
+    values: list[str]
+
+    @classmethod
+    def of(cls, flags: Mapping[int, tuple[str, str]]) -> Flags:
+        """From a mapping of indicator number to (list name, value)."""
+        numbers = sorted(flags)
+        names = sorted({name for name, _ in flags.values()})
+        code = {name: k for k, name in enumerate(names)}
+        return cls(
+            np.array(numbers, dtype=np.int64),
+            np.array([code[flags[n][0]] for n in numbers], dtype=np.int32),
+            names,
+            [flags[n][1] for n in numbers],
+        )
+
+    def name(self, number: int) -> str | None:
+        """The list's name for indicator `number`, or None."""
+        at = int(np.searchsorted(self.numbers, number))
+        if at < len(self.numbers) and int(self.numbers[at]) == number:
+            return self.names[int(self.lists[at])]
+        return None
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+
 @dataclass(slots=True)
 class _V4Table:
     """Networks of one prefix length: sorted keys and the indicator numbers they belong to."""
@@ -88,15 +185,10 @@ class CompiledIndex:
                 except ValueError:
                     pass
             self._odd_ids[number] = stix_id
-        self.valid_from = np.array(
-            [ALWAYS if v is None else v for v in collection.valid_from], dtype=np.int64
-        )
-        self.valid_until = np.array(
-            [NEVER if v is None else v for v in collection.valid_until], dtype=np.int64
-        )
+        self.valid_from = Stamps.of(_stamps(collection.valid_from, ALWAYS))
+        self.valid_until = Stamps.of(_stamps(collection.valid_until, NEVER))
         self.warninglisted = np.zeros(n, dtype=np.bool_)
-        self.warninglist_names: dict[int, str] = {}
-        self.warninglist_values: dict[int, str] = {}
+        self.flags = Flags.of({})
         self.slow: list[SlowIndicator] = list(collection.slow)
         self.refused: list[Refusal] = list(collection.refused)
         self.revoked = collection.revoked
@@ -108,6 +200,8 @@ class CompiledIndex:
         self._ipport_numbers = np.zeros(0, dtype=np.int32)
         self._ipport_bitmap = np.zeros(1 << 21, dtype=np.uint8)
         self._strings: dict[str, tuple[pa.StringArray, npt.NDArray[np.int32]]] = {}
+        self._sets: dict[str, StringSet] = {}
+        self._set_parts: dict[str, dict[str, npt.NDArray[Any]]] = {}
         self._build(collection)
 
     # -- construction ----------------------------------------------------------------------------------
@@ -118,7 +212,10 @@ class CompiledIndex:
         ipport4: tuple[list[int], list[int]] = ([], [])
         for kind, (keys, numbers) in collection.entries.items():
             self.kinds[kind] += len(keys)
-            if kind == "ip":
+            if kind == "ip" and not any(":" in key for key in keys):
+                v4[32][0].extend(keys)  # IPv4 only, as feeds mostly are: no sorting out one by one
+                v4[32][1].extend(numbers)
+            elif kind == "ip":
                 for key, number in zip(keys, numbers, strict=True):
                     if ":" in key:
                         strings["ip6"][0].append(key)
@@ -177,8 +274,8 @@ class CompiledIndex:
         """
         arrays: dict[str, npt.NDArray[Any]] = {
             "ids": self._ids,
-            "valid_from": self.valid_from,
-            "valid_until": self.valid_until,
+            **self.valid_from.arrays("valid_from"),
+            **self.valid_until.arrays("valid_until"),
             "v4_bitmap": self._v4_bitmap,
             "ipport_keys": self._ipport_keys,
             "ipport_numbers": self._ipport_numbers,
@@ -196,6 +293,10 @@ class CompiledIndex:
             arrays[f"str.{kind}.offsets"] = offsets - offsets[0]
             arrays[f"str.{kind}.data"] = content[int(offsets[0]) : int(offsets[-1])]
             arrays[f"str.{kind}.numbers"] = numbers
+            hashed = self._set(kind)
+            assert hashed is not None
+            for part, array in hashed.parts().items():
+                arrays[f"str.{kind}.{part}"] = array
         facts = {
             "odd_ids": {str(number): stix_id for number, stix_id in self._odd_ids.items()},
             "slow": [[s.number, s.pattern, [list(v) for v in s.literals], s.reason] for s in self.slow],
@@ -214,15 +315,14 @@ class CompiledIndex:
         """The index a `snapshot` describes; raises `KeyError`/`ValueError` on an incomplete one."""
         index = cls.__new__(cls)
         index._ids = arrays["ids"].astype(np.uint8, copy=False).reshape(-1, 16)
-        index.valid_from = arrays["valid_from"].astype(np.int64, copy=False)
-        index.valid_until = arrays["valid_until"].astype(np.int64, copy=False)
+        index.valid_from = Stamps.from_arrays(arrays, "valid_from")
+        index.valid_until = Stamps.from_arrays(arrays, "valid_until")
         count = len(index.valid_from)
         if len(index._ids) != count or len(index.valid_until) != count:
             raise ValueError("arrays of different lengths")
         index._odd_ids = {int(number): str(stix_id) for number, stix_id in facts["odd_ids"].items()}
         index.warninglisted = np.zeros(count, dtype=np.bool_)
-        index.warninglist_names = {}
-        index.warninglist_values = {}
+        index.flags = Flags.of({})
         index.slow = [
             SlowIndicator(int(n), str(p), tuple((str(k), str(v)) for k, v in literals), str(r))
             for n, p, literals, r in facts["slow"]
@@ -242,6 +342,8 @@ class CompiledIndex:
             raise ValueError("bitmap of the wrong size")
         index._v4 = {}
         index._strings = {}
+        index._sets = {}
+        index._set_parts = {}
         for name in arrays:
             part, _, rest = name.partition(".")
             if part == "v4" and rest.endswith(".keys"):
@@ -251,25 +353,36 @@ class CompiledIndex:
                 kind = rest[: -len(".offsets")]
                 offsets = arrays[name].astype(np.int32, copy=False)
                 data = arrays[f"str.{kind}.data"].astype(np.uint8, copy=False)
-                if len(offsets) == 0 or int(offsets[-1]) != len(data):
+                # The structure is checked here (so no lookup can read out of bounds); the bytes are not
+                # read, so that a run maps in only the values it uses.
+                if len(offsets) == 0 or int(offsets[0]) != 0 or int(offsets[-1]) != len(data):
                     raise ValueError(f"{kind} strings are cut")
+                if bool(np.any(offsets[1:] < offsets[:-1])):
+                    raise ValueError(f"{kind} strings are out of order")
                 keys = pa.StringArray.from_buffers(
                     len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data)
                 )
-                keys.validate(full=True)
+                keys.validate()
                 index._strings[kind] = (keys, arrays[f"str.{kind}.numbers"])
+                if f"str.{kind}.hashes" in arrays:
+                    index._set_parts[kind] = {
+                        part: arrays[f"str.{kind}.{part}"] for part in ("hashes", "order", "filter")
+                    }
         return index
 
-    def flag_warninglisted(self, flags: Mapping[int, tuple[str, str]]) -> None:
+    def flag_warninglisted(self, flags: Mapping[int, tuple[str, str]] | Flags) -> None:
         """Marks indicators whose value is on a warninglist; their hits are suppressed, not alerted.
 
         `flags` maps an indicator number to (the list's name, the value the list names).
         """
-        self.warninglist_names = {number: name for number, (name, _) in flags.items()}
-        self.warninglist_values = {number: value for number, (_, value) in flags.items()}
+        self.flags = flags if isinstance(flags, Flags) else Flags.of(flags)
         self.warninglisted[:] = False
-        if flags:
-            self.warninglisted[np.fromiter(flags, dtype=np.int64)] = True
+        if len(self.flags.numbers):
+            self.warninglisted[self.flags.numbers] = True
+
+    def warninglist_name(self, number: int) -> str | None:
+        """The name of the warninglist that lists indicator `number`'s value, if one does."""
+        return self.flags.name(number)
 
     # -- facts -------------------------------------------------------------------------------------------
 
@@ -396,49 +509,92 @@ class CompiledIndex:
         """Whether any IPv6 block is indexed."""
         return bool(self._v6_nets)
 
-    def match_strings(self, kind: str, candidates: pa.Array) -> dict[str, list[int]]:
-        """The indicator values of `kind` that occur among `candidates`, each with its indicator numbers.
+    def _set(self, kind: str) -> StringSet | None:
+        """The hashed form of one string kind's values, made on first use (a run hashes only the kinds
+        its logs can hold)."""
+        found = self._sets.get(kind)
+        if found is None:
+            entry = self._strings.get(kind)
+            if entry is None:
+                return None
+            found = self._sets[kind] = StringSet(entry[0], self._set_parts.get(kind))
+        return found
 
-        Arrow's `is_in` builds a hash table of its value set on every call, so the smaller side is hashed:
-        a batch's distinct values when there are fewer of them than indicators, the indicators otherwise.
-        """
-        entry = self._strings.get(kind)
-        if entry is None or len(candidates) == 0:
+    def find_spans(
+        self, kind: str, data: npt.NDArray[np.uint8], starts: I64, ends: I64
+    ) -> tuple[I64, I64, I64]:
+        """Every (span, indicator number, key position) where a value of `kind` equals `data[start:end]`,
+        by span and then by the values' order in the index."""
+        found = self._set(kind)
+        if found is None:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        which, positions = found.find(data, starts, ends)
+        numbers = self._strings[kind][1][positions].astype(np.int64)
+        return which, numbers, positions
+
+    def match_strings(self, kind: str, candidates: pa.Array) -> dict[str, list[int]]:
+        """The indicator values of `kind` that occur among `candidates`, each with its indicator numbers
+        (values in the index's order, numbers ascending by position). Nulls match nothing."""
+        if kind not in self._strings or len(candidates) == 0:
             return {}
-        keys, numbers = entry
-        if len(candidates) < len(keys):
-            mask = pc.is_in(keys, value_set=candidates)
-        else:
-            present = pc.is_in(candidates, value_set=keys)
-            found = pc.filter(candidates, present)
-            if len(found) == 0:
-                return {}
-            mask = pc.is_in(keys, value_set=pc.unique(found))
-        positions = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
-        result: dict[str, list[int]] = {}
+        data, starts, ends, valid = spans(candidates)
+        if not valid.all():
+            starts, ends = starts[valid], ends[valid]
+        _, numbers, positions = self.find_spans(kind, data, starts, ends)
         if len(positions) == 0:
-            return result
-        matched = keys.take(pa.array(positions)).to_pylist()
-        for key, position in zip(matched, positions.tolist(), strict=True):
-            result.setdefault(str(key), []).append(int(numbers[position]))
+            return {}
+        unique, first = np.unique(positions, return_index=True)
+        keys = self._strings[kind][0]
+        result: dict[str, list[int]] = {}
+        for key, number in zip(keys.take(pa.array(unique)).to_pylist(), numbers[first].tolist(), strict=True):
+            result.setdefault(str(key), []).append(int(number))
         return result
+
+    def string_values(self, kind: str, positions: I64) -> list[str]:
+        """The values of `kind` at these key positions (as `find_spans` gives them)."""
+        return [str(v) for v in self._strings[kind][0].take(pa.array(positions)).to_pylist()]
 
     def has_kind(self, kind: str) -> bool:
         """Whether any indicator of a string kind is indexed (lets a reader skip work)."""
         return kind in self._strings
 
 
+_NIBBLES = np.full(256, 255, dtype=np.uint8)
+_NIBBLES[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = np.arange(16, dtype=np.uint8)
+_NIBBLES[np.frombuffer(b"ABCDEF", dtype=np.uint8)] = np.arange(10, 16, dtype=np.uint8)
+_UUID_DASHES = [11 + 8, 11 + 13, 11 + 18, 11 + 23]
+_UUID_DIGITS = [c for c in range(11, 47) if c not in _UUID_DASHES]
+
+
 def _uuid_bytes(ids: list[str]) -> npt.NDArray[np.uint8] | None:
-    """All ids as 16 bytes each in one pass, when every id is `indicator--<uuid>`; else ``None``."""
-    if not ids or not all(len(i) == 47 and i.startswith(_PREFIX) for i in ids):
+    """All ids as 16 bytes each, read as one block of text, when every id is `indicator--<uuid>` in the
+    usual 8-4-4-4-12 form; else ``None`` (and the ids are read one by one)."""
+    if not ids or set(map(len, ids)) != {47}:
         return None
     try:
-        raw = bytes.fromhex("".join(i[11:] for i in ids).replace("-", ""))
-    except ValueError:
+        text = np.frombuffer("".join(ids).encode("ascii"), dtype=np.uint8).reshape(len(ids), 47)
+    except (TypeError, UnicodeEncodeError):
         return None
-    if len(raw) != 16 * len(ids):
+    if not (text[:, :11] == np.frombuffer(_PREFIX.encode(), dtype=np.uint8)).all():
         return None
-    return np.frombuffer(raw, dtype=np.uint8).reshape(len(ids), 16).copy()
+    if not (text[:, _UUID_DASHES] == ord("-")).all():
+        return None
+    nibbles = _NIBBLES[text[:, _UUID_DIGITS]]
+    if (nibbles == 255).any():
+        return None
+    result: npt.NDArray[np.uint8] = (nibbles[:, 0::2] << np.uint8(4)) | nibbles[:, 1::2]
+    return result
+
+
+def _stamps(stamps: list[int | None], missing: int) -> I64:
+    """Validity stamps as an array, `missing` where there is none (whole lists at once where they allow)."""
+    absent = stamps.count(None)
+    if absent == 0:
+        return np.array(stamps, dtype=np.int64)
+    if absent == len(stamps):
+        return np.full(len(stamps), missing, dtype=np.int64)
+    return np.array([missing if v is None else v for v in stamps], dtype=np.int64)
 
 
 def _v4_keys(keys: list[str]) -> npt.NDArray[np.uint32]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from lionrock.matcher import cache, taxii
-from lionrock.matcher.index import CompiledIndex, compile_indicators
+from lionrock.matcher.index import CompiledIndex, Flags, compile_indicators
 from lionrock.matcher.indicators import IndicatorCollection, NotIndicators, load_path
 from lionrock.matcher.source import Problem, expand_paths
 
@@ -55,7 +55,10 @@ def _read(names: list[tuple[str, bool]], err: IO[str]) -> tuple[IndicatorCollect
         except Exception as error:  # noqa: BLE001 - TAXII client errors come in many types
             print(f"lionrock match: cannot load indicators from {name}: {error}", file=err)
             return None
-        merged.extend(collection)
+        if len(names) == 1:
+            merged = collection  # one source: nothing to renumber, so no copy of a million entries
+        else:
+            merged.extend(collection)
     return merged, skipped
 
 
@@ -97,7 +100,7 @@ def prepare(
     return prepared
 
 
-def _flags(index: CompiledIndex, cache_dir: Path | None, key: str | None) -> dict[int, tuple[str, str]]:
+def _flags(index: CompiledIndex, cache_dir: Path | None, key: str | None) -> Flags:
     from lionrock.matcher import warninglists
 
     lists_key = warninglists.current_key()
@@ -105,7 +108,7 @@ def _flags(index: CompiledIndex, cache_dir: Path | None, key: str | None) -> dic
         stored = cache.load_flags(cache_dir, key, lists_key)
         if stored is not None:
             return stored
-    flags = warninglists.screen(index, cache_dir)
+    flags = Flags.of(warninglists.screen(index, cache_dir))
     if cache_dir is not None and key is not None:
         cache.store_flags(cache_dir, key, lists_key, flags)
     return flags

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from lionrock.matcher.counts import MatchReport
 from lionrock.matcher.index import CompiledIndex
 from lionrock.matcher.source import Problem, ReadReport
@@ -41,17 +39,17 @@ class Suppression:
 def suppressions(index: CompiledIndex, matches: MatchReport) -> list[Suppression]:
     """Every warninglisted indicator of the run, grouped by list; lists with the most hits first."""
     by_list: dict[str, Suppression] = {}
-    numbers = sorted(index.warninglist_names)
-    ids = index.stix_ids(np.array(numbers, dtype=np.int64))
+    flags = index.flags
+    ids = index.stix_ids(flags.numbers)
     counts = matches.suppressed_indicators
-    for number, stix_id in zip(numbers, ids, strict=True):
-        name = index.warninglist_names[number]
+    for number, code, value, stix_id in zip(
+        flags.numbers.tolist(), flags.lists.tolist(), flags.values, ids, strict=True
+    ):
+        name = flags.names[code]
         entry = by_list.get(name)
         if entry is None:
             entry = by_list[name] = Suppression(name)
-        entry.indicators.append(
-            Suppressed(stix_id, index.warninglist_values.get(number, ""), counts.get(number, 0))
-        )
+        entry.indicators.append(Suppressed(stix_id, value, counts.get(number, 0)))
     return sorted(by_list.values(), key=lambda s: (-s.hits, s.name))
 
 

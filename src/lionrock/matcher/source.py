@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-CHUNK_BYTES = 8 << 20
+# Logs are read this much at a time: two pieces are in memory at once (one parsed while the other is
+# matched), and the parser's working memory grows with the piece; 4 MiB keeps both small at no measurable
+# cost in speed (8 MiB took 40-70 MB more at the peak of a 2,000,000-line log).
+CHUNK_BYTES = 4 << 20
 MAX_LINE_BYTES = 64 << 20
 _KEPT_PROBLEMS = 1000
 

@@ -318,8 +318,12 @@ def _screen_strings(
     if not len(lists.hashes):
         return
     hashes = hash_strings(keys)
-    left = np.searchsorted(lists.hashes, hashes, side="left")
-    right = np.searchsorted(lists.hashes, hashes, side="right")
+    # Searched in sorted order: each search then starts near the last one's end in the lists' millions
+    # of hashes, instead of a cache miss at every step (several times faster at a million indicators).
+    order = np.argsort(hashes)
+    left, right = np.empty(len(hashes), dtype=np.intp), np.empty(len(hashes), dtype=np.intp)
+    left[order] = np.searchsorted(lists.hashes, hashes[order], side="left")
+    right[order] = np.searchsorted(lists.hashes, hashes[order], side="right")
     candidates = np.flatnonzero(right > left)
     if not len(candidates):
         return
