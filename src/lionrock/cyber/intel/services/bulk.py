@@ -51,7 +51,8 @@ def rows_insert(model: type[models.Model], objs: list[Any]) -> None:
         if isinstance(getattr(field, "target_field", field), plain):
             return None
         if isinstance(field, models.DateTimeField):
-            return db.ops.adapt_datetimefield_value
+            # A push repeats its created, modified and valid_from values: each adapted once.
+            return lru_cache(maxsize=256)(db.ops.adapt_datetimefield_value)
         return lru_cache(maxsize=64)(lambda value: field.get_db_prep_save(value, db))
 
     preparers = [preparer(field) for field in fields]
