@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -230,13 +230,30 @@ def envelope_objects(payload: str) -> list[Any]:
     return objects if isinstance(objects, list) else []
 
 
+# Pendings derived lately, by status id, while nothing of the upload is done yet: a client polling a
+# pending status is answered without parsing its envelope again. An envelope never changes while it is
+# pending, and a status with successes or failures is derived afresh.
+_PENDINGS_KEPT = 32
+_pendings_derived: OrderedDict[str, list[dict[str, str]]] = OrderedDict()
+_pendings_lock = threading.Lock()
+
+
 def pendings_of(status: Status, objects: list[Any] | None = None) -> list[dict[str, str]]:
     """The objects of a pending status not yet among its successes or failures, in the envelope's order.
 
     Derived from the envelope itself rather than stored per object; `objects` spares parsing it again.
+    The list returned may be shared: callers do not change it.
     """
     if status.status == Status.State.COMPLETE or status.pending_count == 0:
         return []
+    untouched = not status.successes and not status.failures
+    key = str(status.pk)
+    if untouched:
+        with _pendings_lock:
+            known = _pendings_derived.get(key)
+            if known is not None:
+                _pendings_derived.move_to_end(key)
+                return known
     if objects is None:
         if not status.payload:
             return []
@@ -247,9 +264,14 @@ def pendings_of(status: Status, objects: list[Any] | None = None) -> list[dict[s
     pendings: list[dict[str, str]] = []
     for index, obj in enumerate(objects):
         entry = detail(obj, index)
-        key = (entry["id"], entry.get("version", ""))
-        if done[key] > 0:
-            done[key] -= 1
+        key_of_entry = (entry["id"], entry.get("version", ""))
+        if done[key_of_entry] > 0:
+            done[key_of_entry] -= 1
             continue
         pendings.append(entry)
+    if untouched:
+        with _pendings_lock:
+            _pendings_derived[key] = pendings
+            while len(_pendings_derived) > _PENDINGS_KEPT:
+                _pendings_derived.popitem(last=False)
     return pendings
