@@ -91,6 +91,20 @@ def tree_rss_mb(root: int) -> tuple[float, int]:
     return round(total / 1024 / 1024, 1), len(pids)
 
 
+def cpu_by_role(root: int) -> dict[str, float]:
+    """CPU seconds of the task worker and of the web processes (gunicorn master and workers) apart."""
+    roles = {"worker": 0.0, "web": 0.0}
+    for pid in process_tree(root):
+        try:
+            fields = _stat_fields(pid)
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        role = "worker" if b"worker" in command else "web"
+        roles[role] += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return roles
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -196,6 +210,7 @@ def push(session: Any, base: str, collection: str, total: int, root: int) -> dic
         ]
         bodies.append(json.dumps({"objects": objects}).encode())
     cpu_started = tree_cpu_seconds(root)
+    roles_started = cpu_by_role(root)
     started = time.perf_counter()
     statuses = []
     for body in bodies:
@@ -221,6 +236,7 @@ def push(session: Any, base: str, collection: str, total: int, root: int) -> dic
             raise RuntimeError("statuses did not complete within 30 minutes")
     elapsed = time.perf_counter() - started
     cpu = tree_cpu_seconds(root) - cpu_started
+    roles = {role: seconds - roles_started[role] for role, seconds in cpu_by_role(root).items()}
     return {
         "objects": total,
         "stored": success,
@@ -229,6 +245,9 @@ def push(session: Any, base: str, collection: str, total: int, root: int) -> dic
         "objects_per_s": round(success / elapsed),
         "server_cpu_s": round(cpu, 2),
         "objects_per_cpu_s": round(success / cpu) if cpu else None,
+        "worker_cpu_s": round(roles["worker"], 2),
+        "web_cpu_s": round(roles["web"], 2),
+        "load_during": load_average(),
     }
 
 
@@ -312,7 +331,9 @@ def report(results: dict[str, Any]) -> str:
             "",
             f"Push of {entry['objects']:,} indicators in envelopes of 1,000, until every status is complete: "
             f"{entry['complete_s']} s, {entry['objects_per_s']:,} objects/s end to end; server CPU "
-            f"{entry['server_cpu_s']} s ({entry['objects_per_cpu_s']:,} objects per CPU-second).",
+            f"{entry['server_cpu_s']} s ({entry['objects_per_cpu_s']:,} objects per CPU-second; task worker "
+            f"{entry['worker_cpu_s']} s, web {entry['web_cpu_s']} s); POSTs answered within "
+            f"{entry['posting_s']} s; load {entry['load_during']}.",
         ]
     lines.append(
         f"\nRSS of the whole tree ({results['processes']} processes): "
