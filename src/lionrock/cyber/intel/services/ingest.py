@@ -472,7 +472,11 @@ def _objects_store(
         outcome.added = rows
         if rows:
             transaction.on_commit(partial(_objects_added_send, rows=rows, actor=actor, collection=collection))
+        if then is not None:
+            then(outcome)
         if rows:
+            # Last before the commit: on PostgreSQL the audit chain's lock, which every audited write
+            # takes, is held from here until the commit.
             audit.record(
                 actor=actor,
                 action="intel.objects.add",
@@ -481,8 +485,6 @@ def _objects_store(
                 summary=f"{len(rows)} object version(s) via {source}"
                 + (f"; {len(outcome.duplicates)} duplicate(s)" if outcome.duplicates else ""),
             )
-        if then is not None:
-            then(outcome)
     return outcome
 
 
