@@ -220,10 +220,12 @@ def push(session: Any, base: str, collection: str, total: int, root: int) -> dic
         statuses.append(response.json()["id"])
     posted = time.perf_counter() - started
     success = 0
+    polls = 0
     pending = list(statuses)
     while pending:
         still = []
         for status_id in pending:
+            polls += 1
             status = session.get(f"{base}/taxii2/api/status/{status_id}/", timeout=60).json()
             if status["status"] == "complete":
                 success += status["success_count"]
@@ -241,6 +243,7 @@ def push(session: Any, base: str, collection: str, total: int, root: int) -> dic
         "objects": total,
         "stored": success,
         "posting_s": round(posted, 2),
+        "status_polls": polls,
         "complete_s": round(elapsed, 2),
         "objects_per_s": round(success / elapsed),
         "server_cpu_s": round(cpu, 2),
@@ -333,7 +336,7 @@ def report(results: dict[str, Any]) -> str:
             f"{entry['complete_s']} s, {entry['objects_per_s']:,} objects/s end to end; server CPU "
             f"{entry['server_cpu_s']} s ({entry['objects_per_cpu_s']:,} objects per CPU-second; task worker "
             f"{entry['worker_cpu_s']} s, web {entry['web_cpu_s']} s); POSTs answered within "
-            f"{entry['posting_s']} s; load {entry['load_during']}.",
+            f"{entry['posting_s']} s; {entry['status_polls']} status reads; load {entry['load_during']}.",
         ]
     lines.append(
         f"\nRSS of the whole tree ({results['processes']} processes): "

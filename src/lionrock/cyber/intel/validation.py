@@ -99,6 +99,12 @@ def _property_name_valid(name: str) -> bool:
     return CUSTOM_PROPERTY_RE.match(name) is not None
 
 
+@lru_cache(maxsize=4096)
+def _identifier_valid(value: str) -> bool:
+    """Marking definitions, identities and other shared references recur in every object of a push."""
+    return ID_RE.match(value) is not None
+
+
 @lru_cache(maxsize=65536)
 def pattern_errors(pattern: str) -> tuple[str, ...]:
     """Syntax errors of a STIX 2.1 pattern (empty when valid); the simple shape skips the full parser."""
@@ -160,14 +166,15 @@ def object_errors(obj: Any, index: int) -> list[ObjectError]:
         if (
             prop.endswith("_ref")
             and value is not None
-            and not (isinstance(value, str) and ID_RE.match(value))
+            and not (isinstance(value, str) and _identifier_valid(value))
         ):
             fail(prop, "must be a STIX identifier")
         if (
             prop.endswith("_refs")
             and value is not None
             and not (
-                isinstance(value, list) and all(isinstance(ref, str) and ID_RE.match(ref) for ref in value)
+                isinstance(value, list)
+                and all(isinstance(ref, str) and _identifier_valid(ref) for ref in value)
             )
         ):
             fail(prop, "must be a list of STIX identifiers")
