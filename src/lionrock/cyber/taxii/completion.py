@@ -230,30 +230,13 @@ def envelope_objects(payload: str) -> list[Any]:
     return objects if isinstance(objects, list) else []
 
 
-# Pendings derived lately, by status id, while nothing of the upload is done yet: a client polling a
-# pending status is answered without parsing its envelope again. An envelope never changes while it is
-# pending, and a status with successes or failures is derived afresh.
-_PENDINGS_KEPT = 32
-_pendings_derived: OrderedDict[str, list[dict[str, str]]] = OrderedDict()
-_pendings_lock = threading.Lock()
-
-
 def pendings_of(status: Status, objects: list[Any] | None = None) -> list[dict[str, str]]:
     """The objects of a pending status not yet among its successes or failures, in the envelope's order.
 
     Derived from the envelope itself rather than stored per object; `objects` spares parsing it again.
-    The list returned may be shared: callers do not change it.
     """
     if status.status == Status.State.COMPLETE or status.pending_count == 0:
         return []
-    untouched = not status.successes and not status.failures
-    key = str(status.pk)
-    if untouched:
-        with _pendings_lock:
-            known = _pendings_derived.get(key)
-            if known is not None:
-                _pendings_derived.move_to_end(key)
-                return known
     if objects is None:
         if not status.payload:
             return []
@@ -264,14 +247,39 @@ def pendings_of(status: Status, objects: list[Any] | None = None) -> list[dict[s
     pendings: list[dict[str, str]] = []
     for index, obj in enumerate(objects):
         entry = detail(obj, index)
-        key_of_entry = (entry["id"], entry.get("version", ""))
-        if done[key_of_entry] > 0:
-            done[key_of_entry] -= 1
+        key = (entry["id"], entry.get("version", ""))
+        if done[key] > 0:
+            done[key] -= 1
             continue
         pendings.append(entry)
+    return pendings
+
+
+# The pendings of the last statuses read while nothing of their upload was done yet, as JSON text: a
+# client polling a pending status is answered without parsing and encoding its envelope again. An
+# envelope never changes while pending; a status with successes or failures is derived afresh.
+_PENDINGS_KEPT = 32
+_pendings_json: OrderedDict[str, str] = OrderedDict()
+_pendings_lock = threading.Lock()
+
+
+def pendings_json(status: Status, objects: list[Any] | None = None) -> str:
+    """`pendings_of` as a JSON list (compact, as the TAXII views write), or "" when there are none."""
+    if status.status == Status.State.COMPLETE or status.pending_count == 0:
+        return ""
+    untouched = not status.successes and not status.failures
+    key = str(status.pk)
     if untouched:
         with _pendings_lock:
-            _pendings_derived[key] = pendings
-            while len(_pendings_derived) > _PENDINGS_KEPT:
-                _pendings_derived.popitem(last=False)
-    return pendings
+            known = _pendings_json.get(key)
+            if known is not None:
+                _pendings_json.move_to_end(key)
+                return known
+    pendings = pendings_of(status, objects)
+    text = json.dumps(pendings, ensure_ascii=False, separators=(",", ":")) if pendings else ""
+    if untouched:
+        with _pendings_lock:
+            _pendings_json[key] = text
+            while len(_pendings_json) > _PENDINGS_KEPT:
+                _pendings_json.popitem(last=False)
+    return text

@@ -7,6 +7,7 @@ object. Exact duplicates of stored versions count as successes, as the standard 
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -20,7 +21,7 @@ from lionrock.core.audit import services as audit
 from lionrock.cyber.intel import selectors as intel_selectors
 from lionrock.cyber.intel.models import Collection
 from lionrock.cyber.taxii import tasks
-from lionrock.cyber.taxii.completion import pendings_of, status_complete
+from lionrock.cyber.taxii.completion import pendings_json, status_complete
 from lionrock.cyber.taxii.models import Status
 from lionrock.cyber.taxii.protocol import timestamp
 
@@ -74,8 +75,8 @@ def envelope_post(*, actor: Actor, collection: Collection, payload: str, objects
     return status
 
 
-def status_resource(status: Status, objects: list[Any] | None = None) -> dict[str, Any]:
-    """The status resource as TAXII 2.1 4.3.1 writes it; empty detail lists are left out.
+def status_resource(status: Status, objects: list[Any] | None = None) -> str:
+    """The status resource as TAXII 2.1 4.3.1 writes it, as compact JSON; empty detail lists are left out.
 
     A pending status lists as pendings the envelope's objects not yet among its successes or failures,
     read from the stored envelope (`objects`, when the caller has them parsed already, spares that).
@@ -89,11 +90,12 @@ def status_resource(status: Status, objects: list[Any] | None = None) -> dict[st
         "failure_count": status.failure_count,
         "pending_count": status.pending_count,
     }
-    for name, details in (
-        ("successes", status.successes),
-        ("failures", status.failures),
-        ("pendings", pendings_of(status, objects)),
-    ):
+    for name, details in (("successes", status.successes), ("failures", status.failures)):
         if details:
             body[name] = details
-    return body
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    pendings = pendings_json(status, objects)
+    if pendings:
+        # Last in the object, as before: the cached list is spliced in rather than encoded again.
+        text = text[:-1] + ',"pendings":' + pendings + "}"
+    return text
