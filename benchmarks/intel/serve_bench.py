@@ -105,6 +105,22 @@ def cpu_by_role(root: int) -> dict[str, float]:
     return roles
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU of every PostgreSQL server process on this machine: the pushes' own work, and any other."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != "postgres":
+                continue
+            fields = _stat_fields(int(entry.name))
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -211,6 +227,7 @@ def push(session: Any, base: str, collection: str, total: int, root: int) -> dic
         bodies.append(json.dumps({"objects": objects}).encode())
     cpu_started = tree_cpu_seconds(root)
     roles_started = cpu_by_role(root)
+    database_started = postgres_cpu_seconds()
     started = time.perf_counter()
     statuses = []
     for body in bodies:
@@ -239,6 +256,7 @@ def push(session: Any, base: str, collection: str, total: int, root: int) -> dic
     elapsed = time.perf_counter() - started
     cpu = tree_cpu_seconds(root) - cpu_started
     roles = {role: seconds - roles_started[role] for role, seconds in cpu_by_role(root).items()}
+    database_cpu = postgres_cpu_seconds() - database_started
     return {
         "objects": total,
         "stored": success,
@@ -250,6 +268,7 @@ def push(session: Any, base: str, collection: str, total: int, root: int) -> dic
         "objects_per_cpu_s": round(success / cpu) if cpu else None,
         "worker_cpu_s": round(roles["worker"], 2),
         "web_cpu_s": round(roles["web"], 2),
+        "postgres_cpu_s": round(database_cpu, 2) if os.environ.get("DATABASE_URL") else None,
         "load_during": load_average(),
     }
 
@@ -335,7 +354,13 @@ def report(results: dict[str, Any]) -> str:
             f"Push of {entry['objects']:,} indicators in envelopes of 1,000, until every status is complete: "
             f"{entry['complete_s']} s, {entry['objects_per_s']:,} objects/s end to end; server CPU "
             f"{entry['server_cpu_s']} s ({entry['objects_per_cpu_s']:,} objects per CPU-second; task worker "
-            f"{entry['worker_cpu_s']} s, web {entry['web_cpu_s']} s); POSTs answered within "
+            f"{entry['worker_cpu_s']} s, web {entry['web_cpu_s']} s"
+            + (
+                f"; PostgreSQL server {entry['postgres_cpu_s']} s"
+                if entry["postgres_cpu_s"] is not None
+                else ""
+            )
+            + f"); POSTs answered within "
             f"{entry['posting_s']} s; {entry['status_polls']} status reads; load {entry['load_during']}.",
         ]
     lines.append(
