@@ -117,7 +117,8 @@ def postgres_cpu_seconds() -> float:
             fields = _stat_fields(int(entry.name))
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        # Own time, and that of children reaped (the postmaster's backends that have exited).
+        total += sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
     return total
 
 
