@@ -91,6 +91,37 @@ def tree_rss_mb(root: int) -> tuple[float, int]:
     return round(total / 1024 / 1024, 1), len(pids)
 
 
+def cpu_by_role(root: int) -> dict[str, float]:
+    """CPU seconds of the task worker and of the web processes (gunicorn master and workers) apart."""
+    roles = {"worker": 0.0, "web": 0.0}
+    for pid in process_tree(root):
+        try:
+            fields = _stat_fields(pid)
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        role = "worker" if b"worker" in command else "web"
+        roles[role] += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return roles
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU of every PostgreSQL server process on this machine: the pushes' own work, and any other."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != "postgres":
+                continue
+            fields = _stat_fields(int(entry.name))
+        except OSError:
+            continue
+        # Own time, and that of children reaped (the postmaster's backends that have exited).
+        total += sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -196,6 +227,8 @@ def push(session: Any, base: str, collection: str, total: int, root: int) -> dic
         ]
         bodies.append(json.dumps({"objects": objects}).encode())
     cpu_started = tree_cpu_seconds(root)
+    roles_started = cpu_by_role(root)
+    database_started = postgres_cpu_seconds()
     started = time.perf_counter()
     statuses = []
     for body in bodies:
@@ -205,10 +238,12 @@ def push(session: Any, base: str, collection: str, total: int, root: int) -> dic
         statuses.append(response.json()["id"])
     posted = time.perf_counter() - started
     success = 0
+    polls = 0
     pending = list(statuses)
     while pending:
         still = []
         for status_id in pending:
+            polls += 1
             status = session.get(f"{base}/taxii2/api/status/{status_id}/", timeout=60).json()
             if status["status"] == "complete":
                 success += status["success_count"]
@@ -221,14 +256,21 @@ def push(session: Any, base: str, collection: str, total: int, root: int) -> dic
             raise RuntimeError("statuses did not complete within 30 minutes")
     elapsed = time.perf_counter() - started
     cpu = tree_cpu_seconds(root) - cpu_started
+    roles = {role: seconds - roles_started[role] for role, seconds in cpu_by_role(root).items()}
+    database_cpu = postgres_cpu_seconds() - database_started
     return {
         "objects": total,
         "stored": success,
         "posting_s": round(posted, 2),
+        "status_polls": polls,
         "complete_s": round(elapsed, 2),
         "objects_per_s": round(success / elapsed),
         "server_cpu_s": round(cpu, 2),
         "objects_per_cpu_s": round(success / cpu) if cpu else None,
+        "worker_cpu_s": round(roles["worker"], 2),
+        "web_cpu_s": round(roles["web"], 2),
+        "postgres_cpu_s": round(database_cpu, 2) if os.environ.get("DATABASE_URL") else None,
+        "load_during": load_average(),
     }
 
 
@@ -312,7 +354,15 @@ def report(results: dict[str, Any]) -> str:
             "",
             f"Push of {entry['objects']:,} indicators in envelopes of 1,000, until every status is complete: "
             f"{entry['complete_s']} s, {entry['objects_per_s']:,} objects/s end to end; server CPU "
-            f"{entry['server_cpu_s']} s ({entry['objects_per_cpu_s']:,} objects per CPU-second).",
+            f"{entry['server_cpu_s']} s ({entry['objects_per_cpu_s']:,} objects per CPU-second; task worker "
+            f"{entry['worker_cpu_s']} s, web {entry['web_cpu_s']} s"
+            + (
+                f"; PostgreSQL server {entry['postgres_cpu_s']} s"
+                if entry["postgres_cpu_s"] is not None
+                else ""
+            )
+            + f"); POSTs answered within "
+            f"{entry['posting_s']} s; {entry['status_polls']} status reads; load {entry['load_during']}.",
         ]
     lines.append(
         f"\nRSS of the whole tree ({results['processes']} processes): "

@@ -221,3 +221,38 @@ def test_timestamps_keep_up_to_microseconds(text, micro):
     from lionrock.cyber.intel.validation import parse_timestamp
 
     assert parse_timestamp(text) == datetime(2025, 3, 1, 8, 0, 0, micro, tzinfo=UTC)
+
+
+class _RecordFailed(Exception):
+    pass
+
+
+def test_what_a_caller_records_with_a_store_sees_the_outcome_and_its_failure_undoes_the_store():
+    community = community_make()
+    objects = [indicator("kept.example", tlp=Tlp.GREEN), indicator("other.example", tlp=Tlp.GREEN)]
+    seen = []
+
+    def record(outcome):
+        seen.append(sorted(row.stix_id for row in outcome.added))
+        raise _RecordFailed
+
+    with pytest.raises(_RecordFailed):
+        add(community, objects, all_or_nothing=False, then=record)
+
+    assert seen == [sorted(obj["id"] for obj in objects)]
+    assert not StixObject.objects.filter(collection=community.collection).exists()
+    assert not ObservableValue.objects.filter(stix_object__collection=community.collection).exists()
+    assert not AuditEntry.objects.filter(action="intel.objects.add").exists()
+
+
+def test_a_stored_row_carries_its_collection_and_contributor_without_another_query(
+    django_assert_num_queries,
+):
+    community = community_make()
+    outcome = add(community, [indicator("row.example", tlp=Tlp.GREEN)])
+    (row,) = outcome.added
+    with django_assert_num_queries(0):
+        assert row.collection == community.collection
+        assert row.created_by_user_id == community.creator.user.pk
+        assert row.created_by_user == community.creator.user
+    assert StixObject.objects.get(pk=row.pk).date_added == row.date_added

@@ -90,6 +90,21 @@ def parse_timestamp(value: str) -> datetime:
     )  # fmt: skip
 
 
+# Bulk pushes repeat the same timestamps and property names: each is parsed or matched once.
+_timestamp_cached = lru_cache(maxsize=8192)(parse_timestamp)
+
+
+@lru_cache(maxsize=4096)
+def _property_name_valid(name: str) -> bool:
+    return CUSTOM_PROPERTY_RE.match(name) is not None
+
+
+@lru_cache(maxsize=4096)
+def _identifier_valid(value: str) -> bool:
+    """Marking definitions, identities and other shared references recur in every object of a push."""
+    return ID_RE.match(value) is not None
+
+
 @lru_cache(maxsize=65536)
 def pattern_errors(pattern: str) -> tuple[str, ...]:
     """Syntax errors of a STIX 2.1 pattern (empty when valid); the simple shape skips the full parser."""
@@ -138,26 +153,28 @@ def object_errors(obj: Any, index: int) -> list[ObjectError]:
         not errors
         and "created" in obj
         and "modified" in obj
-        and parse_timestamp(obj["modified"]) < parse_timestamp(obj["created"])
+        and obj["modified"] != obj["created"]
+        and _timestamp_cached(obj["modified"]) < _timestamp_cached(obj["created"])
     ):
         fail("modified", "is earlier than created")
     for prop in SDO_REQUIRED.get(stix_type, ()):
         if prop not in obj or obj[prop] in (None, "", []):
             fail(prop, "is required for " + stix_type)
     for prop, value in obj.items():
-        if prop != "id" and not CUSTOM_PROPERTY_RE.match(prop):
+        if prop != "id" and not _property_name_valid(prop):
             fail(prop, "property names must be 3-250 lower-case ASCII letters, digits or underscores")
         if (
             prop.endswith("_ref")
             and value is not None
-            and not (isinstance(value, str) and ID_RE.match(value))
+            and not (isinstance(value, str) and _identifier_valid(value))
         ):
             fail(prop, "must be a STIX identifier")
         if (
             prop.endswith("_refs")
             and value is not None
             and not (
-                isinstance(value, list) and all(isinstance(ref, str) and ID_RE.match(ref) for ref in value)
+                isinstance(value, list)
+                and all(isinstance(ref, str) and _identifier_valid(ref) for ref in value)
             )
         ):
             fail(prop, "must be a list of STIX identifiers")
@@ -171,7 +188,9 @@ def object_errors(obj: Any, index: int) -> list[ObjectError]:
                     ObjectError(index, stix_id or "", "pattern", problem)
                     for problem in pattern_errors(pattern)
                 )
-        if "valid_until" in obj and parse_timestamp(obj["valid_until"]) <= parse_timestamp(obj["valid_from"]):
+        if "valid_until" in obj and _timestamp_cached(obj["valid_until"]) <= _timestamp_cached(
+            obj["valid_from"]
+        ):
             fail("valid_until", "must be later than valid_from")
     if stix_type == "malware" and obj.get("is_family") is True and not obj.get("name"):
         fail("name", "is required when is_family is true")

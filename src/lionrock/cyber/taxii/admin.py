@@ -17,4 +17,4 @@ class StatusAdmin(InspectionAdmin):
         "success_count",
         "failure_count",
     )
-    exclude = ("payload", "successes", "failures", "pendings")
+    exclude = ("payload", "successes", "failures")

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,56 +133,153 @@ def status_requeue(*, status_id: str, worker: str) -> bool:
     return bool(rows.update(worker="", worker_seen_at=timezone.now()))
 
 
+class _AlreadyComplete(Exception):
+    """Another worker completed the status first: this store is rolled back."""
+
+
+# SQLite has one writer for the whole file. Uploads are stored one at a time per worker process, each
+# reading and checking its envelope before it takes the write lock: the web process's own writes (the
+# status of the next POST) get the lock in that gap instead of waiting behind store after store.
+_sqlite_uploads = threading.Lock()
+
+
+@contextmanager
+def upload_turn() -> Iterator[None]:
+    """Held around claiming and storing one upload; on PostgreSQL uploads run side by side."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with _sqlite_uploads:
+        yield
+
+
+def _status_finish(status_id: str, successes: list[dict[str, str]], failures: list[dict[str, str]]) -> Status:
+    """Records each object's fate on the still-pending status (in the caller's transaction)."""
+    # The status row only: FOR UPDATE on a joined collection row would block other uploads' commits.
+    status = Status.objects.select_for_update(of=("self",)).get(pk=status_id)
+    if status.status == Status.State.COMPLETE:
+        raise _AlreadyComplete
+    status.successes = successes
+    status.failures = failures
+    status.success_count = len(successes)
+    status.failure_count = len(failures)
+    status.pending_count = 0
+    status.status = Status.State.COMPLETE
+    status.completed_at = timezone.now()
+    status.payload = ""
+    status.save()
+    return status
+
+
+def _status_fail(status_id: str, objects: list[Any], message: str) -> Status:
+    """Completes the status with every object failed for the same reason."""
+    failures = [detail(obj, index, message) for index, obj in enumerate(objects)]
+    try:
+        with transaction.atomic():
+            return _status_finish(status_id, [], failures)
+    except _AlreadyComplete:
+        return Status.objects.get(pk=status_id)
+
+
 def status_complete(*, status_id: str, objects: list[Any] | None = None) -> Status:
     """Stores a pending status's objects through intel and records each one's fate (run by the worker).
 
-    `objects` spares a second parse of the envelope when the POST runs the work itself.
+    The envelope is read and its objects checked before the write transaction; the objects are stored
+    and the status completed in one transaction, so an upload is stored once even if two workers take
+    it. `objects` spares parsing the envelope when the POST runs the work itself.
     """
-    with transaction.atomic():
-        # The status row only: FOR UPDATE on the joined collection row too would block every other
-        # upload's commit (its foreign-key check takes KEY SHARE on that row) while this store holds it,
-        # and deadlock on PostgreSQL with the audit chain's lock, which that upload already holds.
-        status = Status.objects.select_for_update(of=("self",)).select_related("collection").get(pk=status_id)
-        if status.status == Status.State.COMPLETE:
-            return status
-        if objects is None:
-            objects = json.loads(status.payload)["objects"]
-        actor = _worker_actor(status)
-        successes: list[dict[str, str]] = []
-        failures: list[dict[str, str]] = []
-        if actor is None:
-            message = _("the token used for this upload is no longer valid")
-            failures = [detail(obj, index, message) for index, obj in enumerate(objects)]
-        else:
-            try:
-                with transaction.atomic():
-                    outcome = intel_services.objects_add(
-                        actor=actor,
-                        collection=status.collection,
-                        objects=objects,
-                        source="taxii",
-                        all_or_nothing=False,
-                    )
-            except NotFound:
-                message = _("you may no longer write to this collection")
-                failures = [detail(obj, index, message) for index, obj in enumerate(objects)]
-            except ValidationFailed as refusal:
-                # A refusal of a store check (a drill that has ended): said as it is.
-                failures = [detail(obj, index, str(refusal)) for index, obj in enumerate(objects)]
-            except Exception:
-                log.exception("TAXII status %s: storing the objects failed", status_id)
-                message = _("the server could not store this object; try again later")
-                failures = [detail(obj, index, message) for index, obj in enumerate(objects)]
-            else:
-                successes, failures = _outcome_details(objects, outcome)
-        status.successes = successes
-        status.failures = failures
-        status.pendings = []
-        status.success_count = len(successes)
-        status.failure_count = len(failures)
-        status.pending_count = 0
-        status.status = Status.State.COMPLETE
-        status.completed_at = timezone.now()
-        status.payload = ""
-        status.save()
-    return status
+    status = Status.objects.select_related("collection").get(pk=status_id)
+    if status.status == Status.State.COMPLETE:
+        return status
+    if objects is None:
+        objects = envelope_objects(status.payload)
+    actor = _worker_actor(status)
+    if actor is None:
+        return _status_fail(status_id, objects, _("the token used for this upload is no longer valid"))
+    completed: list[Status] = []
+
+    def record(outcome: intel_services.AddOutcome) -> None:
+        successes, failures = _outcome_details(objects, outcome)
+        completed.append(_status_finish(status_id, successes, failures))
+
+    try:
+        intel_services.objects_add(
+            actor=actor,
+            collection=status.collection,
+            objects=objects,
+            source="taxii",
+            all_or_nothing=False,
+            then=record,
+        )
+    except _AlreadyComplete:
+        return Status.objects.get(pk=status_id)
+    except NotFound:
+        return _status_fail(status_id, objects, _("you may no longer write to this collection"))
+    except ValidationFailed as refusal:
+        # A refusal of a store check (a drill that has ended): said as it is.
+        return _status_fail(status_id, objects, str(refusal))
+    except Exception:
+        log.exception("TAXII status %s: storing the objects failed", status_id)
+        return _status_fail(status_id, objects, _("the server could not store this object; try again later"))
+    return completed[0]
+
+
+def envelope_objects(payload: str) -> list[Any]:
+    """The objects of an envelope as the POST accepted it (a JSON object with an "objects" list)."""
+    objects = json.loads(payload)["objects"]
+    return objects if isinstance(objects, list) else []
+
+
+def pendings_of(status: Status, objects: list[Any] | None = None) -> list[dict[str, str]]:
+    """The objects of a pending status not yet among its successes or failures, in the envelope's order.
+
+    Derived from the envelope itself rather than stored per object; `objects` spares parsing it again.
+    """
+    if status.status == Status.State.COMPLETE or status.pending_count == 0:
+        return []
+    if objects is None:
+        if not status.payload:
+            return []
+        objects = envelope_objects(status.payload)
+    done: Counter[tuple[str, str]] = Counter(
+        (entry.get("id", ""), entry.get("version", "")) for entry in (*status.successes, *status.failures)
+    )
+    pendings: list[dict[str, str]] = []
+    for index, obj in enumerate(objects):
+        entry = detail(obj, index)
+        key = (entry["id"], entry.get("version", ""))
+        if done[key] > 0:
+            done[key] -= 1
+            continue
+        pendings.append(entry)
+    return pendings
+
+
+# The pendings of the last statuses read while nothing of their upload was done yet, as JSON text: a
+# client polling a pending status is answered without parsing and encoding its envelope again. An
+# envelope never changes while pending; a status with successes or failures is derived afresh.
+_PENDINGS_KEPT = 32
+_pendings_json: OrderedDict[str, str] = OrderedDict()
+_pendings_lock = threading.Lock()
+
+
+def pendings_json(status: Status, objects: list[Any] | None = None) -> str:
+    """`pendings_of` as a JSON list (compact, as the TAXII views write), or "" when there are none."""
+    if status.status == Status.State.COMPLETE or status.pending_count == 0:
+        return ""
+    untouched = not status.successes and not status.failures
+    key = str(status.pk)
+    if untouched:
+        with _pendings_lock:
+            known = _pendings_json.get(key)
+            if known is not None:
+                _pendings_json.move_to_end(key)
+                return known
+    pendings = pendings_of(status, objects)
+    text = json.dumps(pendings, ensure_ascii=False, separators=(",", ":")) if pendings else ""
+    if untouched:
+        with _pendings_lock:
+            _pendings_json[key] = text
+            while len(_pendings_json) > _PENDINGS_KEPT:
+                _pendings_json.popitem(last=False)
+    return text

@@ -16,8 +16,9 @@ from lionrock.cyber.intel.models import Collection
 class Status(models.Model):
     """One POST of an envelope: pending until the worker has stored or refused each of its objects.
 
-    The envelope waits in `payload` until then and is dropped once complete, so a status row stays small.
-    Only the person who posted may read it.
+    The envelope waits in `payload`, as posted, until then and is dropped once complete, so a status row
+    stays small. Its pendings are the envelope's objects not yet among successes or failures, read from
+    `payload` when the status is read rather than written per object. Only the person who posted may read it.
     """
 
     class State(models.TextChoices):
@@ -37,7 +38,6 @@ class Status(models.Model):
     pending_count = models.PositiveIntegerField(default=0)
     successes = models.JSONField(default=list, blank=True)
     failures = models.JSONField(default=list, blank=True)
-    pendings = models.JSONField(default=list, blank=True)
     payload = models.TextField(blank=True)
     # The worker process storing it ("host:pid") and when it took it, or when the sweep last queued it
     # again: an upload whose worker is gone is queued again for another.

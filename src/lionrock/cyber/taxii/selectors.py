@@ -153,6 +153,7 @@ def status_get(*, actor: Actor, status_id: str) -> Status:
     """A status resource, for the person who posted the envelope only."""
     if actor.user is None:
         raise NotFound
+    # The envelope (read only to derive a pending status's pendings, and then once) is loaded if needed.
     status = Status.objects.filter(pk=status_id, user_id=actor.user.pk).defer("payload").first()
     if status is None:
         raise NotFound

@@ -7,6 +7,7 @@ object. Exact duplicates of stored versions count as successes, as the standard 
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -20,7 +21,7 @@ from lionrock.core.audit import services as audit
 from lionrock.cyber.intel import selectors as intel_selectors
 from lionrock.cyber.intel.models import Collection
 from lionrock.cyber.taxii import tasks
-from lionrock.cyber.taxii.completion import detail, status_complete
+from lionrock.cyber.taxii.completion import pendings_json, status_complete
 from lionrock.cyber.taxii.models import Status
 from lionrock.cyber.taxii.protocol import timestamp
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 @transaction.atomic
 def _status_create(*, actor: Actor, collection: Collection, payload: str, objects: list[Any]) -> Status:
+    """The pending status: the envelope's text as it came, and its count; pendings are derived from it."""
     if actor.user is None:
         raise NotFound
     status = Status.objects.create(
@@ -37,7 +39,6 @@ def _status_create(*, actor: Actor, collection: Collection, payload: str, object
         token=actor.token,
         total_count=len(objects),
         pending_count=len(objects),
-        pendings=[detail(obj, index) for index, obj in enumerate(objects)],
         payload=payload,
     )
     audit.record(
@@ -74,8 +75,12 @@ def envelope_post(*, actor: Actor, collection: Collection, payload: str, objects
     return status
 
 
-def status_resource(status: Status) -> dict[str, Any]:
-    """The status resource as TAXII 2.1 4.3.1 writes it; empty detail lists are left out."""
+def status_resource(status: Status, objects: list[Any] | None = None) -> str:
+    """The status resource as TAXII 2.1 4.3.1 writes it, as compact JSON; empty detail lists are left out.
+
+    A pending status lists as pendings the envelope's objects not yet among its successes or failures,
+    read from the stored envelope (`objects`, when the caller has them parsed already, spares that).
+    """
     body: dict[str, Any] = {
         "id": str(status.id),
         "status": status.status,
@@ -85,8 +90,12 @@ def status_resource(status: Status) -> dict[str, Any]:
         "failure_count": status.failure_count,
         "pending_count": status.pending_count,
     }
-    for name in ("successes", "failures", "pendings"):
-        details = getattr(status, name)
+    for name, details in (("successes", status.successes), ("failures", status.failures)):
         if details:
             body[name] = details
-    return body
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    pendings = pendings_json(status, objects)
+    if pendings:
+        # Last in the object, as before: the cached list is spliced in rather than encoded again.
+        text = text[:-1] + ',"pendings":' + pendings + "}"
+    return text

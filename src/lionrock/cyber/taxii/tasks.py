@@ -20,9 +20,11 @@ def status_complete(status_id: str) -> None:
 
     The worker first records itself on the pending status (committed at once), so that if it is killed
     while storing — which rolls the store back — the sweep can tell its upload has no worker any more.
+    On SQLite one upload at a time per worker process (see completion.upload_turn).
     """
-    completion.status_claim(status_id=status_id)
-    status = completion.status_complete(status_id=status_id)
+    with completion.upload_turn():
+        completion.status_claim(status_id=status_id)
+        status = completion.status_complete(status_id=status_id)
     if status.success_count >= BULK_LOAD:
         planner_statistics_refresh(unless_within_seconds=60)
 

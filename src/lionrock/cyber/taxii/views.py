@@ -338,10 +338,11 @@ def _objects_post(request: HttpRequest, actor: Actor, collection_id: str) -> Htt
             _("Unprocessable envelope"),
             _('the body must be a TAXII envelope: a JSON object with an "objects" list'),
         )
+    objects = envelope["objects"]
     status_row = services.envelope_post(
-        actor=actor, collection=rights.collection, payload=payload, objects=envelope["objects"]
+        actor=actor, collection=rights.collection, payload=payload, objects=objects
     )
-    return _response(services.status_resource(status_row), 202)
+    return _response(services.status_resource(status_row, objects), 202)
 
 
 # --- one object (5.6 - 5.8) -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from enum import Enum
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -51,7 +52,8 @@ def rows_insert(model: type[models.Model], objs: list[Any]) -> None:
         if isinstance(getattr(field, "target_field", field), plain):
             return None
         if isinstance(field, models.DateTimeField):
-            return db.ops.adapt_datetimefield_value
+            # A push repeats its created, modified and valid_from values: each adapted once.
+            return lru_cache(maxsize=256)(db.ops.adapt_datetimefield_value)
         return lru_cache(maxsize=64)(lambda value: field.get_db_prep_save(value, db))
 
     preparers = [preparer(field) for field in fields]
@@ -59,19 +61,22 @@ def rows_insert(model: type[models.Model], objs: list[Any]) -> None:
     quote = db.ops.quote_name
     # Names come from the model's own metadata, quoted; every value is a bound parameter.
     columns = ", ".join(quote(field.column) for field in fields)
+    # All of a row's values in one C call; Python touches only the columns that need adapting (dates,
+    # UUID keys) and the text columns, which may hold an enum member (choices) rather than its value.
+    values_of = itemgetter(*attnames) if len(attnames) > 1 else (lambda values: (values[attnames[0]],))
+    adapted = [(n, prepare) for n, prepare in enumerate(preparers) if prepare is not None]
+    texts = [n for n, prepare in enumerate(preparers) if prepare is None]
 
     def row_of(obj: Any) -> list[Any]:
-        values = obj.__dict__ if keys_back else obj
-        row: list[Any] = []
-        for attname, prepare in zip(attnames, preparers, strict=True):
-            value = values[attname]
-            if value is None:
-                pass
-            elif prepare is not None:
-                value = prepare(value)
-            elif isinstance(value, Enum):
-                value = value.value
-            row.append(value)
+        row = list(values_of(obj.__dict__ if keys_back else obj))
+        for n, prepare in adapted:
+            value = row[n]
+            if value is not None:
+                row[n] = prepare(value)
+        for n in texts:
+            value = row[n]
+            if isinstance(value, Enum):
+                row[n] = value.value
         return row
 
     def saved(obj: Any, pk: int) -> None:
