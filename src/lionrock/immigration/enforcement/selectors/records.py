@@ -1,227 +1,32 @@
-"""Every read of enforcement records, scoped to the enforcement officers of the owning department."""
+"""Operations, the persons arrested in them and their arrests, and the screenings they owe."""
 
 from __future__ import annotations
 
-import hmac
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound
-from lionrock.core.accounts.models import Organisation, User
 from lionrock.core.accounts.roles import Role
-from lionrock.core.accounts.selectors import users_with_role
 from lionrock.core.audit import services as audit
 from lionrock.immigration.enforcement.encryption import blind_indexes
-from lionrock.immigration.enforcement.inspection_record import InspectionRecord, RecordDocument, RecordDuty
 from lionrock.immigration.enforcement.models import (
     Arrest,
-    EmployerCheckRecord,
     IdentityDocument,
     Offence,
     Operation,
     Person,
     Premises,
-    Report,
-    ReportAttachment,
-    ReportEvent,
     ScreeningOwed,
 )
 from lionrock.immigration.enforcement.normalise import (
-    employer_code_digest,
-    employer_code_normalise,
-    employer_reference_normalise,
     identity_document_check,
-    reference_normalise,
     text_clean,
 )
-from lionrock.immigration.enforcement.retention_periods import employer_record_kept_until
-
-# --- Offence catalogue (public law: readable by anyone) ---------------------------------------------
-
-
-def offences_catalogue() -> QuerySet[Offence]:
-    """Every version of every offence, oldest first within a code."""
-    return Offence.objects.order_by("code", "effective_from")
-
-
-def offences_in_force(*, on: date) -> QuerySet[Offence]:
-    """The version of each offence that was law on that date."""
-    return Offence.objects.filter(
-        Q(effective_from__isnull=True) | Q(effective_from__lte=on),
-        Q(effective_until__isnull=True) | Q(effective_until__gte=on),
-    ).order_by("code")
-
-
-def offences_for_employers(*, on: date) -> list[Offence]:
-    """What an employer risks, as the law stands on that date: s.17I, its officers' liability, s.17J."""
-    from lionrock.immigration.enforcement.employer_check import EMPLOYER_OFFENCE_CODES
-
-    rows = {
-        offence.code: offence for offence in offences_in_force(on=on).filter(code__in=EMPLOYER_OFFENCE_CODES)
-    }
-    return [rows[code] for code in EMPLOYER_OFFENCE_CODES if code in rows]
-
-
-def offence_in_force(*, code: str, on: date) -> Offence:
-    """The row an arrest on that date is charged under; NotFound when the offence did not exist then."""
-    offence = offences_in_force(on=on).filter(code=code).first()
-    if offence is None:
-        raise NotFound(code)
-    return offence
-
-
-# --- Reports -------------------------------------------------------------------------------------------
-
-
-def reporting_organisation() -> Organisation | None:
-    """The department whose queue receives the public form's reports."""
-    slug = settings.LIONROCK_REPORTS_ORGANISATION
-    return Organisation.objects.filter(slug=slug, is_active=True).first()
-
-
-def report_public_status(*, reference: str) -> Report | None:
-    """For the public status page: the reference's report, loaded with only what that page shows."""
-    normalised = reference_normalise(reference)
-    if not normalised:
-        return None
-    return Report.objects.filter(reference=normalised).only("reference", "status", "received_at").first()
-
-
-def reports_visible(*, actor: Actor) -> QuerySet[Report]:
-    """The reports of the departments where the actor is an enforcement officer; the only door to them."""
-    organisations = actor.organisations_with(Role.ENFORCEMENT_OFFICER)
-    if actor.user is None or not organisations:
-        raise NotFound
-    return Report.objects.filter(organisation_id__in=organisations)
-
-
-def reports_queue(
-    *,
-    actor: Actor,
-    status: str = "open",
-    priority: int | None = None,
-    channel: str = "",
-    assigned: str = "",
-    query: str = "",
-) -> QuerySet[Report]:
-    """The triage queue: open reports by priority then age; filters as the queue page offers them."""
-    reports = reports_visible(actor=actor).select_related("assignee")
-    if status == "open":
-        reports = reports.exclude(status=Report.Status.CLOSED)
-    elif status:
-        reports = reports.filter(status=status)
-    if priority:
-        reports = reports.filter(priority=priority)
-    if channel:
-        reports = reports.filter(channel=channel)
-    if assigned == "me":
-        reports = reports.filter(assignee=actor.user)
-    elif assigned == "nobody":
-        reports = reports.filter(assignee__isnull=True)
-    if query:
-        reference = reference_normalise(query)
-        reports = reports.filter(
-            Q(reference=reference)
-            | Q(address__icontains=query)
-            | Q(business_name__icontains=query)
-            | Q(description__icontains=query)
-        )
-    return reports.order_by("-priority", "received_at")
-
-
-def report_get(*, actor: Actor, reference: str) -> Report:
-    report = (
-        reports_visible(actor=actor)
-        .select_related("assignee", "duplicate_of", "logged_by", "organisation")
-        .filter(reference=reference)
-        .first()
-    )
-    if report is None:
-        raise NotFound(reference)
-    return report
-
-
-def report_history(*, actor: Actor, report: Report) -> QuerySet[ReportEvent]:
-    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=report.organisation_id)
-    return report.events.select_related("actor").order_by("at", "pk")
-
-
-def report_duplicate_candidates(*, actor: Actor, report: Report, limit: int = 10) -> list[Report]:
-    """Other reports about the same premises or employer, by normalised address or business name."""
-    match = Q()
-    if report.normalised_address:
-        match |= Q(normalised_address=report.normalised_address)
-    if report.normalised_business:
-        match |= Q(normalised_business=report.normalised_business)
-    if not match:
-        return []
-    return list(
-        reports_visible(actor=actor)
-        .filter(organisation_id=report.organisation_id)
-        .filter(match)
-        .exclude(pk=report.pk)
-        .order_by("-received_at")[:limit]
-    )
-
-
-@dataclass(frozen=True)
-class ReporterContact:
-    name: str
-    contact: str
-
-
-def report_contact_reveal(*, actor: Actor, report: Report, purpose: str = "") -> ReporterContact:
-    """The reporter's name and contact, decrypted for an officer; the read is audited."""
-    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=report.organisation_id)
-    audit.record_read(
-        actor=actor,
-        target_type="enforcement.report.reporter",
-        target_ids=[report.pk],
-        purpose=purpose or "triage",
-    )
-    return ReporterContact(name=report.reporter_name, contact=report.reporter_contact)
-
-
-def report_attachment_get(*, actor: Actor, report: Report, attachment_id: int) -> ReportAttachment:
-    """One attachment for an officer to download; the read is audited."""
-    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=report.organisation_id)
-    attachment = report.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise NotFound
-    audit.record_read(
-        actor=actor,
-        target_type="enforcement.reportattachment",
-        target_ids=[attachment.pk],
-        purpose="download",
-    )
-    return attachment
-
-
-def enforcement_officers(*, actor: Actor, organisation_id: int) -> QuerySet[User]:
-    """Whom a report of that department can be assigned to."""
-    access.require(actor, Role.ENFORCEMENT_OFFICER, organisation=organisation_id)
-    organisation = Organisation.objects.get(pk=organisation_id)
-    return users_with_role(role=Role.ENFORCEMENT_OFFICER, organisation=organisation).order_by("full_name")
-
-
-def reports_attention_counts(*, actor: Actor) -> dict[str, int]:
-    """For the home page: new reports waiting for triage, and open reports assigned to the actor."""
-    try:
-        reports = reports_visible(actor=actor)
-    except NotFound:
-        return {"new": 0, "mine": 0}
-    return {
-        "new": reports.filter(status=Report.Status.NEW).count(),
-        "mine": reports.exclude(status=Report.Status.CLOSED).filter(assignee=actor.user).count(),
-    }
-
 
 # --- Operations, persons, arrests ----------------------------------------------------------------------
 
@@ -623,30 +428,3 @@ def person_export(*, actor: Actor, person_id: int) -> dict[str, object]:
             for owed in person.screenings_owed.all()
         ],
     }
-
-
-# --- Employers' saved inspection records (public, by reference and code) -------------------------------
-
-
-def employer_record_get(*, reference: str, code: str) -> InspectionRecord:
-    """The saved record for its reference and code; a wrong code is NotFound, exactly like no record.
-
-    There is no list and no officer's view: the record is the employer's evidence. Each download is
-    audited (which record, when), without who asked: there is no account.
-    """
-    row = EmployerCheckRecord.objects.filter(reference=employer_reference_normalise(reference)).first()
-    digest = employer_code_digest(employer_code_normalise(code))
-    if row is None or not hmac.compare_digest(row.code_digest, digest):
-        raise NotFound(reference)
-    audit.record(actor=None, actor_label="public", action="enforcement.employer_record.read", target=row)
-    return InspectionRecord(
-        checked_at=row.checked_at,
-        language=row.language,
-        documents=tuple(RecordDocument.from_json(document) for document in row.documents),
-        duties=tuple(RecordDuty(str(duty["text"]), bool(duty["done"])) for duty in row.duties),
-        business_name=row.business_name,
-        job_seeker_name=row.job_seeker_name,
-        enquiries=row.enquiries,
-        reference=row.reference,
-        kept_until=employer_record_kept_until(row.saved_at),
-    )
