@@ -222,8 +222,9 @@ def test_validity_times_come_back_from_the_cache_however_many_distinct_ones_ther
     import numpy as np
 
     from lionrock.matcher import cache as match_cache_module
-    from lionrock.matcher.index import Stamps, compile_indicators
+    from lionrock.matcher.index import compile_indicators
     from lionrock.matcher.indicators import load_text
+    from lionrock.matcher.per_indicator import Stamps
 
     start = datetime(2024, 1, 1, tzinfo=UTC)
     objects = [

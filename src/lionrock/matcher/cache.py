@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from lionrock.matcher.index import CompiledIndex, Flags
+from lionrock.matcher.index import CompiledIndex
+from lionrock.matcher.per_indicator import Flags
 
 FORMAT = "2"
 _MAGIC = b"LIONROCK-MATCH-INDEX\n"

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from lionrock.matcher import cache, taxii
-from lionrock.matcher.index import CompiledIndex, Flags, compile_indicators
+from lionrock.matcher.index import CompiledIndex, compile_indicators
 from lionrock.matcher.indicators import IndicatorCollection, NotIndicators, load_path
+from lionrock.matcher.per_indicator import Flags
 from lionrock.matcher.source import Problem, expand_paths
 
 
