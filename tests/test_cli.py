@@ -253,3 +253,21 @@ def test_a_weak_demo_password_is_refused_with_a_message(monkeypatch, capsys):
     assert main(["demo"]) == 2
     assert "too weak" in capsys.readouterr().err
     assert not User.objects.exists()
+
+
+def test_a_web_worker_loads_every_view_and_leaves_what_it_loaded_out_of_full_collections():
+    """Full garbage collections in a serving worker walk only what requests left, not all of Django."""
+    import gc
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from lionrock.cli import _web_application_load
+
+    gc.unfreeze()
+    try:
+        application = _web_application_load()
+        assert isinstance(application, WSGIHandler)
+        assert gc.get_freeze_count() > 10_000
+        assert "lionrock.cyber.intel.views" in sys.modules
+    finally:
+        gc.unfreeze()

@@ -94,6 +94,19 @@ def tree_memory_settled_mb(root: int, *, timeout: float = 120.0) -> dict[str, An
         time.sleep(1)
 
 
+def tree_cpu_settled(root: int, *, share: float = 0.05, window: float = 3.0, timeout: float = 180.0) -> float:
+    """Waits until the server tree spends under `share` of one core over `window` seconds (the task
+    worker's first-start jobs done), or `timeout`; the seconds waited. A page measured while the worker
+    still works would carry its CPU and wait for the cores."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        before = tree_cpu_seconds(root)
+        time.sleep(window)
+        if tree_cpu_seconds(root) - before < share * window:
+            break
+    return round(time.monotonic() - started, 1)
+
+
 @dataclass
 class DemoServer:
     base: str

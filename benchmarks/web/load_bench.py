@@ -37,6 +37,7 @@ from demo_server import (
     persona_pages,
     sign_in,
     tree_cpu_seconds,
+    tree_cpu_settled,
     tree_memory_mb,
     tree_memory_settled_mb,
 )
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results["memory_at_rest"] = {
             k: v for k, v in tree_memory_settled_mb(server.pid).items() if k != "processes"
         }
+        results["quiet_after_s"] = tree_cpu_settled(server.pid)
         personas = server.accounts
         pages: dict[str, list[str]] = {}
         sessions: list[tuple[requests.Session, list[str]]] = []

@@ -3,7 +3,8 @@
 Starts the real command on a fresh data directory under /tmp (see demo_server.py), signs in as each demo
 persona through the sign-in form, finds the pages the persona's menu leads to plus up to two record pages
 each of those links to (intel object, incident, event, drill, operation, screening case, release...), and
-requests each one --runs times after a warm-up, one request at a time. For each (persona, page) it prints
+requests each one --runs times after a warm-up, one request at a time, once the server is at rest (its
+task worker done with what it does on a first start). For each (persona, page) it prints
 the median and p95 wall milliseconds and the CPU milliseconds the whole server tree spent per request;
 the machine's load average is printed at start and end (a loaded machine stretches wall time, not CPU).
 
@@ -33,6 +34,7 @@ from demo_server import (
     persona_pages,
     sign_in,
     tree_cpu_seconds,
+    tree_cpu_settled,
     tree_memory_mb,
     tree_memory_settled_mb,
 )
@@ -53,6 +55,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         results["start_s"] = server.started_s
         time.sleep(args.settle)
         results["memory_at_rest"] = tree_memory_settled_mb(server.pid)
+        results["quiet_after_s"] = tree_cpu_settled(server.pid)
         chosen = set(args.personas.split(",")) if args.personas else None
         for email, roles in server.accounts:
             if chosen and email not in chosen:
