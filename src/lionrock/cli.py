@@ -44,11 +44,13 @@ def _prepare_database_and_static() -> None:
 
     from lionrock.core.shell.planner import planner_statistics_refresh
     from lionrock.core.shell.static_collection import static_collect_if_changed
+    from lionrock.cyber.exchange.flags import warninglists_prepare
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
     static_collect_if_changed()
     planner_statistics_refresh()
+    warninglists_prepare()  # once per installed lists: each web worker then maps them in milliseconds
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

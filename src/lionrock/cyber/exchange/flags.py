@@ -3,13 +3,21 @@
 Same lists (pymispwarninglists, offline) and the same rules as the matcher's screen
 (lionrock.matcher.warninglists): exact values for string and hostname lists, containment for CIDR lists;
 substring and regex lists are not applied. The matcher screens a compiled index in one batch; an import
-preview screens values while someone waits, so the lists are loaded once per process and kept compact:
-each string list as a sorted array of 64-bit hashes of its entries (about 20 MB for 2.5 million entries,
-against some 350 MB as Python strings), CIDR lists as sorted integer ranges.
+preview screens values while someone waits, so the lists are kept compact: each string list as a sorted
+array of 64-bit hashes of its entries (about 20 MB for 2.5 million entries, against some 350 MB as
+Python strings), CIDR lists as sorted integer ranges.
+
+Reading the lists' JSON costs two seconds of CPU and leaves about 130 MB behind in the process, so they
+are compiled once per installed version of the lists into the data directory's cache
+(`cache/warninglists`; `lionrock serve` does it before its web workers start) and
+every process maps the arrays from there: its first look-up costs milliseconds, and the pages it
+touches are shared with the other processes. Where the cache cannot be written, a process compiles the
+lists for itself, as before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import ipaddress
 import json
@@ -43,9 +51,12 @@ class _Lists:
     blocks: list[_Blocks]
 
 
+FORMAT = "1"
+
+
 def _key(text: str) -> int:
-    """A 64-bit key, stable within this process (Python's string hash); collisions are negligible."""
-    return hash(text)
+    """A 64-bit key, the same in every process (the compiled lists are shared); collisions negligible."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little", signed=True)
 
 
 def _list_files() -> list[Path]:
@@ -108,8 +119,76 @@ def _lists() -> _Lists:
     global _cache  # a process-wide cache, filled once
     with _lock:
         if _cache is None:
-            _cache = _load()
+            _cache = _compiled_load()
         return _cache
+
+
+def _cache_directory() -> Path | None:
+    """Where the compiled form of the installed lists lives (None: no lists installed)."""
+    files = _list_files()
+    if not files:
+        return None
+    digest = hashlib.blake2b(FORMAT.encode(), digest_size=8)
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path.parent.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / "cache" / "warninglists" / digest.hexdigest()
+
+
+def _compiled_store(lists: _Lists, directory: Path) -> None:
+    """Writes the compiled lists whole or not at all (a sibling directory renamed into place)."""
+    import tempfile
+
+    import numpy as np
+
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=directory.parent))
+    np.save(staging / "keys.npy", lists.keys)
+    np.save(staging / "owners.npy", lists.owners)
+    blocks = [[b.name, b.version, b.starts, b.stops] for b in lists.blocks]
+    (staging / "lists.json").write_text(json.dumps({"names": lists.names, "blocks": blocks}))
+    try:
+        staging.rename(directory)
+    except OSError:  # another process stored the same lists first
+        import shutil
+
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _compiled_open(directory: Path) -> _Lists:
+    import numpy as np
+
+    meta = json.loads((directory / "lists.json").read_text())
+    return _Lists(
+        names=list(meta["names"]),
+        keys=np.load(directory / "keys.npy", mmap_mode="r"),
+        owners=np.load(directory / "owners.npy", mmap_mode="r"),
+        blocks=[_Blocks(name, version, starts, stops) for name, version, starts, stops in meta["blocks"]],
+    )
+
+
+def _compiled_load() -> _Lists:
+    """The lists from the cache directory, compiled there first if they are not yet."""
+    directory = _cache_directory()
+    if directory is None:
+        return _load()
+    try:
+        return _compiled_open(directory)
+    except (OSError, ValueError, KeyError):
+        pass
+    lists = _load()
+    try:
+        _compiled_store(lists, directory)
+    except OSError:
+        return lists  # a read-only home: this process keeps its own copy
+    return _compiled_open(directory)
+
+
+def warninglists_prepare() -> None:
+    """Compiles the installed lists into the cache directory unless they are there already."""
+    _compiled_load()
 
 
 def _block_of(lists: _Lists, value: str) -> str | None:
