@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,13 +47,14 @@ def test_the_case_list_shows_fifty_newest_first_and_the_older_link_shows_the_res
     cases = _cases_make(Organisation.objects.get(pk=supervisor.primary_organisation_id), 55)
     client = client_signed_in(supervisor)
     client.get(reverse("screening:cases"))  # the session's first request settles its own writes
-    with django_assert_num_queries(10):
+    audit_lock = 1 if connection.vendor == "postgresql" else 0  # the read's audit row takes the chain's lock
+    with django_assert_num_queries(10 + audit_lock):
         first = client.get(reverse("screening:cases")).content.decode()
     newest = [case.reference for case in reversed(cases)]
     assert _shown(first) == newest[:50]
     older = f"?older={cases[5].pk}"
     assert f'<a href="{older}">' in first
-    with django_assert_num_queries(11):  # one more: where the page before ended
+    with django_assert_num_queries(11 + audit_lock):  # one more: where the page before ended
         second = client.get(f"{reverse('screening:cases')}{older}").content.decode()
     assert _shown(second) == newest[50:] and 'class="pagination"' not in second
 
