@@ -52,3 +52,14 @@ def test_database_connections_are_kept_and_postgresql_runs_without_jit(monkeypat
         "DATABASE_URL", "postgres://lionrock:secret@db.internal/lionrock?options=-c%20jit%3Don"
     )
     assert settings._database()["OPTIONS"] == {"options": "-c jit=off -c jit=on"}  # the operator's wins
+
+
+def test_the_sqlite_page_cache_is_64_mb_unless_a_process_asks_for_more(monkeypatch):
+    """The task worker, which stores the pushes, asks for 512 MB; web workers keep 64 MB each."""
+    from lionrock.config import settings
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("LIONROCK_SQLITE_CACHE_MB", raising=False)
+    assert "PRAGMA cache_size=-65536;" in settings._database()["OPTIONS"]["init_command"]
+    monkeypatch.setenv("LIONROCK_SQLITE_CACHE_MB", "512")
+    assert "PRAGMA cache_size=-524288;" in settings._database()["OPTIONS"]["init_command"]

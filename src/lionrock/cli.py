@@ -146,6 +146,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if args.demo:
         _demo_environment()
     _unused_drivers_left_out()
+    os.environ.setdefault("LIONROCK_SQLITE_CACHE_MB", "512")  # it stores the pushes: see settings
     _django_setup()
 
     from django.core.management import call_command

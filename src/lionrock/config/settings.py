@@ -130,12 +130,16 @@ def _database() -> dict[str, object]:
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock up front so
         # concurrent writers queue on busy_timeout instead of failing with "database is locked".
         # A 64 MB page cache (allocated as used) keeps a 1,000-object TAXII push from spilling its index
-        # pages mid-way. The worker checkpoints every minute (core.shell.tasks.database_checkpoint), so
-        # requests do it only past 400 MB of log, when no worker runs; the log is cut back to 64 MB after.
+        # pages mid-way; the task worker, which stores the pushes, keeps 512 MB (`lionrock worker` sets
+        # LIONROCK_SQLITE_CACHE_MB): a large store's randomly keyed index pages missed the smaller one
+        # on almost every insert. The worker checkpoints every minute (core.shell.tasks.database_checkpoint),
+        # so requests do it only past 400 MB of log, when no worker runs; the log is cut back to 64 MB after.
+        cache_mb = env_int("LIONROCK_SQLITE_CACHE_MB", default=64)
         config["OPTIONS"] = {
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=100000; "
+                f"PRAGMA cache_size=-{cache_mb * 1024}; "
+                "PRAGMA wal_autocheckpoint=100000; "
                 "PRAGMA journal_size_limit=67108864;"
             ),
             "transaction_mode": "IMMEDIATE",
