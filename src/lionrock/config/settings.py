@@ -123,6 +123,13 @@ def _database() -> dict[str, object]:
             # short queries; a DATABASE_URL `options` of its own comes after and wins.
             options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
             options["options"] = f"-c jit=off {options.get('options', '')}".strip()
+            # Parameters bound by the server, and a statement its connection has run
+            # LIONROCK_DB_PREPARE_THRESHOLD times is prepared on its next run: PostgreSQL spent longer
+            # planning the visibility rule's SQL than running it. 0 turns preparing off (a pooler in
+            # transaction mode without prepared-statement support).
+            prepare_threshold = env_int("LIONROCK_DB_PREPARE_THRESHOLD", default=2)
+            options["server_side_binding"] = True
+            options["prepare_threshold"] = prepare_threshold if prepare_threshold > 0 else None
             config["OPTIONS"] = options
     else:
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "lionrock.sqlite3")}

@@ -101,3 +101,32 @@ def test_a_sighting_of_a_red_indicator_stays_hidden_through_the_kept_rule():
     for _ in range(2):
         assert types_seen(community.direct_reader) == set()
         assert types_seen(community.creator) == {"indicator", "sighting"}
+
+
+def test_on_postgresql_the_rule_is_prepared_once_a_connection_has_run_it_twice():
+    """PostgreSQL spent longer planning the rule than running it; a prepared statement keeps the plan."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's: this run is on SQLite")
+    community = community_make()
+    services.objects_add(
+        actor=community.creator, collection=community.collection, objects=[indicator("prepared.example")]
+    )
+    rows = selectors.stix_objects_visible(actor=community.direct_reader)
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%CASE WHEN%"]
+            )
+            return cursor.fetchone()[0]
+
+    before = prepared()
+    seen = [[o.stix_id for o in rows.all()] for _ in range(2)]
+    assert prepared() == before  # run twice: planned each time
+    seen.append([o.stix_id for o in rows.all()])
+    assert prepared() == before + 1  # the third run prepares it
+    seen.append([o.stix_id for o in rows.all()])
+    assert prepared() == before + 1  # and later runs use it
+    assert len({tuple(ids) for ids in seen}) == 1 and len(seen[0]) == 1
