@@ -51,6 +51,7 @@ _serve = _load("intel_serve_bench", ROOT / "benchmarks" / "intel" / "serve_bench
 free_port = _serve.free_port
 process_tree = _serve.process_tree
 tree_cpu_seconds = _serve.tree_cpu_seconds
+postgres_cpu_seconds = _serve.postgres_cpu_seconds
 load_average = _serve.load_average
 
 

@@ -5,7 +5,8 @@ persona through the sign-in form, finds the pages the persona's menu leads to pl
 each of those links to (intel object, incident, event, drill, operation, screening case, release...), and
 requests each one --runs times after a warm-up, one request at a time, once the server is at rest (its
 task worker done with what it does on a first start). For each (persona, page) it prints
-the median and p95 wall milliseconds and the CPU milliseconds the whole server tree spent per request;
+the median and p95 wall milliseconds and the CPU milliseconds the whole server tree spent per request
+(on PostgreSQL also the database server's: every `postgres` process on the machine, so run it alone);
 the machine's load average is printed at start and end (a loaded machine stretches wall time, not CPU).
 
 Usage:
@@ -32,6 +33,7 @@ from demo_server import (
     demo_server,
     load_average,
     persona_pages,
+    postgres_cpu_seconds,
     sign_in,
     tree_cpu_seconds,
     tree_cpu_settled,
@@ -49,6 +51,7 @@ def percentile(samples: list[float], share: float) -> float:
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {"load_at_start": load_average(), "pages": []}
+    on_postgresql = bool(os.environ.get("DATABASE_URL"))
     with demo_server(
         workers=args.workers, copy_of=args.copy_of, database_template=args.database_template
     ) as server:
@@ -67,12 +70,14 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 status = session.get(url, timeout=60).status_code  # warm-up
                 samples = []
                 cpu_started = tree_cpu_seconds(server.pid)
+                database_started = postgres_cpu_seconds() if on_postgresql else 0.0
                 for _ in range(args.runs):
                     started = time.perf_counter()
                     answer = session.get(url, timeout=60)
                     samples.append((time.perf_counter() - started) * 1000)
                     status = answer.status_code
                 cpu_ms = (tree_cpu_seconds(server.pid) - cpu_started) * 1000 / args.runs
+                database_ms = (postgres_cpu_seconds() - database_started) * 1000 / args.runs
                 results["pages"].append(
                     {
                         "persona": email,
@@ -83,6 +88,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                         "median_ms": round(statistics.median(samples), 1),
                         "p95_ms": round(percentile(samples, 0.95), 1),
                         "cpu_ms": round(cpu_ms, 1),
+                        "database_cpu_ms": round(database_ms, 1) if on_postgresql else None,
                     }
                 )
         results["memory_after"] = tree_memory_mb(server.pid)
@@ -104,13 +110,21 @@ def report(results: dict[str, Any], target_ms: float) -> str:
         f"processes; after: RSS {results['memory_after']['rss_mb']} MB, "
         f"PSS {results['memory_after']['pss_mb']} MB",
         "",
-        "| persona | page | status | median ms | p95 ms | server CPU ms |",
-        "|---|---|---:|---:|---:|---:|",
+        "| persona | page | status | median ms | p95 ms | server CPU ms | PostgreSQL CPU ms |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
+    database_cpu = [entry["database_cpu_ms"] for entry in pages if entry.get("database_cpu_ms") is not None]
+    if database_cpu:
+        lines.insert(
+            3,
+            f"PostgreSQL server CPU per request: median {statistics.median(database_cpu):.1f} ms, "
+            f"total over the pairs {sum(database_cpu):.0f} ms",
+        )
     for entry in pages:
+        database = entry.get("database_cpu_ms")
         lines.append(
             f"| {entry['persona']} | {entry['page']} | {entry['status']} | {entry['median_ms']} | "
-            f"{entry['p95_ms']} | {entry['cpu_ms']} |"
+            f"{entry['p95_ms']} | {entry['cpu_ms']} | {'' if database is None else database} |"
         )
     return "\n".join(lines)
 

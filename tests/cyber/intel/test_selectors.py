@@ -3,7 +3,7 @@ import pytest
 from lionrock.core.accounts.access import NotFound
 from lionrock.core.accounts.roles import Role
 from lionrock.cyber.intel import selectors, services
-from lionrock.cyber.intel.models import StixObject
+from lionrock.cyber.intel.models import ObjectRecipient, StixObject
 from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp
 from tests.cyber.intel.factories import VIEWERS, VISIBILITY, analyst_make, community_make, indicator, sco
 
@@ -19,6 +19,33 @@ def test_tlp_visibility_matrix_in_the_selector(tlp, viewer):
     actor = getattr(community, viewer)
     visible = selectors.stix_objects_visible(actor=actor).filter(stix_id=obj["id"]).exists()
     assert visible == (viewer in VISIBILITY[tlp])
+
+
+def test_named_recipients_see_strict_objects_by_organisation_and_red_objects_in_person_only():
+    """An organisation named on an AMBER+STRICT object reads it; a person named on a RED one reads it.
+    Neither naming carries over to the other marking: the outsider's colleague sees only the STRICT one."""
+    community = community_make()
+    outsider_org = community.outsider.user.memberships.get().organisation
+    colleague = analyst_make(outsider_org, Role.INTEL_STAKEHOLDER)
+    strict, red = indicator("strict.example", tlp=Tlp.AMBER_STRICT), indicator("red.example", tlp=Tlp.RED)
+    services.objects_add(
+        actor=community.creator,
+        collection=community.collection,
+        objects=[strict, red],
+        recipient_organisations=[outsider_org],
+        recipient_users=[community.outsider.user],
+    )
+    stored = {obj.tlp: obj for obj in StixObject.objects.filter(stix_id__in=[strict["id"], red["id"]])}
+    # A recipient row of the other kind on each (as an older version's TLP could leave) grants nothing.
+    ObjectRecipient.objects.create(stix_object=stored[Tlp.RED], organisation=outsider_org)
+    ObjectRecipient.objects.create(stix_object=stored[Tlp.AMBER_STRICT], user=colleague.user)
+
+    def seen(actor):
+        return set(selectors.stix_objects_visible(actor=actor).values_list("stix_id", flat=True))
+
+    assert seen(community.outsider) == {strict["id"], red["id"]}
+    assert seen(colleague) == {strict["id"]}
+    assert seen(community.group_reader) == set()
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)

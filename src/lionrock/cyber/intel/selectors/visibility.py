@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Exact
 
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound
@@ -199,17 +200,20 @@ def _visibility_q(terms: _Terms) -> Q:
 def _own_visibility_q(terms: _Terms) -> Q:
     """The object's own TLP terms under the collection grants, ignoring what it references."""
     orgs = terms.organisations
-    strict_recipient = ObjectRecipient.objects.filter(stix_object=OuterRef("pk"), organisation_id__in=orgs)
-    red_recipient = ObjectRecipient.objects.filter(stix_object=OuterRef("pk"), user_id=terms.user_id)
+    # An AMBER+STRICT object's recipient organisations and a RED object's recipient people, in one
+    # subquery: the rule is planned for every new statement, and each subquery is part of that bill.
+    recipient = ObjectRecipient.objects.filter(stix_object=OuterRef("pk")).filter(
+        Q(Exact(OuterRef("tlp"), Tlp.AMBER_STRICT.value), organisation_id__in=orgs)
+        | Q(Exact(OuterRef("tlp"), Tlp.RED.value), user_id=terms.user_id)
+    )
     visible: Q = (
         Q(tlp__in=[Tlp.CLEAR, Tlp.GREEN])
         | Q(tlp=Tlp.AMBER, collection_id__in=terms.readable)
         | Q(tlp__in=[Tlp.AMBER, Tlp.AMBER_STRICT], created_by_org_id__in=orgs)
         | Q(tlp=Tlp.AMBER_STRICT, collection_id__in=terms.direct)
-        | Q(Exists(strict_recipient), tlp=Tlp.AMBER_STRICT)
         | Q(tlp=Tlp.RED, created_by_user_id=terms.user_id)
         | Q(tlp=Tlp.RED, collection_id__in=terms.red_collections)
-        | Q(Exists(red_recipient), tlp=Tlp.RED)
+        | Q(Exists(recipient), tlp__in=[Tlp.AMBER_STRICT, Tlp.RED])
     )
     return visible
 
