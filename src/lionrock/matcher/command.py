@@ -8,6 +8,7 @@ output), 3 some log could not be read (or only partly): the hits of everything e
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -25,7 +26,7 @@ from lionrock.matcher.loading import Prepared, prepare
 from lionrock.matcher.matching import match_batches
 from lionrock.matcher.output import SightingTally, sightings_bundle, write_jsonl
 from lionrock.matcher.readers import FORMATS, UnknownFormat, read_log
-from lionrock.matcher.report import run_report, suppressions
+from lionrock.matcher.report import run_report, suppression_summary
 from lionrock.matcher.source import ReadReport, expand_paths
 
 __all__ = ["EXIT_FAILED", "EXIT_HITS", "EXIT_NO_HITS", "EXIT_PARTIAL", "build_parser", "finish", "main"]
@@ -154,16 +155,15 @@ def _summary(
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(matches.hits.items()))
     print(f"  hits: {total}" + (f" ({kinds})" if kinds else ""), file=err)
     suppressed = sum(matches.suppressed.values())
-    lists = suppressions(index, matches)
-    muted = sum(len(entry.indicators) for entry in lists)
+    lists = suppression_summary(index, matches, _SHOWN)
+    muted = sum(entry.count for entry in lists)
     print(f"  suppressed by warninglists: {suppressed} hits, {muted} indicators", file=err)
     for entry in lists:
-        print(f"    {entry.name}: {len(entry.indicators)} indicators, {entry.hits} hits", file=err)
-        shown = sorted(entry.indicators, key=lambda item: -item.hits)[:_SHOWN]
-        for item in shown:
+        print(f"    {entry.name}: {entry.count} indicators, {entry.hits} hits", file=err)
+        for item in entry.top:
             print(f"      {item.value}  {item.indicator}  {item.hits} hits", file=err)
-        if len(entry.indicators) > _SHOWN:
-            print(f"      ... and {len(entry.indicators) - _SHOWN} more", file=err)
+        if entry.count > _SHOWN:
+            print(f"      ... and {entry.count - _SHOWN} more", file=err)
     if matches.outside_validity:
         print(
             f"  matches outside the indicator's validity (not reported): {matches.outside_validity}", file=err
@@ -212,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     if prepared is None:
         return EXIT_FAILED
     index = prepared.index
+    # What is loaded now lives for the whole run: kept out of the collector's passes, which otherwise
+    # walk every object of NumPy, Arrow and the index again each time matching allocates enough.
+    gc.freeze()
     _describe_index(prepared, err)
     if index.indexed == 0 and not index.slow:
         print("lionrock match: no usable indicators", file=err)
