@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from lionrock.matcher import match_batch, match_batches
@@ -234,3 +235,26 @@ def test_each_hit_carries_the_id_of_its_own_indicator_whatever_the_shape_of_the_
         ("bad.net", capital["id"].lower()),
         ("45.83.12.66", "indicator--not-a-uuid"),
     }
+
+
+def test_ascii_names_match_exactly_as_the_careful_path_for_any_name_matches_them() -> None:
+    index = index_of("evil.com", "b.example.org", "xn--bcher-kva.example", "com.evil.com")
+    names = ["EVIL.com", "a.Evil.COM.", "evil.com..", "", ".", None, "notevil.com", "x.EVIL.com.",
+             "B.Example.Org", "www.xn--BCHER-kva.example.", "com.evil.com", "..evil.com", "evil.com.cn",
+             "Com.Evil.Com."]  # fmt: skip
+    # One name that is not ASCII sends the whole column through the careful path (IDNA for each name).
+    careful = hits(index, {"query": ("domain", [*names, "bücher.example"])})
+    fast = hits(index, {"query": ("domain", names)})
+    assert fast == [h for h in careful if h["observed"] != "bücher.example"]
+    assert {h["observed"] for h in fast} == {"EVIL.com", "a.Evil.COM.", "x.EVIL.com.", "B.Example.Org",
+                                            "www.xn--BCHER-kva.example.", "com.evil.com", "..evil.com",
+                                            "Com.Evil.Com."}  # fmt: skip
+
+
+def test_the_ids_of_many_indicators_at_once_are_each_indicators_own() -> None:
+    odd = stix_indicator("[ipv4-addr:value = '45.83.12.66']", id="indicator--not-a-uuid")
+    objects = [stix_indicator(f"[domain-name:value = 'n{k}.example']") for k in range(40)] + [odd]
+    index = index_of_patterns(*objects)
+    numbers = np.array([40, 3, 0, 39, 3, 17], dtype=np.int64)
+    assert index.stix_ids(numbers) == [index.stix_id(n) for n in numbers.tolist()]
+    assert sorted(index.stix_ids(np.arange(41, dtype=np.int64))) == sorted(o["id"] for o in objects)
