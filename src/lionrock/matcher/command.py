@@ -18,7 +18,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
 
-from lionrock.matcher import cache, parallel, taxii
+import lionrock.matcher._startup  # noqa: F401 - first: the environment NumPy reads when it loads
+from lionrock.matcher import cache, taxii
 from lionrock.matcher.counts import MatchReport
 from lionrock.matcher.exit_status import EXIT_FAILED, EXIT_HITS, EXIT_NO_HITS, EXIT_PARTIAL
 from lionrock.matcher.index import CompiledIndex
@@ -227,11 +228,16 @@ def main(argv: list[str] | None = None) -> int:
     jsonl_name = args.jsonl if args.jsonl or args.sightings else "-"
     with ExitStack() as stack:
         workers = None
-        if args.jobs > 1 and parallel.available():
-            # Started before any output is open or written, so the workers inherit nothing pending.
-            workers = stack.enter_context(
-                parallel.Workers(index, args.jobs, warninglists=not args.no_warninglists)
-            )
+        stopped: tuple[type[Exception], ...] = ()  # a worker process that stopped (with --jobs)
+        if args.jobs > 1:
+            from lionrock.matcher import parallel  # process pools only for runs that use them
+
+            stopped = (parallel.WorkerFailed,)
+            if parallel.available():
+                # Started before any output is open or written, so the workers inherit nothing pending.
+                workers = stack.enter_context(
+                    parallel.Workers(index, args.jobs, warninglists=not args.no_warninglists)
+                )
         jsonl: IO[str] | None = None
         if jsonl_name == "-":
             jsonl = sys.stdout
@@ -272,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
                 reads.error(name, 0, str(error))
             except (OSError, UnicodeError) as error:
                 reads.error(name, 0, f"cannot read: {error}")
-            except parallel.WorkerFailed as error:
+            except stopped as error:
                 reads.error(name, 0, f"not fully matched: a worker process stopped ({error})")
         if progress:
             print("\r" + " " * 60 + "\r", end="", file=err)
