@@ -258,3 +258,23 @@ def test_the_ids_of_many_indicators_at_once_are_each_indicators_own() -> None:
     numbers = np.array([40, 3, 0, 39, 3, 17], dtype=np.int64)
     assert index.stix_ids(numbers) == [index.stix_id(n) for n in numbers.tolist()]
     assert sorted(index.stix_ids(np.arange(41, dtype=np.int64))) == sorted(o["id"] for o in objects)
+
+
+def test_a_host_column_matched_at_once_gives_the_hits_of_its_rows_matched_one_by_one() -> None:
+    index = index_of(
+        "203.0.113.7", "203.0.113.0/24", "203.0.0.0/16", "198.51.100.9", "198.51.100.9", "evil.com",
+        "2001:db8::1", "10.0.0.0/8",
+    )  # fmt: skip
+    rows: list[Any] = [
+        ["203.0.113.7", "198.51.100.9"], ["192.0.2.1"], None, ["evil.com", "203.0.113.7"],
+        ["a.evil.com:443", "[2001:db8::1]:53", "10.1.2.3"], ["203.0.113.99", "203.0.113.7", "203.0.9.9"],
+        ["198.51.100.9"], [None, "203.0.113.7"], ["10.9.9.9", "203.0.113.7"],
+    ]  # fmt: skip
+    columns = {"answers": ("host", rows)}
+    together = hits(index, columns)
+    one_by_one = []
+    for line, row in enumerate(rows, start=1):
+        for hit in hits(index, {"answers": ("host", [row])}):
+            one_by_one.append({**hit, "line": line})
+    assert together == one_by_one
+    assert len(together) > 10

@@ -329,9 +329,12 @@ def _ascii_names(
 def _match_host(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:
     """A host as logged may be a name or an address, with a port: plain dotted quads take the vectorised
     address path, every other distinct value is sorted out once in Python."""
-    addresses, parsed = ipv4.parse(flat.values)
-    positions = np.flatnonzero(parsed)
-    index.lookup_v4(addresses[positions], positions.astype(np.int64), out)
+    distinct, indices = _by_unique(flat.values)
+    addresses, parsed_distinct = ipv4.parse(distinct)
+    known = indices >= 0
+    parsed = known.copy()
+    parsed[known] = parsed_distinct[indices[known]]
+    _lookup_v4_distinct(index, addresses, parsed_distinct, indices, out)
     rest = np.flatnonzero(~parsed)
     if len(rest) == 0:
         return
@@ -341,6 +344,38 @@ def _match_host(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:
         local.rows, local.numbers, local.values, local.ranks, local.kinds, strict=True
     ):
         out.add(int(rest[row]), number, value, rank, kind)
+
+
+def _lookup_v4_distinct(
+    index: CompiledIndex,
+    addresses: npt.NDArray[np.uint32],
+    parsed: npt.NDArray[np.bool_],
+    indices: npt.NDArray[np.int64],
+    out: Pairs,
+) -> None:
+    """`index.lookup_v4` of every position's address, done once per distinct address: the matches come
+    out in the order a lookup of every position gives (per prefix length, then by position)."""
+    candidates = np.flatnonzero(parsed)
+    local = Pairs()
+    index.lookup_v4(addresses[candidates], candidates.astype(np.int64), local)
+    if not len(local):
+        return
+    # Each match of a distinct address goes to every position holding it; the lookup answers one prefix
+    # length after another, so (the block of its length, position) puts them back in that order.
+    blocks = np.cumsum(np.r_[False, np.diff(np.array(local.ranks)) != 0])
+    order = np.argsort(indices, kind="stable")
+    sorted_indices = indices[order]
+    which = np.array(local.rows, dtype=np.int64)
+    left = np.searchsorted(sorted_indices, which, side="left")
+    counts = np.searchsorted(sorted_indices, which, side="right") - left
+    pair = np.repeat(np.arange(len(which)), counts)
+    positions = order[
+        np.repeat(left, counts) + np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    ]
+    ranked = np.lexsort((positions, blocks[pair]))
+    for k in ranked.tolist():
+        i = int(pair[k])
+        out.add(int(positions[k]), local.numbers[i], local.values[i], local.ranks[i], local.kinds[i])
 
 
 def _match_host_text(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:
