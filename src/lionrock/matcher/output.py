@@ -8,6 +8,7 @@ indicator with its count and first/last time, `where_sighted_refs` pointing at t
 from __future__ import annotations
 
 import codecs
+import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -71,7 +72,8 @@ def _write_utf8(lines: pa.Array, stream: IO[str]) -> None:
     text = memoryview(data)[int(bounds[0]) : int(bounds[-1])]
     binary = getattr(stream, "buffer", None)
     encoding = getattr(stream, "encoding", None)
-    if binary is not None and encoding and codecs.lookup(encoding).name == "utf-8":
+    # Only where text mode would write the same bytes: UTF-8, and no newline translation to undo.
+    if binary is not None and encoding and codecs.lookup(encoding).name == "utf-8" and os.linesep == "\n":
         stream.flush()  # what was written as text before goes first
         binary.write(text)
     else:
