@@ -23,8 +23,10 @@ before and after. Scenarios, each run `--repeat` times (the fastest kept):
   `python -m lionrock.matcher.command` on the same files;
 * `jobs`: warm, with `--jobs N` (`--jobs`, default 2);
 * `polars`, `duckdb`: an exact semi-join of the same columns against the plain list, in a fresh process
-  (`semijoin.py`; conn: both addresses; dns: the query, exact names only, no subdomains). Polars and
-  DuckDB are in the development dependency group, for this comparison only.
+  (`semijoin.py`; conn: both addresses; dns: the query, exact names only, no subdomains), the matching
+  rows counted. Polars and DuckDB are in the development dependency group, for this comparison only.
+* `polars-out`, `duckdb-out`: the same, over every value column the matcher reads (dns: the answers as
+  well), with the matching rows written to standard output as JSON lines as the matcher writes its hits.
 
 The data is generated once into `--data` and reused while the sizes and seed are the same (`data.json`).
 
@@ -256,8 +258,14 @@ def best(runs: list[dict[str, object]]) -> dict[str, object]:
     return min(runs, key=lambda r: float(r["cpu"]))  # type: ignore[arg-type]
 
 
-SCENARIOS = ("cold", "first", "warm", "jobs", "no-wl", "plain", "slow", "baseline", "polars", "duckdb")
+SCENARIOS = (
+    "cold", "first", "warm", "jobs", "no-wl", "plain", "slow", "baseline", "polars", "duckdb", "polars-out",
+    "duckdb-out",
+)  # fmt: skip
 SEMI_JOIN_COLUMNS = {"conn": ["id.orig_h", "id.resp_h"], "dns": ["query"]}
+# The `-out` semi-joins read every value column the matcher reads (dns: the answers too) and write the
+# matching rows as JSON lines, as the matcher writes its hits, instead of only counting them.
+SEMI_JOIN_OUTPUT_COLUMNS = {"conn": ["id.orig_h", "id.resp_h"], "dns": ["query", "answers"]}
 
 
 def semi_join(
@@ -265,8 +273,10 @@ def semi_join(
 ) -> None:
     """An exact semi-join of the log's columns against the plain list, in a fresh process as the matcher
     runs: the indicator list and the log both read by the engine, the matching rows counted."""
-    command = [sys.executable, str(Path(__file__).with_name("semijoin.py")), engine, str(plain), str(log),
-               *SEMI_JOIN_COLUMNS[log.stem]]  # fmt: skip
+    name, write = engine.removesuffix("-out"), engine.endswith("-out")
+    columns = (SEMI_JOIN_OUTPUT_COLUMNS if write else SEMI_JOIN_COLUMNS)[log.stem]
+    command = [sys.executable, str(Path(__file__).with_name("semijoin.py")), *(["--write"] if write else []),
+               name, str(plain), str(log), *columns]  # fmt: skip
     result = run_process(command, dict(os.environ))
     result["hits"] = int(result["stderr"].strip().splitlines()[-1]) if result["status"] == 0 else None  # type: ignore[union-attr]
     rows.append((engine, plain.name, log.name, result))
@@ -361,7 +371,7 @@ def main() -> None:
             scenario(
                 "baseline", bundle, log, environment={**os.environ, "PYTHONPATH": str(args.baseline_src)}
             )
-        for engine in ("polars", "duckdb"):
+        for engine in ("polars", "duckdb", "polars-out", "duckdb-out"):
             if engine in chosen:
                 semi_join(engine, plain, log, rows)
     if not rows:

@@ -6,7 +6,10 @@ values exactly (no CIDR, no subdomains, no case or IPv6 forms, no validity: the 
 more than this, so this is a lower bound on what the work costs). Prints the count of matching rows last
 on stderr.
 
-Usage: python benchmarks/matcher/semijoin.py polars|duckdb VALUES.txt LOG COLUMN [COLUMN ...]
+With `--write`, the matching rows are written to standard output as JSON lines (`ts` and the named
+columns), as the matcher writes its hits, instead of only being counted: the same output work.
+
+Usage: python benchmarks/matcher/semijoin.py [--write] polars|duckdb VALUES.txt LOG COLUMN [COLUMN ...]
 """
 
 from __future__ import annotations
@@ -48,6 +51,50 @@ def polars_rows(values: Path, log: Path, columns: list[str]) -> int:
     return int(matched.unique().select(pl.len()).collect().item())
 
 
+def polars_write(values: Path, log: Path, columns: list[str]) -> int:
+    """The rows where any of `columns` equals a value, written as JSON lines (`ts` and the columns)."""
+    import polars as pl
+
+    fields, _ = _header(log)
+    wanted = pl.scan_csv(values, has_header=False, new_columns=["value"], quote_char=None).select("value")
+    frame = pl.scan_csv(
+        log,
+        separator="\t",
+        comment_prefix="#",
+        has_header=False,
+        new_columns=fields,
+        schema_overrides={name: pl.String for name in fields},
+        quote_char=None,
+    ).select(["ts", *columns])
+    frame = frame.with_row_index("row")
+    matched = (
+        pl.concat([frame.join(wanted, left_on=name, right_on="value", how="semi") for name in columns])
+        .unique("row")
+        .sort("row")
+        .drop("row")
+        .collect()
+    )
+    matched.write_ndjson(sys.stdout.buffer)
+    return matched.height
+
+
+def duckdb_write(values: Path, log: Path, columns: list[str]) -> int:
+    """As `polars_write`, with DuckDB: the rows written to standard output as JSON lines."""
+    import duckdb
+
+    fields, skip = _header(log)
+    spec = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in fields) + "}"
+    connection = duckdb.connect()
+    wanted = f"SELECT value FROM read_csv('{values}', header=false, columns={{'value': 'VARCHAR'}}, quote='', escape='', delim='\\t')"  # noqa: E501, S608
+    connection.execute(f"CREATE TABLE wanted AS {wanted}")
+    where = " OR ".join(f'"{name}" IN (SELECT value FROM wanted)' for name in columns)  # noqa: S608
+    picked = ", ".join(f'"{name}"' for name in ["ts", *columns])
+    rows = f"SELECT {picked} FROM read_csv('{log}', delim='\\t', header=false, skip={skip}, comment='#', quote='', escape='', columns={spec}) WHERE {where}"  # noqa: E501, S608
+    sys.stdout.flush()
+    written = connection.execute(f"COPY ({rows}) TO '/dev/stdout' (FORMAT JSON)").fetchone()
+    return int(written[0]) if written else 0
+
+
 def duckdb_rows(values: Path, log: Path, columns: list[str]) -> int:
     import duckdb
 
@@ -65,8 +112,13 @@ def duckdb_rows(values: Path, log: Path, columns: list[str]) -> int:
 
 
 def main() -> None:
-    engine, values, log, *columns = sys.argv[1:]
-    count = (polars_rows if engine == "polars" else duckdb_rows)(Path(values), Path(log), columns)
+    arguments = sys.argv[1:]
+    write = arguments[:1] == ["--write"]
+    engine, values, log, *columns = arguments[1:] if write else arguments
+    if write:
+        count = (polars_write if engine == "polars" else duckdb_write)(Path(values), Path(log), columns)
+    else:
+        count = (polars_rows if engine == "polars" else duckdb_rows)(Path(values), Path(log), columns)
     print(count, file=sys.stderr)
 
 

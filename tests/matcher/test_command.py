@@ -304,3 +304,24 @@ def test_arrow_buffers_come_from_jemalloc_unless_the_user_chose_a_pool(
         assert pa.default_memory_pool().backend_name == "jemalloc"
     finally:
         pa.set_memory_pool(before)
+
+
+def test_a_run_in_one_process_loads_no_process_pool_and_no_blas_threads(
+    tmp_path: Path, feed: tuple[Path, str], match_cache: Path
+) -> None:
+    import os
+    import subprocess
+
+    script = (
+        "import os, sys\n"
+        "from lionrock.matcher.command import main\n"
+        f"status = main(['--indicators', {str(feed[0])!r}, {str(conn(tmp_path))!r}, '--jsonl', os.devnull])\n"
+        "print(status, 'concurrent.futures' in sys.modules, os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    environment["LIONROCK_MATCH_CACHE"] = str(match_cache)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True
+    )
+    status, pools, threads = done.stdout.split()
+    assert status in ("0", "1") and (pools, threads) == ("False", "1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from lionrock.matcher import match_batch, match_batches
@@ -234,3 +235,46 @@ def test_each_hit_carries_the_id_of_its_own_indicator_whatever_the_shape_of_the_
         ("bad.net", capital["id"].lower()),
         ("45.83.12.66", "indicator--not-a-uuid"),
     }
+
+
+def test_ascii_names_match_exactly_as_the_careful_path_for_any_name_matches_them() -> None:
+    index = index_of("evil.com", "b.example.org", "xn--bcher-kva.example", "com.evil.com")
+    names = ["EVIL.com", "a.Evil.COM.", "evil.com..", "", ".", None, "notevil.com", "x.EVIL.com.",
+             "B.Example.Org", "www.xn--BCHER-kva.example.", "com.evil.com", "..evil.com", "evil.com.cn",
+             "Com.Evil.Com."]  # fmt: skip
+    # One name that is not ASCII sends the whole column through the careful path (IDNA for each name).
+    careful = hits(index, {"query": ("domain", [*names, "bücher.example"])})
+    fast = hits(index, {"query": ("domain", names)})
+    assert fast == [h for h in careful if h["observed"] != "bücher.example"]
+    assert {h["observed"] for h in fast} == {"EVIL.com", "a.Evil.COM.", "x.EVIL.com.", "B.Example.Org",
+                                            "www.xn--BCHER-kva.example.", "com.evil.com", "..evil.com",
+                                            "Com.Evil.Com."}  # fmt: skip
+
+
+def test_the_ids_of_many_indicators_at_once_are_each_indicators_own() -> None:
+    odd = stix_indicator("[ipv4-addr:value = '45.83.12.66']", id="indicator--not-a-uuid")
+    objects = [stix_indicator(f"[domain-name:value = 'n{k}.example']") for k in range(40)] + [odd]
+    index = index_of_patterns(*objects)
+    numbers = np.array([40, 3, 0, 39, 3, 17], dtype=np.int64)
+    assert index.stix_ids(numbers) == [index.stix_id(n) for n in numbers.tolist()]
+    assert sorted(index.stix_ids(np.arange(41, dtype=np.int64))) == sorted(o["id"] for o in objects)
+
+
+def test_a_host_column_matched_at_once_gives_the_hits_of_its_rows_matched_one_by_one() -> None:
+    index = index_of(
+        "203.0.113.7", "203.0.113.0/24", "203.0.0.0/16", "198.51.100.9", "198.51.100.9", "evil.com",
+        "2001:db8::1", "10.0.0.0/8",
+    )  # fmt: skip
+    rows: list[Any] = [
+        ["203.0.113.7", "198.51.100.9"], ["192.0.2.1"], None, ["evil.com", "203.0.113.7"],
+        ["a.evil.com:443", "[2001:db8::1]:53", "10.1.2.3"], ["203.0.113.99", "203.0.113.7", "203.0.9.9"],
+        ["198.51.100.9"], [None, "203.0.113.7"], ["10.9.9.9", "203.0.113.7"],
+    ]  # fmt: skip
+    columns = {"answers": ("host", rows)}
+    together = hits(index, columns)
+    one_by_one = []
+    for line, row in enumerate(rows, start=1):
+        for hit in hits(index, {"answers": ("host", [row])}):
+            one_by_one.append({**hit, "line": line})
+    assert together == one_by_one
+    assert len(together) > 10

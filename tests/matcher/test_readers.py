@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import sys
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
+import pytest
 
-from lionrock.matcher import ReadReport, detect, read_log
+from lionrock.matcher import ReadReport, detect, read_log, source
 from lionrock.matcher.batches import roles
+from lionrock.matcher.source import iter_chunks
 
 from .factories import zeek_log
 
@@ -214,3 +219,59 @@ def test_concatenated_zeek_logs_switch_header_midway_and_keep_line_numbers(tmp_p
     table_batches = list(read_log(str(path), ReadReport()))
     assert [b.column("line").to_pylist() for b in table_batches] == [[8], [17]]
     assert table_batches[1].column("query").to_pylist() == ["x.example#frag"]
+
+
+def _chunked(stream: object, chunk_bytes: int) -> list[tuple[int, bytes, int]]:
+    report = ReadReport()
+    chunks = iter_chunks(stream, "log", report, chunk_bytes)  # type: ignore[arg-type]
+    return [(chunk.first_line, bytes(chunk.data), chunk.lines) for chunk in chunks]
+
+
+def test_a_file_is_cut_into_whole_lines_with_their_numbers_as_any_stream_is(tmp_path: Path) -> None:
+    lines = [b"short", b"", b"a line longer than one whole chunk of this test", b"x" * 15, b"y" * 16, b"z"]
+    for ending in (b"\n", b""):  # the last line with and without its newline
+        path = tmp_path / "lines.log"
+        path.write_bytes(b"\n".join(lines) + ending)
+        for size in (8, 16, 17, 4096):
+            with path.open("rb") as stream:
+                from_file = _chunked(stream, size)
+            with path.open("rb") as raw:
+                from_stream = _chunked(io.BytesIO(raw.read()), size)
+            assert b"".join(data for _, data, _ in from_file) == b"\n".join(lines) + b"\n"
+            assert sum(count for _, _, count in from_file) == len(lines)
+            assert [(first, count) for first, _, count in from_file] == [
+                (first, data.count(b"\n")) for first, data, _ in from_file
+            ]
+            assert all(
+                first == 1 + sum(c for _, _, c in from_file[:k]) for k, (first, _, _) in enumerate(from_file)
+            )
+            assert b"".join(data for _, data, _ in from_stream) == b"".join(data for _, data, _ in from_file)
+
+
+def test_a_zeek_log_read_from_a_file_gives_what_the_same_log_piped_in_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [conn_row(f"1704067{200 + k}.5", f"10.0.{k}.1") for k in range(300)]
+    rows[120] = rows[120][:3]  # a broken line, reported by its number
+    path = zeek_log(tmp_path / "conn.log", "conn", CONN, rows)
+    monkeypatch.setattr(source, "CHUNK_BYTES", 1000)
+    table, report = read_all(path, "zeek")
+
+    class Pipe(io.RawIOBase):  # what standard input is when a log is piped in: no seeking
+        def __init__(self, data: bytes) -> None:
+            self.data = io.BytesIO(data)
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            return self.data.readinto(buffer)
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(Pipe(path.read_bytes()))))
+    piped, piped_report = read_all(Path("-"), "zeek")
+    assert table is not None and piped is not None
+    assert table.to_pylist() == piped.to_pylist()
+    assert table.column("line").to_pylist()[119:121] == [119 + 8, 121 + 8]  # the broken line 128 left out
+    found = [(p.line, p.reason) for p in report.problems]
+    assert found == [(p.line, p.reason) for p in piped_report.problems]
+    assert found == [(128, "3 fields where the header has 7")]

@@ -8,6 +8,7 @@ output), 3 some log could not be read (or only partly): the hits of everything e
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -17,7 +18,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
 
-from lionrock.matcher import cache, parallel, taxii
+import lionrock.matcher._startup  # noqa: F401 - first: the environment NumPy reads when it loads
+from lionrock.matcher import cache, taxii
 from lionrock.matcher.counts import MatchReport
 from lionrock.matcher.exit_status import EXIT_FAILED, EXIT_HITS, EXIT_NO_HITS, EXIT_PARTIAL
 from lionrock.matcher.index import CompiledIndex
@@ -25,7 +27,7 @@ from lionrock.matcher.loading import Prepared, prepare
 from lionrock.matcher.matching import match_batches
 from lionrock.matcher.output import SightingTally, sightings_bundle, write_jsonl
 from lionrock.matcher.readers import FORMATS, UnknownFormat, read_log
-from lionrock.matcher.report import run_report, suppressions
+from lionrock.matcher.report import run_report, suppression_summary
 from lionrock.matcher.source import ReadReport, expand_paths
 
 __all__ = ["EXIT_FAILED", "EXIT_HITS", "EXIT_NO_HITS", "EXIT_PARTIAL", "build_parser", "finish", "main"]
@@ -154,16 +156,15 @@ def _summary(
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(matches.hits.items()))
     print(f"  hits: {total}" + (f" ({kinds})" if kinds else ""), file=err)
     suppressed = sum(matches.suppressed.values())
-    lists = suppressions(index, matches)
-    muted = sum(len(entry.indicators) for entry in lists)
+    lists = suppression_summary(index, matches, _SHOWN)
+    muted = sum(entry.count for entry in lists)
     print(f"  suppressed by warninglists: {suppressed} hits, {muted} indicators", file=err)
     for entry in lists:
-        print(f"    {entry.name}: {len(entry.indicators)} indicators, {entry.hits} hits", file=err)
-        shown = sorted(entry.indicators, key=lambda item: -item.hits)[:_SHOWN]
-        for item in shown:
+        print(f"    {entry.name}: {entry.count} indicators, {entry.hits} hits", file=err)
+        for item in entry.top:
             print(f"      {item.value}  {item.indicator}  {item.hits} hits", file=err)
-        if len(entry.indicators) > _SHOWN:
-            print(f"      ... and {len(entry.indicators) - _SHOWN} more", file=err)
+        if entry.count > _SHOWN:
+            print(f"      ... and {entry.count - _SHOWN} more", file=err)
     if matches.outside_validity:
         print(
             f"  matches outside the indicator's validity (not reported): {matches.outside_validity}", file=err
@@ -212,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     if prepared is None:
         return EXIT_FAILED
     index = prepared.index
+    # What is loaded now lives for the whole run: kept out of the collector's passes, which otherwise
+    # walk every object of NumPy, Arrow and the index again each time matching allocates enough.
+    gc.freeze()
     _describe_index(prepared, err)
     if index.indexed == 0 and not index.slow:
         print("lionrock match: no usable indicators", file=err)
@@ -224,11 +228,16 @@ def main(argv: list[str] | None = None) -> int:
     jsonl_name = args.jsonl if args.jsonl or args.sightings else "-"
     with ExitStack() as stack:
         workers = None
-        if args.jobs > 1 and parallel.available():
-            # Started before any output is open or written, so the workers inherit nothing pending.
-            workers = stack.enter_context(
-                parallel.Workers(index, args.jobs, warninglists=not args.no_warninglists)
-            )
+        stopped: tuple[type[Exception], ...] = ()  # a worker process that stopped (with --jobs)
+        if args.jobs > 1:
+            from lionrock.matcher import parallel  # process pools only for runs that use them
+
+            stopped = (parallel.WorkerFailed,)
+            if parallel.available():
+                # Started before any output is open or written, so the workers inherit nothing pending.
+                workers = stack.enter_context(
+                    parallel.Workers(index, args.jobs, warninglists=not args.no_warninglists)
+                )
         jsonl: IO[str] | None = None
         if jsonl_name == "-":
             jsonl = sys.stdout
@@ -269,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
                 reads.error(name, 0, str(error))
             except (OSError, UnicodeError) as error:
                 reads.error(name, 0, f"cannot read: {error}")
-            except parallel.WorkerFailed as error:
+            except stopped as error:
                 reads.error(name, 0, f"not fully matched: a worker process stopped ({error})")
         if progress:
             print("\r" + " " * 60 + "\r", end="", file=err)

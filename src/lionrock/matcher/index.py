@@ -306,15 +306,24 @@ class CompiledIndex:
 
     def stix_ids(self, numbers: I64) -> list[str]:
         """The STIX ids of many indicators at once (as `stix_id` gives them, at a fraction of the cost)."""
-        digits = self._ids[numbers].tobytes().hex()
-        ids: list[str] = []
-        for k, number in enumerate(numbers.tolist()):
-            odd = self._odd_ids.get(number)
-            if odd is not None:
-                ids.append(odd)
-                continue
-            h = digits[32 * k : 32 * k + 32]
-            ids.append(f"{_PREFIX}{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+        count = len(numbers)
+        if count == 0:
+            return []
+        # Laid out as one block of fixed-width text: the prefix, then two hex digits per byte with the
+        # dashes between, cut into ids with no Python formatting per id.
+        raw = self._ids[numbers].reshape(count, 16)
+        text = np.empty((count, _ID_WIDTH), dtype=np.uint8)
+        text[:, : len(_PREFIX)] = np.frombuffer(_PREFIX.encode(), dtype=np.uint8)
+        text[:, _UUID_DASHES] = ord("-")
+        text[:, _UUID_DIGITS[0::2]] = _HEX[raw >> 4]
+        text[:, _UUID_DIGITS[1::2]] = _HEX[raw & 15]
+        block = text.tobytes().decode("ascii")
+        ids = [block[start : start + _ID_WIDTH] for start in range(0, count * _ID_WIDTH, _ID_WIDTH)]
+        if self._odd_ids:
+            for k, number in enumerate(numbers.tolist()):
+                odd = self._odd_ids.get(number)
+                if odd is not None:
+                    ids[k] = odd
         return ids
 
     def string_keys(self, kind: str) -> pa.StringArray | None:
@@ -473,6 +482,8 @@ _NIBBLES[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = np.arange(16, dty
 _NIBBLES[np.frombuffer(b"ABCDEF", dtype=np.uint8)] = np.arange(10, 16, dtype=np.uint8)
 _UUID_DASHES = [11 + 8, 11 + 13, 11 + 18, 11 + 23]
 _UUID_DIGITS = [c for c in range(11, 47) if c not in _UUID_DASHES]
+_ID_WIDTH = 47
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
 def _uuid_bytes(ids: list[str]) -> npt.NDArray[np.uint8] | None:

@@ -61,10 +61,15 @@ def _spread(
         return
     wanted = np.fromiter(hits, dtype=np.int64)
     positions = np.flatnonzero(np.isin(indices, wanted))
-    for position in positions.tolist():
-        for value, numbers, kind, rank in hits[int(indices[position])]:
-            for number in numbers:
-                out.add(position, number, value, rank, kind)
+    rows, found, values, ranks, kinds = out.rows, out.numbers, out.values, out.ranks, out.kinds
+    for position, key in zip(positions.tolist(), indices[positions].tolist(), strict=True):
+        for value, numbers, kind, rank in hits[key]:
+            count = len(numbers)
+            rows.extend([position] * count)
+            found.extend(numbers)
+            values.extend([value] * count)
+            ranks.extend([rank] * count)
+            kinds.extend([kind] * count)
 
 
 # -- domains ----------------------------------------------------------------------------------------------
@@ -94,7 +99,19 @@ def domain_hits(index: CompiledIndex, names: pa.Array) -> dict[int, list[tuple[s
     """
     if not index.has_kind("domain") or len(names) == 0:
         return {}
-    data, starts, ends, valid = stringhash.spans(names)
+    return _span_domain_hits(index, *stringhash.spans(names))
+
+
+def _span_domain_hits(
+    index: CompiledIndex,
+    data: npt.NDArray[np.uint8],
+    starts: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64],
+    valid: npt.NDArray[np.bool_],
+) -> dict[int, list[tuple[str, list[int], str, int]]]:
+    """`domain_hits` of names given as spans of a byte buffer (already canonical)."""
+    if len(starts) == 0:
+        return {}
     owners = np.flatnonzero(valid)
     low, high = int(starts[0]), int(ends[-1])
     dots = np.flatnonzero(data[low:high] == _DOT) + low
@@ -110,11 +127,12 @@ def domain_hits(index: CompiledIndex, names: pa.Array) -> dict[int, list[tuple[s
         return {}
     # One entry per matching span, with the numbers of every indicator holding that value.
     first = np.flatnonzero(np.r_[True, which[1:] != which[:-1]])
-    groups = np.split(numbers, first[1:])
     values = index.string_values("domain", positions[first])
+    listed = numbers.tolist()
+    bounds = [*first.tolist(), len(listed)]
     result: dict[int, list[tuple[str, list[int], str, int]]] = {}
-    for span, value, group in zip(which[first].tolist(), values, groups, strict=True):
-        result.setdefault(int(owner[span]), []).append((value, group.tolist(), "domain", 0))
+    for k, (name, value) in enumerate(zip(owner[which[first]].tolist(), values, strict=True)):
+        result.setdefault(name, []).append((value, listed[bounds[k] : bounds[k + 1]], "domain", 0))
     return result
 
 
@@ -279,15 +297,44 @@ def _match_domain(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:
     if not index.has_kind("domain"):
         return
     distinct, indices = _by_unique(flat.values)
-    _spread(domain_hits(index, _normalise_names(distinct)), indices, out)
+    canonical_spans = _ascii_names(distinct)
+    if canonical_spans is None:
+        _spread(domain_hits(index, _normalise_names(distinct)), indices, out)
+        return
+    _spread(_span_domain_hits(index, *canonical_spans), indices, out)
+
+
+def _ascii_names(
+    names: pa.Array,
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]] | None:
+    """`_normalise_names` done on the bytes when every name is ASCII (as nearly all logged names are):
+    upper case lowered in a copy of the bytes, one trailing dot left out of each span. `None` when some
+    name is not ASCII (IDNA applies: the careful path)."""
+    data, starts, ends, valid = stringhash.spans(names)
+    if len(starts) == 0:
+        return data, starts, ends, valid
+    low, high = int(starts[0]), int(ends[-1])
+    if high == low:
+        return data, starts, ends, valid
+    used = data[low:high]
+    if int(used.max()) >= 0x80:
+        return None
+    lowered = data.copy()
+    upper = (used >= np.uint8(ord("A"))) & (used <= np.uint8(ord("Z")))
+    lowered[low:high] = used + upper.astype(np.uint8) * np.uint8(32)
+    dotted = (ends > starts) & (lowered[np.maximum(ends - 1, 0)] == _DOT)
+    return lowered, starts, ends - dotted, valid
 
 
 def _match_host(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:
     """A host as logged may be a name or an address, with a port: plain dotted quads take the vectorised
     address path, every other distinct value is sorted out once in Python."""
-    addresses, parsed = ipv4.parse(flat.values)
-    positions = np.flatnonzero(parsed)
-    index.lookup_v4(addresses[positions], positions.astype(np.int64), out)
+    distinct, indices = _by_unique(flat.values)
+    addresses, parsed_distinct = ipv4.parse(distinct)
+    known = indices >= 0
+    parsed = known.copy()
+    parsed[known] = parsed_distinct[indices[known]]
+    _lookup_v4_distinct(index, addresses, parsed_distinct, indices, out)
     rest = np.flatnonzero(~parsed)
     if len(rest) == 0:
         return
@@ -297,6 +344,38 @@ def _match_host(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:
         local.rows, local.numbers, local.values, local.ranks, local.kinds, strict=True
     ):
         out.add(int(rest[row]), number, value, rank, kind)
+
+
+def _lookup_v4_distinct(
+    index: CompiledIndex,
+    addresses: npt.NDArray[np.uint32],
+    parsed: npt.NDArray[np.bool_],
+    indices: npt.NDArray[np.int64],
+    out: Pairs,
+) -> None:
+    """`index.lookup_v4` of every position's address, done once per distinct address: the matches come
+    out in the order a lookup of every position gives (per prefix length, then by position)."""
+    candidates = np.flatnonzero(parsed)
+    local = Pairs()
+    index.lookup_v4(addresses[candidates], candidates.astype(np.int64), local)
+    if not len(local):
+        return
+    # Each match of a distinct address goes to every position holding it; the lookup answers one prefix
+    # length after another, so (the block of its length, position) puts them back in that order.
+    blocks = np.cumsum(np.r_[False, np.diff(np.array(local.ranks)) != 0])
+    order = np.argsort(indices, kind="stable")
+    sorted_indices = indices[order]
+    which = np.array(local.rows, dtype=np.int64)
+    left = np.searchsorted(sorted_indices, which, side="left")
+    counts = np.searchsorted(sorted_indices, which, side="right") - left
+    pair = np.repeat(np.arange(len(which)), counts)
+    positions = order[
+        np.repeat(left, counts) + np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    ]
+    ranked = np.lexsort((positions, blocks[pair]))
+    for k in ranked.tolist():
+        i = int(pair[k])
+        out.add(int(positions[k]), local.numbers[i], local.values[i], local.ranks[i], local.kinds[i])
 
 
 def _match_host_text(index: CompiledIndex, flat: _Flat, out: Pairs) -> None:

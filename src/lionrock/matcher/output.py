@@ -7,12 +7,15 @@ indicator with its count and first/last time, `where_sighted_refs` pointing at t
 
 from __future__ import annotations
 
+import codecs
+import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from json.encoder import encode_basestring as _encode_string  # what json.dumps(ensure_ascii=False) uses
 from typing import IO, Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -31,39 +34,80 @@ def write_jsonl(hits: pa.Table, stream: IO[str]) -> int:
     """Writes one JSON object per hit; returns how many were written.
 
     Each line is exactly what `json.dumps(record, ensure_ascii=False)` gives. The lines are assembled by
-    Arrow a column at a time; a text column holding a character JSON escapes (a quote, a backslash, a
-    control character) is encoded value by value with the function `json` itself uses.
+    Arrow in one pass over the columns: a text column with no nulls and nothing JSON escapes is written
+    between quotes that are part of the literal text around it; a column holding a character JSON escapes
+    (a quote, a backslash, a control character) is encoded value by value with the function `json` itself
+    uses. The lines' bytes go to the stream's byte buffer when it has one and writes UTF-8, else as text.
     """
     if hits.num_rows == 0:
         return 0
     pieces: list[pa.Array | str] = []
+    literal = "{"
     for position, name in enumerate(JSONL_KEYS):
-        pieces.append(("{" if position == 0 else ", ") + f'"{name}": ')
+        literal += ("" if position == 0 else ", ") + f'"{name}": '
         column = hits.column(name).combine_chunks()
         if name == "time":
-            pieces.append(_json_column(_rfc3339_column(column)))
-        elif pa.types.is_integer(column.type):
-            pieces.append(pc.fill_null(pc.cast(column, pa.string()), "null"))
+            column = _rfc3339_column(column)
+        if pa.types.is_integer(column.type):
+            pieces += [literal, pc.fill_null(pc.cast(column, pa.string()), "null")]
+            literal = ""
+        elif column.null_count == 0 and _plain(column):
+            pieces += [literal + '"', column]
+            literal = '"'
         else:
-            pieces.append(_json_column(column))
-    pieces.append("}\n")
+            pieces += [literal, _json_column(column)]
+            literal = ""
+    pieces.append(literal + "}\n")
     lines = pc.binary_join_element_wise(*pieces, "")
-    stream.write("".join(lines.to_pylist()))
+    _write_utf8(lines, stream)
     return int(hits.num_rows)
 
 
-_EARLIEST_US = -30_610_224_000 * 1_000_000  # 1000-01-01: from here on Arrow and Python print years alike
+def _write_utf8(lines: pa.Array, stream: IO[str]) -> None:
+    """The text of a string array, every value one after the other, written as it is in the array."""
+    offsets = lines.buffers()[1]
+    data = lines.buffers()[2]
+    assert offsets is not None and data is not None
+    bounds = np.frombuffer(offsets, dtype=np.int32)[lines.offset : lines.offset + len(lines) + 1]
+    text = memoryview(data)[int(bounds[0]) : int(bounds[-1])]
+    binary = getattr(stream, "buffer", None)
+    encoding = getattr(stream, "encoding", None)
+    # Only where text mode would write the same bytes: UTF-8, and no newline translation to undo.
+    if binary is not None and encoding and codecs.lookup(encoding).name == "utf-8" and os.linesep == "\n":
+        stream.flush()  # what was written as text before goes first
+        binary.write(text)
+    else:
+        stream.write(bytes(text).decode("utf-8"))
+
+
+_EARLIEST_US = -30_610_224_000 * 1_000_000  # 1000-01-01: from here on NumPy and Python print years alike
 _LATEST_US = 253_402_300_799_999_999  # 9999-12-31T23:59:59.999999
 _NEEDS_ESCAPE = r'["\\\x00-\x1f]'
 
 
 def _rfc3339_column(times: pa.Array) -> pa.Array:
-    """`rfc3339` of every time of a column, through Arrow where it prints exactly the same."""
+    """`rfc3339` of every time of a column, through NumPy where it prints exactly the same."""
     stamps = times.cast(pa.int64())
     low, high = pc.min(stamps).as_py(), pc.max(stamps).as_py()
     if low is None or (low >= _EARLIEST_US and high <= _LATEST_US):
-        return pc.strftime(times, format="%Y-%m-%dT%H:%M:%SZ")
+        micros = stamps.fill_null(0).to_numpy().astype("datetime64[us]")
+        texts = np.char.add(np.datetime_as_string(micros, unit="us"), "Z")
+        missing = np.asarray(stamps.is_null()) if stamps.null_count else None
+        return pa.array(texts, type=pa.string(), mask=missing)
     return pa.array([rfc3339(moment) for moment in times.to_pylist()], type=pa.string())
+
+
+def _plain(values: pa.Array) -> bool:
+    """Whether no value of a text column holds a character JSON escapes (a quote, a backslash or a
+    control character), looked for in the column's bytes at once."""
+    if values.type != pa.string():
+        return False
+    offsets, data = values.buffers()[1], values.buffers()[2]
+    if offsets is None or data is None:
+        return True
+    bounds = np.frombuffer(offsets, dtype=np.int32)[values.offset : values.offset + len(values) + 1]
+    raw = np.frombuffer(data, dtype=np.uint8)[int(bounds[0]) : int(bounds[-1])]
+    return not bool(np.any((raw < 0x20) | (raw == 0x22) | (raw == 0x5C)))
 
 
 def _json_column(values: pa.Array) -> pa.Array:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from lionrock.matcher.counts import MatchReport
 from lionrock.matcher.index import CompiledIndex
 from lionrock.matcher.source import Problem, ReadReport
@@ -51,6 +53,58 @@ def suppressions(index: CompiledIndex, matches: MatchReport) -> list[Suppression
             entry = by_list[name] = Suppression(name)
         entry.indicators.append(Suppressed(stix_id, value, counts.get(number, 0)))
     return sorted(by_list.values(), key=lambda s: (-s.hits, s.name))
+
+
+@dataclass(frozen=True, slots=True)
+class ListSummary:
+    """What the run's summary says of one warninglist: how many indicators it kept quiet, their hits,
+    and the first `shown` of them by hits (ties in indicator order), as `suppressions` would list them."""
+
+    name: str
+    count: int
+    hits: int
+    top: list[Suppressed]
+
+
+def suppression_summary(index: CompiledIndex, matches: MatchReport, shown: int) -> list[ListSummary]:
+    """Per warninglist, in the order of `suppressions`, without building an entry per indicator: a
+    million-indicator feed has tens of thousands listed, of which the summary names a few."""
+    flags = index.flags
+    if not len(flags):
+        return []
+    lists = flags.lists.astype(np.int64)
+    counted = np.bincount(lists, minlength=len(flags.names))
+    hit_numbers = np.array([n for n, c in matches.suppressed_indicators.items() if c > 0], dtype=np.int64)
+    at = np.searchsorted(flags.numbers, hit_numbers)
+    inside = at < len(flags.numbers)
+    inside[inside] = flags.numbers[at[inside]] == hit_numbers[inside]
+    at = at[inside]
+    hit_counts = np.array(
+        [matches.suppressed_indicators[int(n)] for n in hit_numbers[inside]], dtype=np.int64
+    )
+    per_list = np.bincount(lists[at], weights=hit_counts, minlength=len(flags.names)).astype(np.int64)
+    order = sorted((code for code in range(len(flags.names)) if counted[code]),
+                   key=lambda code: (-int(per_list[code]), flags.names[code]))  # fmt: skip
+    result: list[ListSummary] = []
+    for code in order:
+        mine = lists[at] == code
+        hit_at, hit_n = at[mine], hit_counts[mine]
+        first = np.lexsort((hit_at, -hit_n))[:shown]
+        picked = hit_at[first].tolist()
+        if len(picked) < shown:
+            hit_set = set(hit_at.tolist())
+            members = np.flatnonzero(lists == code)
+            picked += [p for p in members[: shown + len(hit_set)].tolist() if p not in hit_set]
+            picked = picked[:shown]
+        numbers = flags.numbers[np.array(picked, dtype=np.int64)]
+        ids = index.stix_ids(numbers)
+        counts = matches.suppressed_indicators
+        top = [
+            Suppressed(stix_id, flags.values[p], counts.get(int(n), 0))
+            for p, n, stix_id in zip(picked, numbers.tolist(), ids, strict=True)
+        ]
+        result.append(ListSummary(flags.names[code], int(counted[code]), int(per_list[code]), top))
+    return result
 
 
 def _problem(problem: Problem) -> dict[str, Any]:

@@ -166,13 +166,14 @@ class StringSet:
         prefixes = hashes >> np.uint64(64 - _FILTER_BITS)
         bits = self._filter[prefixes >> np.uint64(3)] >> (prefixes & np.uint64(7)).astype(np.uint8)
         maybe = np.flatnonzero(bits & np.uint8(1))
-        left = np.searchsorted(self._hashes, hashes[maybe], side="left")
-        right = np.searchsorted(self._hashes, hashes[maybe], side="right")
-        counts = right - left
-        found = np.flatnonzero(counts)
+        probes = hashes[maybe]
+        left = np.searchsorted(self._hashes, probes, side="left")
+        # One search for every probe; the second (how many keys share the hash) only for the few found.
+        found = np.flatnonzero(self._hashes[np.minimum(left, len(self._hashes) - 1)] == probes)
         if len(found) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        hit, left, counts = maybe[found], left[found], counts[found]
+        hit, left = maybe[found], left[found]
+        counts = np.searchsorted(self._hashes, probes[found], side="right") - left
         which = np.repeat(hit, counts)
         slots = np.repeat(left, counts) + (
             np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 
 from lionrock.matcher.batches import Column, make_batch
-from lionrock.matcher.source import ReadReport, iter_chunks
+from lionrock.matcher.source import ReadReport, iter_chunks, split_lines
 
 Fields = dict[str, str | list[str] | None]
 LineParser = Callable[[str], tuple[int | None, Fields]]
@@ -342,7 +342,7 @@ def read_lines(
         return batch
 
     for chunk in iter_chunks(stream, source, report):
-        for offset, raw in enumerate(chunk.data.split(b"\n")[: chunk.lines]):
+        for offset, raw in enumerate(split_lines(chunk.data)[: chunk.lines]):
             number = chunk.first_line + offset
             raw = raw.rstrip(b"\r")
             if not raw.strip():

@@ -8,7 +8,6 @@ counts. Headers may reappear mid-file (concatenated logs); `#close` and banners 
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from lionrock.matcher.batches import TIME, Column, make_batch
-from lionrock.matcher.source import ReadReport, iter_chunks
+from lionrock.matcher.source import Bytes, ReadReport, count_lines, iter_chunks, split_lines
 
 # Which fields of which log carry which kind of value (see docs/monitoring). A path not listed falls back
 # to the union, so a custom log with standard field names is still matched.
@@ -96,7 +95,7 @@ class Segment:
     segments of a file parsed in parallel and taken in order give exactly what reading it in one go does.
     """
 
-    data: bytes
+    data: Bytes
     first_line: int
     header: _Header
     source: str
@@ -132,7 +131,7 @@ def tsv_segments(stream: BinaryIO, source: str, report: ReadReport) -> Iterator[
             end = _next_header_line(data, position)
             whole_chunk = position == 0 and end == len(data)
             segment = data if whole_chunk else data[position:end]
-            count = chunk.lines if whole_chunk else segment.count(b"\n")
+            count = chunk.lines if whole_chunk else count_lines(segment)
             if header.fields:
                 yield Segment(segment, line, header, source)
             else:
@@ -142,7 +141,7 @@ def tsv_segments(stream: BinaryIO, source: str, report: ReadReport) -> Iterator[
             position = end
 
 
-def _next_header_line(data: bytes, position: int) -> int:
+def _next_header_line(data: Bytes, position: int) -> int:
     """Offset of the next line starting with `#`, or the end of `data`.
 
     Searching for the single byte `#` runs at memchr speed; `#` inside values (URI fragments) is rare,
@@ -158,7 +157,7 @@ def _next_header_line(data: bytes, position: int) -> int:
 
 
 def _segment(
-    segment: bytes, first_line: int, header: _Header, source: str, report: ReadReport
+    segment: Bytes, first_line: int, header: _Header, source: str, report: ReadReport
 ) -> Iterator[pa.RecordBatch]:
     """One run of data lines under one header: the fast parser, or line by line if anything is irregular."""
     roles = header.roles()
@@ -176,7 +175,7 @@ def _segment(
         # Parsed in 1 MiB blocks, two threads at once: as fast as larger blocks, with less memory held by
         # the parser (about 25 MB less at the peak of a conn log than 4 MiB blocks).
         table = pacsv.read_csv(
-            io.BytesIO(segment),
+            pa.BufferReader(pa.py_buffer(segment)),  # read in place, and without the GIL
             read_options=pacsv.ReadOptions(column_names=header.fields, block_size=1 << 20, use_threads=True),
             parse_options=pacsv.ParseOptions(
                 delimiter=header.separator,
@@ -207,7 +206,7 @@ def _segment(
 
 
 def _segment_by_line(
-    segment: bytes,
+    segment: Bytes,
     first_line: int,
     header: _Header,
     roles: dict[str, str],
@@ -222,7 +221,7 @@ def _segment_by_line(
     line_numbers: list[int] = []
     nulls = {header.unset, header.empty}
     for offset, raw in enumerate(
-        segment.split(b"\n")[:-1] if segment.endswith(b"\n") else segment.split(b"\n")
+        split_lines(segment)[:-1] if segment.endswith(b"\n") else split_lines(segment)
     ):
         number = first_line + offset
         raw = raw.rstrip(b"\r")
@@ -321,7 +320,7 @@ def read_json(
         return make_batch(source=source, fmt="zeek", times=times, lines=lines, columns=columns)
 
     for chunk in iter_chunks(stream, source, report):
-        for offset, raw in enumerate(chunk.data.split(b"\n")[: chunk.lines]):
+        for offset, raw in enumerate(split_lines(chunk.data)[: chunk.lines]):
             number = chunk.first_line + offset
             if not raw.strip():
                 continue
