@@ -316,7 +316,8 @@ def test_a_run_in_one_process_loads_no_process_pool_and_no_blas_threads(
         "import os, sys\n"
         "from lionrock.matcher.command import main\n"
         f"status = main(['--indicators', {str(feed[0])!r}, {str(conn(tmp_path))!r}, '--jsonl', os.devnull])\n"
-        "print(status, 'concurrent.futures' in sys.modules, os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+        "pools = {'lionrock.matcher.parallel', 'concurrent.futures.process'} & set(sys.modules)\n"
+        "print(status, bool(pools), os.environ.get('OPENBLAS_NUM_THREADS'))\n"
     )
     environment = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     environment["LIONROCK_MATCH_CACHE"] = str(match_cache)
