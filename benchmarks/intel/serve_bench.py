@@ -14,7 +14,7 @@ server starts as a deployment would: nothing has run ANALYZE by hand), it starts
 
 Usage:
   uv run python benchmarks/intel/serve_bench.py --objects 100000 [--runs 30] [--push 10000]
-  DATABASE_URL=postgres://... uv run python benchmarks/intel/serve_bench.py --objects 100000
+  DATABASE_URL=postgres://... uv run python benchmarks/intel/serve_bench.py --objects 100000 [--checkpoint]
 Writes benchmarks/out/serve-<database>-<objects>.json and prints a markdown table.
 """
 
@@ -243,6 +243,19 @@ def timed(
     }
 
 
+def checkpoint() -> None:
+    """A PostgreSQL checkpoint now (needs the pg_checkpoint role or a superuser).
+
+    After a checkpoint the first change to each page writes the whole page to the log: a push then pays
+    that for every index page it touches, as the first push after each of a deployment's checkpoints does
+    (every checkpoint_timeout). Without it a run's cost depends on how long ago the last one was.
+    """
+    import psycopg
+
+    with psycopg.connect(_postgres_url(), autocommit=True) as db:
+        db.execute("CHECKPOINT")
+
+
 def push(session: Any, base: str, collection: str, total: int, root: int) -> dict[str, Any]:
     url = f"{base}/taxii2/api/collections/{collection}/objects/"
     stamp = "2026-01-01T00:00:00.000Z"
@@ -332,7 +345,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     # As a deployment upgrades: the migrations first (timed, since they run on the stored objects),
     # then the server, whose own migrate then finds nothing to do.
     migrate_started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "lionrock.cli", "manage", "migrate", "-v", "0"], env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "lionrock.cli", "manage", "migrate", "-v", "0"], env=env, check=True
+    )
     migrate_s = round(time.perf_counter() - migrate_started, 2)
     server = subprocess.Popen(
         [sys.executable, "-m", "lionrock.cli", "serve", "--port", str(port), "--workers", str(args.workers)],
@@ -355,6 +370,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "gunicorn_workers": args.workers,
             "load_at_start": load_started,
             "migrate_s": migrate_s,
+            "checkpoint_before_push": bool(args.checkpoint),
             "rss_at_rest_mb": rss_rest,
             "processes": processes,
         }
@@ -363,6 +379,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results["versions"] = timed(session, f"{objects_url}{sample}/versions/", args.runs, server.pid)
         results["match_id"] = timed(session, objects_url, args.runs, server.pid, {"match[id]": sample})
         if args.push:
+            if args.checkpoint:
+                checkpoint()
             results["push"] = push(session, base, collection, args.push, server.pid)
             results["after_push_by_id"] = timed(session, f"{objects_url}{sample}/", args.runs, server.pid)
         time.sleep(args.settle)
@@ -380,7 +398,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def report(results: dict[str, Any]) -> str:
     lines = [
         f"`lionrock serve --workers {results['gunicorn_workers']}` on {results['database']}, "
-        f"{results['objects']:,} stored objects; load {results['load_at_start']} -> {results['load_at_end']}; "
+        f"{results['objects']:,} stored objects; "
+        f"load {results['load_at_start']} -> {results['load_at_end']}; "
         f"`lionrock manage migrate` before the start took {results['migrate_s']} s",
         "",
         "| request | median ms | p95 ms | server CPU ms |",
@@ -410,7 +429,8 @@ def report(results: dict[str, Any]) -> str:
                 else ""
             )
             + f"); POSTs answered within "
-            f"{entry['posting_s']} s; {entry['status_polls']} status reads; load {entry['load_during']}.",
+            f"{entry['posting_s']} s; {entry['status_polls']} status reads; load {entry['load_during']}"
+            + ("; CHECKPOINT just before it." if results["checkpoint_before_push"] else "."),
         ]
     lines.append(
         f"\nRSS of the whole tree ({results['processes']} processes): "
@@ -428,6 +448,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--push", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--checkpoint",
+        action="store_true",
+        help="PostgreSQL: CHECKPOINT just before the push (as the first push after one; needs pg_checkpoint)",
+    )
     parser.add_argument("--settle", type=float, default=3.0, help="seconds to wait before reading memory")
     args = parser.parse_args()
     results = run(args)
