@@ -105,8 +105,17 @@ def cpu_by_role(root: int) -> dict[str, float]:
     return roles
 
 
+_SHARED_POSTGRES = ("checkpointer", "background writer", "walwriter", "autovacuum launcher")
+
+
 def postgres_cpu_seconds() -> float:
-    """CPU of every PostgreSQL server process on this machine: the pushes' own work, and any other."""
+    """CPU of the PostgreSQL processes that serve this database: its connections (and autovacuum on it),
+    and the writers every database shares (checkpointer, background writer, WAL writer).
+
+    Other databases' connections on the same server (other work's tests) are left out; so is the time of
+    connections that have already closed, which the server keeps without saying whose they were.
+    """
+    name = _postgres_url().rsplit("/", 1)[1].split("?", 1)[0]
     total = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -114,11 +123,13 @@ def postgres_cpu_seconds() -> float:
         try:
             if (entry / "comm").read_text().strip() != "postgres":
                 continue
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             fields = _stat_fields(int(entry.name))
         except OSError:
             continue
-        # Own time, and that of children reaped (the postmaster's backends that have exited).
-        total += sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        if f" {name} " not in title and not any(shared in title for shared in _SHARED_POSTGRES):
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
 
