@@ -115,6 +115,8 @@ def postgres_cpu_seconds() -> float:
     Other databases' connections on the same server (other work's tests) are left out; so is the time of
     connections that have already closed, which the server keeps without saying whose they were.
     """
+    if not os.environ.get("DATABASE_URL"):
+        return 0.0
     name = _postgres_url().rsplit("/", 1)[1].split("?", 1)[0]
     total = 0.0
     for entry in Path("/proc").iterdir():
