@@ -3,10 +3,9 @@
 # serves lookups by id (one randomly keyed index instead of two), and the correlation key loses
 # PostgreSQL's second (LIKE) index.
 #
-# The schema is changed by index statements only, never by copying the table: on SQLite, Django's own
-# operations would rebuild the objects table once per field (minutes at a million objects). SQLite cannot
-# drop a uniqueness declared in its CREATE TABLE without that copy, so there the old constraint (the same
-# columns, so the same rule) and the id index stay until a later change rebuilds the table anyway.
+# On PostgreSQL the schema is changed by index statements only. SQLite cannot drop a uniqueness declared
+# in its CREATE TABLE without copying the table, and Django's own operations would copy it once per
+# field: there the objects table is copied once, after the other changes, into the new shape.
 
 from typing import Any
 
@@ -25,8 +24,6 @@ POSTGRESQL = (
     'ALTER INDEX "intel_observablevalue_key_aa8d9012" RENAME TO "intel_value_key"',
 )
 OTHER = (
-    'DROP INDEX IF EXISTS "intel_stixobject_collection_id_15acd48d"',
-    'DROP INDEX IF EXISTS "intel_stixobject_created_by_org_id_86f5bd4a"',
     'DROP INDEX IF EXISTS "intel_observablevalue_key_aa8d9012"',
     'CREATE INDEX IF NOT EXISTS "intel_value_key" ON "intel_observablevalue" ("key")',
 )
@@ -42,6 +39,8 @@ POSTGRESQL_BACK = (
     '("key" varchar_pattern_ops)',
 )
 OTHER_BACK = (
+    # The table keeps the new shape's uniqueness (the same columns, so the same rule).
+    'CREATE INDEX "stix_id_modified" ON "intel_stixobject" ("stix_id", "modified")',
     'CREATE INDEX "intel_stixobject_collection_id_15acd48d" ON "intel_stixobject" ("collection_id")',
     'CREATE INDEX "intel_stixobject_created_by_org_id_86f5bd4a" ON "intel_stixobject" ("created_by_org_id")',
     'DROP INDEX IF EXISTS "intel_value_key"',
@@ -61,6 +60,12 @@ def forwards(apps: Any, schema_editor: Any) -> None:
 
 def backwards(apps: Any, schema_editor: Any) -> None:
     _run({"postgresql": POSTGRESQL_BACK, "other": OTHER_BACK}, schema_editor)
+
+
+def sqlite_table_remade(apps: Any, schema_editor: Any) -> None:
+    """SQLite: the objects table copied once into the model's new shape (its indexes and uniqueness)."""
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor._remake_table(apps.get_model("intel", "StixObject"))
 
 
 class Migration(migrations.Migration):
@@ -118,5 +123,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-        )
+        ),
+        migrations.RunPython(sqlite_table_remade, migrations.RunPython.noop),
     ]
