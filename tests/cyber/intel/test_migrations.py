@@ -2,11 +2,11 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from lionrock.cyber.intel import selectors
-from lionrock.cyber.intel.models import ObjectLabel, StixObject
+from lionrock.cyber.intel.models import Collection, ObjectLabel, StixObject
 from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp
 from tests.cyber.intel.factories import analyst_make
 
@@ -116,3 +116,35 @@ def test_upgrading_writes_the_stored_tlp_into_objects_that_had_no_marking():
     for stix_id in ids.values():
         body = json.loads(StixObject.objects.get(stix_id=stix_id).raw)
         assert body["object_marking_refs"] == [MARKING_ID_FOR[Tlp.GREEN]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_keeps_every_object_and_still_refuses_a_second_copy_of_a_version_in_one_collection():
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("intel")
+    executor.migrate(BEFORE)
+    try:
+        ids = _old_rows(executor.loader.project_state(BEFORE).apps)
+        executor = MigrationExecutor(connection)
+        executor.migrate(latest)
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+
+    assert set(StixObject.objects.values_list("stix_id", flat=True)) == set(ids.values())
+    stored = StixObject.objects.get(stix_id=ids["malware"])
+    copy = {
+        "stix_id": stored.stix_id,
+        "type": stored.type,
+        "created": stored.created,
+        "modified": stored.modified,
+        "tlp": stored.tlp,
+        "created_by_org_id": stored.created_by_org_id,
+        "raw": stored.raw,
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StixObject.objects.create(collection=stored.collection, date_added=STAMP.replace(second=30), **copy)
+    other = Collection.objects.create(
+        alias="elsewhere", title="Elsewhere", owner=stored.collection.owner, default_tlp="green"
+    )
+    StixObject.objects.create(collection=other, date_added=STAMP, **copy)
+    assert StixObject.objects.filter(stix_id=ids["malware"]).count() == 2

@@ -149,6 +149,35 @@ def test_new_versions_become_latest_and_older_ones_stay_retrievable():
     assert json.loads(latest.raw)["name"] == "updated"
 
 
+def test_two_versions_in_one_request_leave_the_newer_one_latest_over_a_stored_one():
+    community = community_make()
+    first = indicator()
+    add(community, [first])
+    second = first | {"modified": "2025-04-01T00:00:00.000Z", "name": "second"}
+    third = first | {"modified": "2025-05-01T00:00:00.000Z", "name": "third"}
+    fresh = indicator("fresh.example")
+    fresh_newer = fresh | {"modified": "2025-04-01T00:00:00.000Z", "name": "fresh, newer"}
+    add(community, [second, third, fresh, fresh_newer])
+    for stix_id, name in ((first["id"], "third"), (fresh["id"], "fresh, newer")):
+        latest = StixObject.objects.filter(stix_id=stix_id, is_latest=True)
+        assert [json.loads(row.raw)["name"] for row in latest] == [name]
+
+
+def test_the_same_object_in_another_collection_is_stored_there_and_left_latest_here():
+    community, elsewhere = community_make(), community_make()
+    first = indicator()
+    add(community, [first])
+    outcome = services.objects_add(actor=elsewhere.creator, collection=elsewhere.collection, objects=[first])
+    assert [row.stix_id for row in outcome.added] == [first["id"]]
+    assert outcome.duplicates == []
+    newer = first | {"modified": "2025-04-01T00:00:00.000Z", "name": "newer elsewhere"}
+    services.objects_add(actor=elsewhere.creator, collection=elsewhere.collection, objects=[newer])
+    rows = StixObject.objects.filter(stix_id=first["id"], is_latest=True)
+    latest = dict(rows.values_list("collection", "raw"))
+    assert json.loads(latest[community.collection.pk])["name"] == first["name"]
+    assert json.loads(latest[elsewhere.collection.pk])["name"] == "newer elsewhere"
+
+
 def test_date_added_strictly_increases_within_a_collection():
     community = community_make()
     add(community, [indicator() for _ in range(50)])

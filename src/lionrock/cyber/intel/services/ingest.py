@@ -372,12 +372,19 @@ def _objects_store(
         ids = {candidate.row.stix_id for candidate in candidates}
         existing: dict[tuple[str, datetime], str] = {}
         latest: dict[str, datetime] = {}
-        for stix_id, modified, raw, is_latest in StixObject.objects.filter(
-            collection=collection, stix_id__in=ids
-        ).values_list("stix_id", "modified", "raw", "is_latest"):
+        latest_pk: dict[str, int] = {}
+        # By id alone, other collections' versions skipped here: asked for the collection as well, SQLite's
+        # planner may prefer an index led by the collection for a thousand ids and read the whole
+        # collection instead of the thousand entries of the index led by the id.
+        for pk, collection_id, stix_id, modified, raw, is_latest in StixObject.objects.filter(
+            stix_id__in=ids
+        ).values_list("pk", "collection_id", "stix_id", "modified", "raw", "is_latest"):
+            if collection_id != collection.pk:
+                continue
             existing[(stix_id, modified)] = raw
             if is_latest:
                 latest[stix_id] = modified
+                latest_pk[stix_id] = pk
 
         rows: list[StixObject] = []
         row_values: list[list[tuple[str, str, str]]] = []
@@ -428,9 +435,10 @@ def _objects_store(
         if outcome.failures and all_or_nothing:
             raise StixRejected(outcome.failures)
         if demote:
-            StixObject.objects.filter(collection=collection, stix_id__in=demote, is_latest=True).update(
-                is_latest=False
-            )
+            # The versions read above under the collection's lock: still the latest ones.
+            # (An id whose earlier version came in this same request has no stored row to demote.)
+            stored = [latest_pk[stix_id] for stix_id in demote if stix_id in latest_pk]
+            StixObject.objects.filter(pk__in=stored).update(is_latest=False)
         rows_insert(StixObject, rows)
         rows_insert(
             ObjectLabel,
