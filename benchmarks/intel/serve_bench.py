@@ -108,16 +108,17 @@ def cpu_by_role(root: int) -> dict[str, float]:
 _SHARED_POSTGRES = ("checkpointer", "background writer", "walwriter", "autovacuum launcher")
 
 
-def postgres_cpu_seconds() -> float:
-    """CPU of the PostgreSQL processes that serve this database: its connections (and autovacuum on it),
-    and the writers every database shares (checkpointer, background writer, WAL writer).
+def postgres_cpu_seconds(database: str | None = None) -> float:
+    """CPU of the PostgreSQL processes that serve this database (DATABASE_URL's, or `database`): its
+    connections (and autovacuum on it), and the writers every database shares (checkpointer, background
+    writer, WAL writer).
 
     Other databases' connections on the same server (other work's tests) are left out; so is the time of
     connections that have already closed, which the server keeps without saying whose they were.
     """
     if not os.environ.get("DATABASE_URL"):
         return 0.0
-    name = _postgres_url().rsplit("/", 1)[1].split("?", 1)[0]
+    name = database or _postgres_url().rsplit("/", 1)[1].split("?", 1)[0]
     total = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():

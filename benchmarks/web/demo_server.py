@@ -116,6 +116,7 @@ class DemoServer:
     accounts: list[tuple[str, str]]  # (email, "organisation: roles")
     data_dir: Path
     started_s: float = 0.0
+    database: str | None = None  # on PostgreSQL, the run's own database
 
     @property
     def pid(self) -> int:
@@ -198,6 +199,8 @@ def _demo_server(
     with output.open("wb") as sink:
         process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
     server = DemoServer(f"http://127.0.0.1:{port}", process, "", [], data_dir)
+    if database_url:
+        server.database = urlsplit(database_url).path.lstrip("/")
     try:
         _wait_ready(server, output, 900)
         server.started_s = round(time.perf_counter() - started, 1)

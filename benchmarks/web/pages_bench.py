@@ -6,7 +6,7 @@ each of those links to (intel object, incident, event, drill, operation, screeni
 requests each one --runs times after a warm-up, one request at a time, once the server is at rest (its
 task worker done with what it does on a first start). For each (persona, page) it prints
 the median and p95 wall milliseconds and the CPU milliseconds the whole server tree spent per request
-(on PostgreSQL also the database server's: every `postgres` process on the machine, so run it alone);
+(on PostgreSQL also the database server's: the run's own database's connections and the shared writers);
 the machine's load average is printed at start and end (a loaded machine stretches wall time, not CPU).
 
 Usage:
@@ -70,14 +70,14 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 status = session.get(url, timeout=60).status_code  # warm-up
                 samples = []
                 cpu_started = tree_cpu_seconds(server.pid)
-                database_started = postgres_cpu_seconds() if on_postgresql else 0.0
+                database_started = postgres_cpu_seconds(server.database) if on_postgresql else 0.0
                 for _ in range(args.runs):
                     started = time.perf_counter()
                     answer = session.get(url, timeout=60)
                     samples.append((time.perf_counter() - started) * 1000)
                     status = answer.status_code
                 cpu_ms = (tree_cpu_seconds(server.pid) - cpu_started) * 1000 / args.runs
-                database_ms = (postgres_cpu_seconds() - database_started) * 1000 / args.runs
+                database_ms = (postgres_cpu_seconds(server.database) - database_started) * 1000 / args.runs
                 results["pages"].append(
                     {
                         "persona": email,
