@@ -98,6 +98,9 @@ def test_an_arrested_worker_is_screened_identified_and_referred_to_a_shelter(
     _clean(page, problems, "queue")
 
     page.get_by_role("link", name=case.reference).click()
+    # The reveal swaps the name in place once htmx has loaded; clicked before, the form posts to the
+    # name's own page (the way without scripts), which has no case actions to follow.
+    page.wait_for_load_state("load")
     page.get_by_role("button", name="Reveal the name (audited)").click()
     expect(page.locator("#case-name")).to_contain_text("NGUYEN Van Hai")
     _clean(page, problems, "case")
