@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def _header(log: Path) -> tuple[list[str], int]:
@@ -30,7 +31,8 @@ def _header(log: Path) -> tuple[list[str], int]:
     return fields, 0
 
 
-def polars_rows(values: Path, log: Path, columns: list[str]) -> int:
+def _polars_scans(values: Path, log: Path, selected: list[str]) -> tuple[Any, Any]:
+    """The indicator values and the log's `selected` columns (as text, numbered by row), both lazy."""
     import polars as pl
 
     fields, _ = _header(log)
@@ -43,8 +45,14 @@ def polars_rows(values: Path, log: Path, columns: list[str]) -> int:
         new_columns=fields,
         schema_overrides={name: pl.String for name in fields},
         quote_char=None,
-    ).select(columns)
-    frame = frame.with_row_index("row")
+    ).select(selected)
+    return wanted, frame.with_row_index("row")
+
+
+def polars_rows(values: Path, log: Path, columns: list[str]) -> int:
+    import polars as pl
+
+    wanted, frame = _polars_scans(values, log, columns)
     matched = pl.concat(
         [frame.join(wanted, left_on=name, right_on="value", how="semi").select("row") for name in columns]
     )
@@ -55,18 +63,7 @@ def polars_write(values: Path, log: Path, columns: list[str]) -> int:
     """The rows where any of `columns` equals a value, written as JSON lines (`ts` and the columns)."""
     import polars as pl
 
-    fields, _ = _header(log)
-    wanted = pl.scan_csv(values, has_header=False, new_columns=["value"], quote_char=None).select("value")
-    frame = pl.scan_csv(
-        log,
-        separator="\t",
-        comment_prefix="#",
-        has_header=False,
-        new_columns=fields,
-        schema_overrides={name: pl.String for name in fields},
-        quote_char=None,
-    ).select(["ts", *columns])
-    frame = frame.with_row_index("row")
+    wanted, frame = _polars_scans(values, log, ["ts", *columns])
     matched = (
         pl.concat([frame.join(wanted, left_on=name, right_on="value", how="semi") for name in columns])
         .unique("row")
