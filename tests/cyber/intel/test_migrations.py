@@ -72,17 +72,22 @@ def _old_rows(apps) -> dict[str, str]:
     return ids
 
 
-@pytest.mark.django_db(transaction=True)
-def test_upgrading_copies_labels_expiry_and_references_out_of_objects_already_stored():
+def _upgraded_from_old_rows() -> dict[str, str]:
+    """Rows written by the schema before the browse columns, then every intel migration since run on them."""
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes("intel")
     executor.migrate(BEFORE)
     try:
         ids = _old_rows(executor.loader.project_state(BEFORE).apps)
-        executor = MigrationExecutor(connection)
-        executor.migrate(latest)
+        MigrationExecutor(connection).migrate(latest)
     finally:
         MigrationExecutor(connection).migrate(latest)
+    return ids
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_copies_labels_expiry_and_references_out_of_objects_already_stored():
+    ids = _upgraded_from_old_rows()
 
     indicator = StixObject.objects.get(stix_id=ids["indicator"])
     assert indicator.valid_until == datetime(2099, 1, 1, tzinfo=UTC)
@@ -103,15 +108,7 @@ def test_upgrading_copies_labels_expiry_and_references_out_of_objects_already_st
 
 @pytest.mark.django_db(transaction=True)
 def test_upgrading_writes_the_stored_tlp_into_objects_that_had_no_marking():
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes("intel")
-    executor.migrate(BEFORE)
-    try:
-        ids = _old_rows(executor.loader.project_state(BEFORE).apps)
-        executor = MigrationExecutor(connection)
-        executor.migrate(latest)
-    finally:
-        MigrationExecutor(connection).migrate(latest)
+    ids = _upgraded_from_old_rows()
 
     for stix_id in ids.values():
         body = json.loads(StixObject.objects.get(stix_id=stix_id).raw)
@@ -120,15 +117,7 @@ def test_upgrading_writes_the_stored_tlp_into_objects_that_had_no_marking():
 
 @pytest.mark.django_db(transaction=True)
 def test_upgrading_keeps_every_object_and_still_refuses_a_second_copy_of_a_version_in_one_collection():
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes("intel")
-    executor.migrate(BEFORE)
-    try:
-        ids = _old_rows(executor.loader.project_state(BEFORE).apps)
-        executor = MigrationExecutor(connection)
-        executor.migrate(latest)
-    finally:
-        MigrationExecutor(connection).migrate(latest)
+    ids = _upgraded_from_old_rows()
 
     assert set(StixObject.objects.values_list("stix_id", flat=True)) == set(ids.values())
     stored = StixObject.objects.get(stix_id=ids["malware"])
