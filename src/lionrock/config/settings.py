@@ -107,10 +107,10 @@ TEMPLATES = [
 ]
 
 
-# Forms render through Jinja2's build of Django's own form templates (the same markup): a form field
-# took about a millisecond of CPU through the Django template language, a quarter of that here, and
-# the case and operation pages carry twenty or more fields.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Forms render through Jinja2 builds of Django's own form templates (the same markup): a form field
+# took about a millisecond of CPU through the Django template language, a quarter of that through
+# Jinja2, and less again with each widget's includes written out in place (core/shell/forms.py).
+FORM_RENDERER = "lionrock.core.shell.forms.FormRenderer"
 
 
 def _database() -> dict[str, object]:
