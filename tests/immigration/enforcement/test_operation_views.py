@@ -161,7 +161,7 @@ def test_the_operations_list_and_an_operation_page_use_a_bounded_number_of_queri
     client = client_signed_in(officer)
     with django_assert_max_num_queries(10):
         assert client.get("/enforcement/operations/").status_code == 200
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(19):
         assert client.get(f"/enforcement/operations/{operation.pk}/").status_code == 200
 
 

@@ -97,7 +97,7 @@ def operation_get(*, actor: Actor, operation_id: int) -> Operation:
     operation = (
         operations_visible(actor=actor)
         .select_related("lead_officer")
-        .prefetch_related("team", "premises")
+        .prefetch_related("premises")
         .filter(pk=operation_id)
         .first()
     )
