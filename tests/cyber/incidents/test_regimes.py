@@ -156,7 +156,9 @@ def test_a_clock_rule_outside_the_regimes_span_is_refused():
 
 def test_an_incident_known_after_its_regime_ended_has_no_deadline_from_it():
     desk = desk_make()
-    yesterday = timezone.localdate() - timedelta(days=1)
+    aware = timezone.now()
+    # The day before awareness in Hong Kong (not "yesterday" from now: two hours after midnight they differ).
+    day_before = timezone.localtime(aware).date() - timedelta(days=1)
     services.regime_update(
         actor=desk.platform_admin,
         regime=desk.regime,
@@ -164,6 +166,6 @@ def test_an_incident_known_after_its_regime_ended_has_no_deadline_from_it():
         name_zh=desk.regime.name_zh,
         description="",
         effective_from=None,
-        effective_until=yesterday,
+        effective_until=day_before,
     )
-    assert desk.report().notify_by is None
+    assert desk.report(aware_at=aware, detected_at=aware).notify_by is None
