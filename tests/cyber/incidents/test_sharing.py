@@ -76,3 +76,50 @@ def test_the_incident_shows_which_other_stakeholders_shared_the_same_value_withi
     # The reporter has no intel grant on the collection: the amber indicator stays out of its view.
     seen_by_reporter = selectors.observables_seen_elsewhere(actor=desk.reporter, incident=incident)
     assert all(not s.organisations for s in seen_by_reporter)
+
+
+def _seen_with_queries(actor, incident):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        seen = selectors.observables_seen_elsewhere(actor=actor, incident=incident)
+    return {s.observable.value: s for s in seen}, len(queries)
+
+
+def test_each_observable_gets_its_own_correlation_in_the_same_few_queries_however_many_there_are():
+    desk = desk_make()
+    analyst, collection = _collection(desk)
+    partner = Organisation.objects.get(pk=desk.partner.primary_organisation_id)
+    intel_services.collection_grant_set(
+        actor=analyst, collection=collection, organisation=partner, can_read=True, can_write=True
+    )
+    intel_services.objects_add(
+        actor=desk.partner,
+        collection=collection,
+        objects=[indicator("x", pattern="[ipv4-addr:value = '45.151.167.10']")],
+    )
+    earlier = desk.report(
+        title="Defacement",
+        observables=[ObservableIn(type="domain-name", value="tickets.example.hk", ioc=False)],
+    )
+    two = desk.report()
+    many = desk.report(
+        observables=[
+            ObservableIn(type="ipv4-addr", value="45.151.167.10", ioc=True),
+            ObservableIn(type="domain-name", value="tickets.example.hk", ioc=False),
+            *[ObservableIn(type="ipv4-addr", value=f"198.51.100.{n}", ioc=True) for n in range(1, 9)],
+        ]
+    )
+    seen_two, queries_two = _seen_with_queries(analyst, two)
+    seen_many, queries_many = _seen_with_queries(analyst, many)
+    assert queries_many == queries_two
+    for seen in (seen_two, seen_many):
+        assert seen["45.151.167.10"].organisations == [str(partner)]
+        assert seen["45.151.167.10"].since is not None
+        assert earlier in seen["tickets.example.hk"].other_incidents
+        assert not seen["tickets.example.hk"].organisations  # the earlier report is the same ISP's
+    assert len(seen_many) == 10
+    assert all(not seen_many[f"198.51.100.{n}"].organisations for n in range(1, 9))
+    assert two in seen_many["tickets.example.hk"].other_incidents
+    assert all(many not in s.other_incidents for s in seen_many.values())

@@ -425,48 +425,69 @@ class SeenElsewhere:
 
 
 def observables_seen_elsewhere(*, actor: Actor, incident: Incident, limit: int = 50) -> list[SeenElsewhere]:
-    """The existing correlation (intel's value index and monitoring's sightings), for each observable."""
+    """The existing correlation (intel's value index and monitoring's sightings), for each observable.
+
+    Three lookups for all the observables together (objects naming the values, their sightings, other
+    incidents naming them), not three per observable: an incident may carry fifty."""
     from django.db.models import Min
 
     from lionrock.cyber.intel import selectors as intel_selectors
     from lionrock.cyber.monitoring import selectors as monitoring_selectors
 
-    visible_incidents = incidents_visible(actor=actor).exclude(pk=incident.pk)
+    observables = list(incident.observables.all()[:limit])
+    keys = {obs.key for obs in observables}
+    if not keys:
+        return []
+    reporter = incident.reporting_organisation_id
+    objects = intel_selectors.values_appearances(actor=actor, keys=keys, limit=100)
+    indicator_ids = {row.stix_id for rows in objects.values() for row in rows if row.type == "indicator"}
+    sightings: dict[str, list[tuple[int, str, datetime]]] = {}
+    if indicator_ids:
+        for seen in (
+            monitoring_selectors.sightings_visible(actor=actor)
+            .filter(indicator_id__in=sorted(indicator_ids))
+            .exclude(organisation_id=reporter)
+            .values("indicator_id", "organisation_id", "organisation__short_name", "organisation__name_en")
+            .annotate(first=Min("first_seen"))
+        ):
+            name = seen["organisation__short_name"] or seen["organisation__name_en"]
+            sightings.setdefault(seen["indicator_id"], []).append(
+                (seen["organisation_id"], name, seen["first"])
+            )
+    others: dict[str, list[Incident]] = {}
+    for match in (
+        Observable.objects.filter(
+            key__in=sorted(keys),
+            incident__in=incidents_visible(actor=actor).exclude(pk=incident.pk).values("pk"),
+        )
+        .select_related("incident__reporting_organisation")
+        .order_by("key", "-incident_id")
+    ):
+        named = others.setdefault(match.key, [])
+        if len(named) < 10 and all(other.pk != match.incident_id for other in named):
+            named.append(match.incident)
     results = []
-    for obs in list(incident.observables.all()[:limit]):
+    for obs in observables:
         names: dict[int, str] = {}
         moments: list[datetime] = []
-        objects = list(
-            intel_selectors.value_appearances(actor=actor, kind=obs.kind, value=obs.normalised, limit=100)
-        )
-        for row in objects:
-            if row.created_by_org_id != incident.reporting_organisation_id:
+        for row in objects.get(obs.key, []):
+            if row.created_by_org_id != reporter:
                 names[row.created_by_org_id] = str(row.created_by_org)
                 moments.append(row.date_added)
-        indicator_ids = [row.stix_id for row in objects if row.type == "indicator"]
-        if indicator_ids:
-            sightings = (
-                monitoring_selectors.sightings_visible(actor=actor)
-                .filter(indicator_id__in=indicator_ids)
-                .exclude(organisation_id=incident.reporting_organisation_id)
-                .values("organisation_id", "organisation__short_name", "organisation__name_en")
-                .annotate(first=Min("first_seen"))
-            )
-            for seen in sightings:
-                names[seen["organisation_id"]] = (
-                    seen["organisation__short_name"] or seen["organisation__name_en"]
-                )
-                moments.append(seen["first"])
-        others = list(
-            visible_incidents.filter(observables__key=obs.key)
-            .select_related("reporting_organisation")
-            .distinct()[:10]
-        )
-        for other in others:
-            if other.reporting_organisation_id != incident.reporting_organisation_id:
+            for organisation_id, name, first in (
+                sightings.get(row.stix_id, []) if row.type == "indicator" else []
+            ):
+                names[organisation_id] = name
+                moments.append(first)
+        for other in others.get(obs.key, []):
+            if other.reporting_organisation_id != reporter:
                 names[other.reporting_organisation_id] = str(other.reporting_organisation)
                 moments.append(other.aware_at)
-        results.append(SeenElsewhere(obs, sorted(names.values()), min(moments) if moments else None, others))
+        results.append(
+            SeenElsewhere(
+                obs, sorted(names.values()), min(moments) if moments else None, others.get(obs.key, [])
+            )
+        )
     return results
 
 

@@ -10,8 +10,9 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 from django.db.models.lookups import Exact
 
 from lionrock.core.accounts import access
@@ -49,6 +50,7 @@ __all__ = [
     "stix_objects_visible_among",
     "stix_objects_visible_to",
     "value_appearances",
+    "values_appearances",
     "visibility_q",
     "visibility_terms",
 ]
@@ -400,6 +402,29 @@ def value_appearances(*, actor: Actor, kind: str, value: str, limit: int = 100) 
         .select_related("collection", "created_by_org")
         .order_by("-date_added")[:limit]
     )
+
+
+def values_appearances(*, actor: Actor, keys: Iterable[str], limit: int = 100) -> dict[str, list[StixObject]]:
+    """For each correlation key, the visible objects naming its value, newest first, at most `limit` each:
+    one query for any number of values (an incident's observables are looked up together)."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    rows = (
+        stix_objects_visible(actor=actor)
+        .filter(values__key__in=wanted)
+        .annotate(
+            value_key=F("values__key"),
+            rank=Window(RowNumber(), partition_by=F("values__key"), order_by=F("date_added").desc()),
+        )
+        .filter(rank__lte=limit)
+        .select_related("created_by_org")
+        .order_by("value_key", "rank")
+    )
+    found: dict[str, list[StixObject]] = {}
+    for row in rows:
+        found.setdefault(row.value_key, []).append(row)
+    return found
 
 
 def object_seen_elsewhere(*, actor: Actor, obj: StixObject, limit: int = 100) -> QuerySet[StixObject]:
