@@ -13,9 +13,10 @@ a lower bound on what the work costs.
 
 Each engine does it the way it runs it fastest while staying exact. Polars: the log scanned once and
 numbered by row, one semi-join per column (a set column split and exploded first), the row numbers of all
-of them made unique. DuckDB: the log read once (numbered by row and kept for the query when it has a set
-column), and a row kept when a plain column is `IN` the values or its number is among those whose
-unnested set elements are. Prints the count of matching rows last on stderr.
+of them made unique (to write the rows, those numbers taken from the scan). DuckDB: a row kept when a
+plain column is `IN` the values; with a set column, the log read once, numbered by row and kept for the
+query, and a row also kept when its number is among those of its unnested elements found in the values.
+Prints the count of matching rows last on stderr.
 
 With `--write`, the matching rows are written to standard output as JSON lines (`ts` and the named
 columns, a set as its cell's text), as the matcher writes its hits, instead of only being counted: the
@@ -102,37 +103,36 @@ def _polars_scans(values: Path, log: Path, selected: list[str]) -> tuple[Any, An
     return wanted, frame.with_row_index("row"), header
 
 
-def _polars_matches(wanted: Any, frame: Any, columns: list[_Column], separator: str, keep: list[str]) -> Any:
-    """The rows where a column, or an element of a set column, equals a value: their number and `keep`,
-    each row once; lazy. A set column is split and exploded, the row's other cells repeated beside each
-    element, and semi-joined on the element."""
+def _polars_matched_rows(wanted: Any, frame: Any, columns: list[_Column], separator: str) -> Any:
+    """The numbers of the rows where a column, or an element of a set column (split and exploded),
+    equals a value, each row once; lazy."""
     import polars as pl
 
     parts = []
     for column in columns:
-        cells, key = frame.select("row", *dict.fromkeys([*keep, column.name])), column.name
+        cells = frame.select("row", column.name)
         if column.is_set:
-            key = "element" if column.name in keep else column.name
-            split = pl.col(column.name).str.split(separator).alias(key)
-            cells = cells.with_columns(split).explode(key, empty_as_null=True)
-        parts.append(cells.join(wanted, left_on=key, right_on="value", how="semi").select("row", *keep))
-    return pl.concat(parts).unique("row")
+            split = pl.col(column.name).str.split(separator)
+            cells = cells.with_columns(split).explode(column.name, empty_as_null=True)
+        parts.append(cells.join(wanted, left_on=column.name, right_on="value", how="semi").select("row"))
+    return pl.concat(parts).unique()
 
 
 def polars_rows(values: Path, log: Path, columns: list[_Column]) -> int:
     import polars as pl
 
     wanted, frame, header = _polars_scans(values, log, [column.name for column in columns])
-    matched = _polars_matches(wanted, frame, columns, header.set_separator, [])
+    matched = _polars_matched_rows(wanted, frame, columns, header.set_separator)
     return int(matched.select(pl.len()).collect().item())
 
 
 def polars_write(values: Path, log: Path, columns: list[_Column]) -> int:
     """The rows where any of `columns` matches, written as JSON lines (`ts` and the columns)."""
-    shown = ["ts", *[column.name for column in columns]]
-    wanted, frame, header = _polars_scans(values, log, shown)
-    matched = _polars_matches(wanted, frame, columns, header.set_separator, shown)
-    written = matched.sort("row").drop("row").collect()
+    wanted, frame, header = _polars_scans(values, log, ["ts", *[column.name for column in columns]])
+    rows = _polars_matched_rows(wanted, frame, columns, header.set_separator)
+    # The matching rows taken whole from the one scan of the log by their number: cheaper than carrying
+    # every column through the exploded answers (0.07 against 0.08 CPU s at 200,000 dns lines).
+    written = frame.join(rows, on="row", how="semi").sort("row").drop("row").collect()
     written.write_ndjson(sys.stdout.buffer)
     return int(written.height)
 
