@@ -22,11 +22,15 @@ before and after. Scenarios, each run `--repeat` times (the fastest kept):
 * `baseline` (with `--baseline-src DIR`, an older `src/` tree, e.g. from `git archive`): that version's
   `python -m lionrock.matcher.command` on the same files;
 * `jobs`: warm, with `--jobs N` (`--jobs`, default 2);
-* `polars`, `duckdb`: an exact semi-join of the same columns against the plain list, in a fresh process
-  (`semijoin.py`; conn: both addresses; dns: the query, exact names only, no subdomains), the matching
-  rows counted. Polars and DuckDB are in the development dependency group, for this comparison only.
-* `polars-out`, `duckdb-out`: the same, over every value column the matcher reads (dns: the answers as
-  well), with the matching rows written to standard output as JSON lines as the matcher writes its hits.
+* `polars`, `duckdb`: an exact semi-join of every value column the matcher reads for that log, against
+  the plain list, in a fresh process (`semijoin.py`), the matching rows counted. conn: a row counts when
+  either address equals a value; dns: when the `query` equals a value or any element of the `answers`
+  (a Zeek set, split on `,`; the unset `-` and the empty `(empty)` match nothing) does. Exact text only:
+  no subdomains, no CIDR blocks, no case, trailing-dot or IPv6 forms, no validity or warninglists, so a
+  lower bound on the matcher's work. Polars and DuckDB are in the development dependency group, for this
+  comparison only.
+* `polars-out`, `duckdb-out`: the same semi-joins, with the matching rows (`ts` and those columns) written
+  to standard output as JSON lines, as the matcher writes its hits, instead of only counted.
 
 The data is generated once into `--data` and reused while the sizes and seed are the same (`data.json`).
 
@@ -262,19 +266,20 @@ SCENARIOS = (
     "cold", "first", "warm", "jobs", "no-wl", "plain", "slow", "baseline", "polars", "duckdb", "polars-out",
     "duckdb-out",
 )  # fmt: skip
-SEMI_JOIN_COLUMNS = {"conn": ["id.orig_h", "id.resp_h"], "dns": ["query"]}
-# The `-out` semi-joins read every value column the matcher reads (dns: the answers too) and write the
-# matching rows as JSON lines, as the matcher writes its hits, instead of only counting them.
-SEMI_JOIN_OUTPUT_COLUMNS = {"conn": ["id.orig_h", "id.resp_h"], "dns": ["query", "answers"]}
+# Every value column the matcher reads for each log (src/lionrock/matcher/zeek.py, PATH_ROLES), as
+# semijoin.py takes them: `:set` for a Zeek set, whose elements are compared one by one. conn's ports are
+# left out: the matcher reads them only beside an address-and-port indicator, and the plain list has none.
+SEMI_JOIN_COLUMNS = {"conn": ["id.orig_h", "id.resp_h"], "dns": ["query", "answers:set"]}
 
 
 def semi_join(
     engine: str, plain: Path, log: Path, rows: list[tuple[str, str, str, dict[str, object]]]
 ) -> None:
     """An exact semi-join of the log's columns against the plain list, in a fresh process as the matcher
-    runs: the indicator list and the log both read by the engine, the matching rows counted."""
+    runs: the indicator list and the log both read by the engine, the matching rows counted (`-out`:
+    written as JSON lines as well)."""
     name, write = engine.removesuffix("-out"), engine.endswith("-out")
-    columns = (SEMI_JOIN_OUTPUT_COLUMNS if write else SEMI_JOIN_COLUMNS)[log.stem]
+    columns = SEMI_JOIN_COLUMNS[log.stem]
     command = [sys.executable, str(Path(__file__).with_name("semijoin.py")), *(["--write"] if write else []),
                name, str(plain), str(log), *columns]  # fmt: skip
     result = run_process(command, dict(os.environ))
