@@ -116,7 +116,10 @@ FORM_RENDERER = "lionrock.core.shell.forms.FormRenderer"
 def _database() -> dict[str, object]:
     url = os.environ.get("DATABASE_URL")
     if url:
-        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+        # Kept for the life of the serving thread and checked before each request: a fresh PostgreSQL
+        # connection reads the catalogue and prepares the visibility rule's statements again.
+        parsed = dj_database_url.parse(url, conn_max_age=None, conn_health_checks=True)
+        config: dict[str, object] = dict(parsed)
         if config["ENGINE"] == "django.db.backends.postgresql":
             # PostgreSQL's JIT compiles any query its planner costs high; the visibility rule's many
             # subplans look costly, so a 5 ms page query spent 70 ms being compiled. Off for these
@@ -152,7 +155,7 @@ def _database() -> dict[str, object]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-        # Kept for a minute by each serving thread, as on PostgreSQL: a fresh connection per request pays
+        # Kept for a minute by each serving thread: a fresh connection per request pays
         # for the PRAGMAs, the schema and the planner's statistics again (about a third of a light page).
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True
