@@ -26,6 +26,21 @@ def _collection(desk):
     return analyst, collection
 
 
+def _partner_shares_the_ioc(desk):
+    """The partner ISP, granted the CERT's collection, shares an indicator of the reported address."""
+    analyst, collection = _collection(desk)
+    partner = Organisation.objects.get(pk=desk.partner.primary_organisation_id)
+    intel_services.collection_grant_set(
+        actor=analyst, collection=collection, organisation=partner, can_read=True, can_write=True
+    )
+    intel_services.objects_add(
+        actor=desk.partner,
+        collection=collection,
+        objects=[indicator("x", pattern="[ipv4-addr:value = '45.151.167.10']")],
+    )
+    return analyst, partner
+
+
 def test_ioc_observables_become_indicators_in_the_chosen_collection_linked_back():
     desk = desk_make()
     analyst, collection = _collection(desk)
@@ -58,16 +73,7 @@ def test_a_value_on_a_warninglist_is_flagged_and_left_out_unless_asked():
 
 def test_the_incident_shows_which_other_stakeholders_shared_the_same_value_within_what_the_reader_sees():
     desk = desk_make()
-    analyst, collection = _collection(desk)
-    other_isp = Organisation.objects.get(pk=desk.partner.primary_organisation_id)
-    intel_services.collection_grant_set(
-        actor=analyst, collection=collection, organisation=other_isp, can_read=True, can_write=True
-    )
-    intel_services.objects_add(
-        actor=desk.partner,
-        collection=collection,
-        objects=[indicator("x", pattern="[ipv4-addr:value = '45.151.167.10']")],
-    )
+    analyst, other_isp = _partner_shares_the_ioc(desk)
     incident = desk.report()
     seen = {
         s.observable.value: s for s in selectors.observables_seen_elsewhere(actor=analyst, incident=incident)
@@ -89,16 +95,7 @@ def _seen_with_queries(actor, incident):
 
 def test_each_observable_gets_its_own_correlation_in_the_same_few_queries_however_many_there_are():
     desk = desk_make()
-    analyst, collection = _collection(desk)
-    partner = Organisation.objects.get(pk=desk.partner.primary_organisation_id)
-    intel_services.collection_grant_set(
-        actor=analyst, collection=collection, organisation=partner, can_read=True, can_write=True
-    )
-    intel_services.objects_add(
-        actor=desk.partner,
-        collection=collection,
-        objects=[indicator("x", pattern="[ipv4-addr:value = '45.151.167.10']")],
-    )
+    analyst, partner = _partner_shares_the_ioc(desk)
     earlier = desk.report(
         title="Defacement",
         observables=[ObservableIn(type="domain-name", value="tickets.example.hk", ioc=False)],
