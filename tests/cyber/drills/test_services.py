@@ -367,3 +367,49 @@ def test_an_incident_naming_a_canary_validates_reporting_and_one_naming_a_decoy_
     report_a = next(r for r in board[world.team_a].rows if r.expectation.capability == "report")
     assert (report_a.status, report_a.validated_at, report_a.evidence) == ("validated", now, "IR-1")
     assert board[world.team_b].false_positives == [decoy]
+
+
+def _board_rows(board: Any) -> list[tuple[Any, ...]]:
+    return [
+        (
+            team.team.pk,
+            team.detected_canaries,
+            [c.pk for c in team.false_positives],
+            [c.pk for c in team.missed_canaries],
+            [
+                (r.expectation.pk, r.status, r.score, r.delivered_at, r.validated_at, r.evidence)
+                for r in team.rows
+            ],
+        )
+        for team in board.teams
+    ]
+
+
+def test_the_white_cell_page_scores_from_the_timeline_it_shows_and_reads_it_once() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = world_make()
+    exercise = exercise_make(world)
+    services.exercise_start(actor=world.planner, exercise=exercise)
+    services.exercise_shift(actor=world.planner, exercise=exercise, minutes=30)
+    canary = Canary.objects.filter(team__organisation=world.team_a, is_decoy=False).first()
+    decoy = Canary.objects.filter(team__organisation=world.team_b, is_decoy=True).first()
+    assert canary is not None and decoy is not None
+    now = timezone.now()
+    services.report_evidence_record(
+        organisation_id=world.team_a.pk, keys=[canary.key], received_at=now, source="IR-1"
+    )
+    services.report_evidence_record(
+        organisation_id=world.team_b.pk, keys=[decoy.key], received_at=now, source="IR-2"
+    )
+    injects = list(selectors.msel(actor=world.planner, exercise=exercise))
+    read = selectors.scoreboard(actor=world.planner, exercise=exercise)
+    shared = selectors.scoreboard(actor=world.planner, exercise=exercise, injects=injects)
+    assert _board_rows(shared) == _board_rows(read)
+    assert any(row[2] for row in _board_rows(shared))  # the decoy's false positive is on the board
+    assert any(r[1] == "validated" for row in _board_rows(shared) for r in row[4])
+    with CaptureQueriesContext(connection) as queries:
+        assert client_for(world.planner).get(f"/drills/{exercise.pk}/").status_code == 200
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "drills_expectation"' in q["sql"]]
+    assert len(reads) == 1

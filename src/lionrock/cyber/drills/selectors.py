@@ -149,8 +149,9 @@ def team_get(*, actor: Actor, exercise: Exercise, organisation: str) -> Team:
     raise NotFound
 
 
-def scoreboard(*, actor: Actor, exercise: Exercise) -> Scoreboard:
-    return scoreboard_compute(exercise, teams_seen(actor=actor, exercise=exercise))
+def scoreboard(*, actor: Actor, exercise: Exercise, injects: Sequence[Inject] | None = None) -> Scoreboard:
+    """`injects`: the timeline `msel` gave the same reader, when the page shows both."""
+    return scoreboard_compute(exercise, teams_seen(actor=actor, exercise=exercise), injects=injects)
 
 
 def injects_for_team(*, actor: Actor, exercise: Exercise, team: Team) -> QuerySet[Delivery]:

@@ -72,10 +72,10 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
 def _board_context(request: HttpRequest, exercise: Exercise) -> dict[str, object]:
     actor = actor_for_request(request)
     found = selectors.standing(actor=actor, exercise=exercise)
-    board = selectors.scoreboard(actor=actor, exercise=exercise)
+    injects = list(selectors.msel(actor=actor, exercise=exercise))
+    board = selectors.scoreboard(actor=actor, exercise=exercise, injects=injects)
     now = timezone.now()
     minutes = clock.elapsed(exercise, now) / timedelta(minutes=1)
-    injects = list(selectors.msel(actor=actor, exercise=exercise))
     upcoming = [inject for inject in injects if inject.offset_minutes > minutes][:3]
     teams = [(str(t.team.pk), t.team.organisation.slug) for t in board.teams]
     return {
