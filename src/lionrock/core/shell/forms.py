@@ -42,7 +42,10 @@ LEAN_TEMPLATES: dict[str, str] = {
     "django/forms/widgets/multiple_input.html": "lionrock/forms/multiple_input.html",
     "django/forms/widgets/textarea.html": "lionrock/forms/textarea.html",
 }
-"""Django's template names and the written-out build of each (the same markup, without includes)."""
+"""Django's template names and the written-out build of each (the same markup, without includes).
+
+The select and list builds write Django's own option markup in place of the option's template: a widget
+given an option template of its own would need its own entry here."""
 
 
 class FormRenderer(Jinja2):
