@@ -339,15 +339,22 @@ def test_teams_are_compared_across_finished_drills_and_a_player_sees_only_its_ow
     assert [t.organisation for t in selectors.team_trends(actor=world.player_a)] == ["Alpha ISP"]
 
 
-def test_an_incident_naming_a_canary_validates_reporting_and_one_naming_a_decoy_is_a_false_positive() -> None:
-    world = world_make()
+def _running_drill(world: Any) -> tuple[Exercise, Canary, Canary]:
+    """A drill half an hour in, with the first team's first canary and the second team's first decoy."""
     exercise = exercise_make(world)
     services.exercise_start(actor=world.planner, exercise=exercise)
     services.exercise_shift(actor=world.planner, exercise=exercise, minutes=30)
     canary = Canary.objects.filter(team__organisation=world.team_a, is_decoy=False).first()
     decoy = Canary.objects.filter(team__organisation=world.team_b, is_decoy=True).first()
+    assert canary is not None and decoy is not None
+    return exercise, canary, decoy
+
+
+def test_an_incident_naming_a_canary_validates_reporting_and_one_naming_a_decoy_is_a_false_positive() -> None:
+    world = world_make()
+    exercise, canary, decoy = _running_drill(world)
     other_team_canary = Canary.objects.filter(team__organisation=world.team_b, is_decoy=False).first()
-    assert canary is not None and decoy is not None and other_team_canary is not None
+    assert other_team_canary is not None
     now = timezone.now()
     assert (
         services.report_evidence_record(
@@ -390,12 +397,7 @@ def test_the_white_cell_page_scores_from_the_timeline_it_shows_and_reads_it_once
     from django.test.utils import CaptureQueriesContext
 
     world = world_make()
-    exercise = exercise_make(world)
-    services.exercise_start(actor=world.planner, exercise=exercise)
-    services.exercise_shift(actor=world.planner, exercise=exercise, minutes=30)
-    canary = Canary.objects.filter(team__organisation=world.team_a, is_decoy=False).first()
-    decoy = Canary.objects.filter(team__organisation=world.team_b, is_decoy=True).first()
-    assert canary is not None and decoy is not None
+    exercise, canary, decoy = _running_drill(world)
     now = timezone.now()
     services.report_evidence_record(
         organisation_id=world.team_a.pk, keys=[canary.key], received_at=now, source="IR-1"

@@ -26,7 +26,6 @@ from lionrock.cyber.drills import clock
 from lionrock.cyber.drills.models import (
     Canary,
     Capability,
-    Delivery,
     Evidence,
     Exercise,
     Expectation,
@@ -120,42 +119,27 @@ def decayed(full: int, taken: timedelta, deadline: timedelta) -> float:
 
 
 def scoreboard_compute(
-    exercise: Exercise,
-    teams: list[Team],
-    now: datetime | None = None,
-    injects: Sequence[Inject] | None = None,
+    exercise: Exercise, teams: list[Team], injects: Sequence[Inject], now: datetime | None = None
 ) -> Scoreboard:
     """The scoreboard of these teams (all of them for the white cell, one for its own players).
 
-    A fixed number of queries whatever the number of teams, canaries or pieces of evidence. `injects`:
-    the whole timeline with its expectations, targets and deliveries prefetched, when the caller has
-    read it already (the white cell's page shows both), so that it is not read twice.
+    `injects`: the exercise's whole timeline with its expectations, targets and deliveries prefetched
+    (the selectors read it once, and the white cell's page shows the same list). A fixed number of
+    queries whatever the number of teams, canaries or pieces of evidence.
     """
     now = now or timezone.now()
     team_ids = [team.pk for team in teams]
-    if injects is None:
-        expectations = list(
-            Expectation.objects.filter(inject__exercise=exercise)
-            .select_related("inject")
-            .prefetch_related("inject__targets")
-            .order_by("inject__offset_minutes", "inject__number", "pk")
-        )
-        deliveries = {
-            (d.inject_id, d.team_id): d.delivered_at
-            for d in Delivery.objects.filter(inject__exercise=exercise, team_id__in=team_ids)
-        }
-    else:
-        expectations = sorted(
-            (expectation for inject in injects for expectation in inject.expectations.all()),
-            key=lambda e: (e.inject.offset_minutes, e.inject.number, e.pk),
-        )
-        wanted = set(team_ids)
-        deliveries = {
-            (d.inject_id, d.team_id): d.delivered_at
-            for inject in injects
-            for d in inject.deliveries.all()
-            if d.team_id in wanted
-        }
+    expectations = sorted(
+        (expectation for inject in injects for expectation in inject.expectations.all()),
+        key=lambda e: (e.inject.offset_minutes, e.inject.number, e.pk),
+    )
+    wanted = set(team_ids)
+    deliveries = {
+        (d.inject_id, d.team_id): d.delivered_at
+        for inject in injects
+        for d in inject.deliveries.all()
+        if d.team_id in wanted
+    }
     canaries = list(
         Canary.objects.filter(exercise=exercise, team_id__in=team_ids).order_by("planned_at", "pk")
     )

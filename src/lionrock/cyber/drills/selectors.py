@@ -150,8 +150,9 @@ def team_get(*, actor: Actor, exercise: Exercise, organisation: str) -> Team:
 
 
 def scoreboard(*, actor: Actor, exercise: Exercise, injects: Sequence[Inject] | None = None) -> Scoreboard:
-    """`injects`: the timeline `msel` gave the same reader, when the page shows both."""
-    return scoreboard_compute(exercise, teams_seen(actor=actor, exercise=exercise), injects=injects)
+    """`injects`: the timeline `msel` gave the same reader, when the page shows both (read here otherwise)."""
+    teams = teams_seen(actor=actor, exercise=exercise)
+    return scoreboard_compute(exercise, teams, list(_timeline(exercise)) if injects is None else injects)
 
 
 def injects_for_team(*, actor: Actor, exercise: Exercise, team: Team) -> QuerySet[Delivery]:
@@ -164,7 +165,12 @@ def injects_for_team(*, actor: Actor, exercise: Exercise, team: Team) -> QuerySe
 def msel(*, actor: Actor, exercise: Exercise) -> QuerySet[Inject]:
     """The whole timeline, with expectations and targets: the white cell's view."""
     require_white_cell(actor=actor, exercise=exercise)
-    return exercise.injects.prefetch_related("expectations", "targets__organisation", "deliveries")
+    return _timeline(exercise)
+
+
+def _timeline(exercise: Exercise) -> QuerySet[Inject]:
+    """The injects in order, with what scoring and the timeline need of each."""
+    return exercise.injects.prefetch_related("expectations", "targets", "deliveries")
 
 
 def canaries_of(*, actor: Actor, exercise: Exercise, team: Team) -> QuerySet[Canary]:
