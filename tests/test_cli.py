@@ -262,11 +262,13 @@ def test_a_web_worker_loads_every_view_and_leaves_what_it_loaded_out_of_full_col
     from django.core.handlers.wsgi import WSGIHandler
 
     from lionrock.cli import _web_application_load
+    from lionrock.core.shell.server_timing import ServerTiming
 
     gc.unfreeze()
     try:
         application = _web_application_load()
-        assert isinstance(application, WSGIHandler)
+        assert isinstance(application, ServerTiming)
+        assert isinstance(application.application, WSGIHandler)
         assert gc.get_freeze_count() > 10_000
         assert "lionrock.cyber.intel.views" in sys.modules
     finally:
