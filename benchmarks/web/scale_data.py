@@ -26,6 +26,13 @@ Usage:
   uv run python benchmarks/web/scale_data.py --source /tmp/demo-base --target /tmp/demo-scale \
       [--objects 1000000] [--persons 100000] [--seed 15]
 The source is only read. Prints what it added and how long each part took.
+
+On PostgreSQL: set DATABASE_URL to any database of the server (as a role that may create databases) and
+name the database the source's demo build filled; the target database is made as a copy of it (the
+source is only read) and is what `pages_bench.py --database-template` then copies for each run:
+  DATABASE_URL=postgres://lionrock:…@127.0.0.1/postgres uv run python benchmarks/web/scale_data.py \
+      --source /tmp/demo-pg --target /tmp/demo-scale-pg \
+      --database-source lionrock_demo_pg --database-target lionrock_scale_pg
 """
 
 from __future__ import annotations
@@ -75,18 +82,42 @@ def copy_data_dir(source: Path, target: Path) -> None:
             shutil.copy2(item, target / item.name)
 
 
-def django_setup(target: Path) -> None:
+def database_copy(source: str, target: str) -> str:
+    """A new PostgreSQL database `target`, a copy of `source`, on DATABASE_URL's server; its URL."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (target,)).fetchone()
+        if exists:
+            raise SystemExit(f"database {target} exists; drop it or choose another --database-target")
+        connection.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(target), sql.Identifier(source))
+        )
+    return urlunsplit(parts._replace(path=f"/{target}"))
+
+
+def django_setup(target: Path, database_url: str | None) -> None:
     os.environ["LIONROCK_DATA_DIR"] = str(target)
     os.environ["LIONROCK_REQUIRE_MFA"] = "0"
     os.environ["LIONROCK_TASKS_IMMEDIATE"] = "1"
     os.environ.setdefault("LIONROCK_LOG_LEVEL", "WARNING")
-    os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "lionrock.config.settings"
     import django
 
     django.setup()
     from django.db import connection
 
+    if connection.vendor != "sqlite":
+        return
     with connection.cursor() as cursor:
         # A bulk load of a copy: losing it to a crash costs a rerun, not data.
         cursor.execute("PRAGMA synchronous=OFF")
@@ -536,6 +567,10 @@ def statistics_refresh() -> dict[str, Any]:
     started = time.perf_counter()
     planner_statistics_refresh()
     upkeep = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        return {"upkeep_s": round(upkeep, 1), "statistics_s": round(time.perf_counter() - started, 1)}
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA analysis_limit=0")
         cursor.execute("ANALYZE")
@@ -553,10 +588,17 @@ def main() -> None:
     parser.add_argument("--objects", type=int, default=1_000_000)
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--database-source", help="PostgreSQL: the database the source's demo build filled")
+    parser.add_argument("--database-target", help="PostgreSQL: the new database (must not exist)")
     args = parser.parse_args()
+    if bool(os.environ.get("DATABASE_URL")) != bool(args.database_source and args.database_target):
+        parser.error("--database-source and --database-target go with DATABASE_URL, and only with it")
     started = time.perf_counter()
+    database_url = None
+    if args.database_source:
+        database_url = database_copy(args.database_source, args.database_target)
     copy_data_dir(args.source, args.target)
-    django_setup(args.target)
+    django_setup(args.target, database_url)
     summary: dict[str, Any] = {}
     summary.update(intel_add(args.objects, args.seed))
     summary.update(enforcement_add(args.persons, args.seed))
