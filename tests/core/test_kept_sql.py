@@ -49,3 +49,35 @@ def test_a_kept_rule_compiles_again_when_put_inside_another_query():
     assert list(nested) == [staffed]
     assert CountedCase.compiled >= 1
     assert list(rows) == [staffed]
+
+
+def test_a_kept_query_is_built_once_per_key_and_its_rows_read_afresh_each_time():
+    from lionrock.core.kept_sql import kept_query_rows
+
+    organisation = OrganisationFactory()
+    built = []
+
+    def members():
+        built.append(1)
+        return Membership.objects.filter(organisation_id=organisation.pk).values_list("organisation_id")
+
+    key = ("test.members", organisation.pk)
+    assert kept_query_rows(key, members) == []
+    member_make([], organisation=organisation)
+    assert kept_query_rows(key, members) == [(organisation.pk,)]
+    member_make([], organisation=organisation)
+    assert kept_query_rows(key, members) == [(organisation.pk,), (organisation.pk,)]
+    assert len(built) == 1
+
+
+def test_kept_queries_of_different_keys_do_not_share_their_sql():
+    from lionrock.core.kept_sql import kept_query_rows
+
+    first, second = OrganisationFactory(), OrganisationFactory()
+    member_make([], organisation=first)
+
+    def members_of(organisation):
+        return lambda: Membership.objects.filter(organisation_id=organisation.pk).values_list("organisation_id")
+
+    assert kept_query_rows(("test.members.of", first.pk), members_of(first)) == [(first.pk,)]
+    assert kept_query_rows(("test.members.of", second.pk), members_of(second)) == []

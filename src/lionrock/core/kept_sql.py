@@ -16,10 +16,13 @@ compiling it), so the kept text survives. A renamed copy is resolved afresh.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from django.db.models import Expression, Field
+from django.db import connection
+from django.db.models import Expression, Field, QuerySet
 
 
 class KeptSql(Expression):
@@ -56,3 +59,35 @@ class KeptSql(Expression):
             sql, params = compiler.compile(self.expression)
             kept = self._kept[connection.alias] = (sql, tuple(params))
         return kept
+
+
+_KEPT_QUERIES: OrderedDict[tuple[Hashable, str], tuple[str, tuple[Any, ...]]] = OrderedDict()
+_KEPT_QUERIES_MAX = 4096
+_kept_queries_lock = threading.Lock()
+
+
+def kept_query_rows(key: Hashable, build: Callable[[], QuerySet[Any]]) -> list[tuple[Any, ...]]:
+    """The rows of the query `build` makes, whose SQL depends on `key` alone: built and compiled on the
+    first call for a key, and the SQL kept (the last few thousand keys) and run afresh on every call.
+
+    For the small queries every request makes (a user's roles, the reader's collections): Django
+    takes longer to build and compile them than the database takes to answer. The rows are the
+    cursor's own values, without Django's conversions, so the query selects plain columns (numbers,
+    text) or its caller converts them (a UUID from SQLite's hex text, a boolean from its 0 and 1).
+    """
+    kept_key = (key, connection.vendor)
+    with _kept_queries_lock:
+        kept = _KEPT_QUERIES.get(kept_key)
+        if kept is not None:
+            _KEPT_QUERIES.move_to_end(kept_key)
+    if kept is None:
+        sql, params = build().query.get_compiler(connection.alias).as_sql()
+        kept = (sql, tuple(params))
+        with _kept_queries_lock:
+            _KEPT_QUERIES[kept_key] = kept
+            while len(_KEPT_QUERIES) > _KEPT_QUERIES_MAX:
+                _KEPT_QUERIES.popitem(last=False)
+    with connection.cursor() as cursor:
+        cursor.execute(*kept)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows

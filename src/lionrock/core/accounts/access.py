@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.db import connection
 from django.http import Http404
 
 from lionrock.core.accounts.roles import MODULE_ORDER, ROLE_CATALOGUE, Module, Role, Scope
+from lionrock.core.kept_sql import kept_query_rows
 
 if TYPE_CHECKING:
     from lionrock.core.accounts.models import ApiToken, Organisation, User
@@ -80,30 +79,23 @@ def _modules_of(role: str) -> tuple[Module, ...]:
 
 def actor_for_user(user: User, *, ip_address: str | None = None) -> Actor:
     """Builds the actor in one query: active memberships of active organisations and their roles."""
+    from lionrock.core.accounts.models import MembershipRole
 
     if not user.is_active:
         return Actor(user=None, ip_address=ip_address)
     grants: dict[int, set[str]] = {}
-    sql, params = _roles_sql(user.pk, connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    # Every request asks this; its SQL, which depends on the user alone, is kept (core.kept_sql).
+    rows = kept_query_rows(
+        ("accounts.roles", user.pk),
+        lambda: MembershipRole.objects.filter(
+            membership__user_id=user.pk,
+            membership__is_active=True,
+            membership__organisation__is_active=True,
+        ).values_list("membership__organisation_id", "role"),
+    )
     for org_id, role in rows:
         grants.setdefault(org_id, set()).add(role)
     return Actor(user=user, grants={k: frozenset(v) for k, v in grants.items()}, ip_address=ip_address)
-
-
-@lru_cache(maxsize=4096)
-def _roles_sql(user_id: int, vendor: str) -> tuple[str, tuple[Any, ...]]:
-    """The roles query of one user, built and compiled once: every request asks it, and Django took
-    longer to build and compile its three joins than the database took to answer."""
-    from lionrock.core.accounts.models import MembershipRole
-
-    rows = MembershipRole.objects.filter(
-        membership__user_id=user_id, membership__is_active=True, membership__organisation__is_active=True
-    ).values_list("membership__organisation_id", "role")
-    sql, params = rows.query.get_compiler(connection.alias).as_sql()
-    return sql, tuple(params)
 
 
 def actor_for_email(email: str, *, ip_address: str | None = "command line") -> Actor | None:

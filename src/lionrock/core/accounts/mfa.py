@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.http import HttpRequest
 
+from lionrock.core.kept_sql import kept_query_rows
 from lionrock.core.request_memo import memoised
 
 if TYPE_CHECKING:
@@ -22,10 +23,14 @@ def user_has_mfa(user: User) -> bool:
     gate, the actor and the account panel each want to know)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    return memoised(
-        ("accounts.has_mfa", user.pk),
-        lambda: bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists()),
-    )
+    def confirmed() -> bool:
+        rows = kept_query_rows(  # every request's sign-in gate asks: its SQL kept (core.kept_sql)
+            ("accounts.has_mfa", user.pk),
+            lambda: TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).values_list("pk")[:1],
+        )
+        return bool(rows)
+
+    return memoised(("accounts.has_mfa", user.pk), confirmed)
 
 
 def mfa_satisfied(request: HttpRequest) -> bool:

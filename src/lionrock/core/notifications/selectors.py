@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from lionrock.core.accounts.access import Actor, NotFound
+from lionrock.core.kept_sql import kept_query_rows
 from lionrock.core.notifications.models import Notification, Preference
 
 
@@ -25,7 +26,22 @@ def notification_get(*, actor: Actor, notification_id: int) -> Notification:
 
 def unread_count(*, actor: Actor) -> int:
     """How many of the actor's notifications are unread (the number in the header)."""
-    return notifications_visible(actor=actor).filter(read_at__isnull=True).count()
+    if actor.user is None or actor.token is not None:
+        return 0
+    user_id = actor.user.pk
+    # Every page's header asks: its SQL, which depends on the person alone, is kept (core.kept_sql).
+    rows = kept_query_rows(
+        ("notifications.unread", user_id),
+        lambda: (
+            notifications_visible(actor=actor)
+            .filter(read_at__isnull=True)
+            .order_by()
+            .values("recipient_id")
+            .annotate(unread=Count("pk"))
+            .values_list("unread")
+        ),
+    )
+    return int(rows[0][0]) if rows else 0
 
 
 def email_preference(*, user_id: int) -> str:

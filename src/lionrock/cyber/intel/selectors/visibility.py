@@ -19,7 +19,7 @@ from django.db.models.lookups import Exact
 from lionrock.core.accounts import access
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.roles import Scope
-from lionrock.core.kept_sql import KeptSql
+from lionrock.core.kept_sql import KeptSql, kept_query_rows
 from lionrock.core.request_memo import memoised
 from lionrock.cyber.intel.columns import REF_COLUMNS
 from lionrock.cyber.intel.correlation import value_key
@@ -102,11 +102,11 @@ def collection_ids_readable(actor: Actor, *, direct_only: bool = False) -> set[A
 
 
 def _readable_pairs(orgs: frozenset[int]) -> frozenset[tuple[Any, bool]]:
-    """(collection, reached directly) for every active collection the organisations own or may read."""
-    sql, params = _readable_pairs_sql(orgs, connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    """(collection, reached directly) for every active collection the organisations own or may read.
+
+    Every page with intelligence on it asks this; the UNION's SQL, which depends on the organisations
+    alone, is kept rather than built and compiled on each request."""
+    rows = kept_query_rows(("intel.collections.readable", orgs), lambda: _readable_pairs_query(orgs))
     # The cursor's own values: PostgreSQL gives UUIDs and booleans, SQLite hex text and 0/1.
     return frozenset(
         (collection if isinstance(collection, uuid.UUID) else uuid.UUID(collection), bool(direct))
@@ -114,11 +114,7 @@ def _readable_pairs(orgs: frozenset[int]) -> frozenset[tuple[Any, bool]]:
     )
 
 
-@lru_cache(maxsize=256)
-def _readable_pairs_sql(orgs: frozenset[int], vendor: str) -> tuple[str, tuple[Any, ...]]:
-    """The UNION behind every intelligence page's terms, built and compiled once per set of organisations
-    (the organisations are its only input): Django took longer to build and compile it than the database
-    took to answer it, on every request."""
+def _readable_pairs_query(orgs: frozenset[int]) -> QuerySet[Any]:
     owned = (
         Collection.objects.filter(owner_id__in=orgs, is_active=True)
         .order_by()
@@ -138,8 +134,7 @@ def _readable_pairs_sql(orgs: frozenset[int], vendor: str) -> tuple[str, tuple[A
         )
         .values_list("collection_id", "direct")
     )
-    sql, params = owned.union(granted).query.get_compiler(connection.alias).as_sql()
-    return sql, tuple(params)
+    return owned.union(granted)
 
 
 def collection_ids_writable(actor: Actor) -> set[Any]:
