@@ -77,7 +77,8 @@ def test_kept_queries_of_different_keys_do_not_share_their_sql():
     member_make([], organisation=first)
 
     def members_of(organisation):
-        return lambda: Membership.objects.filter(organisation_id=organisation.pk).values_list("organisation_id")
+        members = Membership.objects.filter(organisation_id=organisation.pk)
+        return lambda: members.values_list("organisation_id")
 
     assert kept_query_rows(("test.members.of", first.pk), members_of(first)) == [(first.pk,)]
     assert kept_query_rows(("test.members.of", second.pk), members_of(second)) == []
