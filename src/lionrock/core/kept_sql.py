@@ -73,7 +73,8 @@ def kept_query_rows(key: Hashable, build: Callable[[], QuerySet[Any]]) -> list[t
     For the small queries every request makes (a user's roles, the reader's collections): Django
     takes longer to build and compile them than the database takes to answer. The rows are the
     cursor's own values, without Django's conversions, so the query selects plain columns (numbers,
-    text) or its caller converts them (a UUID from SQLite's hex text, a boolean from its 0 and 1).
+    text) or its caller converts them (a UUID from SQLite's hex text, a boolean from its 0 and 1). A
+    query that can match nothing (`.none()`, `pk__in=[]`) has no SQL: its caller answers it itself.
     """
     kept_key = (key, connection.vendor)
     with _kept_queries_lock:

@@ -168,3 +168,29 @@ def test_mark_all_read_clears_the_count(signed_in):
     _notify(client.user, number=2)
     client.post("/notifications/read-all/")
     assert selectors.unread_count(actor=actor_for_user(client.user)) == 0
+
+
+def test_the_unread_count_follows_the_inbox_and_is_nobody_elses_through_a_token():
+    from lionrock.core.accounts.access import actor_for_token
+    from lionrock.core.accounts.models import ApiToken
+    from tests.core.accounts.factories import member_make
+
+    user = member_make([]).user
+    other = UserFactory()
+    _notify(user, number=1)
+    _notify(user, number=2)
+    _notify(other, number=3)
+    assert selectors.unread_count(actor=actor_for_user(user)) == 2
+    first = Notification.objects.filter(recipient=user).first()
+    services.notification_mark_read(actor=actor_for_user(user), notification_id=first.pk)
+    assert selectors.unread_count(actor=actor_for_user(user)) == 1
+    token = ApiToken.objects.create(
+        user=user,
+        organisation=user.memberships.get().organisation,
+        name="feed",
+        prefix="unread",
+        digest="x",
+        scopes=["intel:read"],
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    assert selectors.unread_count(actor=actor_for_token(token)) == 0

@@ -23,14 +23,9 @@ def user_has_mfa(user: User) -> bool:
     gate, the actor and the account panel each want to know)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    def confirmed() -> bool:
-        rows = kept_query_rows(  # every request's sign-in gate asks: its SQL kept (core.kept_sql)
-            ("accounts.has_mfa", user.pk),
-            lambda: TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).values_list("pk")[:1],
-        )
-        return bool(rows)
-
-    return memoised(("accounts.has_mfa", user.pk), confirmed)
+    confirmed = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).values_list("pk")[:1]
+    key = ("accounts.has_mfa", user.pk)  # every request's sign-in gate asks: its SQL kept (core.kept_sql)
+    return memoised(key, lambda: bool(kept_query_rows(key, lambda: confirmed)))
 
 
 def mfa_satisfied(request: HttpRequest) -> bool:

@@ -26,15 +26,14 @@ def notification_get(*, actor: Actor, notification_id: int) -> Notification:
 
 def unread_count(*, actor: Actor) -> int:
     """How many of the actor's notifications are unread (the number in the header)."""
-    if actor.user is None or actor.token is not None:
+    visible = notifications_visible(actor=actor)
+    if visible.query.is_empty() or actor.user is None:
         return 0
-    user_id = actor.user.pk
     # Every page's header asks: its SQL, which depends on the person alone, is kept (core.kept_sql).
     rows = kept_query_rows(
-        ("notifications.unread", user_id),
+        ("notifications.unread", actor.user.pk),
         lambda: (
-            notifications_visible(actor=actor)
-            .filter(read_at__isnull=True)
+            visible.filter(read_at__isnull=True)
             .order_by()
             .values("recipient_id")
             .annotate(unread=Count("pk"))

@@ -4,7 +4,6 @@ REST and TAXII alike. Forbidden and absent look the same."""
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -107,11 +106,9 @@ def _readable_pairs(orgs: frozenset[int]) -> frozenset[tuple[Any, bool]]:
     Every page with intelligence on it asks this; the UNION's SQL, which depends on the organisations
     alone, is kept rather than built and compiled on each request."""
     rows = kept_query_rows(("intel.collections.readable", orgs), lambda: _readable_pairs_query(orgs))
-    # The cursor's own values: PostgreSQL gives UUIDs and booleans, SQLite hex text and 0/1.
-    return frozenset(
-        (collection if isinstance(collection, uuid.UUID) else uuid.UUID(collection), bool(direct))
-        for collection, direct in rows
-    )
+    # The cursor's own values (SQLite: hex text and 0/1), made what the ORM would have given.
+    as_id = Collection._meta.pk.to_python
+    return frozenset((as_id(collection), bool(direct)) for collection, direct in rows)
 
 
 def _readable_pairs_query(orgs: frozenset[int]) -> QuerySet[Any]:
