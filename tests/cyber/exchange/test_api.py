@@ -51,6 +51,19 @@ def test_a_misp_event_nested_100000_deep_is_refused_with_a_json_422(community):
     assert not StixObject.objects.exists()
 
 
+def test_a_tlp_that_is_no_level_gets_422_naming_it_and_nothing_is_stored(community):
+    response = _post(community, community.creator, bundle(indicator()), tlp="Ô.éÅ½ø")
+    assert response.status_code == 422
+    assert "'Ô.éÅ½ø' is not a TLP level" in response.json()["detail"]
+    assert not StixObject.objects.exists() and not ImportRun.objects.exists()
+
+
+def test_a_tlp_word_as_people_write_it_is_taken(community):
+    response = _post(community, community.creator, b"evil.example\n", name="l.txt", tlp="TLP:AMBER+STRICT")
+    assert response.status_code == 201, response.content
+    assert StixObject.objects.get(type="indicator").tlp == Tlp.AMBER_STRICT
+
+
 def test_a_reader_cannot_import(community):
     assert _post(community, community.group_reader, bundle(indicator())).status_code == 404
 

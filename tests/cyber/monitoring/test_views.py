@@ -85,7 +85,7 @@ def test_a_hidden_indicator_has_no_drill_down_page():
     assert browser(community.direct_reader).get(url).status_code == 404
 
 
-def test_the_api_accepts_sightings_from_the_command_line(django_capture_on_commit_callbacks):
+def _sightings_posted(tlp: str, django_capture_on_commit_callbacks):
     community = community_make()
     bad = indicator("api.example", tlp=Tlp.GREEN)
     intel_services.objects_add(actor=community.creator, collection=community.collection, objects=[bad])
@@ -106,19 +106,32 @@ def test_the_api_accepts_sightings_from_the_command_line(django_capture_on_commi
         "count": 3,
     }
     with django_capture_on_commit_callbacks(execute=True):
-        response = Client().post(
+        return Client().post(
             "/api/monitoring/sightings",
             {
                 "collection": community.collection.alias,
-                "tlp": "amber+strict",
+                "tlp": tlp,
                 "bundle": {"type": "bundle", "objects": [sighting]},
             },
             content_type="application/json",
             headers={"Authorization": f"Bearer {secret}"},
         )
+
+
+def test_the_api_accepts_sightings_from_the_command_line(django_capture_on_commit_callbacks):
+    response = _sightings_posted("amber+strict", django_capture_on_commit_callbacks)
     assert response.status_code == 201, response.content
     assert response.json() == {"stored": 1}
     assert Sighting.objects.get().count == 3
+
+
+def test_sightings_with_a_tlp_that_is_no_level_get_422_and_nothing_is_stored(
+    django_capture_on_commit_callbacks,
+):
+    response = _sightings_posted("Ô.é<script>", django_capture_on_commit_callbacks)
+    assert response.status_code == 422
+    assert "is not a TLP level" in response.json()["detail"]
+    assert not Sighting.objects.exists()
 
 
 def _sightings_stored(community, count: int) -> None:

@@ -29,7 +29,7 @@ from lionrock.cyber.exchange.models import Feed, FeedPoll, ImportRun
 from lionrock.cyber.intel import selectors as intel_selectors
 from lionrock.cyber.intel import services as intel
 from lionrock.cyber.intel.models import Collection
-from lionrock.cyber.intel.tlp import Tlp
+from lionrock.cyber.intel.tlp import tlp_from_word
 
 FEED_PAGE_SIZE = 500
 FEED_MAX_PAGES = 200
@@ -88,7 +88,12 @@ def import_preview(
     tlp: str = "",
 ) -> Preview:
     """Parses a file into what it would create, without writing anything."""
-    level = Tlp(tlp) if tlp else None
+    level = tlp_from_word(tlp) if tlp else None
+    if tlp and level is None:
+        raise ImportFailed(
+            _("%(tlp)s is not a TLP level; give clear, green, amber, amber+strict or red")
+            % {"tlp": repr(tlp[:40])}
+        )
     limit = max_import_bytes()
     try:
         if path is not None:
