@@ -47,19 +47,30 @@ def test_database_connections_are_kept_and_postgresql_runs_without_jit_and_prepa
     monkeypatch.setenv("DATABASE_URL", "postgres://lionrock:secret@db.internal:5432/lionrock")
     postgres = settings._database()
     assert (postgres["CONN_MAX_AGE"], postgres["CONN_HEALTH_CHECKS"]) == (None, True)
+    from lionrock.config.postgresql import PreparingCursor
+
     assert postgres["OPTIONS"] == {
-        "options": "-c jit=off",
+        "options": "-c plan_cache_mode=force_generic_plan -c jit=off",
         "server_side_binding": True,
-        "prepare_threshold": 2,
+        "cursor_factory": PreparingCursor,
+        "prepare_threshold": 0,  # psycopg's count of earlier runs: prepared on the first
     }
 
     monkeypatch.setenv(
         "DATABASE_URL", "postgres://lionrock:secret@db.internal/lionrock?options=-c%20jit%3Don"
     )
-    assert settings._database()["OPTIONS"]["options"] == "-c jit=off -c jit=on"  # the operator's wins
+    # the operator's come last and win
+    assert settings._database()["OPTIONS"]["options"] == (
+        "-c plan_cache_mode=force_generic_plan -c jit=off -c jit=on"
+    )
+
+    monkeypatch.setenv("LIONROCK_DB_PREPARE_THRESHOLD", "3")
+    assert settings._database()["OPTIONS"]["prepare_threshold"] == 2
 
     monkeypatch.setenv("LIONROCK_DB_PREPARE_THRESHOLD", "0")  # behind a pooler without prepared statements
-    assert settings._database()["OPTIONS"]["prepare_threshold"] is None
+    unprepared = settings._database()["OPTIONS"]
+    assert unprepared["prepare_threshold"] is None and "cursor_factory" not in unprepared
+    assert "plan_cache_mode" not in unprepared["options"]
 
 
 def test_the_sqlite_page_cache_is_64_mb_unless_a_process_asks_for_more(monkeypatch):

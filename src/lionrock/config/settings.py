@@ -126,13 +126,23 @@ def _database() -> dict[str, object]:
             # short queries; a DATABASE_URL `options` of its own comes after and wins.
             options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
             options["options"] = f"-c jit=off {options.get('options', '')}".strip()
-            # Parameters bound by the server, and a statement its connection has run
-            # LIONROCK_DB_PREPARE_THRESHOLD times is prepared on its next run: PostgreSQL spent longer
-            # planning the visibility rule's SQL than running it. 0 turns preparing off (a pooler in
-            # transaction mode without prepared-statement support).
-            prepare_threshold = env_int("LIONROCK_DB_PREPARE_THRESHOLD", default=2)
+            # Parameters bound by the server, and a statement with parameters prepared on the
+            # LIONROCK_DB_PREPARE_THRESHOLD th run on its connection (default the first; 0 turns preparing
+            # off, for a pooler in transaction mode without prepared-statement support). PostgreSQL spent
+            # longer parsing and planning the visibility rule's SQL than running it, and each serving
+            # thread has a connection of its own: see config/postgresql.py and decision 0017. One plan
+            # per prepared statement, made on its first run rather than after five runs each planned
+            # for its values; a DATABASE_URL `options` of plan_cache_mode=auto restores those.
+            prepare_on_run = env_int("LIONROCK_DB_PREPARE_THRESHOLD", default=1)
             options["server_side_binding"] = True
-            options["prepare_threshold"] = prepare_threshold if prepare_threshold > 0 else None
+            if prepare_on_run > 0:
+                from lionrock.config.postgresql import PreparingCursor
+
+                options["cursor_factory"] = PreparingCursor
+                options["prepare_threshold"] = prepare_on_run - 1
+                options["options"] = f"-c plan_cache_mode=force_generic_plan {options['options']}"
+            else:
+                options["prepare_threshold"] = None
             config["OPTIONS"] = options
     else:
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "lionrock.sqlite3")}
