@@ -55,3 +55,25 @@ def test_a_player_cannot_run_the_clock_and_reads_only_its_own_scoreboard() -> No
     assert [team["organisation"] for team in board["teams"]] == ["team-a"]
     outsider = bearer(world.outsider, "drills:read")
     assert client.get(f"/api/drills/exercises/{exercise.pk}", headers=outsider).status_code == 404
+
+
+def test_the_exercise_list_names_each_exercises_teams_in_queries_that_do_not_grow_with_the_list() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = world_make()
+    exercise_make(world, lines_per_team=100)
+    client, headers = Client(), bearer(world.planner, "drills:read")
+
+    def listed() -> tuple[list[list[str]], int]:
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/api/drills/exercises", headers=headers).json()
+        return [[team["organisation"] for team in exercise["teams"]] for exercise in body], len(queries)
+
+    listed()  # the first request of a session or token also writes to it
+    one, queries_for_one = listed()
+    exercise_make(world, lines_per_team=100)
+    exercise_make(world, lines_per_team=100)
+    three, queries_for_three = listed()
+    assert one == [["team-a", "team-b"]] and three == [["team-a", "team-b"]] * 3
+    assert queries_for_three == queries_for_one

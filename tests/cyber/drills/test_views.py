@@ -110,3 +110,25 @@ def test_the_logs_link_sends_a_player_to_the_stored_archive_and_another_team_get
     assert download["Content-Disposition"].startswith("attachment")
     assert client_for(world.player_b).get(link).status_code == 404
     assert client_for(world.player_b).get(sent["Location"]).status_code == 404
+
+
+def test_the_exercise_list_counts_each_exercises_teams_in_queries_that_do_not_grow_with_the_list() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = world_make()
+    exercise_make(world, lines_per_team=100)
+    planner = client_for(world.planner)
+
+    def listed() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            page = planner.get(reverse("drills:list")).content.decode()
+        return page, len(queries)
+
+    listed()  # the first request of a session also writes to it
+    _page, queries_for_one = listed()
+    exercise_make(world, lines_per_team=100)
+    exercise_make(world, lines_per_team=100)
+    page, queries_for_three = listed()
+    assert page.count("<td>2</td>") == 3  # two teams on each exercise's row
+    assert queries_for_three == queries_for_one

@@ -62,7 +62,7 @@ def exercise_out(exercise: Exercise) -> ExerciseOut:
                 name_en=t.organisation.name_en,
                 name_zh=t.organisation.name_zh,
             )
-            for t in exercise.teams.select_related("organisation").order_by("organisation__slug")
+            for t in selectors.exercise_teams_read([exercise])[0].teams.all()
         ],
     )
 
@@ -157,7 +157,7 @@ def exercise_create(request: HttpRequest, payload: ExerciseIn) -> Status[Exercis
 @router.get("/exercises", response=list[ExerciseOut], summary="Exercises one plans, runs or plays in")
 def exercise_list(request: HttpRequest) -> list[ExerciseOut]:
     actor = _actor(request)
-    return [exercise_out(e) for e in selectors.exercises_visible(actor=actor)[:200]]
+    return [exercise_out(e) for e in selectors.exercises_listed(actor=actor)]
 
 
 @router.get("/exercises/{exercise_id}", response=ExerciseOut)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from lionrock.core.accounts.access import Actor, NotFound
 from lionrock.core.accounts.models import MembershipRole, User
@@ -51,6 +51,21 @@ def exercises_visible(*, actor: Actor) -> QuerySet[Exercise]:
         .select_related("organiser", "collection")
         .distinct()
     )
+
+
+def exercises_listed(*, actor: Actor, limit: int = 200) -> list[Exercise]:
+    """The exercises of exercises_visible, newest first, each with its teams and their organisations
+    read in one query for the whole list (the page counts them, the API names them)."""
+    return exercise_teams_read(list(exercises_visible(actor=actor)[:limit]))
+
+
+def exercise_teams_read(exercises: list[Exercise]) -> list[Exercise]:
+    """Reads the teams of these exercises, by organisation slug, into `exercise.teams.all()`."""
+    prefetch_related_objects(
+        exercises,
+        Prefetch("teams", queryset=Team.objects.select_related("organisation").order_by("organisation__slug")),
+    )
+    return exercises
 
 
 def _actor_key(actor: Actor) -> tuple[int | None, frozenset[int], frozenset[int]]:

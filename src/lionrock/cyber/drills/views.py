@@ -64,7 +64,7 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Exercise planned: canaries are planted for every team."))
                 return redirect("drills:detail", pk=exercise.pk)
-    exercises = list(selectors.exercises_visible(actor=actor)[:200])
+    exercises = selectors.exercises_listed(actor=actor)
     trends = selectors.team_trends(actor=actor)
     return render(request, "drills/list.html", {"exercises": exercises, "form": form, "trends": trends})
 
