@@ -63,7 +63,9 @@ def exercise_teams_read(exercises: list[Exercise]) -> list[Exercise]:
     """Reads the teams of these exercises, by organisation slug, into `exercise.teams.all()`."""
     prefetch_related_objects(
         exercises,
-        Prefetch("teams", queryset=Team.objects.select_related("organisation").order_by("organisation__slug")),
+        Prefetch(
+            "teams", queryset=Team.objects.select_related("organisation").order_by("organisation__slug")
+        ),
     )
     return exercises
 
