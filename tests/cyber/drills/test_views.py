@@ -132,3 +132,18 @@ def test_the_exercise_list_counts_each_exercises_teams_in_queries_that_do_not_gr
     page, queries_for_three = listed()
     assert page.count("<td>2</td>") == 3  # two teams on each exercise's row
     assert queries_for_three == queries_for_one
+
+
+def test_the_exercise_list_links_a_player_to_their_own_teams_page_and_the_planner_to_the_board() -> None:
+    world = world_make()
+    exercise = exercise_make(world, lines_per_team=100)
+    board = reverse("drills:detail", args=[exercise.pk])
+    own_page = reverse("drills:play", args=[exercise.pk, "team-a"])
+    listed_for_player = client_for(world.player_a).get(reverse("drills:list")).content.decode()
+    assert f'href="{own_page}"' in listed_for_player and f'href="{board}"' not in listed_for_player
+    assert reverse("drills:play", args=[exercise.pk, "team-b"]) not in listed_for_player
+    listed_for_planner = client_for(world.planner).get(reverse("drills:list")).content.decode()
+    assert f'href="{board}"' in listed_for_planner
+    # the board still sends a player who reaches it to the same page
+    response = client_for(world.player_a).get(board)
+    assert response.status_code == 302 and response["Location"] == own_page

@@ -120,7 +120,6 @@ def standing(*, actor: Actor, exercise: Exercise) -> Standing:
 
 
 def _standing(actor: Actor, exercise: Exercise) -> Standing:
-    planner = actor.has_role(Role.DRILL_PLANNER, exercise.organiser_id)
     user_id = _user_id(actor)
     named = (
         list(Participant.objects.filter(exercise=exercise, user_id=user_id).select_related("team"))
@@ -128,14 +127,38 @@ def _standing(actor: Actor, exercise: Exercise) -> Standing:
         else []
     )
     playing = actor.organisations_with(Role.DRILL_PARTICIPANT)
-    teams = {
-        team.pk: team
-        for team in exercise.teams.filter(organisation_id__in=playing).select_related("organisation")
-    }
+    teams = exercise.teams.filter(organisation_id__in=playing).select_related("organisation").order_by("pk")
+    return _standing_of(actor, exercise, named, list(teams))
+
+
+def _standing_of(actor: Actor, exercise: Exercise, named: list[Participant], playing: list[Team]) -> Standing:
+    """The actor's standing from its named places in the exercise and the teams of its organisations."""
+    teams = {team.pk: team for team in playing}
     for person in named:
         if person.role == Participant.Role.PLAYER and person.team is not None:
             teams.setdefault(person.team.pk, person.team)
+    planner = actor.has_role(Role.DRILL_PLANNER, exercise.organiser_id)
     return Standing(planner, frozenset(str(p.role) for p in named), tuple(teams.values()))
+
+
+def standings_of(*, actor: Actor, exercises: list[Exercise]) -> dict[int, Standing]:
+    """standing() for every exercise of a list (from exercises_listed, teams read) in one query more,
+    so that the list can link each reader straight to their own part of each exercise."""
+    user_id = _user_id(actor)
+    named: dict[int, list[Participant]] = {}
+    if user_id is not None and exercises:
+        for person in Participant.objects.filter(
+            exercise__in=[exercise.pk for exercise in exercises], user_id=user_id
+        ).select_related("team__organisation"):
+            named.setdefault(person.exercise_id, []).append(person)
+    playing = actor.organisations_with(Role.DRILL_PARTICIPANT)
+    found: dict[int, Standing] = {}
+    for exercise in exercises:
+        teams = sorted(
+            (team for team in exercise.teams.all() if team.organisation_id in playing), key=lambda t: t.pk
+        )
+        found[exercise.pk] = _standing_of(actor, exercise, named.get(exercise.pk, []), teams)
+    return found
 
 
 def require_white_cell(*, actor: Actor, exercise: Exercise) -> Standing:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -65,8 +66,17 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Exercise planned: canaries are planted for every team."))
                 return redirect("drills:detail", pk=exercise.pk)
     exercises = selectors.exercises_listed(actor=actor)
+    standings = selectors.standings_of(actor=actor, exercises=exercises)
     trends = selectors.team_trends(actor=actor)
-    return render(request, "drills/list.html", {"exercises": exercises, "form": form, "trends": trends})
+    rows = [(exercise, _exercise_link(exercise, standings[exercise.pk])) for exercise in exercises]
+    return render(request, "drills/list.html", {"rows": rows, "form": form, "trends": trends})
+
+
+def _exercise_link(exercise: Exercise, found: selectors.Standing) -> str:
+    """The white cell's board, or a player's own team's page (where the board would redirect them)."""
+    if found.white_cell or not found.teams:
+        return reverse("drills:detail", args=[exercise.pk])
+    return reverse("drills:play", args=[exercise.pk, found.teams[0].organisation.slug])
 
 
 def _board_context(request: HttpRequest, exercise: Exercise) -> dict[str, object]:
