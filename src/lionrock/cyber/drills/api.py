@@ -42,6 +42,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 def exercise_out(exercise: Exercise) -> ExerciseOut:
+    selectors.exercise_teams_read([exercise])  # a no-op for a listed exercise, read with its list
     return ExerciseOut(
         id=exercise.pk,
         name_en=exercise.name_en,
@@ -62,7 +63,7 @@ def exercise_out(exercise: Exercise) -> ExerciseOut:
                 name_en=t.organisation.name_en,
                 name_zh=t.organisation.name_zh,
             )
-            for t in selectors.exercise_teams_read([exercise])[0].teams.all()
+            for t in exercise.teams.all()
         ],
     )
 

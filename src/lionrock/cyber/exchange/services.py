@@ -29,7 +29,7 @@ from lionrock.cyber.exchange.models import Feed, FeedPoll, ImportRun
 from lionrock.cyber.intel import selectors as intel_selectors
 from lionrock.cyber.intel import services as intel
 from lionrock.cyber.intel.models import Collection
-from lionrock.cyber.intel.tlp import tlp_from_word
+from lionrock.cyber.intel.tlp import tlp_named
 
 FEED_PAGE_SIZE = 500
 FEED_MAX_PAGES = 200
@@ -88,12 +88,7 @@ def import_preview(
     tlp: str = "",
 ) -> Preview:
     """Parses a file into what it would create, without writing anything."""
-    level = tlp_from_word(tlp) if tlp else None
-    if tlp and level is None:
-        raise ImportFailed(
-            _("%(tlp)s is not a TLP level; give clear, green, amber, amber+strict or red")
-            % {"tlp": repr(tlp[:40])}
-        )
+    level = tlp_named(tlp) if tlp else None
     limit = max_import_bytes()
     try:
         if path is not None:

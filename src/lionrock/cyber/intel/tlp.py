@@ -9,7 +9,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from lionrock.core.errors import ValidationFailed
 
 
 class Tlp(models.TextChoices):
@@ -54,6 +57,18 @@ def tlp_from_word(word: str) -> Tlp | None:
     """'TLP:AMBER+STRICT', 'amber', 'tlp:white' and the like."""
     cleaned = word.strip().lower().removeprefix("tlp:").strip()
     return _WORDS.get(cleaned)
+
+
+def tlp_named(word: str) -> Tlp:
+    """tlp_from_word for a level a person or tool gave (an upload's form field): anything that names no
+    level is refused with a message quoting it, before anything is stored."""
+    level = tlp_from_word(word)
+    if level is None:
+        raise ValidationFailed(
+            gettext("%(tlp)s is not a TLP level; give clear, green, amber, amber+strict or red")
+            % {"tlp": repr(word[:40])}
+        )
+    return level
 
 
 def tlp_of_marking_definition(obj: Mapping[str, Any]) -> Tlp | None:

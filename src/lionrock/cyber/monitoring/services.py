@@ -22,7 +22,7 @@ from lionrock.core.errors import ValidationFailed
 from lionrock.cyber.intel import selectors as intel_selectors
 from lionrock.cyber.intel import services as intel_services
 from lionrock.cyber.intel.models import Collection
-from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp, tlp_from_word
+from lionrock.cyber.intel.tlp import MARKING_ID_FOR, Tlp, tlp_named
 from lionrock.cyber.monitoring import tasks
 from lionrock.cyber.monitoring.models import Alert, LogFile, MatchRun, WatchedDirectory
 from lionrock.cyber.monitoring.runs import watch_roots
@@ -134,13 +134,8 @@ def sightings_submit(*, actor: Actor, collection: Collection, bundle: Any, tlp: 
     if not any(obj.get("type") == "sighting" for obj in objects):
         raise ValidationFailed(_("The bundle holds no Sighting objects."))
     if tlp:
-        level = tlp_from_word(tlp)
-        if level is None:
-            raise ValidationFailed(
-                _("%(tlp)s is not a TLP level; give clear, green, amber, amber+strict or red")
-                % {"tlp": repr(tlp[:40])}
-            )
-        objects = [obj | {"object_marking_refs": [MARKING_ID_FOR[level]]} for obj in objects]
+        marking = MARKING_ID_FOR[tlp_named(tlp)]
+        objects = [obj | {"object_marking_refs": [marking]} for obj in objects]
     outcome = intel_services.objects_add(
         actor=actor, collection=collection, objects=objects, source="sightings-upload"
     )
